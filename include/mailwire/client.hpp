@@ -1,0 +1,966 @@
+// mailwire - the blocking SMTP client: greeting -> EHLO -> [STARTTLS -> EHLO] -> [AUTH] ->
+// (MAIL, RCPT..., DATA)... -> QUIT, with a deadline on every step and no heap.
+#ifndef MAILWIRE_CLIENT_HPP
+#define MAILWIRE_CLIENT_HPP
+
+#include "address.hpp"
+#include "advice.hpp"
+#include "base64.hpp"
+#include "capabilities.hpp"
+#include "clock.hpp"
+#include "dot_stuffer.hpp"
+#include "error.hpp"
+#include "io.hpp"
+#include "profiles.hpp"
+#include "reply.hpp"
+#include "reply_parser.hpp"
+#include "source.hpp"
+#include "tls.hpp"
+#include "transport.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <string_view>
+#include <type_traits>
+
+namespace mailwire {
+
+/// Per-step timeouts in milliseconds. The defaults follow RFC 5321 §4.5.3.2 where it names one.
+struct timeouts {
+    std::uint32_t connect = 30000;        ///< not in the RFC: long enough for a slow SYN-ACK, short enough for a person
+    std::uint32_t tls_handshake = 60000;  ///< not in the RFC
+    std::uint32_t greeting = 300000;      ///< §4.5.3.2.1 initial 220: 5 minutes
+    std::uint32_t command = 300000;       ///< EHLO, STARTTLS, AUTH, RSET, NOOP: as MAIL
+    std::uint32_t mail = 300000;          ///< §4.5.3.2.2: 5 minutes
+    std::uint32_t rcpt = 300000;          ///< §4.5.3.2.3: 5 minutes
+    std::uint32_t data_init = 120000;     ///< §4.5.3.2.4 the 354: 2 minutes
+    std::uint32_t data_block = 180000;    ///< §4.5.3.2.5 each write of the content: 3 minutes
+    std::uint32_t data_end = 600000;      ///< §4.5.3.2.6 the reply to ".": 10 minutes
+    std::uint32_t quit = 30000;           ///< not in the RFC: the message is already delivered
+
+    /// Sets one bound for every step (mailwire-send --timeout).
+    void set_all(std::uint32_t ms) noexcept {
+        connect = tls_handshake = greeting = command = mail = rcpt = data_init = data_block = data_end = quit = ms;
+    }
+};
+
+enum class trace_direction : std::uint8_t { client, server, info };
+/// Receives the dialogue line by line (without CRLF). Secrets are already replaced by "<redacted>".
+using trace_fn = void (*)(void* context, trace_direction direction, std::string_view line);
+
+struct client_options {
+    std::string_view ehlo_name;     ///< empty: the local address literal, or "localhost"
+    std::uint16_t port = 0;         ///< 0: the profile's port
+    bool override_encryption = false;
+    encryption mode = encryption::none; ///< used when override_encryption is set
+    bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
+    bool pipelining = true;             ///< use PIPELINING (RFC 2920) when the server offers it
+    timeouts timeout;
+    trace_fn trace = nullptr;
+    void* trace_context = nullptr;
+};
+
+struct credentials {
+    std::string_view user;
+    std::string_view secret; ///< password, or an OAuth2 access token for XOAUTH2/OAUTHBEARER
+};
+
+/// One recipient and, after send(), the server's answer to its RCPT TO.
+struct recipient {
+    std::string_view address;
+    reply result; ///< code 0: not attempted
+
+    bool accepted() const noexcept { return result.code >= 200 && result.code < 300; }
+};
+
+struct envelope {
+    std::string_view sender; ///< MAIL FROM; empty for the null sender "<>"
+    recipient* recipients = nullptr;
+    std::size_t recipient_count = 0;
+    std::uint64_t size = 0;  ///< the content's wire_size() when known: declared as SIZE= (RFC 1870)
+    bool eight_bit = false;  ///< the content has 8-bit bytes: BODY=8BITMIME when offered (RFC 6152)
+};
+
+struct send_result {
+    error err; ///< why the message was not delivered; ok() when the server took it
+    std::size_t accepted = 0;
+    std::size_t refused = 0;
+
+    /// The server said 2xx to the end of the data: the message went to every accepted recipient.
+    bool delivered() const noexcept { return err.ok(); }
+    /// Delivered, and no recipient was refused.
+    bool ok() const noexcept { return err.ok() && refused == 0; }
+};
+
+template <class Transport, class Tls = no_tls, class Profile = profiles::relay, class Clock = default_clock>
+class basic_client {
+    static_assert(check_transport<Transport>::value, "mailwire: Transport does not meet the requirements");
+    static_assert(check_clock<Clock>::value, "mailwire: Clock does not meet the requirements");
+    static_assert(Tls::available || !requires_tls(Profile::mode),
+                  "mailwire: this profile requires TLS (STARTTLS or implicit TLS) but the Tls policy is "
+                  "mailwire::no_tls. Use mailwire::mbedtls_tls as the second template argument, or a profile "
+                  "that allows plaintext (profiles::relay, or profile<port, encryption::none>).");
+    static_assert(MAILWIRE_RX_BUFFER_SIZE >= max_reply_line + 2,
+                  "mailwire: MAILWIRE_RX_BUFFER_SIZE must hold one reply line (RFC 5321 §4.5.3.1.5: 512 octets)");
+    static_assert(MAILWIRE_TX_BUFFER_SIZE >= 512,
+                  "mailwire: MAILWIRE_TX_BUFFER_SIZE must hold one command line (RFC 5321 §4.5.3.1.4: 512 octets)");
+
+public:
+    using transport_type = Transport;
+    using tls_type = Tls;
+    using profile_type = Profile;
+    using clock_type = Clock;
+
+    explicit basic_client(Transport transport = Transport(), Tls tls = Tls(), Clock clock = Clock())
+        : transport_(static_cast<Transport&&>(transport)), tls_(static_cast<Tls&&>(tls)),
+          clock_(static_cast<Clock&&>(clock)) {}
+    basic_client(const basic_client&) = delete;
+    basic_client& operator=(const basic_client&) = delete;
+    ~basic_client() { drop_connection(); }
+
+    client_options& options() noexcept { return opt_; }
+    const client_options& options() const noexcept { return opt_; }
+    Transport& transport() noexcept { return transport_; }
+    Tls& tls() noexcept { return tls_; }
+    Clock& clock() noexcept { return clock_; }
+
+    bool is_open() const noexcept { return open_; }
+    bool encrypted() const noexcept { return encrypted_; }
+    const capabilities& server_capabilities() const noexcept { return caps_; }
+    /// The most recent reply the server sent.
+    const reply& last_reply() const noexcept { return last_; }
+    std::uint16_t port() const noexcept { return port_; }
+    encryption mode() const noexcept { return mode_; }
+
+    /// Connects, reads the greeting, says EHLO (HELO if refused with 500/502) and, as the profile
+    /// asks, upgrades with STARTTLS (then says EHLO again).
+    [[nodiscard]] error open(std::string_view host) {
+        drop_connection();
+        mode_ = opt_.override_encryption ? opt_.mode : Profile::mode;
+        port_ = opt_.port != 0 ? opt_.port : Profile::port;
+        host_ = host;
+        if (requires_tls(mode_) && !Tls::available)
+            return fail(phase::connect, error_kind::usage, cause::tls_not_available);
+        if (host.empty() || host.size() > 255 || has_control_or_space(host))
+            return fail(phase::connect, error_kind::usage, cause::bad_argument);
+        if (error e = choose_ehlo_name(); !e.ok()) return e;
+
+        const millis dl = deadline(opt_.timeout.connect);
+        trace_info("connecting");
+        const io_result r = transport_.connect(host, port_, remaining(dl));
+        if (!r.ok()) {
+            transport_.close();
+            return io_failure(phase::connect, r);
+        }
+        open_ = true;
+        if (mode_ == encryption::implicit) {
+            if (error e = start_tls(); !e.ok()) return e;
+        }
+
+        if (error e = read_reply(phase::greeting, deadline(opt_.timeout.greeting)); !e.ok()) return e;
+        if (last_.code != 220) {
+            // RFC 5321 §3.1: after a 554 greeting the client should send QUIT.
+            error e = reply_failure(phase::greeting);
+            if (open_ && last_.code != 421) polite_quit();
+            drop_connection();
+            return e;
+        }
+        if (error e = hello(); !e.ok()) return e;
+
+        const bool upgrade = mode_ == encryption::starttls || (mode_ == encryption::opportunistic && caps_.starttls);
+        if (upgrade && !encrypted_) {
+            if (error e = starttls(); !e.ok()) return e;
+        }
+        return error{};
+    }
+
+    /// AUTH with the given mechanism (RFC 4954). On an unencrypted connection it refuses before a
+    /// byte of the credentials is sent, unless options().allow_plaintext_auth is set. Checks that
+    /// fail before anything is sent (plaintext refused, mechanism not offered, bad arguments) leave
+    /// the connection open; once an AUTH exchange has failed, only QUIT is sent and the connection
+    /// is closed.
+    [[nodiscard]] error authenticate(const credentials& cred, auth_mechanism mech = auth_mechanism::automatic) {
+        if (!open_) return fail(phase::auth, error_kind::usage, cause::not_connected);
+        if (cred.secret.empty() || contains_nul(cred.user) || contains_nul(cred.secret))
+            return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        if (!encrypted_ && !opt_.allow_plaintext_auth)
+            return fail(phase::auth, error_kind::usage, cause::plaintext_auth_refused);
+        if (!caps_.auth) return fail(phase::auth, error_kind::auth, cause::auth_not_offered);
+        if (mech == auth_mechanism::automatic) {
+            // A password fits PLAIN and LOGIN; PLAIN needs one round trip. The OAuth2 mechanisms are
+            // chosen only when nothing else is offered (a password is no bearer token).
+            const auth_mechanism order[] = {auth_mechanism::plain, auth_mechanism::login, auth_mechanism::oauthbearer,
+                                            auth_mechanism::xoauth2};
+            for (auth_mechanism m : order) {
+                if (caps_.offers(m)) {
+                    mech = m;
+                    break;
+                }
+            }
+            if (mech == auth_mechanism::automatic)
+                return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
+        } else if (!caps_.offers(mech)) {
+            return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
+        }
+        if ((mech == auth_mechanism::xoauth2 || mech == auth_mechanism::oauthbearer || mech == auth_mechanism::plain) &&
+            cred.user.empty())
+            return fail(phase::auth, error_kind::usage, cause::bad_argument);
+
+        error e = run_auth(cred, mech);
+        if (!e.ok() && open_) {
+            polite_quit();
+            drop_connection();
+        }
+        return e;
+    }
+
+    /// Sends one message to every recipient. Each recipient's reply lands in its `result`.
+    template <class Source, std::enable_if_t<!std::is_convertible<const Source&, std::string_view>::value, int> = 0>
+    [[nodiscard]] send_result send(envelope& env, Source& source) {
+        static_assert(detail::is_source<Source>::value,
+                      "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
+        send_result res;
+        res.err = transaction(env, source, res, env.size);
+        return res;
+    }
+    /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
+    /// (RFC 1870 §6), whatever env.size says, so an envelope can be reused for other messages.
+    [[nodiscard]] send_result send(envelope& env, std::string_view message) {
+        string_source src(message);
+        send_result res;
+        res.err = transaction(env, src, res, wire_size(message));
+        return res;
+    }
+
+    /// RSET (RFC 5321 §4.1.1.5): abandons a transaction; the connection stays usable.
+    [[nodiscard]] error reset() { return simple_command(phase::rset, "RSET"); }
+    /// NOOP (RFC 5321 §4.1.1.9): keeps an idle connection alive, or checks it.
+    [[nodiscard]] error noop() { return simple_command(phase::noop, "NOOP"); }
+
+    /// QUIT (RFC 5321 §4.1.1.10), then closes the connection whatever the reply.
+    error quit() {
+        if (!open_) return error{};
+        const millis dl = deadline(opt_.timeout.quit);
+        error e = put_command(phase::quit, dl, {"QUIT"});
+        if (e.ok()) e = flush(phase::quit, dl);
+        if (e.ok()) e = read_reply(phase::quit, dl, closing);
+        if (e.ok() && last_.code != 221) e = reply_failure(phase::quit);
+        drop_connection();
+        return e;
+    }
+
+    /// Closes the connection without QUIT.
+    void close() noexcept { drop_connection(); }
+
+private:
+    // ---------------------------------------------------------------- errors
+    error fail(phase p, error_kind k, cause c, int sys = 0, bool with_reply = false) const noexcept {
+        error e;
+        e.where = p;
+        e.kind = k;
+        e.why = c;
+        e.sys_error = sys;
+        if (with_reply) e.server = last_;
+        e.advice_text = advise(e, advice_context{port_, mode_, encrypted_});
+        return e;
+    }
+
+    /// An error from the last reply's class. 421 means the server is closing (RFC 5321 §3.8).
+    error reply_failure(phase p) noexcept {
+        error_kind k = error_kind::protocol;
+        cause c = cause::none;
+        if (last_.transient()) {
+            k = error_kind::temporary;
+        } else if (last_.permanent()) {
+            k = error_kind::permanent;
+        } else {
+            c = cause::unexpected_reply;
+        }
+        if (p == phase::auth && last_.permanent()) {
+            k = error_kind::auth;
+            c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
+        }
+        error e = fail(p, k, c, 0, true);
+        if (last_.code == 421) drop_connection();
+        return e;
+    }
+
+    error io_failure(phase p, const io_result& r) noexcept {
+        error e;
+        switch (r.status) {
+        case io_status::resolve: e = fail(p, error_kind::resolve, cause::none, r.sys_error); break;
+        case io_status::refused: e = fail(p, error_kind::network, cause::connection_refused, r.sys_error); break;
+        case io_status::timeout: e = fail(p, error_kind::timeout, cause::none, r.sys_error); break;
+        case io_status::unreachable: e = fail(p, error_kind::network, cause::none, r.sys_error); break;
+        case io_status::closed:
+        case io_status::error:
+        case io_status::ok:
+            e = fail(p, error_kind::network, p == phase::connect ? cause::none : cause::connection_lost, r.sys_error);
+            break;
+        }
+        drop_connection();
+        return e;
+    }
+
+    error protocol_failure(phase p, cause c) noexcept {
+        error e = fail(p, error_kind::protocol, c, 0, last_.code != 0);
+        drop_connection();
+        return e;
+    }
+
+    // ---------------------------------------------------------------- connection
+    void drop_connection() noexcept {
+        if (open_) {
+            if constexpr (Tls::available) {
+                if (tls_active_) tls_.close(transport_);
+            }
+            transport_.close();
+        }
+        open_ = false;
+        tls_active_ = false;
+        encrypted_ = false;
+        rx_begin_ = rx_end_ = 0;
+        tx_len_ = 0;
+    }
+
+    millis deadline(std::uint32_t ms) noexcept { return clock_.now() + ms; }
+    std::uint32_t remaining(millis dl) noexcept {
+        const millis now = clock_.now();
+        if (now >= dl) return 0;
+        const millis left = dl - now;
+        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+    }
+
+    io_result raw_read(char* buf, std::size_t len, std::uint32_t ms) {
+        if constexpr (Tls::available) {
+            if (tls_active_) return tls_.read_some(transport_, buf, len, ms);
+        }
+        return transport_.read_some(buf, len, ms);
+    }
+    io_result raw_write(const char* buf, std::size_t len, std::uint32_t ms) {
+        if constexpr (Tls::available) {
+            if (tls_active_) return tls_.write_some(transport_, buf, len, ms);
+        }
+        return transport_.write_some(buf, len, ms);
+    }
+
+    error start_tls() {
+        if constexpr (Tls::available) {
+            const millis dl = deadline(opt_.timeout.tls_handshake);
+            const io_result r = tls_.handshake(transport_, host_, remaining(dl));
+            if (!r.ok()) {
+                const error_kind k = r.status == io_status::timeout ? error_kind::timeout : error_kind::tls;
+                error e = fail(phase::tls, k, cause::none, r.sys_error);
+                drop_connection();
+                return e;
+            }
+            tls_active_ = true;
+            encrypted_ = true;
+            return error{};
+        } else {
+            return fail(phase::tls, error_kind::usage, cause::tls_not_available);
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+    error flush(phase p, millis dl) {
+        std::size_t off = 0;
+        while (off < tx_len_) {
+            const std::uint32_t left = remaining(dl);
+            if (left == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            const io_result r = raw_write(tx_ + off, tx_len_ - off, left);
+            if (!r.ok()) return io_failure(p, r);
+            if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(p, io_result::fail(io_status::error));
+            off += r.bytes;
+        }
+        tx_len_ = 0;
+        return error{};
+    }
+
+    error put_bytes(phase p, millis dl, std::string_view s) {
+        while (!s.empty()) {
+            if (tx_len_ == sizeof(tx_)) {
+                if (error e = flush(p, dl); !e.ok()) return e;
+            }
+            const std::size_t room = sizeof(tx_) - tx_len_;
+            const std::size_t n = s.size() < room ? s.size() : room;
+            std::memcpy(tx_ + tx_len_, s.data(), n);
+            tx_len_ += n;
+            s.remove_prefix(n);
+        }
+        return error{};
+    }
+
+    /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
+    error put_command(phase p, millis dl, std::initializer_list<std::string_view> parts) {
+        std::size_t total = 2;
+        for (std::string_view s : parts) total += s.size();
+        MAILWIRE_ASSERT(total <= sizeof(tx_));
+        if (total > sizeof(tx_)) return fail(p, error_kind::usage, cause::bad_argument);
+        if (tx_len_ + total > sizeof(tx_)) {
+            if (error e = flush(p, dl); !e.ok()) return e;
+        }
+        const std::size_t start = tx_len_;
+        for (std::string_view s : parts) {
+            if (!s.empty()) std::memcpy(tx_ + tx_len_, s.data(), s.size()); // data() may be null when empty
+            tx_len_ += s.size();
+        }
+        trace(trace_direction::client, std::string_view(tx_ + start, tx_len_ - start));
+        tx_[tx_len_++] = '\r';
+        tx_[tx_len_++] = '\n';
+        return error{};
+    }
+
+    /// A command whose argument is base64 of secret pieces; streamed, so it may exceed the buffer
+    /// (RFC 4954 §4 allows 12288 octets). The trace shows `shown` instead.
+    error put_base64_command(phase p, millis dl, std::string_view prefix, std::initializer_list<std::string_view> pieces,
+                             std::string_view shown) {
+        trace(trace_direction::client, shown);
+        if (error e = put_bytes(p, dl, prefix); !e.ok()) return e;
+        base64_encoder enc;
+        error status;
+        auto put = [&](std::string_view four) {
+            if (status.ok()) status = put_bytes(p, dl, four);
+        };
+        for (std::string_view s : pieces) enc.feed(s, put);
+        enc.finish(put);
+        if (!status.ok()) return status;
+        return put_bytes(p, dl, "\r\n");
+    }
+
+    // ---------------------------------------------------------------- input
+    /// The next line from the server, without its line end. RFC 5321 §4.5.3.1.5 bounds it to 512
+    /// octets with the CRLF; a longer one is a protocol error, so memory stays bounded.
+    /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
+    /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
+    /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
+    error read_line(phase p, millis dl, std::string_view& line, bool greeting_start = false) {
+        for (;;) {
+            const char* begin = rx_ + rx_begin_;
+            const std::size_t avail = rx_end_ - rx_begin_;
+            if (greeting_start && avail > 0 && (begin[0] == '\x15' || begin[0] == '\x16'))
+                return protocol_failure(p, cause::greeting_looks_like_tls);
+            const void* nl = avail ? std::memchr(begin, '\n', avail) : nullptr;
+            if (nl != nullptr) {
+                const std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - begin);
+                if (len + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
+                rx_begin_ += len + 1;
+                line = std::string_view(begin, (len > 0 && begin[len - 1] == '\r') ? len - 1 : len);
+                return error{};
+            }
+            if (avail >= max_reply_line) return protocol_failure(p, cause::reply_too_long);
+            if (rx_begin_ != 0) {
+                std::memmove(rx_, rx_ + rx_begin_, avail);
+                rx_begin_ = 0;
+                rx_end_ = avail;
+            }
+            const std::uint32_t left = remaining(dl);
+            if (left == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            const io_result r = raw_read(rx_ + rx_end_, sizeof(rx_) - rx_end_, left);
+            if (!r.ok()) return io_failure(p, r);
+            if (r.bytes == 0 || r.bytes > sizeof(rx_) - rx_end_) return io_failure(p, io_result::fail(io_status::error));
+            rx_end_ += r.bytes;
+        }
+    }
+
+    enum read_flags : unsigned {
+        parse_capabilities = 1u, ///< EHLO: every line after the first feeds caps_
+        more_follow = 2u,        ///< PIPELINING: further replies may already be buffered
+        closing = 4u,            ///< QUIT: whatever follows does not matter
+    };
+
+    /// Reads one whole reply into last_. Bytes that arrive beyond it when no further reply is due
+    /// mean the server (or something in between) is out of step with the dialogue — the shape of
+    /// response injection — and end the session (RFC 5321 §4.1.1 and RFC 2920 §3.1 make a client
+    /// wait for each reply unless it pipelined).
+    error read_reply(phase p, millis dl, unsigned flags = 0) {
+        reply_assembler as;
+        as.start(last_);
+        challenge_ok_ = false;
+        do {
+            std::string_view line;
+            if (error e = read_line(p, dl, line, p == phase::greeting && as.lines() == 0); !e.ok()) return e;
+            trace(trace_direction::server, line);
+            reply_line parsed;
+            const cause c = as.add(line, parsed);
+            if (c != cause::none) return protocol_failure(p, c);
+            if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
+            // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the
+            // copy in last_ is bounded).
+            if (parsed.code == 334) {
+                std::size_t n = 0;
+                challenge_ok_ = as.lines() == 1 && parsed.last && base64_decode(parsed.text, nullptr, 0, n);
+            }
+        } while (!as.done());
+        if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
+            return protocol_failure(p, cause::unexpected_reply);
+        return error{};
+    }
+
+    error simple_command(phase p, std::string_view cmd) {
+        if (!open_) return fail(p, error_kind::usage, cause::not_connected);
+        const millis dl = deadline(opt_.timeout.command);
+        if (error e = put_command(p, dl, {cmd}); !e.ok()) return e;
+        if (error e = flush(p, dl); !e.ok()) return e;
+        if (error e = read_reply(p, dl); !e.ok()) return e;
+        return last_.code == 250 ? error{} : reply_failure(p);
+    }
+
+    /// QUIT without caring for the answer, before closing after a failure.
+    void polite_quit() noexcept {
+        const millis dl = deadline(opt_.timeout.quit);
+        if (!put_command(phase::quit, dl, {"QUIT"}).ok()) return;
+        if (!flush(phase::quit, dl).ok()) return;
+        (void)read_reply(phase::quit, dl, closing);
+    }
+
+    // ---------------------------------------------------------------- session setup
+    static bool has_control_or_space(std::string_view s) noexcept {
+        for (char ch : s) {
+            const unsigned char c = static_cast<unsigned char>(ch);
+            if (c <= 32 || c == 127) return true;
+        }
+        return false;
+    }
+    static bool contains_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
+
+    /// The caller's EHLO name, checked; when there is none, hello() asks the connected transport.
+    error choose_ehlo_name() {
+        ehlo_ = opt_.ehlo_name;
+        if (!ehlo_.empty() && (ehlo_.size() > 255 || has_control_or_space(ehlo_)))
+            return fail(phase::ehlo, error_kind::usage, cause::bad_argument);
+        return error{};
+    }
+
+    /// EHLO, or HELO when EHLO is not understood (RFC 5321 §3.2, §4.1.4). Everything learned
+    /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2).
+    error hello() {
+        if (ehlo_.empty()) {
+            if constexpr (detail::has_local_address_literal<Transport>::value) {
+                if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_)))
+                    ehlo_ = std::string_view(ehlo_buf_);
+            }
+            if (ehlo_.empty()) ehlo_ = "localhost";
+        }
+        caps_ = capabilities{};
+        const millis dl = deadline(opt_.timeout.command);
+        if (error e = put_command(phase::ehlo, dl, {"EHLO ", ehlo_}); !e.ok()) return e;
+        if (error e = flush(phase::ehlo, dl); !e.ok()) return e;
+        if (error e = read_reply(phase::ehlo, dl, parse_capabilities); !e.ok()) return e;
+        if (last_.code == 250) {
+            caps_.esmtp = true;
+            return error{};
+        }
+        if (last_.code != 500 && last_.code != 502) return fail_and_quit(phase::ehlo);
+        caps_ = capabilities{};
+        const millis dl2 = deadline(opt_.timeout.command);
+        if (error e = put_command(phase::ehlo, dl2, {"HELO ", ehlo_}); !e.ok()) return e;
+        if (error e = flush(phase::ehlo, dl2); !e.ok()) return e;
+        if (error e = read_reply(phase::ehlo, dl2); !e.ok()) return e;
+        if (last_.code != 250) return fail_and_quit(phase::ehlo);
+        return error{};
+    }
+
+    error fail_and_quit(phase p) {
+        error e = reply_failure(p);
+        if (open_) polite_quit();
+        drop_connection();
+        return e;
+    }
+
+    /// RFC 3207. Only an exact 220 proceeds; a required upgrade that fails aborts before anything
+    /// else is sent, and nothing is retried in plaintext.
+    error starttls() {
+        if (!caps_.starttls) {
+            if (mode_ != encryption::starttls) return error{}; // opportunistic: stay plaintext
+            error e = fail(phase::starttls, error_kind::tls, cause::starttls_not_offered, 0, true);
+            polite_quit();
+            drop_connection();
+            return e;
+        }
+        if constexpr (!Tls::available) {
+            return error{}; // opportunistic without a TLS policy (required modes are refused in open())
+        } else {
+            const millis dl = deadline(opt_.timeout.command);
+            if (error e = put_command(phase::starttls, dl, {"STARTTLS"}); !e.ok()) return e;
+            if (error e = flush(phase::starttls, dl); !e.ok()) return e;
+            if (error e = read_reply(phase::starttls, dl); !e.ok()) return e;
+            if (last_.code != 220) {
+                if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
+                    return error{}; // RFC 3207 §4.1: a relay may go on without TLS
+                error e = fail(phase::starttls, error_kind::tls, cause::starttls_refused, 0, true);
+                if (last_.code != 421) polite_quit();
+                drop_connection();
+                return e;
+            }
+            // Bytes after the 220 were sent before the handshake: response injection.
+            if (rx_end_ != rx_begin_) return protocol_failure(phase::starttls, cause::unexpected_reply);
+            if (error e = start_tls(); !e.ok()) return e;
+            return hello();
+        }
+    }
+
+    // ---------------------------------------------------------------- AUTH
+    /// Reads the reply to an AUTH step; a 334 challenge must be valid base64 (RFC 4954 §4).
+    error auth_reply(millis dl, bool& challenge) {
+        challenge = false;
+        if (error e = read_reply(phase::auth, dl); !e.ok()) return e;
+        if (last_.code == 235) return error{};
+        if (last_.code == 334) {
+            if (!challenge_ok_) return cancel_auth(dl, cause::bad_challenge);
+            challenge = true;
+            return error{};
+        }
+        return reply_failure(phase::auth);
+    }
+
+    /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
+    error cancel_auth(millis dl, cause why) {
+        error e = fail(phase::auth, error_kind::protocol, why, 0, true);
+        if (put_command(phase::auth, dl, {"*"}).ok() && flush(phase::auth, dl).ok()) (void)read_reply(phase::auth, dl);
+        return e;
+    }
+
+    error send_auth_line(millis dl, std::initializer_list<std::string_view> pieces, std::string_view shown) {
+        if (error e = put_base64_command(phase::auth, dl, {}, pieces, shown); !e.ok()) return e;
+        return flush(phase::auth, dl);
+    }
+
+    error run_auth(const credentials& cred, auth_mechanism mech) {
+        const millis dl = deadline(opt_.timeout.command);
+        bool challenge = false;
+        switch (mech) {
+        case auth_mechanism::plain: {
+            // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
+            const char nul[1] = {'\0'};
+            if (error e = put_base64_command(phase::auth, dl, "AUTH PLAIN ",
+                                             {std::string_view(nul, 1), cred.user, std::string_view(nul, 1), cred.secret},
+                                             "AUTH PLAIN <redacted>");
+                !e.ok())
+                return e;
+            if (error e = flush(phase::auth, dl); !e.ok()) return e;
+            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            if (challenge) return cancel_auth(dl, cause::unexpected_reply); // PLAIN has no challenge
+            return error{};
+        }
+        case auth_mechanism::login: {
+            if (error e = put_command(phase::auth, dl, {"AUTH LOGIN"}); !e.ok()) return e;
+            if (error e = flush(phase::auth, dl); !e.ok()) return e;
+            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
+            if (error e = send_auth_line(dl, {cred.user}, "<user name, base64>"); !e.ok()) return e;
+            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
+            if (error e = send_auth_line(dl, {cred.secret}, "<redacted>"); !e.ok()) return e;
+            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            if (challenge) return cancel_auth(dl, cause::bad_challenge); // a third challenge: no loop
+            return error{};
+        }
+        case auth_mechanism::xoauth2:
+        case auth_mechanism::oauthbearer: {
+            const char one[1] = {'\x01'};
+            const std::string_view sep(one, 1);
+            error e;
+            if (mech == auth_mechanism::xoauth2) {
+                // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
+                e = put_base64_command(phase::auth, dl, "AUTH XOAUTH2 ",
+                                       {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep},
+                                       "AUTH XOAUTH2 <redacted>");
+            } else {
+                // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A, with
+                // "=" and "," in the name escaped as "=3D" and "=2C" (RFC 5801 §4).
+                char name[2 * 3 * 128];
+                std::size_t len = 0;
+                for (char c : cred.user) {
+                    if (len + 3 > sizeof(name)) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+                    if (c == '=' || c == ',') {
+                        name[len++] = '=';
+                        name[len++] = c == '=' ? '3' : '2';
+                        name[len++] = c == '=' ? 'D' : 'C';
+                    } else {
+                        name[len++] = c;
+                    }
+                }
+                e = put_base64_command(phase::auth, dl, "AUTH OAUTHBEARER ",
+                                       {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep},
+                                       "AUTH OAUTHBEARER <redacted>");
+            }
+            if (!e.ok()) return e;
+            if (error f = flush(phase::auth, dl); !f.ok()) return f;
+            if (error f = auth_reply(dl, challenge); !f.ok()) return f;
+            if (!challenge) return error{};
+            // The 334 carries an error report; the client answers with an empty response (XOAUTH2)
+            // or ^A (RFC 7628 §3.2.3) and the server ends with a failure reply.
+            const std::string_view answer = mech == auth_mechanism::xoauth2 ? std::string_view() : std::string_view("AQ==");
+            if (error f = put_command(phase::auth, dl, {answer}); !f.ok()) return f;
+            if (error f = flush(phase::auth, dl); !f.ok()) return f;
+            if (error f = auth_reply(dl, challenge); !f.ok()) return f;
+            if (challenge) return cancel_auth(dl, cause::bad_challenge);
+            // A server that accepts after reporting an error is broken; treat it as rejected.
+            if (last_.code == 235) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
+            return reply_failure(phase::auth);
+        }
+        case auth_mechanism::automatic: break;
+        }
+        return fail(phase::auth, error_kind::usage, cause::bad_argument);
+    }
+
+    // ---------------------------------------------------------------- the mail transaction
+    static const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
+        char* p = buf + sizeof(buf) - 1;
+        *p = '\0';
+        do {
+            *--p = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        return p;
+    }
+
+    static error_kind kind_of(const reply& r) noexcept {
+        return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
+    }
+
+    /// Ends a failed transaction with RSET so the connection can carry the next message.
+    void abandon_transaction() {
+        if (!open_) return;
+        const reply keep = last_;
+        const millis dl = deadline(opt_.timeout.command);
+        if (!put_command(phase::rset, dl, {"RSET"}).ok() || !flush(phase::rset, dl).ok() ||
+            !read_reply(phase::rset, dl).ok() || last_.code != 250)
+            drop_connection();
+        last_ = keep;
+    }
+
+    /// After a 354 that should not have come (no valid recipient, with PIPELINING): RFC 2920 §3.1
+    /// has the client send an empty message, which the server then rejects.
+    void terminate_unwanted_data() {
+        const millis dl = deadline(opt_.timeout.data_end);
+        if (!put_command(phase::body, dl, {"."}).ok() || !flush(phase::body, dl).ok() || !read_reply(phase::end_of_data, dl).ok())
+            drop_connection();
+    }
+
+    template <class Source>
+    error transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+        if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
+
+        // Everything is checked before the first byte leaves.
+        bool utf8 = false;
+        switch (check_sender(env.sender)) {
+        case address_check::ok: break;
+        case address_check::ok_needs_utf8: utf8 = true; break;
+        default: return fail(phase::mail, error_kind::usage, cause::bad_address);
+        }
+        if (env.recipients == nullptr || env.recipient_count == 0)
+            return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
+        for (std::size_t i = 0; i < env.recipient_count; ++i) {
+            env.recipients[i].result.clear();
+            switch (check_recipient(env.recipients[i].address)) {
+            case address_check::ok: break;
+            case address_check::ok_needs_utf8: utf8 = true; break;
+            default: return fail(phase::rcpt, error_kind::usage, cause::bad_address);
+            }
+        }
+        if (utf8 && !caps_.smtputf8) return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
+        // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
+        if (size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
+            return fail(phase::mail, error_kind::usage, cause::message_too_large);
+
+        const bool pipelined = caps_.pipelining && opt_.pipelining;
+        char size_buf[24];
+        const bool declare_size = caps_.size && size != 0;
+        const std::string_view size_param = declare_size ? std::string_view(" SIZE=") : std::string_view();
+        const std::string_view size_value = declare_size ? std::string_view(format_u64(size, size_buf)) : std::string_view();
+        const std::string_view body_param = (env.eight_bit && caps_.eightbitmime) ? " BODY=8BITMIME" : "";
+        const std::string_view utf8_param = utf8 ? " SMTPUTF8" : "";
+
+        // MAIL FROM
+        millis dl = deadline(opt_.timeout.mail);
+        if (error e = put_command(phase::mail, dl, {"MAIL FROM:<", env.sender, ">", size_param, size_value, body_param, utf8_param});
+            !e.ok())
+            return e;
+        bool mail_ok = true;
+        if (!pipelined) {
+            if (error e = flush(phase::mail, dl); !e.ok()) return e;
+            if (error e = read_reply(phase::mail, dl); !e.ok()) return e;
+            if (last_.cls() != 2) {
+                error e = reply_failure(phase::mail);
+                abandon_transaction();
+                return e;
+            }
+        }
+
+        // RCPT TO, one per recipient (RFC 5321 §4.1.1.3)
+        reply worst;
+        for (std::size_t i = 0; i < env.recipient_count; ++i) {
+            recipient& r = env.recipients[i];
+            if (!pipelined) dl = deadline(opt_.timeout.rcpt);
+            if (error e = put_command(phase::rcpt, dl, {"RCPT TO:<", r.address, ">"}); !e.ok()) return e;
+            if (!pipelined) {
+                if (error e = flush(phase::rcpt, dl); !e.ok()) return e;
+                if (error e = read_reply(phase::rcpt, dl); !e.ok()) return e;
+                if (last_.code == 421) return reply_failure(phase::rcpt);
+                note_recipient(r, res, worst);
+            }
+        }
+
+        if (pipelined) {
+            // RFC 2920 §3.1: MAIL, every RCPT and DATA go out together; the replies come in order.
+            if (error e = put_command(phase::data, dl, {"DATA"}); !e.ok()) return e;
+            if (error e = flush(phase::mail, dl); !e.ok()) return e;
+            if (error e = read_reply(phase::mail, deadline(opt_.timeout.mail), more_follow); !e.ok()) return e;
+            if (last_.code == 421) return reply_failure(phase::mail);
+            error mail_error;
+            if (last_.cls() != 2) {
+                mail_ok = false;
+                mail_error = reply_failure(phase::mail);
+            }
+            for (std::size_t i = 0; i < env.recipient_count; ++i) {
+                if (error e = read_reply(phase::rcpt, deadline(opt_.timeout.rcpt), more_follow); !e.ok()) return e;
+                if (last_.code == 421) return reply_failure(phase::rcpt);
+                if (mail_ok) note_recipient(env.recipients[i], res, worst);
+            }
+            if (error e = read_reply(phase::data, deadline(opt_.timeout.data_init)); !e.ok()) return e;
+            if (last_.code == 421) return reply_failure(phase::data);
+            if (!mail_ok || res.accepted == 0) {
+                if (last_.code == 354) terminate_unwanted_data();
+                error e = mail_ok ? recipients_failure(worst) : mail_error;
+                abandon_transaction();
+                return e;
+            }
+        } else {
+            if (res.accepted == 0) {
+                error e = recipients_failure(worst);
+                abandon_transaction();
+                return e;
+            }
+            dl = deadline(opt_.timeout.data_init);
+            if (error e = put_command(phase::data, dl, {"DATA"}); !e.ok()) return e;
+            if (error e = flush(phase::data, dl); !e.ok()) return e;
+            if (error e = read_reply(phase::data, dl); !e.ok()) return e;
+        }
+        if (last_.code != 354) {
+            error e = reply_failure(phase::data);
+            abandon_transaction();
+            return e;
+        }
+        return content(source);
+    }
+
+    void note_recipient(recipient& r, send_result& res, reply& worst) noexcept {
+        r.result = last_;
+        if (r.accepted()) {
+            ++res.accepted;
+            return;
+        }
+        ++res.refused;
+        // The worst refusal is a permanent one; among equals, keep the first.
+        if (worst.code == 0 || (last_.permanent() && !worst.permanent())) worst = last_;
+    }
+
+    error recipients_failure(const reply& worst) noexcept {
+        const reply keep = last_;
+        last_ = worst;
+        error e = fail(phase::rcpt, kind_of(worst), cause::all_recipients_refused, 0, true);
+        last_ = keep;
+        return e;
+    }
+
+    /// Streams the content through the dot-stuffer, then "." and the final reply.
+    template <class Source>
+    error content(Source& source) {
+        dot_stuffer stuffer;
+        char in[256];
+        std::uint64_t total = 0;
+        for (;;) {
+            const std::ptrdiff_t got = source.read(in, sizeof(in));
+            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+                // No "." may follow a partial message: close, and the server discards it.
+                error e = fail(phase::body, error_kind::usage, cause::source_failed);
+                drop_connection();
+                return e;
+            }
+            if (got == 0) break;
+            total += static_cast<std::uint64_t>(got);
+            std::size_t pos = 0;
+            while (pos < static_cast<std::size_t>(got)) {
+                if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion) {
+                    if (error e = flush(phase::body, deadline(opt_.timeout.data_block)); !e.ok()) return e;
+                }
+                std::size_t used = 0;
+                tx_len_ += stuffer.feed(in + pos, static_cast<std::size_t>(got) - pos, tx_ + tx_len_, sizeof(tx_) - tx_len_, used);
+                pos += used;
+            }
+        }
+        if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish) {
+            if (error e = flush(phase::body, deadline(opt_.timeout.data_block)); !e.ok()) return e;
+        }
+        tx_len_ += stuffer.finish(tx_ + tx_len_, sizeof(tx_) - tx_len_);
+        if (opt_.trace) {
+            char note[64] = "<message content: ";
+            char num[24];
+            const char* digits = format_u64(total, num);
+            std::size_t n = std::strlen(note);
+            while (*digits != '\0' && n + 8 < sizeof(note)) note[n++] = *digits++;
+            for (const char* t = " bytes>"; *t != '\0'; ++t) note[n++] = *t;
+            trace(trace_direction::client, std::string_view(note, n));
+            trace(trace_direction::client, ".");
+        }
+        if (error e = flush(phase::body, deadline(opt_.timeout.data_block)); !e.ok()) return e;
+
+        // From here on the server has the whole message. Without a valid reply (lost connection,
+        // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
+        // sent, nor as refused. The kind still says what went wrong.
+        error e = read_reply(phase::end_of_data, deadline(opt_.timeout.data_end));
+        if (!e.ok()) {
+            e.why = cause::outcome_unknown;
+            e.advice_text = advise(e, advice_context{port_, mode_, false});
+            return e;
+        }
+        if (last_.cls() == 2) return error{};
+        if (last_.cls() == 3) {
+            // A 3xx here (a second 354, say) neither accepts nor refuses the message: the server is
+            // out of step with the dialogue, so the outcome is unknown and the session unusable.
+            error u = protocol_failure(phase::end_of_data, cause::outcome_unknown);
+            u.advice_text = advise(u, advice_context{port_, mode_, false});
+            return u;
+        }
+        return reply_failure(phase::end_of_data);
+    }
+
+    // ---------------------------------------------------------------- trace
+    void trace(trace_direction d, std::string_view line) noexcept {
+        if (opt_.trace) opt_.trace(opt_.trace_context, d, line);
+    }
+    void trace_info(std::string_view line) noexcept { trace(trace_direction::info, line); }
+
+    Transport transport_;
+    Tls tls_;
+    Clock clock_;
+    client_options opt_;
+    capabilities caps_;
+    reply last_;
+    std::string_view host_;
+    std::string_view ehlo_;
+    char ehlo_buf_[64] = {};
+    std::uint16_t port_ = Profile::port;
+    encryption mode_ = Profile::mode;
+    bool open_ = false;
+    bool tls_active_ = false;
+    bool encrypted_ = false;
+    bool challenge_ok_ = false;
+    std::size_t rx_begin_ = 0;
+    std::size_t rx_end_ = 0;
+    std::size_t tx_len_ = 0;
+    char rx_[MAILWIRE_RX_BUFFER_SIZE];
+    char tx_[MAILWIRE_TX_BUFFER_SIZE];
+};
+
+/// The client with the platform's clock: `mailwire::client<mailwire::posix_transport>`.
+template <class Transport, class Tls = no_tls, class Profile = profiles::relay>
+using client = basic_client<Transport, Tls, Profile, default_clock>;
+
+} // namespace mailwire
+
+#endif // MAILWIRE_CLIENT_HPP

@@ -1,0 +1,110 @@
+// mailwire - the DATA encoder: every line end becomes CRLF and every line starting with "." gets a
+// second one, so nothing the input contains can end the data early or smuggle a command.
+#ifndef MAILWIRE_DOT_STUFFER_HPP
+#define MAILWIRE_DOT_STUFFER_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+
+/// Streaming transform for message content (RFC 5321 §4.5.2 transparency, §2.3.8 line ends).
+///
+/// - CRLF stays CRLF; a lone LF and a lone CR each become CRLF. A CR at the end of one chunk and an
+///   LF at the start of the next are still one line end. No bare CR or LF can reach the wire, which
+///   closes the "<LF>.<CR><LF>" family of SMTP smuggling tricks (2023).
+/// - A "." at the start of a line is doubled, wherever the line boundary falls between chunks.
+/// - finish() ends an unterminated last line with CRLF and appends the end-of-data ".\r\n".
+class dot_stuffer {
+public:
+    /// Most output one input byte can produce (LF -> CRLF, "." -> "..").
+    static constexpr std::size_t max_expansion = 2;
+    /// Most output finish() produces: "\r\n" + ".\r\n".
+    static constexpr std::size_t max_finish = 5;
+
+    /// Transforms input into `out` (capacity `cap`). Stops when the next byte might not fit.
+    /// Returns bytes written; `consumed` says how much input was used.
+    std::size_t feed(const char* in, std::size_t n, char* out, std::size_t cap, std::size_t& consumed) noexcept {
+        std::size_t o = 0, i = 0;
+        while (i < n && o + max_expansion <= cap) {
+            const char c = in[i];
+            if (pending_cr_) {
+                pending_cr_ = false;
+                out[o++] = '\r';
+                out[o++] = '\n';
+                at_line_start_ = true;
+                if (c == '\n') { // CRLF: one line end
+                    ++i;
+                    continue;
+                }
+                continue; // re-examine c with room checked again
+            }
+            if (c == '\r') {
+                pending_cr_ = true;
+            } else if (c == '\n') {
+                out[o++] = '\r';
+                out[o++] = '\n';
+                at_line_start_ = true;
+            } else {
+                if (at_line_start_ && c == '.') out[o++] = '.';
+                out[o++] = c;
+                at_line_start_ = false;
+            }
+            ++i;
+        }
+        consumed = i;
+        bytes_in_ += i;
+        return o;
+    }
+
+    /// Ends the data: CRLF if the last line is open, then ".\r\n". `cap` must be >= max_finish.
+    std::size_t finish(char* out, std::size_t cap) noexcept {
+        if (cap < max_finish) return 0;
+        std::size_t o = 0;
+        if (pending_cr_ || !at_line_start_) {
+            out[o++] = '\r';
+            out[o++] = '\n';
+        }
+        out[o++] = '.';
+        out[o++] = '\r';
+        out[o++] = '\n';
+        pending_cr_ = false;
+        at_line_start_ = true;
+        return o;
+    }
+
+    void reset() noexcept { *this = dot_stuffer(); }
+    std::uint64_t bytes_in() const noexcept { return bytes_in_; }
+
+private:
+    bool at_line_start_ = true;
+    bool pending_cr_ = false;
+    std::uint64_t bytes_in_ = 0;
+};
+
+/// The size of `message` once its line ends are CRLF and the last line is terminated: what RFC 1870
+/// §3 asks a client to declare in SIZE= (dot-stuffing and the final "." are not counted).
+constexpr std::uint64_t wire_size(std::string_view message) noexcept {
+    std::uint64_t n = 0;
+    bool line_open = false;
+    for (std::size_t i = 0; i < message.size(); ++i) {
+        const char c = message[i];
+        if (c == '\r') {
+            n += 2;
+            if (i + 1 < message.size() && message[i + 1] == '\n') ++i;
+            line_open = false;
+        } else if (c == '\n') {
+            n += 2;
+            line_open = false;
+        } else {
+            ++n;
+            line_open = true;
+        }
+    }
+    return line_open ? n + 2 : n;
+}
+
+} // namespace mailwire
+
+#endif // MAILWIRE_DOT_STUFFER_HPP

@@ -1,0 +1,174 @@
+// mailwire - errors without exceptions: where it failed, what kind of failure, what the server said,
+// and one line of advice.
+#ifndef MAILWIRE_ERROR_HPP
+#define MAILWIRE_ERROR_HPP
+
+#include "reply.hpp"
+
+#include <cstdint>
+
+namespace mailwire {
+
+/// The protocol step that failed.
+enum class phase : std::uint8_t {
+    none,
+    connect,     ///< name resolution and TCP connect
+    tls,         ///< TLS handshake (implicit TLS, or after STARTTLS)
+    greeting,    ///< the server's 220
+    ehlo,        ///< EHLO / HELO
+    starttls,    ///< the STARTTLS command and its reply
+    auth,        ///< AUTH and its challenges
+    mail,        ///< MAIL FROM
+    rcpt,        ///< RCPT TO
+    data,        ///< the DATA command (waiting for 354)
+    body,        ///< sending the message content
+    end_of_data, ///< waiting for the reply to the final "."
+    rset,
+    noop,
+    quit,
+};
+
+/// What kind of failure it was; decides whether retrying may help.
+enum class error_kind : std::uint8_t {
+    none,      ///< success
+    resolve,   ///< the host name did not resolve
+    network,   ///< connect refused/unreachable, connection lost, I/O error
+    timeout,   ///< a step passed its deadline
+    temporary, ///< a 4xx reply
+    permanent, ///< a 5xx reply
+    protocol,  ///< the server broke the protocol (malformed, overlong, unexpected reply)
+    tls,       ///< TLS unavailable, handshake or verification failed, STARTTLS refused
+    auth,      ///< authentication rejected
+    usage,     ///< the caller's input or configuration is not acceptable
+};
+
+/// The finer reason, for tools that map errors to exit codes and for advice.
+enum class cause : std::uint8_t {
+    none,
+    // usage
+    bad_address,            ///< CR, LF, NUL, or invalid syntax in an address
+    bad_argument,           ///< other invalid input (EHLO name, credentials with NUL, empty list)
+    message_too_large,      ///< larger than the server's SIZE limit
+    utf8_not_supported,     ///< an address needs SMTPUTF8 but the server does not offer it
+    plaintext_auth_refused, ///< credentials would go over an unencrypted connection
+    tls_not_available,      ///< encryption required but the Tls policy is no_tls
+    source_failed,          ///< the message source reported a read error
+    not_connected,          ///< a call that needs an open session
+    // protocol
+    reply_too_long,       ///< a reply line over 512 octets (RFC 5321 §4.5.3.1.5)
+    malformed_reply,      ///< not "ddd", "ddd-" or "ddd " at the start of a line
+    inconsistent_reply,   ///< the code changed inside a multi-line reply
+    too_many_lines,       ///< an endless continuation
+    unexpected_reply,     ///< a well-formed reply that makes no sense at this point
+    bad_challenge,        ///< an AUTH 334 challenge that is not valid base64 or too long
+    greeting_looks_like_tls, ///< binary bytes where a 220 greeting belongs
+    // auth
+    mechanism_not_offered, ///< the requested SASL mechanism is not in the EHLO reply
+    auth_not_offered,      ///< no AUTH capability at all
+    credentials_rejected,  ///< 535 and friends
+    // tls / starttls
+    starttls_not_offered,
+    starttls_refused,
+    // network
+    connection_refused,
+    connection_lost,
+    outcome_unknown, ///< no valid reply after the final "." (lost, silent, garbage): it may have been accepted
+    // recipients
+    all_recipients_refused,
+};
+
+/// Every failure: phase, kind, finer cause, the server's reply (if any), errno (if any), advice.
+struct error {
+    mailwire::phase where = phase::none;
+    error_kind kind = error_kind::none;
+    mailwire::cause why = cause::none;
+    reply server;       ///< the reply that caused it; code 0 when there was none
+    int sys_error = 0;  ///< errno or the platform's equivalent
+    const char* advice_text = "";
+
+    constexpr bool ok() const noexcept { return kind == error_kind::none; }
+    /// Whether trying again later may help (RFC 5321 §4.2.1: 4yz is transient, 5yz permanent).
+    constexpr bool retryable() const noexcept {
+        return kind == error_kind::timeout || kind == error_kind::temporary ||
+               (kind == error_kind::network && why != cause::connection_refused) ||
+               why == cause::outcome_unknown;
+    }
+    /// One sentence a person can act on ("" when advice is compiled out).
+    const char* advice() const noexcept { return advice_text ? advice_text : ""; }
+};
+
+const char* to_string(phase p) noexcept;
+const char* to_string(error_kind k) noexcept;
+const char* to_string(cause c) noexcept;
+
+inline const char* to_string(phase p) noexcept {
+    switch (p) {
+    case phase::none: return "none";
+    case phase::connect: return "connect";
+    case phase::tls: return "tls";
+    case phase::greeting: return "greeting";
+    case phase::ehlo: return "ehlo";
+    case phase::starttls: return "starttls";
+    case phase::auth: return "auth";
+    case phase::mail: return "mail";
+    case phase::rcpt: return "rcpt";
+    case phase::data: return "data";
+    case phase::body: return "body";
+    case phase::end_of_data: return "end-of-data";
+    case phase::rset: return "rset";
+    case phase::noop: return "noop";
+    case phase::quit: return "quit";
+    }
+    return "?";
+}
+
+inline const char* to_string(error_kind k) noexcept {
+    switch (k) {
+    case error_kind::none: return "none";
+    case error_kind::resolve: return "resolve";
+    case error_kind::network: return "network";
+    case error_kind::timeout: return "timeout";
+    case error_kind::temporary: return "temporary";
+    case error_kind::permanent: return "permanent";
+    case error_kind::protocol: return "protocol";
+    case error_kind::tls: return "tls";
+    case error_kind::auth: return "auth";
+    case error_kind::usage: return "usage";
+    }
+    return "?";
+}
+
+inline const char* to_string(cause c) noexcept {
+    switch (c) {
+    case cause::none: return "none";
+    case cause::bad_address: return "invalid address";
+    case cause::bad_argument: return "invalid argument";
+    case cause::message_too_large: return "message larger than the server's SIZE limit";
+    case cause::utf8_not_supported: return "address needs SMTPUTF8, which the server does not offer";
+    case cause::plaintext_auth_refused: return "credentials refused on an unencrypted connection";
+    case cause::tls_not_available: return "encryption required but no TLS policy";
+    case cause::source_failed: return "the message source failed";
+    case cause::not_connected: return "not connected";
+    case cause::reply_too_long: return "reply line longer than 512 octets";
+    case cause::malformed_reply: return "malformed reply";
+    case cause::inconsistent_reply: return "reply code changed inside a multi-line reply";
+    case cause::too_many_lines: return "reply with too many lines";
+    case cause::unexpected_reply: return "unexpected reply";
+    case cause::bad_challenge: return "invalid AUTH challenge";
+    case cause::greeting_looks_like_tls: return "server speaks TLS where plaintext SMTP was expected";
+    case cause::mechanism_not_offered: return "authentication mechanism not offered";
+    case cause::auth_not_offered: return "server offers no authentication";
+    case cause::credentials_rejected: return "credentials rejected";
+    case cause::starttls_not_offered: return "STARTTLS not offered";
+    case cause::starttls_refused: return "STARTTLS refused";
+    case cause::connection_refused: return "connection refused";
+    case cause::connection_lost: return "connection lost";
+    case cause::outcome_unknown: return "no valid reply after the whole message was sent: outcome unknown";
+    case cause::all_recipients_refused: return "every recipient was refused";
+    }
+    return "?";
+}
+
+} // namespace mailwire
+
+#endif // MAILWIRE_ERROR_HPP

@@ -1,0 +1,30 @@
+// mailwire - a header-only C++17 SMTP client for firmware, small tools and larger programs.
+//
+// This umbrella header includes the whole library. On a POSIX system it also brings the socket
+// transport; define MAILWIRE_NO_POSIX before including it to leave that out (firmware with its own
+// transport).
+#ifndef MAILWIRE_MAILWIRE_HPP
+#define MAILWIRE_MAILWIRE_HPP
+
+#include "config.hpp"
+#include "io.hpp"
+#include "clock.hpp"
+#include "transport.hpp"
+#include "reply.hpp"
+#include "error.hpp"
+#include "reply_parser.hpp"
+#include "capabilities.hpp"
+#include "base64.hpp"
+#include "dot_stuffer.hpp"
+#include "address.hpp"
+#include "profiles.hpp"
+#include "tls.hpp"
+#include "advice.hpp"
+#include "source.hpp"
+#include "client.hpp"
+
+#if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__))
+#include "posix_transport.hpp"
+#endif
+
+#endif // MAILWIRE_MAILWIRE_HPP

@@ -1,0 +1,58 @@
+// mailwire - compile-time port/encryption profiles.
+#ifndef MAILWIRE_PROFILES_HPP
+#define MAILWIRE_PROFILES_HPP
+
+#include <cstdint>
+
+namespace mailwire {
+
+enum class encryption : std::uint8_t {
+    none,          ///< plaintext only (trusted networks, local relays)
+    opportunistic, ///< STARTTLS when offered, else plaintext (server-to-server relay, RFC 3207)
+    starttls,      ///< STARTTLS required: no plaintext fallback, ever (RFC 3207, RFC 8314 §3.3)
+    implicit,      ///< TLS from the first byte (RFC 8314 §3.3, port 465)
+};
+
+constexpr bool requires_tls(encryption e) noexcept { return e == encryption::starttls || e == encryption::implicit; }
+
+const char* to_string(encryption e) noexcept;
+inline const char* to_string(encryption e) noexcept {
+    switch (e) {
+    case encryption::none: return "none";
+    case encryption::opportunistic: return "opportunistic";
+    case encryption::starttls: return "starttls";
+    case encryption::implicit: return "implicit";
+    }
+    return "?";
+}
+
+/// A profile is a type with a default port and an encryption mode. Write your own for a provider's
+/// fallback port: `using my_provider = mailwire::profile<8025, mailwire::encryption::starttls>;`
+template <std::uint16_t Port, encryption Mode>
+struct profile {
+    static constexpr std::uint16_t port = Port;
+    static constexpr encryption mode = Mode;
+};
+
+namespace profiles {
+/// Port 25: server to server, STARTTLS when offered. Many ISPs and clouds block it for clients.
+struct relay : profile<25, encryption::opportunistic> {};
+/// Port 587: message submission (RFC 6409), STARTTLS required.
+struct submission : profile<587, encryption::starttls> {};
+/// Port 465: submission over implicit TLS (RFC 8314 §3.3 recommends it).
+struct submissions : profile<465, encryption::implicit> {};
+/// Port 2525: not IANA-assigned; providers offer it when 25 and 587 are blocked. STARTTLS required.
+struct alternate : profile<2525, encryption::starttls> {};
+/// For tools that choose port and encryption at run time (mailwire-send). Compiles with any TLS
+/// policy; asking for encryption without one is a run-time usage error instead.
+struct runtime : profile<587, encryption::none> {
+    static constexpr bool chosen_at_run_time = true;
+};
+/// A custom port: `profiles::custom<8025, encryption::starttls>`.
+template <std::uint16_t Port, encryption Mode>
+using custom = profile<Port, Mode>;
+} // namespace profiles
+
+} // namespace mailwire
+
+#endif // MAILWIRE_PROFILES_HPP

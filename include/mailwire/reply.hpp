@@ -1,0 +1,58 @@
+// mailwire - one SMTP reply as the client keeps it: code, RFC 3463 enhanced status, bounded text.
+#ifndef MAILWIRE_REPLY_HPP
+#define MAILWIRE_REPLY_HPP
+
+#include "config.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+
+/// A reply with a bounded copy of its text. Multi-line texts are joined with '\n'; what does not
+/// fit in MAILWIRE_REPLY_TEXT_SIZE is cut (and `truncated` says so).
+struct reply {
+    std::uint16_t code = 0;  ///< 0 when no reply was received
+    char enhanced[12] = {};  ///< "5.7.8" when the first line carries an RFC 3463 code, else ""
+    char text[MAILWIRE_REPLY_TEXT_SIZE] = {};
+    std::uint16_t text_size = 0;
+    bool truncated = false;
+
+    constexpr bool empty() const noexcept { return code == 0; }
+    constexpr int cls() const noexcept { return code / 100; } ///< 2, 3, 4 or 5
+    constexpr bool positive() const noexcept { return code >= 200 && code < 400; }
+    constexpr bool transient() const noexcept { return code >= 400 && code < 500; }
+    constexpr bool permanent() const noexcept { return code >= 500 && code < 600; }
+    std::string_view enhanced_status() const noexcept { return std::string_view(enhanced); }
+    std::string_view message() const noexcept { return std::string_view(text, text_size); }
+
+    void clear() noexcept {
+        code = 0;
+        enhanced[0] = '\0';
+        text_size = 0;
+        text[0] = '\0';
+        truncated = false;
+    }
+    /// Appends one line's text, joining lines with '\n'.
+    void append_text(std::string_view line) noexcept {
+        std::size_t room = sizeof(text) - 1 - text_size;
+        if (text_size != 0) {
+            if (room == 0) {
+                truncated = true;
+                return;
+            }
+            text[text_size++] = '\n';
+            --room;
+        }
+        std::size_t n = line.size() < room ? line.size() : room;
+        for (std::size_t i = 0; i < n; ++i) text[text_size + i] = line[i];
+        text_size = static_cast<std::uint16_t>(text_size + n);
+        text[text_size] = '\0';
+        if (n < line.size()) truncated = true;
+    }
+};
+
+} // namespace mailwire
+
+#endif // MAILWIRE_REPLY_HPP

@@ -1,0 +1,116 @@
+// mailwire - what a transport and a clock must provide, checked at compile time.
+//
+// A transport is a minimal blocking byte stream. Every call gets the time left until the current
+// step's deadline; the client computes it from its clock before each call, so a peer that trickles
+// one byte at a time cannot stretch a step (each call only gets what is left).
+//
+// | expression                                 | returns   | meaning                                   |
+// |--------------------------------------------|-----------|-------------------------------------------|
+// | t.connect(host, port, timeout_ms)          | io_result | open a connection; host is a name or an   |
+// |                                            |           | IPv4/IPv6 literal, not NUL-terminated     |
+// | t.read_some(buf, len, timeout_ms)          | io_result | wait up to timeout_ms for >= 1 byte; ok   |
+// |                                            |           | with bytes > 0, closed at end of stream,  |
+// |                                            |           | timeout, or error. len is never 0.        |
+// | t.write_some(buf, len, timeout_ms)         | io_result | write >= 1 byte or fail; partial writes   |
+// |                                            |           | are fine, the client loops                |
+// | t.close()                                  | void      | release the connection; safe to repeat    |
+//
+// Optional: `bool local_address_literal(char* out, std::size_t cap)` writes the local end as an
+// RFC 5321 §4.1.3 address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"), used as the EHLO name
+// when the caller sets none.
+//
+// A clock has `millis now()` returning a monotonic count of milliseconds.
+#ifndef MAILWIRE_TRANSPORT_HPP
+#define MAILWIRE_TRANSPORT_HPP
+
+#include "io.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace mailwire {
+namespace detail {
+
+template <class T, class = void>
+struct has_connect : std::false_type {};
+template <class T>
+struct has_connect<T, std::enable_if_t<std::is_same<
+                          decltype(std::declval<T&>().connect(std::declval<std::string_view>(),
+                                                              std::declval<std::uint16_t>(),
+                                                              std::declval<std::uint32_t>())),
+                          io_result>::value>> : std::true_type {};
+
+template <class T, class = void>
+struct has_read_some : std::false_type {};
+template <class T>
+struct has_read_some<T, std::enable_if_t<std::is_same<
+                            decltype(std::declval<T&>().read_some(std::declval<char*>(),
+                                                                  std::declval<std::size_t>(),
+                                                                  std::declval<std::uint32_t>())),
+                            io_result>::value>> : std::true_type {};
+
+template <class T, class = void>
+struct has_write_some : std::false_type {};
+template <class T>
+struct has_write_some<T, std::enable_if_t<std::is_same<
+                             decltype(std::declval<T&>().write_some(std::declval<const char*>(),
+                                                                    std::declval<std::size_t>(),
+                                                                    std::declval<std::uint32_t>())),
+                             io_result>::value>> : std::true_type {};
+
+template <class T, class = void>
+struct has_close : std::false_type {};
+template <class T>
+struct has_close<T, std::void_t<decltype(std::declval<T&>().close())>> : std::true_type {};
+
+template <class T, class = void>
+struct has_local_address_literal : std::false_type {};
+template <class T>
+struct has_local_address_literal<
+    T, std::enable_if_t<std::is_same<decltype(std::declval<T&>().local_address_literal(
+                                         std::declval<char*>(), std::declval<std::size_t>())),
+                                     bool>::value>> : std::true_type {};
+
+template <class C, class = void>
+struct has_now : std::false_type {};
+template <class C>
+struct has_now<C, std::enable_if_t<std::is_convertible<decltype(std::declval<C&>().now()), millis>::value>>
+    : std::true_type {};
+
+} // namespace detail
+
+/// True when T meets every transport requirement.
+template <class T>
+struct is_transport
+    : std::integral_constant<bool, detail::has_connect<T>::value && detail::has_read_some<T>::value &&
+                                       detail::has_write_some<T>::value && detail::has_close<T>::value> {};
+
+/// Fails to compile with one sentence per missing member. The client instantiates it first.
+template <class T>
+struct check_transport {
+    static_assert(detail::has_connect<T>::value,
+                  "mailwire: the Transport lacks `mailwire::io_result connect(std::string_view host, "
+                  "std::uint16_t port, std::uint32_t timeout_ms)`");
+    static_assert(detail::has_read_some<T>::value,
+                  "mailwire: the Transport lacks `mailwire::io_result read_some(char* buf, std::size_t len, "
+                  "std::uint32_t timeout_ms)`");
+    static_assert(detail::has_write_some<T>::value,
+                  "mailwire: the Transport lacks `mailwire::io_result write_some(const char* buf, "
+                  "std::size_t len, std::uint32_t timeout_ms)`");
+    static_assert(detail::has_close<T>::value, "mailwire: the Transport lacks `void close()`");
+    static constexpr bool value = is_transport<T>::value;
+};
+
+template <class C>
+struct check_clock {
+    static_assert(detail::has_now<C>::value,
+                  "mailwire: the Clock lacks `mailwire::millis now()` (monotonic milliseconds)");
+    static constexpr bool value = detail::has_now<C>::value;
+};
+
+} // namespace mailwire
+
+#endif // MAILWIRE_TRANSPORT_HPP
