@@ -1,0 +1,782 @@
+// mailwire-send: reads one RFC 5322 message from standard input (as sendmail does) and submits it
+// over SMTP to every recipient named on the command line. `mailwire-send --help` has the contract:
+// options and exit statuses (sysexits.h).
+//
+// In order: the client type; the settings and their parsing (usage errors, 64); the reporting of
+// errors; the checks made before connecting (78, 65) and reading standard input (74); the SMTP
+// session, a template over the client type so that a client with a TLS policy drops in. The exit
+// statuses come from exit_codes.hpp.
+//
+// The tool uses the heap (std::string, std::vector) for its own bookkeeping; the library calls it
+// makes do without. No exceptions are thrown or needed (it builds with -fno-exceptions -fno-rtti).
+#include "exit_codes.hpp"
+
+#include <mailwire/mailwire.hpp>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace mailwire_send;
+
+constexpr const char* program = "mailwire-send";
+
+// The contract's mapping, checked where it is used (exit_codes.hpp has the rules).
+constexpr mailwire::error sample_error(mailwire::error_kind kind, mailwire::cause why, std::uint16_t code = 0) {
+    mailwire::error e;
+    e.kind = kind;
+    e.why = why;
+    e.server.code = code;
+    return e;
+}
+static_assert(exit_code_for(mailwire::error()) == 0, "success");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::resolve, mailwire::cause::none)) == 68, "host unknown");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::network, mailwire::cause::connection_refused)) == 69, "refused");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::network, mailwire::cause::outcome_unknown)) == 74, "lost");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::timeout, mailwire::cause::none)) == 75, "timeout");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::permanent, mailwire::cause::all_recipients_refused, 550)) == 69, "5xx");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::temporary, mailwire::cause::none, 421)) == 75, "4xx");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::tls, mailwire::cause::starttls_not_offered)) == 76, "tls");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::auth, mailwire::cause::credentials_rejected, 535)) == 77, "auth");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::auth, mailwire::cause::none, 454)) == 75, "auth 4xx");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::usage, mailwire::cause::bad_address)) == 65, "data");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::usage, mailwire::cause::tls_not_available)) == 78, "config");
+static_assert(exit_code_for(sample_error(mailwire::error_kind::usage, mailwire::cause::bad_argument)) == 64, "usage");
+static_assert(worse_refusal(exit_temporary, exit_unavailable) == exit_unavailable &&
+                  worse_refusal(exit_unavailable, exit_temporary) == exit_unavailable &&
+                  worse_refusal(exit_ok, exit_temporary) == exit_temporary,
+              "the worst refusal decides");
+
+// ============================================================================ the client type
+// This build has no TLS policy: profiles::runtime compiles with no_tls, and asking it for STARTTLS
+// or implicit TLS is a run-time error (cause::tls_not_available, exit 78). A build with TLS swaps
+// the second argument for the TLS policy and adds a setup_tls() overload for it below.
+using send_client = mailwire::basic_client<mailwire::posix_transport, mailwire::no_tls, mailwire::profiles::runtime>;
+
+// ============================================================================ text helpers
+/// The text with control characters made visible (\r, \n, \t, \0, \xNN), for addresses from the
+/// command line and for what a server sends (which must not reach the terminal raw).
+std::string visible(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char ch : s) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '\r': out += "\\r"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\0': out += "\\0"; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                static const char hex[] = "0123456789abcdef";
+                out += "\\x";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            } else {
+                out += ch;
+            }
+        }
+    }
+    return out;
+}
+
+/// "550 5.1.1 No such user": the reply on one line (the lines of a multi-line reply joined by " / ").
+std::string describe_reply(const mailwire::reply& r) {
+    std::string out = std::to_string(r.code);
+    if (!r.enhanced_status().empty()) {
+        out += ' ';
+        out += r.enhanced_status();
+    }
+    std::string_view text = r.message();
+    bool first = true;
+    while (!text.empty() || first) {
+        const std::size_t nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        if (!line.empty()) {
+            out += first ? " " : " / ";
+            out += visible(line);
+        }
+        first = false;
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    if (r.truncated) out += " [...]";
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+void print_line(const std::string& line) {
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fputc('\n', stderr);
+}
+
+/// "mailwire-send: <message>" then "advice: <advice>" on standard error; returns `status`.
+int fail(int status, const std::string& message, std::string_view advice) {
+    print_line(std::string(program) + ": " + message);
+    print_line("advice: " + std::string(advice));
+    return status;
+}
+
+int usage_error(const std::string& message) {
+    return fail(exit_usage, message, "try 'mailwire-send --help' for the options and the exit statuses");
+}
+
+// ============================================================================ settings
+struct profile_entry {
+    std::string_view name;
+    std::uint16_t port;
+    mailwire::encryption mode;
+};
+// The library's profiles, by the names the command line uses.
+constexpr profile_entry profile_table[] = {
+    {"relay", mailwire::profiles::relay::port, mailwire::profiles::relay::mode},
+    {"submission", mailwire::profiles::submission::port, mailwire::profiles::submission::mode},
+    {"submissions", mailwire::profiles::submissions::port, mailwire::profiles::submissions::mode},
+    {"alternate", mailwire::profiles::alternate::port, mailwire::profiles::alternate::mode},
+};
+constexpr const profile_entry& default_profile = profile_table[1]; // submission
+
+constexpr mailwire::encryption encryption_modes[] = {mailwire::encryption::none, mailwire::encryption::opportunistic,
+                                                     mailwire::encryption::starttls, mailwire::encryption::implicit};
+constexpr mailwire::auth_mechanism auth_mechanisms[] = {mailwire::auth_mechanism::automatic, mailwire::auth_mechanism::plain,
+                                                        mailwire::auth_mechanism::login, mailwire::auth_mechanism::xoauth2,
+                                                        mailwire::auth_mechanism::oauthbearer};
+
+/// What the command line asked for. The strings point into argv.
+struct settings {
+    std::string_view host;
+    std::uint16_t port = 0; ///< 0: the profile's
+    const profile_entry* profile = &default_profile;
+    std::optional<mailwire::encryption> tls; ///< --tls: overrides the profile's encryption
+    std::optional<std::string_view> from;    ///< "" is the null sender <>
+    std::optional<std::string_view> user;
+    std::optional<std::string_view> password_env;
+    std::optional<mailwire::auth_mechanism> auth;
+    bool allow_plaintext_auth = false;
+    std::optional<std::string_view> cafile;
+    bool insecure = false;
+    std::optional<std::string_view> ehlo;
+    std::uint32_t timeout_ms = 0; ///< 0: the library's per-step defaults
+    bool verbose = false;
+    std::vector<std::string_view> recipients;
+
+    std::uint16_t effective_port() const { return port != 0 ? port : profile->port; }
+    mailwire::encryption effective_mode() const { return tls ? *tls : profile->mode; }
+};
+
+void print_help() {
+    std::printf(
+        "Usage: mailwire-send [OPTIONS] [--] RECIPIENT...\n"
+        "Reads one RFC 5322 message (headers, blank line, body; LF or CRLF line ends) from standard\n"
+        "input and submits it over SMTP to every RECIPIENT.\n"
+        "\n"
+        "Options (--opt VALUE and --opt=VALUE are the same):\n"
+        "  --host HOST           server name, IPv4 or IPv6 address (required)\n"
+        "  --port N              overrides the profile's port\n"
+        "  --profile NAME        relay        port 25, STARTTLS if offered\n"
+        "                        submission   port 587, STARTTLS required (the default)\n"
+        "                        submissions  port 465, implicit TLS\n"
+        "                        alternate    port 2525, STARTTLS required\n"
+        "  --tls MODE            none, opportunistic, starttls (required) or implicit: overrides the\n"
+        "                        profile's encryption\n"
+        "  --from ADDR           envelope sender, MAIL FROM (required; '' sends the null sender <>)\n"
+        "  --user NAME           user name for AUTH (needs --password-env)\n"
+        "  --password-env VAR    the password or OAuth2 token is read from the environment variable\n"
+        "                        VAR, never from the command line\n"
+        "  --auth MECH           auto (default: PLAIN, then LOGIN, as offered), plain, login, xoauth2,\n"
+        "                        oauthbearer\n"
+        "  --allow-plaintext-auth  permit AUTH on a connection that is not encrypted (otherwise it is\n"
+        "                        refused before the credentials are sent)\n"
+        "  --cafile FILE         trust anchors in PEM (default: the system bundle)\n"
+        "  --insecure            skip certificate verification (for tests; prints a warning)\n"
+        "  --ehlo NAME           the EHLO/HELO name (default: this host's name if it has a dot, else\n"
+        "                        the local address literal such as [192.0.2.1])\n"
+        "  --timeout SECONDS     upper bound for every single step (connect, each reply, each write);\n"
+        "                        a server that trickles bytes does not extend it. Up to 3 decimals\n"
+        "                        (0.5 is 500 ms). Default: RFC 5321's per-step times (5 min for most\n"
+        "                        replies, 10 min after the data, 30 s to connect)\n"
+        "  -v, --verbose         the SMTP dialogue on standard error (C: client, S: server, * notes),\n"
+        "                        secrets redacted\n"
+        "  -h, --help            this text\n"
+        "      --version         the version\n"
+        "\n"
+        "Exit status (sysexits.h):\n"
+        "   0  the server accepted the message for every recipient (2xx after the end of the data)\n"
+        "  64  usage error\n"
+        "  65  bad input data: an address with CR/LF or invalid syntax, a message larger than the\n"
+        "      server's SIZE\n"
+        "  68  host name not found\n"
+        "  69  unavailable: connection refused, or a 5xx refusal\n"
+        "  74  I/O error: connection lost (after the final \".\": the outcome is unknown), or\n"
+        "      standard input unreadable\n"
+        "  75  temporary failure: a 4xx reply or a timeout; retrying later may work\n"
+        "  76  protocol failure: malformed or unexpected reply, overlong line, STARTTLS required but\n"
+        "      not offered or refused, TLS failure\n"
+        "  77  permission denied: authentication rejected\n"
+        "  78  configuration error: unreadable CA file, password variable not set, credentials but\n"
+        "      only a plaintext connection allowed, TLS needed but not built in\n"
+        "When some recipients are refused, the message still goes to the others; each refused one is\n"
+        "named on standard error with the server's reply, and the status is that of the worst refusal\n"
+        "(69 for 5xx, 75 for 4xx). Every failure prints one line starting with \"advice:\".\n"
+        "\n"
+        "This build: TLS %s.\n",
+        send_client::tls_type::available ? "available" : "not built in (use --tls none, only on a trusted network)");
+}
+
+void print_version() {
+    std::printf("mailwire-send %d.%d.%d (mailwire %d.%d.%d, TLS %s)\n", MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR,
+                MAILWIRE_VERSION_PATCH, MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_VERSION_PATCH,
+                send_client::tls_type::available ? "available" : "not built in");
+}
+
+/// A decimal number without sign or spaces, at most `max`. (Not strtoul: it skips spaces and
+/// accepts a sign; no locale, no errno, no exceptions here.)
+bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& out) {
+    if (text.empty()) return false;
+    std::uint64_t v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        if (v > max) return false;
+    }
+    out = v;
+    return true;
+}
+
+/// Seconds with up to three decimals ("30", "2.5", "0.25") as milliseconds, > 0 and < 2^32.
+bool parse_timeout(std::string_view text, std::uint32_t& ms) {
+    const std::size_t dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    std::string_view fraction = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    if (dot != std::string_view::npos && (fraction.empty() || fraction.size() > 3)) return false;
+    constexpr std::uint64_t max_ms = 0xFFFFFFFFu;
+    std::uint64_t seconds = 0, frac = 0;
+    if (!parse_unsigned(whole, max_ms / 1000, seconds)) return false;
+    if (!fraction.empty() && !parse_unsigned(fraction, 999, frac)) return false;
+    for (std::size_t i = fraction.size(); i < 3; ++i) frac *= 10;
+    const std::uint64_t total = seconds * 1000 + frac;
+    if (total == 0 || total > max_ms) return false;
+    ms = static_cast<std::uint32_t>(total);
+    return true;
+}
+
+enum class option_id {
+    host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, cafile, insecure, ehlo,
+    timeout, verbose, help, version,
+};
+
+struct option_spec {
+    std::string_view name; ///< without the leading "--"
+    option_id id;
+    bool takes_value;
+};
+
+constexpr option_spec option_table[] = {
+    {"host", option_id::host, true},
+    {"port", option_id::port, true},
+    {"profile", option_id::profile, true},
+    {"tls", option_id::tls, true},
+    {"from", option_id::from, true},
+    {"user", option_id::user, true},
+    {"password-env", option_id::password_env, true},
+    {"auth", option_id::auth, true},
+    {"allow-plaintext-auth", option_id::allow_plaintext_auth, false},
+    {"cafile", option_id::cafile, true},
+    {"insecure", option_id::insecure, false},
+    {"ehlo", option_id::ehlo, true},
+    {"timeout", option_id::timeout, true},
+    {"verbose", option_id::verbose, false},
+    {"help", option_id::help, false},
+    {"version", option_id::version, false},
+};
+
+/// Either go on with the session, or exit with `status` (after --help, --version, a usage error).
+struct parse_outcome {
+    bool proceed = true;
+    int status = exit_ok;
+};
+
+parse_outcome stop(int status) { return parse_outcome{false, status}; }
+
+/// Applies one option. Returns exit_ok, or the status of a usage error (already printed).
+int apply_option(const option_spec& spec, std::string_view value, settings& s) {
+    const std::string name = "--" + std::string(spec.name);
+    switch (spec.id) {
+    case option_id::host:
+        if (value.empty()) return usage_error("--host needs a host name or address");
+        s.host = value;
+        return exit_ok;
+    case option_id::port: {
+        std::uint64_t port = 0;
+        if (!parse_unsigned(value, 65535, port) || port == 0)
+            return usage_error("--port '" + visible(value) + "': not a port number (1 to 65535)");
+        s.port = static_cast<std::uint16_t>(port);
+        return exit_ok;
+    }
+    case option_id::profile:
+        for (const profile_entry& p : profile_table) {
+            if (value == p.name) {
+                s.profile = &p;
+                return exit_ok;
+            }
+        }
+        return usage_error("--profile '" + visible(value) + "': not one of relay, submission, submissions, alternate");
+    case option_id::tls:
+        for (mailwire::encryption m : encryption_modes) {
+            if (value == mailwire::to_string(m)) {
+                s.tls = m;
+                return exit_ok;
+            }
+        }
+        return usage_error("--tls '" + visible(value) + "': not one of none, opportunistic, starttls, implicit");
+    case option_id::from: s.from = value; return exit_ok;
+    case option_id::user:
+        if (value.empty()) return usage_error("--user needs a user name");
+        s.user = value;
+        return exit_ok;
+    case option_id::password_env:
+        if (value.empty() || value.find('=') != std::string_view::npos)
+            return usage_error("--password-env '" + visible(value) + "': not an environment variable name");
+        s.password_env = value;
+        return exit_ok;
+    case option_id::auth:
+        for (mailwire::auth_mechanism m : auth_mechanisms) {
+            if (iequals(value, mailwire::to_string(m))) {
+                s.auth = m;
+                return exit_ok;
+            }
+        }
+        return usage_error("--auth '" + visible(value) + "': not one of auto, plain, login, xoauth2, oauthbearer");
+    case option_id::allow_plaintext_auth: s.allow_plaintext_auth = true; return exit_ok;
+    case option_id::cafile:
+        if (value.empty()) return usage_error("--cafile needs a file name");
+        s.cafile = value;
+        return exit_ok;
+    case option_id::insecure: s.insecure = true; return exit_ok;
+    case option_id::ehlo:
+        if (value.empty()) return usage_error("--ehlo needs a name");
+        s.ehlo = value;
+        return exit_ok;
+    case option_id::timeout:
+        if (!parse_timeout(value, s.timeout_ms))
+            return usage_error("--timeout '" + visible(value) +
+                               "': not a number of seconds above 0 (at most 3 decimals, e.g. 30 or 2.5)");
+        return exit_ok;
+    case option_id::verbose: s.verbose = true; return exit_ok;
+    case option_id::help:
+    case option_id::version: break; // handled by the caller
+    }
+    return usage_error("internal error: unhandled option " + name);
+}
+
+parse_outcome parse_arguments(int argc, char** argv, settings& s) {
+    bool options_done = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (options_done || arg.size() < 2 || arg[0] != '-') {
+            if (arg == "-" && !options_done) return stop(usage_error("'-' is not an address (the message is read from standard input anyway)"));
+            s.recipients.push_back(arg);
+            continue;
+        }
+        if (arg == "--") {
+            options_done = true;
+            continue;
+        }
+        // Short options: only -v and -h.
+        std::string_view name;
+        std::optional<std::string_view> inline_value;
+        if (arg == "-v") {
+            name = "verbose";
+        } else if (arg == "-h") {
+            name = "help";
+        } else if (arg.size() > 2 && arg[1] == '-') {
+            name = arg.substr(2);
+            const std::size_t eq = name.find('=');
+            if (eq != std::string_view::npos) {
+                inline_value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+            }
+        } else {
+            return stop(usage_error("unknown option '" + visible(arg) + "'"));
+        }
+        const option_spec* spec = nullptr;
+        for (const option_spec& o : option_table) {
+            if (o.name == name) spec = &o;
+        }
+        if (spec == nullptr) return stop(usage_error("unknown option '--" + visible(name) + "'"));
+
+        if (spec->id == option_id::help || spec->id == option_id::version) {
+            if (inline_value) return stop(usage_error("--" + std::string(name) + " takes no value"));
+            if (spec->id == option_id::help) print_help();
+            else print_version();
+            return stop(exit_ok);
+        }
+        std::string_view value;
+        if (spec->takes_value) {
+            if (inline_value) {
+                value = *inline_value;
+            } else if (i + 1 < argc) {
+                value = argv[++i];
+            } else {
+                return stop(usage_error("--" + std::string(name) + " needs a value"));
+            }
+        } else if (inline_value) {
+            return stop(usage_error("--" + std::string(name) + " takes no value"));
+        }
+        if (const int status = apply_option(*spec, value, s); status != exit_ok) return stop(status);
+    }
+
+    if (s.host.empty()) return stop(usage_error("--host HOST is required (the SMTP server)"));
+    if (!s.from) return stop(usage_error("--from ADDR is required (the envelope sender, MAIL FROM)"));
+    if (s.recipients.empty()) return stop(usage_error("no recipient: name at least one address after the options"));
+    if (s.user && !s.password_env) return stop(usage_error("--user needs --password-env VAR (the secret is read from VAR)"));
+    if (s.password_env && !s.user) return stop(usage_error("--password-env needs --user NAME"));
+    if (s.auth && *s.auth != mailwire::auth_mechanism::automatic && !s.user)
+        return stop(usage_error("--auth needs --user and --password-env"));
+    return parse_outcome{};
+}
+
+// ============================================================================ errors
+/// An error the tool raises itself with one of the library's causes, with the library's advice.
+mailwire::error make_error(mailwire::phase where, mailwire::error_kind kind, mailwire::cause why, const settings& s,
+                           const mailwire::reply& server = mailwire::reply()) {
+    mailwire::error e;
+    e.where = where;
+    e.kind = kind;
+    e.why = why;
+    e.server = server;
+    e.advice_text = mailwire::advise(e, mailwire::advice_context{s.effective_port(), s.effective_mode(), false});
+    return e;
+}
+
+/// What went wrong, in words, without the phase and the server's reply.
+std::string describe_failure(const mailwire::error& e, const settings& s) {
+    using mailwire::cause;
+    using mailwire::error_kind;
+    std::string what;
+    if (e.why == cause::bad_argument) {
+        switch (e.where) {
+        case mailwire::phase::connect: what = "invalid host name '" + visible(s.host) + "'"; break;
+        case mailwire::phase::ehlo: what = "invalid EHLO name (--ehlo): no spaces or control characters, at most 255"; break;
+        case mailwire::phase::auth: what = "invalid credentials (NUL byte, or too long)"; break;
+        default: what = mailwire::to_string(e.why); break;
+        }
+    } else if (e.why != cause::none) {
+        what = mailwire::to_string(e.why);
+    } else {
+        switch (e.kind) {
+        case error_kind::resolve: what = "host name not found"; break;
+        case error_kind::network: what = "network error"; break;
+        case error_kind::timeout: what = "timed out"; break;
+        case error_kind::temporary: what = "temporary failure"; break;
+        case error_kind::permanent: what = "refused"; break;
+        case error_kind::protocol: what = "protocol error"; break;
+        case error_kind::tls: what = "TLS failure"; break;
+        case error_kind::auth: what = "authentication failed"; break;
+        case error_kind::usage: what = "invalid input"; break;
+        case error_kind::none: what = "no error"; break;
+        }
+    }
+    if (e.sys_error != 0 && e.why != cause::connection_refused) {
+        what += ": ";
+        what += std::strerror(e.sys_error);
+    }
+    if (e.where == mailwire::phase::connect || e.kind == error_kind::resolve) {
+        what = visible(s.host) + " port " + std::to_string(s.effective_port()) + ": " + what;
+    }
+    return what;
+}
+
+/// The error line, the notes that belong to it, and one line of advice, on standard error.
+void report(const mailwire::error& e, const settings& s) {
+    std::string line = std::string(mailwire::to_string(e.where)) + ": " + describe_failure(e, s);
+    if (!e.server.empty()) line += " (" + describe_reply(e.server) + ")";
+    std::string_view advice = e.advice();
+    if (e.why == mailwire::cause::tls_not_available) {
+        line += " [profile " + std::string(s.profile->name) + ", encryption " + mailwire::to_string(s.effective_mode()) + "]";
+        print_line(std::string(program) + ": " + line);
+        print_line("note: this mailwire-send was built without TLS; use --tls none or --profile relay only on a "
+                   "trusted network");
+        advice = "Use a mailwire-send built with TLS for this server, or send through a relay on a trusted network "
+                 "with --profile relay --tls none.";
+    } else {
+        print_line(std::string(program) + ": " + line);
+    }
+    if (e.why == mailwire::cause::outcome_unknown)
+        print_line("note: the server received the whole message and may have delivered it; check before sending it "
+                   "again");
+    if (advice.empty()) advice = "See the error above; mailwire-send --help lists what each exit status means.";
+    print_line("advice: " + std::string(advice));
+}
+
+// ============================================================================ before connecting
+/// Everything that can be checked without the server: the secret, the CA file, whether the
+/// credentials could ever travel encrypted, the addresses. Returns exit_ok or a failure status.
+int preflight(const settings& s, std::string& secret) {
+    if (s.password_env) {
+        const std::string var(*s.password_env);
+        const char* value = std::getenv(var.c_str());
+        if (value == nullptr)
+            return fail(exit_config, "--password-env " + visible(var) + ": the environment variable " + visible(var) + " is not set",
+                        "Put the password or OAuth2 token into the environment variable named by --password-env "
+                        "(e.g. read -rs " + visible(var) + " && export " + visible(var) + "); it is never taken from "
+                        "the command line.");
+        if (*value == '\0')
+            return fail(exit_config, "--password-env " + visible(var) + ": the environment variable " + visible(var) + " is empty",
+                        "Put the password or OAuth2 token into " + visible(var) + ".");
+        secret = value;
+    }
+
+    if (s.cafile) {
+        const std::string path(*s.cafile);
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        int err = fd < 0 ? errno : 0;
+        bool empty = false;
+        if (fd >= 0) {
+            char c;
+            ssize_t n;
+            do {
+                n = ::read(fd, &c, 1);
+            } while (n < 0 && errno == EINTR);
+            if (n < 0) err = errno;
+            empty = n == 0;
+            ::close(fd);
+        }
+        if (err != 0 || empty)
+            return fail(exit_config, "--cafile " + visible(path) + ": " + (empty ? std::string("the file is empty") : std::strerror(err)),
+                        "Give a readable PEM file with the CA certificates to trust, or leave --cafile out to use the "
+                        "system's bundle.");
+    }
+    if (s.insecure) {
+        print_line(std::string(program) + ": warning: --insecure: the server's certificate is not verified, so anyone on the "
+                   "network path can read and change the mail and the credentials; use it for tests only" +
+                   (send_client::tls_type::available ? "" : " (this build has no TLS)"));
+    }
+
+    // Credentials over a connection that cannot be encrypted: refused here, before connecting.
+    // (With STARTTLS offered or not, the library checks again before a byte of them is sent.)
+    const mailwire::encryption mode = s.effective_mode();
+    const bool can_encrypt = mode != mailwire::encryption::none &&
+                             (send_client::tls_type::available || mailwire::requires_tls(mode));
+    if (s.user && !s.allow_plaintext_auth && !can_encrypt) {
+        const mailwire::error e =
+            make_error(mailwire::phase::auth, mailwire::error_kind::usage, mailwire::cause::plaintext_auth_refused, s);
+        print_line(std::string(program) + ": auth: " + mailwire::to_string(e.why) + " (encryption " +
+                   mailwire::to_string(mode) +
+                   (mode == mailwire::encryption::none ? "" : " in a build without TLS") + "); nothing was sent");
+        print_line("note: --allow-plaintext-auth permits it, on a trusted network only");
+        print_line("advice: " + std::string(e.advice()));
+        return exit_code_for(e);
+    }
+
+    // Addresses: CR, LF or NUL could inject commands; name each bad one.
+    bool bad = false;
+    auto check = [&](std::string_view role, std::string_view address, mailwire::address_check result) {
+        const char* problem = nullptr;
+        switch (result) {
+        case mailwire::address_check::ok:
+        case mailwire::address_check::ok_needs_utf8: return;
+        case mailwire::address_check::control_char: problem = "contains a control character (CR, LF or NUL could inject SMTP commands)"; break;
+        case mailwire::address_check::syntax: problem = "is not a valid address (user@example.org, no spaces or angle brackets)"; break;
+        case mailwire::address_check::too_long: problem = "is too long (RFC 5321: 64 octets before the @, 255 after)"; break;
+        }
+        print_line(std::string(program) + ": " + std::string(role) + " \"" + visible(address) + "\" " + problem);
+        bad = true;
+    };
+    check("sender (--from)", *s.from, mailwire::check_sender(*s.from));
+    for (std::string_view r : s.recipients) check("recipient", r, mailwire::check_recipient(r));
+    if (bad) {
+        const mailwire::error e = make_error(mailwire::phase::rcpt, mailwire::error_kind::usage, mailwire::cause::bad_address, s);
+        print_line("advice: " + std::string(e.advice()));
+        return exit_code_for(e);
+    }
+    return exit_ok;
+}
+
+/// All of standard input, as it is (the library makes the line ends CRLF and dot-stuffs).
+int read_message(std::string& message) {
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof(buf));
+        if (n > 0) {
+            message.append(buf, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            return exit_ok;
+        } else if (errno != EINTR) {
+            return fail(exit_io, std::string("reading standard input failed: ") + std::strerror(errno),
+                        "Pipe the message into mailwire-send (mailwire-send ... < message.eml); nothing was sent.");
+        }
+    }
+}
+
+/// The default EHLO name: this host's name when it is fully qualified (has a dot), else empty (the
+/// library then says EHLO with the local address literal, RFC 5321 §4.1.4).
+std::string default_ehlo_name() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof(name) - 1) != 0) return std::string();
+    std::string_view n(name);
+    while (!n.empty() && n.back() == '.') n.remove_suffix(1);
+    if (n.find('.') == std::string_view::npos || n.size() > 255) return std::string();
+    for (char ch : n) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c <= 32 || c >= 127) return std::string();
+    }
+    return std::string(n);
+}
+
+// ============================================================================ the session
+/// -v: the dialogue on standard error. The library has already replaced secrets.
+void trace_to_stderr(void*, mailwire::trace_direction direction, std::string_view line) {
+    const char* prefix = direction == mailwire::trace_direction::client   ? "C: "
+                         : direction == mailwire::trace_direction::server ? "S: "
+                                                                          : "* ";
+    print_line(prefix + visible(line));
+}
+
+void note(const settings& s, const std::string& text) {
+    if (s.verbose) print_line("* " + text);
+}
+
+/// The TLS policy's setup from --cafile and --insecure. no_tls has nothing to set up; a TLS build
+/// adds an overload for its policy (load the CA file, set verification) returning exit_config on
+/// failure.
+int setup_tls(mailwire::no_tls&, const settings&) { return exit_ok; }
+
+struct refusals {
+    int status = exit_ok;   ///< the worst refusal's exit status; exit_ok when none was refused
+    mailwire::reply worst;  ///< its reply
+};
+
+/// Names every refused recipient with the server's reply, and finds the worst refusal.
+refusals name_refused(const std::vector<mailwire::recipient>& recipients) {
+    refusals out;
+    for (const mailwire::recipient& r : recipients) {
+        if (r.result.empty() || r.accepted()) continue;
+        print_line(std::string(program) + ": recipient " + visible(r.address) + " refused: " + describe_reply(r.result));
+        const int status = exit_code_for_refusal(r.result);
+        if (worse_refusal(out.status, status) != out.status) {
+            out.status = status;
+            out.worst = r.result;
+        }
+    }
+    return out;
+}
+
+/// One SMTP session: open, [authenticate], send, quit. Client is a mailwire::basic_client whose
+/// options allow the port and encryption to be chosen at run time (profiles::runtime).
+template <class Client>
+int run_session(const settings& s, std::string_view message, std::string_view secret) {
+    Client client;
+    mailwire::client_options& opt = client.options();
+    opt.port = s.effective_port();
+    opt.override_encryption = true;
+    opt.mode = s.effective_mode();
+    opt.allow_plaintext_auth = s.allow_plaintext_auth;
+    const std::string ehlo = s.ehlo ? std::string(*s.ehlo) : default_ehlo_name();
+    opt.ehlo_name = ehlo;
+    if (s.timeout_ms != 0) opt.timeout.set_all(s.timeout_ms);
+    if (s.verbose) {
+        opt.trace = &trace_to_stderr;
+        opt.trace_context = nullptr;
+    }
+    if (const int status = setup_tls(client.tls(), s); status != exit_ok) return status;
+
+    note(s, visible(s.host) + " port " + std::to_string(opt.port) + ", encryption " + mailwire::to_string(opt.mode) +
+                " (profile " + std::string(s.profile->name) + ")");
+    if (const mailwire::error e = client.open(s.host); !e.ok()) {
+        (void)client.quit(); // a no-op when the library has closed the connection
+        report(e, s);
+        return exit_code_for(e);
+    }
+
+    if (s.user) {
+        const mailwire::credentials cred{*s.user, secret};
+        const mailwire::auth_mechanism mech = s.auth ? *s.auth : mailwire::auth_mechanism::automatic;
+        if (const mailwire::error e = client.authenticate(cred, mech); !e.ok()) {
+            (void)client.quit();
+            report(e, s);
+            return exit_code_for(e);
+        }
+    }
+
+    std::vector<mailwire::recipient> recipients;
+    recipients.reserve(s.recipients.size());
+    for (std::string_view address : s.recipients) recipients.push_back(mailwire::recipient{address, {}});
+    mailwire::envelope env;
+    env.sender = *s.from;
+    env.recipients = recipients.data();
+    env.recipient_count = recipients.size();
+    env.size = mailwire::wire_size(message);
+    for (char c : message) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            env.eight_bit = true;
+            break;
+        }
+    }
+
+    const mailwire::send_result result = client.send(env, message);
+    // QUIT first (a no-op when the library has closed the connection), so that the report below is
+    // the last thing on standard error, after the whole dialogue.
+    const mailwire::error quit_error = client.quit();
+    const refusals refused = name_refused(recipients);
+    if (!result.delivered()) {
+        report(result.err, s);
+        if (result.err.why == mailwire::cause::all_recipients_refused && refused.status != exit_ok) return refused.status;
+        return exit_code_for(result.err);
+    }
+    if (!quit_error.ok())
+        note(s, std::string("QUIT failed (") + mailwire::to_string(quit_error.kind) +
+                    "); it does not matter: the message was accepted");
+    note(s, "message accepted for " + std::to_string(result.accepted) + " of " + std::to_string(recipients.size()) +
+                " recipient(s)");
+    if (result.refused == 0) return exit_ok;
+
+    // Delivered to some: the status is that of the worst refusal, with one line of advice for it.
+    const mailwire::error e = make_error(mailwire::phase::rcpt,
+                                         refused.worst.transient()   ? mailwire::error_kind::temporary
+                                         : refused.worst.permanent() ? mailwire::error_kind::permanent
+                                                                     : mailwire::error_kind::protocol,
+                                         mailwire::cause::none, s, refused.worst);
+    return fail(refused.status,
+                "rcpt: " + std::to_string(result.refused) + " of " + std::to_string(recipients.size()) +
+                    " recipient(s) refused; the message went to the other " + std::to_string(result.accepted),
+                e.advice());
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    settings s;
+    const parse_outcome parsed = parse_arguments(argc, argv, s);
+    if (!parsed.proceed) return parsed.status;
+
+    std::string secret;
+    if (const int status = preflight(s, secret); status != exit_ok) return status;
+
+    std::string message;
+    if (const int status = read_message(message); status != exit_ok) return status;
+
+    return run_session<send_client>(s, message, secret);
+}
