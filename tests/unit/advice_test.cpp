@@ -1,0 +1,187 @@
+// Advice (issue item 6): one line a person can act on, with the specific sentences the issue asks
+// for — port 25 blocked (suggest 587 or 2525), credentials refused (app password, OAuth2), a TLS
+// server on a plaintext connection (name the profile submissions) — and never an empty one.
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using mailwire::cause;
+using mailwire::error;
+using mailwire::error_kind;
+using mailwire::io_status;
+using mailwire::phase;
+using mwtest::session;
+
+namespace {
+bool mentions(const error& e, const std::string& needle) {
+    const std::string a = e.advice();
+    // case-insensitive search
+    auto lower = [](std::string s) {
+        for (char& c : s)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return s;
+    };
+    return lower(a).find(lower(needle)) != std::string::npos;
+}
+} // namespace
+
+TEST_CASE("a connect timeout on port 25 says it is often blocked and suggests 587 and 2525", "[unit][advice]") {
+    session t; // relay profile: port 25
+    t.s.fail_connect(io_status::timeout);
+    const error e = t.c.open("smtp.example");
+    INFO(mwtest::describe(e));
+    CHECK(e.where == phase::connect);
+    CHECK(e.kind == error_kind::timeout);
+    CHECK(t.s.connected_port == 25);
+    CHECK(mentions(e, "25"));
+    CHECK(mentions(e, "block"));
+    CHECK(mentions(e, "587"));
+    CHECK(mentions(e, "2525"));
+    CHECK_FALSE(t.c.is_open());
+
+    SECTION("on another port it does not blame port 25") {
+        mwtest::basic_session<mailwire::profile<2525, mailwire::encryption::none>> u;
+        u.s.fail_connect(io_status::timeout);
+        const error f = u.c.open("smtp.example");
+        INFO(mwtest::describe(f));
+        CHECK(f.kind == error_kind::timeout);
+        CHECK(std::string(f.advice()) != "");
+        CHECK_FALSE(mentions(f, "port 25"));
+    }
+}
+
+TEST_CASE("other connect failures carry advice", "[unit][advice]") {
+    struct failure {
+        io_status status;
+        error_kind kind;
+    };
+    for (const failure& f : {failure{io_status::refused, error_kind::network}, failure{io_status::unreachable, error_kind::network},
+                             failure{io_status::resolve, error_kind::resolve}, failure{io_status::error, error_kind::network}}) {
+        session t;
+        t.s.fail_connect(f.status);
+        const error e = t.c.open("smtp.example");
+        INFO(mwtest::describe(e));
+        CHECK(e.where == phase::connect);
+        CHECK(e.kind == f.kind);
+        CHECK(std::string(e.advice()) != "");
+        if (f.status == io_status::refused) CHECK(e.why == cause::connection_refused);
+    }
+}
+
+TEST_CASE("a 535 says the credentials were refused and mentions app passwords and OAuth2", "[unit][advice][auth]") {
+    session t;
+    mwtest::greet(t.s, {"AUTH PLAIN LOGIN"});
+    t.s.reply("535 5.7.8 Username and Password not accepted\r\n").reply("221 bye\r\n");
+    t.c.options().allow_plaintext_auth = true;
+    REQUIRE(t.c.open("smtp.example").ok());
+    const error e = t.c.authenticate({"user@example.org", "wrong"}, mailwire::auth_mechanism::plain);
+    INFO(mwtest::describe(e));
+    CHECK(e.kind == error_kind::auth);
+    CHECK(mentions(e, "app password"));
+    CHECK(mentions(e, "OAuth2"));
+    CHECK((mentions(e, "refused") || mentions(e, "rejected")));
+}
+
+TEST_CASE("a server that sends no greeting on a plaintext connection is probably TLS: name submissions", "[unit][advice]") {
+    session t;
+    t.s.silence();
+    const error e = t.c.open("smtp.example");
+    INFO(mwtest::describe(e));
+    CHECK(e.where == phase::greeting);
+    CHECK(e.kind == error_kind::timeout);
+    CHECK(mentions(e, "submissions"));
+    CHECK(mentions(e, "TLS"));
+}
+
+TEST_CASE("a TLS record where the greeting belongs names the profile submissions", "[unit][advice]") {
+    SECTION("a TLS alert whose last octet happens to be a line feed") {
+        // content type 0x15 (alert), version 3.1, length 2, fatal, unexpected_message (0x0a).
+        session t;
+        t.s.reply(std::string("\x15\x03\x01\x00\x02\x02\x0a", 7));
+        const error e = t.c.open("smtp.example");
+        INFO(mwtest::describe(e));
+        CHECK(e.where == phase::greeting);
+        CHECK(e.why == cause::greeting_looks_like_tls);
+        CHECK(mentions(e, "submissions"));
+    }
+    SECTION("a TLS alert with no line feed, then the server closes") {
+        // handshake_failure (0x28): nothing in it looks like a line end.
+        session t;
+        t.s.close(std::string("\x15\x03\x03\x00\x02\x02\x28", 7));
+        const error e = t.c.open("smtp.example");
+        INFO(mwtest::describe(e));
+        CHECK(e.where == phase::greeting);
+        CHECK(e.why == cause::greeting_looks_like_tls);
+        CHECK(mentions(e, "submissions"));
+    }
+    SECTION("a TLS handshake record with no line feed, then silence") {
+        session t;
+        t.s.reply(std::string("\x16\x03\x03\x00\x31\x02\x00\x00\x2d\x03\x03", 11));
+        const error e = t.c.open("smtp.example");
+        INFO(mwtest::describe(e));
+        CHECK(e.where == phase::greeting);
+        CHECK(mentions(e, "submissions"));
+    }
+}
+
+TEST_CASE("the plaintext AUTH refusal names the encrypted profiles", "[unit][advice][auth]") {
+    session t;
+    mwtest::greet(t.s, {"AUTH PLAIN"});
+    REQUIRE(t.c.open("smtp.example").ok());
+    const error e = t.c.authenticate({"user", "pass"});
+    INFO(mwtest::describe(e));
+    CHECK(e.why == cause::plaintext_auth_refused);
+    CHECK(mentions(e, "submission"));
+    CHECK((mentions(e, "587") || mentions(e, "465")));
+}
+
+TEST_CASE("a 5xx at RCPT that denies relaying says to authenticate", "[unit][advice]") {
+    session t;
+    mwtest::greet(t.s);
+    t.s.reply("250 ok\r\n").reply("554 5.7.1 <x@example.net>: Relay access denied\r\n").reply("250 reset\r\n");
+    REQUIRE(t.c.open("smtp.example").ok());
+    mwtest::recipients to({"x@example.net"});
+    mailwire::envelope env = to.envelope("a@example.org");
+    const mailwire::send_result r = t.c.send(env, "x\r\n");
+    INFO(mwtest::describe(r.err));
+    CHECK(r.err.why == cause::all_recipients_refused);
+    CHECK(mentions(r.err, "authenticate"));
+}
+
+TEST_CASE("every cause and kind has advice, and advise() never returns null or empty for a failure", "[unit][advice]") {
+    // A synthetic error for every (phase, kind, cause) a client can produce.
+    const phase phases[] = {phase::connect, phase::tls,  phase::greeting, phase::ehlo, phase::starttls, phase::auth, phase::mail,
+                            phase::rcpt,    phase::data, phase::body,     phase::end_of_data, phase::rset, phase::noop, phase::quit};
+    const error_kind kinds[] = {error_kind::resolve,   error_kind::network,  error_kind::timeout, error_kind::temporary,
+                                error_kind::permanent, error_kind::protocol, error_kind::tls,     error_kind::auth,
+                                error_kind::usage};
+    std::size_t empty = 0;
+    for (phase p : phases)
+        for (error_kind k : kinds)
+            for (int c = 0; c <= static_cast<int>(cause::all_recipients_refused); ++c)
+                for (std::uint16_t code : {std::uint16_t(0), std::uint16_t(421), std::uint16_t(450), std::uint16_t(535),
+                                           std::uint16_t(550), std::uint16_t(554)}) {
+                    error e;
+                    e.where = p;
+                    e.kind = k;
+                    e.why = static_cast<cause>(c);
+                    e.server.code = code;
+                    for (std::uint16_t port : {std::uint16_t(25), std::uint16_t(465), std::uint16_t(587), std::uint16_t(8025)}) {
+                        const char* a = mailwire::advise(e, mailwire::advice_context{port, mailwire::encryption::none, false});
+                        if (a == nullptr || a[0] == '\0') {
+                            ++empty;
+                            if (empty <= 5) {
+                                INFO(mailwire::to_string(p) << "/" << mailwire::to_string(k) << "/" << mailwire::to_string(e.why)
+                                                            << " code " << code << " port " << port);
+                                CHECK(a != nullptr);
+                                CHECK(std::string(a ? a : "") != "");
+                            }
+                        }
+                    }
+                }
+    CHECK(empty == 0);
+    error none;
+    CHECK(std::string(none.advice()) == ""); // success needs no advice
+}
