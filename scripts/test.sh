@@ -18,7 +18,7 @@ started=$SECONDS
 section() { printf '\n==== %s\n' "$*"; }
 
 section "packages"
-packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file)
+packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates)
 if [[ "${MAILWIRE_SKIP_APT:-}" == 1 ]]; then
     echo "MAILWIRE_SKIP_APT=1: not checking ${packages[*]}"
 elif ! command -v dpkg-query >/dev/null; then

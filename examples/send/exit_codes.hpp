@@ -50,7 +50,8 @@ constexpr int exit_code_for(const mailwire::error& e) noexcept {
         case cause::message_too_large:
         case cause::utf8_not_supported: return exit_data;
         case cause::plaintext_auth_refused:
-        case cause::tls_not_available: return exit_config;
+        case cause::tls_not_available:
+        case cause::tls_setup_failed: return exit_config;
         case cause::source_failed: return exit_io;
         default: return exit_usage;
         }

@@ -12,6 +12,9 @@
 #include "exit_codes.hpp"
 
 #include <mailwire/mailwire.hpp>
+#if MAILWIRE_SEND_WITH_TLS
+#include <mailwire/mbedtls_tls.hpp>
+#endif
 
 #include <cerrno>
 #include <cstddef>
@@ -60,10 +63,15 @@ static_assert(worse_refusal(exit_temporary, exit_unavailable) == exit_unavailabl
               "the worst refusal decides");
 
 // ============================================================================ the client type
-// This build has no TLS policy: profiles::runtime compiles with no_tls, and asking it for STARTTLS
-// or implicit TLS is a run-time error (cause::tls_not_available, exit 78). A build with TLS swaps
-// the second argument for the TLS policy and adds a setup_tls() overload for it below.
-using send_client = mailwire::basic_client<mailwire::posix_transport, mailwire::no_tls, mailwire::profiles::runtime>;
+// profiles::runtime: port and encryption come from the command line. The default build has the
+// mbedTLS policy (MAILWIRE_SEND_WITH_TLS, set by CMake). Without it, asking for STARTTLS or
+// implicit TLS is a run-time error (cause::tls_not_available, exit 78).
+#if MAILWIRE_SEND_WITH_TLS
+using send_tls = mailwire::mbedtls_tls;
+#else
+using send_tls = mailwire::no_tls;
+#endif
+using send_client = mailwire::basic_client<mailwire::posix_transport, send_tls, mailwire::profiles::runtime>;
 
 // ============================================================================ text helpers
 /// The text with control characters made visible (\r, \n, \t, \0, \xNN), for addresses from the
@@ -510,7 +518,7 @@ std::string describe_failure(const mailwire::error& e, const settings& s) {
 }
 
 /// The error line, the notes that belong to it, and one line of advice, on standard error.
-void report(const mailwire::error& e, const settings& s) {
+void report(const mailwire::error& e, const settings& s, const std::string& detail = std::string()) {
     std::string line = std::string(mailwire::to_string(e.where)) + ": " + describe_failure(e, s);
     if (!e.server.empty()) line += " (" + describe_reply(e.server) + ")";
     std::string_view advice = e.advice();
@@ -524,6 +532,7 @@ void report(const mailwire::error& e, const settings& s) {
     } else {
         print_line(std::string(program) + ": " + line);
     }
+    if (!detail.empty()) print_line("note: " + visible(detail));
     if (e.why == mailwire::cause::outcome_unknown)
         print_line("note: the server received the whole message and may have delivered it; check before sending it "
                    "again");
@@ -659,10 +668,31 @@ void note(const settings& s, const std::string& text) {
     if (s.verbose) print_line("* " + text);
 }
 
-/// The TLS policy's setup from --cafile and --insecure. no_tls has nothing to set up; a TLS build
-/// adds an overload for its policy (load the CA file, set verification) returning exit_config on
-/// failure.
+/// The TLS policy's setup from --cafile and --insecure. no_tls has nothing to set up. The CA file
+/// is read at the handshake; one that holds no certificate fails there (tls_setup_failed, 78).
+#if !MAILWIRE_SEND_WITH_TLS
 int setup_tls(mailwire::no_tls&, const settings&) { return exit_ok; }
+#else
+std::string cafile_path; // lives as long as the session
+int setup_tls(mailwire::mbedtls_tls& tls, const settings& s) {
+    if (s.cafile) {
+        cafile_path.assign(s.cafile->data(), s.cafile->size());
+        tls.settings().ca_file = cafile_path.c_str();
+    }
+    tls.settings().insecure_skip_verify = s.insecure;
+    return exit_ok;
+}
+#endif
+
+/// What the TLS policy knows about a failed handshake (the certificate's names, what the server
+/// sent instead of TLS), printed after the error line.
+#if !MAILWIRE_SEND_WITH_TLS
+std::string tls_detail(const mailwire::no_tls&, const mailwire::error&) { return std::string(); }
+#else
+std::string tls_detail(const mailwire::mbedtls_tls& tls, const mailwire::error& e) {
+    return e.where == mailwire::phase::tls ? std::string(tls.failure_detail()) : std::string();
+}
+#endif
 
 struct refusals {
     int status = exit_ok;   ///< the worst refusal's exit status; exit_ok when none was refused
@@ -707,8 +737,11 @@ int run_session(const settings& s, std::string_view message, std::string_view se
                 " (profile " + std::string(s.profile->name) + ")");
     if (const mailwire::error e = client.open(s.host); !e.ok()) {
         (void)client.quit(); // a no-op when the library has closed the connection
-        report(e, s);
+        report(e, s, tls_detail(client.tls(), e));
         return exit_code_for(e);
+    }
+    if constexpr (send_tls::available) {
+        if (client.encrypted()) note(s, std::string("encrypted: ") + client.tls().version());
     }
 
     if (s.user) {

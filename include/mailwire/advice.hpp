@@ -95,6 +95,31 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     case cause::starttls_refused:
         return MAILWIRE_ADVICE_TEXT("The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS "
                                     "on port 465 (profile submissions) or contact the provider.");
+    case cause::tls_setup_failed:
+        return MAILWIRE_ADVICE_TEXT("TLS could not start: check that the CA file (--cafile) exists and holds PEM or "
+                                    "DER certificates, or that the system bundle is installed (Debian: "
+                                    "ca-certificates).");
+    case cause::tls_handshake_failed:
+        if (ctx.mode == encryption::implicit)
+            return MAILWIRE_ADVICE_TEXT("The TLS handshake failed: check that this port speaks implicit TLS (465); "
+                                        "on 587, 2525 or 25 use STARTTLS (profile submission).");
+        return MAILWIRE_ADVICE_TEXT("The TLS handshake failed: the server may only offer old TLS versions (below "
+                                    "1.2) or ciphers this build lacks; nothing was sent in plaintext.");
+    case cause::tls_plaintext_server:
+        return MAILWIRE_ADVICE_TEXT("The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS "
+                                    "(profile submission, port 587, or alternate, 2525).");
+    case cause::certificate_untrusted:
+        return MAILWIRE_ADVICE_TEXT("The server's certificate is not from a trusted issuer (self-signed or unknown "
+                                    "CA): pass its CA with --cafile, or check that you reach the real server.");
+    case cause::certificate_expired:
+        return MAILWIRE_ADVICE_TEXT("The server's certificate has expired or is not valid yet: check this device's "
+                                    "clock, then tell the server's operator.");
+    case cause::certificate_wrong_host:
+        return MAILWIRE_ADVICE_TEXT("The certificate belongs to another host name: connect with the name it was "
+                                    "issued for (often the provider's smtp.* name, not an alias or an IP address).");
+    case cause::certificate_invalid:
+        return MAILWIRE_ADVICE_TEXT("The server's certificate failed verification (revoked, wrong key usage or bad "
+                                    "signature): do not send; tell the server's operator.");
     case cause::connection_refused:
         if (ctx.port == 465 || ctx.port == 587 || ctx.port == 2525 || ctx.port == 25)
             return MAILWIRE_ADVICE_TEXT("Nothing listens on this port: check host and port; providers use 587 "
@@ -121,6 +146,13 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
             return MAILWIRE_ADVICE_TEXT("No answer from the server: a firewall may drop the connection, or host or "
                                         "port is wrong; check both, then try 587, 465 or 2525.");
         }
+        if (e.where == phase::tls && ctx.mode == encryption::implicit)
+            return MAILWIRE_ADVICE_TEXT("No answer to the TLS handshake: this port may not speak implicit TLS, or a "
+                                        "firewall holds the connection; on 587, 2525 or 25 use STARTTLS (profile "
+                                        "submission).");
+        if (e.where == phase::tls)
+            return MAILWIRE_ADVICE_TEXT("The server did not complete the TLS handshake in time: the network may be "
+                                        "slow, or something between you and it interferes with TLS.");
         if (e.where == phase::greeting && !ctx.encrypted)
             return MAILWIRE_ADVICE_TEXT("Connected, but the server sent no greeting: it probably expects TLS from "
                                         "the first byte (port 465): use profile submissions.");

@@ -333,26 +333,32 @@ private:
         return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
     }
 
-    io_result raw_read(char* buf, std::size_t len, std::uint32_t ms) {
+    io_result raw_read(char* buf, std::size_t len, millis dl) {
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.read_some(transport_, buf, len, ms);
+            if (tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
-        return transport_.read_some(buf, len, ms);
+        return transport_.read_some(buf, len, remaining(dl));
     }
-    io_result raw_write(const char* buf, std::size_t len, std::uint32_t ms) {
+    io_result raw_write(const char* buf, std::size_t len, millis dl) {
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.write_some(transport_, buf, len, ms);
+            if (tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
-        return transport_.write_some(buf, len, ms);
+        return transport_.write_some(buf, len, remaining(dl));
     }
 
     error start_tls() {
         if constexpr (Tls::available) {
             const millis dl = deadline(opt_.timeout.tls_handshake);
-            const io_result r = tls_.handshake(transport_, host_, remaining(dl));
+            trace_info("TLS handshake");
+            const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
             if (!r.ok()) {
-                const error_kind k = r.status == io_status::timeout ? error_kind::timeout : error_kind::tls;
-                error e = fail(phase::tls, k, cause::none, r.sys_error);
+                // Never retried in plaintext: the connection is dropped (RFC 3207 §4.1, RFC 8314 §5).
+                const cause c = detail::tls_failure(tls_);
+                const error_kind k = c == cause::tls_setup_failed       ? error_kind::usage
+                                     : r.status == io_status::timeout ? error_kind::timeout
+                                                                      : error_kind::tls;
+                const cause why = (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c;
+                error e = fail(phase::tls, k, why, r.sys_error);
                 drop_connection();
                 return e;
             }
@@ -368,9 +374,8 @@ private:
     error flush(phase p, millis dl) {
         std::size_t off = 0;
         while (off < tx_len_) {
-            const std::uint32_t left = remaining(dl);
-            if (left == 0) return io_failure(p, io_result::fail(io_status::timeout));
-            const io_result r = raw_write(tx_ + off, tx_len_ - off, left);
+            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            const io_result r = raw_write(tx_ + off, tx_len_ - off, dl);
             if (!r.ok()) return io_failure(p, r);
             if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(p, io_result::fail(io_status::error));
             off += r.bytes;
@@ -456,9 +461,8 @@ private:
                 rx_begin_ = 0;
                 rx_end_ = avail;
             }
-            const std::uint32_t left = remaining(dl);
-            if (left == 0) return io_failure(p, io_result::fail(io_status::timeout));
-            const io_result r = raw_read(rx_ + rx_end_, sizeof(rx_) - rx_end_, left);
+            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            const io_result r = raw_read(rx_ + rx_end_, sizeof(rx_) - rx_end_, dl);
             if (!r.ok()) return io_failure(p, r);
             if (r.bytes == 0 || r.bytes > sizeof(rx_) - rx_end_) return io_failure(p, io_result::fail(io_status::error));
             rx_end_ += r.bytes;

@@ -34,6 +34,25 @@ struct tick_clock {
 using default_clock = tick_clock;
 #endif
 
+/// A deadline on a clock: what a TLS policy gets, so that a handshake or a record that needs many
+/// transport reads still ends at one point in time, however the server trickles its bytes.
+template <class Clock>
+class deadline_timer {
+public:
+    deadline_timer(const Clock& clock, millis at) noexcept : clock_(&clock), at_(at) {}
+    /// Milliseconds left, 0 when the deadline has passed.
+    std::uint32_t remaining_ms() const noexcept {
+        const millis now = clock_->now();
+        if (now >= at_) return 0;
+        const millis left = at_ - now;
+        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+    }
+
+private:
+    const Clock* clock_;
+    millis at_;
+};
+
 } // namespace mailwire
 
 #endif // MAILWIRE_CLOCK_HPP

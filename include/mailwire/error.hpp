@@ -69,6 +69,13 @@ enum class cause : std::uint8_t {
     // tls / starttls
     starttls_not_offered,
     starttls_refused,
+    tls_setup_failed,       ///< the trust anchors could not be loaded, or the TLS library could not start
+    tls_handshake_failed,   ///< the handshake failed (no common version or cipher, an alert, a broken record)
+    tls_plaintext_server,   ///< the server answered the ClientHello in plaintext SMTP: the port wants STARTTLS
+    certificate_untrusted,  ///< the chain does not lead to a trust anchor (self-signed, unknown issuer)
+    certificate_expired,    ///< the certificate has expired or is not valid yet
+    certificate_wrong_host, ///< the certificate is valid, but for another host name
+    certificate_invalid,    ///< another verification failure (revoked, wrong key usage, bad signature)
     // network
     connection_refused,
     connection_lost,
@@ -161,6 +168,13 @@ inline const char* to_string(cause c) noexcept {
     case cause::credentials_rejected: return "credentials rejected";
     case cause::starttls_not_offered: return "STARTTLS not offered";
     case cause::starttls_refused: return "STARTTLS refused";
+    case cause::tls_setup_failed: return "TLS could not be set up (trust anchors, random generator)";
+    case cause::tls_handshake_failed: return "TLS handshake failed";
+    case cause::tls_plaintext_server: return "server answered the TLS handshake in plaintext";
+    case cause::certificate_untrusted: return "certificate not trusted (unknown issuer or self-signed)";
+    case cause::certificate_expired: return "certificate expired or not yet valid";
+    case cause::certificate_wrong_host: return "certificate issued for another host name";
+    case cause::certificate_invalid: return "certificate verification failed";
     case cause::connection_refused: return "connection refused";
     case cause::connection_lost: return "connection lost";
     case cause::outcome_unknown: return "no valid reply after the whole message was sent: outcome unknown";

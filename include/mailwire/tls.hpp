@@ -1,22 +1,29 @@
 // mailwire - the TLS policy interface, and no_tls.
 //
-// A TLS policy wraps the client's transport and offers the same stream interface:
+// A TLS policy wraps the client's transport and offers the same stream interface. `timer` is a
+// deadline_timer (clock.hpp): `timer.remaining_ms()` is what is left of the step, so a handshake or
+// a record that takes many transport reads still ends at the step's deadline.
 //
 // | expression                                   | returns   | meaning                               |
 // |----------------------------------------------|-----------|---------------------------------------|
 // | Tls::available                               | bool      | constexpr: false only for no_tls      |
-// | tls.handshake(transport, host, timeout_ms)   | io_result | TLS over the connected transport,     |
+// | tls.handshake(transport, host, timer)        | io_result | TLS over the connected transport,     |
 // |                                              |           | verifying the certificate for `host`  |
-// | tls.read_some(transport, buf, len, timeout)  | io_result | as Transport::read_some               |
-// | tls.write_some(transport, buf, len, timeout) | io_result | as Transport::write_some              |
+// | tls.read_some(transport, buf, len, timer)    | io_result | as Transport::read_some               |
+// | tls.write_some(transport, buf, len, timer)   | io_result | as Transport::write_some              |
 // | tls.close(transport)                         | void      | close_notify when possible, then free |
+// | tls.failure() (optional)                     | cause     | why the last handshake failed         |
 //
 // The client decides *when* TLS starts (implicit, or after a 220 to STARTTLS); the policy only
-// knows how.
+// knows how. mbedtls_tls.hpp has the mbedTLS policy.
 #ifndef MAILWIRE_TLS_HPP
 #define MAILWIRE_TLS_HPP
 
+#include "error.hpp"
 #include "io.hpp"
+
+#include <type_traits>
+#include <utility>
 
 namespace mailwire {
 
@@ -24,6 +31,24 @@ namespace mailwire {
 struct no_tls {
     static constexpr bool available = false;
 };
+
+namespace detail {
+template <class Tls, class = void>
+struct has_tls_failure : std::false_type {};
+template <class Tls>
+struct has_tls_failure<Tls, std::void_t<decltype(std::declval<const Tls&>().failure())>> : std::true_type {};
+
+/// The policy's reason for a failed handshake, or cause::none when it does not say.
+template <class Tls>
+cause tls_failure(const Tls& tls) noexcept {
+    if constexpr (has_tls_failure<Tls>::value) {
+        return tls.failure();
+    } else {
+        (void)tls;
+        return cause::none;
+    }
+}
+} // namespace detail
 
 } // namespace mailwire
 

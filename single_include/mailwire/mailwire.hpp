@@ -141,6 +141,25 @@ struct tick_clock {
 using default_clock = tick_clock;
 #endif
 
+/// A deadline on a clock: what a TLS policy gets, so that a handshake or a record that needs many
+/// transport reads still ends at one point in time, however the server trickles its bytes.
+template <class Clock>
+class deadline_timer {
+public:
+    deadline_timer(const Clock& clock, millis at) noexcept : clock_(&clock), at_(at) {}
+    /// Milliseconds left, 0 when the deadline has passed.
+    std::uint32_t remaining_ms() const noexcept {
+        const millis now = clock_->now();
+        if (now >= at_) return 0;
+        const millis left = at_ - now;
+        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+    }
+
+private:
+    const Clock* clock_;
+    millis at_;
+};
+
 } // namespace mailwire
 
 #endif // MAILWIRE_CLOCK_HPP
@@ -392,6 +411,13 @@ enum class cause : std::uint8_t {
     // tls / starttls
     starttls_not_offered,
     starttls_refused,
+    tls_setup_failed,       ///< the trust anchors could not be loaded, or the TLS library could not start
+    tls_handshake_failed,   ///< the handshake failed (no common version or cipher, an alert, a broken record)
+    tls_plaintext_server,   ///< the server answered the ClientHello in plaintext SMTP: the port wants STARTTLS
+    certificate_untrusted,  ///< the chain does not lead to a trust anchor (self-signed, unknown issuer)
+    certificate_expired,    ///< the certificate has expired or is not valid yet
+    certificate_wrong_host, ///< the certificate is valid, but for another host name
+    certificate_invalid,    ///< another verification failure (revoked, wrong key usage, bad signature)
     // network
     connection_refused,
     connection_lost,
@@ -484,6 +510,13 @@ inline const char* to_string(cause c) noexcept {
     case cause::credentials_rejected: return "credentials rejected";
     case cause::starttls_not_offered: return "STARTTLS not offered";
     case cause::starttls_refused: return "STARTTLS refused";
+    case cause::tls_setup_failed: return "TLS could not be set up (trust anchors, random generator)";
+    case cause::tls_handshake_failed: return "TLS handshake failed";
+    case cause::tls_plaintext_server: return "server answered the TLS handshake in plaintext";
+    case cause::certificate_untrusted: return "certificate not trusted (unknown issuer or self-signed)";
+    case cause::certificate_expired: return "certificate expired or not yet valid";
+    case cause::certificate_wrong_host: return "certificate issued for another host name";
+    case cause::certificate_invalid: return "certificate verification failed";
     case cause::connection_refused: return "connection refused";
     case cause::connection_lost: return "connection lost";
     case cause::outcome_unknown: return "no valid reply after the whole message was sent: outcome unknown";
@@ -1166,22 +1199,28 @@ using custom = profile<Port, Mode>;
 // ---- begin include/mailwire/tls.hpp ----
 // mailwire - the TLS policy interface, and no_tls.
 //
-// A TLS policy wraps the client's transport and offers the same stream interface:
+// A TLS policy wraps the client's transport and offers the same stream interface. `timer` is a
+// deadline_timer (clock.hpp): `timer.remaining_ms()` is what is left of the step, so a handshake or
+// a record that takes many transport reads still ends at the step's deadline.
 //
 // | expression                                   | returns   | meaning                               |
 // |----------------------------------------------|-----------|---------------------------------------|
 // | Tls::available                               | bool      | constexpr: false only for no_tls      |
-// | tls.handshake(transport, host, timeout_ms)   | io_result | TLS over the connected transport,     |
+// | tls.handshake(transport, host, timer)        | io_result | TLS over the connected transport,     |
 // |                                              |           | verifying the certificate for `host`  |
-// | tls.read_some(transport, buf, len, timeout)  | io_result | as Transport::read_some               |
-// | tls.write_some(transport, buf, len, timeout) | io_result | as Transport::write_some              |
+// | tls.read_some(transport, buf, len, timer)    | io_result | as Transport::read_some               |
+// | tls.write_some(transport, buf, len, timer)   | io_result | as Transport::write_some              |
 // | tls.close(transport)                         | void      | close_notify when possible, then free |
+// | tls.failure() (optional)                     | cause     | why the last handshake failed         |
 //
 // The client decides *when* TLS starts (implicit, or after a 220 to STARTTLS); the policy only
-// knows how.
+// knows how. mbedtls_tls.hpp has the mbedTLS policy.
 #ifndef MAILWIRE_TLS_HPP
 #define MAILWIRE_TLS_HPP
 
+
+#include <type_traits>
+#include <utility>
 
 namespace mailwire {
 
@@ -1189,6 +1228,24 @@ namespace mailwire {
 struct no_tls {
     static constexpr bool available = false;
 };
+
+namespace detail {
+template <class Tls, class = void>
+struct has_tls_failure : std::false_type {};
+template <class Tls>
+struct has_tls_failure<Tls, std::void_t<decltype(std::declval<const Tls&>().failure())>> : std::true_type {};
+
+/// The policy's reason for a failed handshake, or cause::none when it does not say.
+template <class Tls>
+cause tls_failure(const Tls& tls) noexcept {
+    if constexpr (has_tls_failure<Tls>::value) {
+        return tls.failure();
+    } else {
+        (void)tls;
+        return cause::none;
+    }
+}
+} // namespace detail
 
 } // namespace mailwire
 
@@ -1290,6 +1347,31 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     case cause::starttls_refused:
         return MAILWIRE_ADVICE_TEXT("The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS "
                                     "on port 465 (profile submissions) or contact the provider.");
+    case cause::tls_setup_failed:
+        return MAILWIRE_ADVICE_TEXT("TLS could not start: check that the CA file (--cafile) exists and holds PEM or "
+                                    "DER certificates, or that the system bundle is installed (Debian: "
+                                    "ca-certificates).");
+    case cause::tls_handshake_failed:
+        if (ctx.mode == encryption::implicit)
+            return MAILWIRE_ADVICE_TEXT("The TLS handshake failed: check that this port speaks implicit TLS (465); "
+                                        "on 587, 2525 or 25 use STARTTLS (profile submission).");
+        return MAILWIRE_ADVICE_TEXT("The TLS handshake failed: the server may only offer old TLS versions (below "
+                                    "1.2) or ciphers this build lacks; nothing was sent in plaintext.");
+    case cause::tls_plaintext_server:
+        return MAILWIRE_ADVICE_TEXT("The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS "
+                                    "(profile submission, port 587, or alternate, 2525).");
+    case cause::certificate_untrusted:
+        return MAILWIRE_ADVICE_TEXT("The server's certificate is not from a trusted issuer (self-signed or unknown "
+                                    "CA): pass its CA with --cafile, or check that you reach the real server.");
+    case cause::certificate_expired:
+        return MAILWIRE_ADVICE_TEXT("The server's certificate has expired or is not valid yet: check this device's "
+                                    "clock, then tell the server's operator.");
+    case cause::certificate_wrong_host:
+        return MAILWIRE_ADVICE_TEXT("The certificate belongs to another host name: connect with the name it was "
+                                    "issued for (often the provider's smtp.* name, not an alias or an IP address).");
+    case cause::certificate_invalid:
+        return MAILWIRE_ADVICE_TEXT("The server's certificate failed verification (revoked, wrong key usage or bad "
+                                    "signature): do not send; tell the server's operator.");
     case cause::connection_refused:
         if (ctx.port == 465 || ctx.port == 587 || ctx.port == 2525 || ctx.port == 25)
             return MAILWIRE_ADVICE_TEXT("Nothing listens on this port: check host and port; providers use 587 "
@@ -1316,6 +1398,13 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
             return MAILWIRE_ADVICE_TEXT("No answer from the server: a firewall may drop the connection, or host or "
                                         "port is wrong; check both, then try 587, 465 or 2525.");
         }
+        if (e.where == phase::tls && ctx.mode == encryption::implicit)
+            return MAILWIRE_ADVICE_TEXT("No answer to the TLS handshake: this port may not speak implicit TLS, or a "
+                                        "firewall holds the connection; on 587, 2525 or 25 use STARTTLS (profile "
+                                        "submission).");
+        if (e.where == phase::tls)
+            return MAILWIRE_ADVICE_TEXT("The server did not complete the TLS handshake in time: the network may be "
+                                        "slow, or something between you and it interferes with TLS.");
         if (e.where == phase::greeting && !ctx.encrypted)
             return MAILWIRE_ADVICE_TEXT("Connected, but the server sent no greeting: it probably expects TLS from "
                                         "the first byte (port 465): use profile submissions.");
@@ -1775,26 +1864,32 @@ private:
         return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
     }
 
-    io_result raw_read(char* buf, std::size_t len, std::uint32_t ms) {
+    io_result raw_read(char* buf, std::size_t len, millis dl) {
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.read_some(transport_, buf, len, ms);
+            if (tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
-        return transport_.read_some(buf, len, ms);
+        return transport_.read_some(buf, len, remaining(dl));
     }
-    io_result raw_write(const char* buf, std::size_t len, std::uint32_t ms) {
+    io_result raw_write(const char* buf, std::size_t len, millis dl) {
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.write_some(transport_, buf, len, ms);
+            if (tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
-        return transport_.write_some(buf, len, ms);
+        return transport_.write_some(buf, len, remaining(dl));
     }
 
     error start_tls() {
         if constexpr (Tls::available) {
             const millis dl = deadline(opt_.timeout.tls_handshake);
-            const io_result r = tls_.handshake(transport_, host_, remaining(dl));
+            trace_info("TLS handshake");
+            const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
             if (!r.ok()) {
-                const error_kind k = r.status == io_status::timeout ? error_kind::timeout : error_kind::tls;
-                error e = fail(phase::tls, k, cause::none, r.sys_error);
+                // Never retried in plaintext: the connection is dropped (RFC 3207 §4.1, RFC 8314 §5).
+                const cause c = detail::tls_failure(tls_);
+                const error_kind k = c == cause::tls_setup_failed       ? error_kind::usage
+                                     : r.status == io_status::timeout ? error_kind::timeout
+                                                                      : error_kind::tls;
+                const cause why = (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c;
+                error e = fail(phase::tls, k, why, r.sys_error);
                 drop_connection();
                 return e;
             }
@@ -1810,9 +1905,8 @@ private:
     error flush(phase p, millis dl) {
         std::size_t off = 0;
         while (off < tx_len_) {
-            const std::uint32_t left = remaining(dl);
-            if (left == 0) return io_failure(p, io_result::fail(io_status::timeout));
-            const io_result r = raw_write(tx_ + off, tx_len_ - off, left);
+            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            const io_result r = raw_write(tx_ + off, tx_len_ - off, dl);
             if (!r.ok()) return io_failure(p, r);
             if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(p, io_result::fail(io_status::error));
             off += r.bytes;
@@ -1898,9 +1992,8 @@ private:
                 rx_begin_ = 0;
                 rx_end_ = avail;
             }
-            const std::uint32_t left = remaining(dl);
-            if (left == 0) return io_failure(p, io_result::fail(io_status::timeout));
-            const io_result r = raw_read(rx_ + rx_end_, sizeof(rx_) - rx_end_, left);
+            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            const io_result r = raw_read(rx_ + rx_end_, sizeof(rx_) - rx_end_, dl);
             if (!r.ok()) return io_failure(p, r);
             if (r.bytes == 0 || r.bytes > sizeof(rx_) - rx_end_) return io_failure(p, io_result::fail(io_status::error));
             rx_end_ += r.bytes;

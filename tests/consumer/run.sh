@@ -3,6 +3,8 @@
 #   add_subdirectory/  add_subdirectory() on this repository (mailwire is not the top project)
 #   find_package/      cmake --install into a temporary prefix, then find_package(mailwire 0.1 CONFIG)
 #   single_header/     nothing but -I single_include (the committed generated header)
+#   tls/               the mbedTLS policy: through find_package's mailwire::mbedtls, and through
+#                      the single header with -lmbedtls -lmbedx509 -lmbedcrypto
 # Each program must build with -Werror, run, and print "rcpt". Exits non-zero on the first failure.
 # MAILWIRE_CONSUMER_COMPILERS overrides the compiler list (default: "g++ clang++").
 set -euo pipefail
@@ -63,12 +65,16 @@ for cxx in $compilers; do
         fail "find_package found a mailwire other than the one just installed"
     cmake --build "$out/find_package" -j "$jobs"
     run_and_check "$out/find_package/consumer"
+    run_and_check "$out/find_package/consumer_tls"
 
     step "single header with $cxx"
     mkdir -p "$out/single_header"
     (set -x; "$cxx" -std=c++17 -Wall -Wextra -Wpedantic -Werror -I "$root/single_include" \
         "$here/single_header/main.cpp" -o "$out/single_header/consumer")
     run_and_check "$out/single_header/consumer"
+    (set -x; "$cxx" -std=c++17 -Wall -Wextra -Wpedantic -Werror -I "$root/single_include" \
+        "$here/tls/main.cpp" -o "$out/single_header/consumer_tls" -lmbedtls -lmbedx509 -lmbedcrypto)
+    run_and_check "$out/single_header/consumer_tls"
 done
 
 printf '\nconsumer tests passed (%s)\n' "$compilers"

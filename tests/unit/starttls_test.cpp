@@ -35,22 +35,22 @@ struct passthrough_tls {
     tls_record* rec = nullptr;
     const script* s = nullptr;
 
-    template <class Transport>
-    io_result handshake(Transport&, std::string_view host, std::uint32_t) {
+    template <class Transport, class Timer>
+    io_result handshake(Transport&, std::string_view host, const Timer&) {
         ++rec->handshakes;
         rec->written_at_handshake = s->written.size();
         rec->host.assign(host.data(), host.size());
         return rec->fail ? io_result::fail(mailwire::io_status::error, 0) : io_result::done(0);
     }
-    template <class Transport>
-    io_result read_some(Transport& t, char* buf, std::size_t len, std::uint32_t ms) {
+    template <class Transport, class Timer>
+    io_result read_some(Transport& t, char* buf, std::size_t len, const Timer& timer) {
         ++rec->reads;
-        return t.read_some(buf, len, ms);
+        return t.read_some(buf, len, timer.remaining_ms());
     }
-    template <class Transport>
-    io_result write_some(Transport& t, const char* buf, std::size_t len, std::uint32_t ms) {
+    template <class Transport, class Timer>
+    io_result write_some(Transport& t, const char* buf, std::size_t len, const Timer& timer) {
         ++rec->writes;
-        return t.write_some(buf, len, ms);
+        return t.write_some(buf, len, timer.remaining_ms());
     }
     template <class Transport>
     void close(Transport&) {
