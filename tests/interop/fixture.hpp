@@ -345,6 +345,7 @@ struct received_message {
     bool authenticated = false;
     std::string auth_login;
     std::string auth_mechanism;
+    bool tls = false; ///< the session was encrypted when the message arrived (TLS fixtures)
     bool valid = false; ///< the file parsed and its base64 decoded
     std::string problem;
 };
@@ -374,6 +375,7 @@ inline received_message parse_message_file(const std::string& path) {
     m.authenticated = j["authenticated"].b;
     m.auth_login = j["auth_login"].s;
     m.auth_mechanism = j["auth_mechanism"].s;
+    m.tls = j["tls"].b;
     if (!decode_base64(j["content_base64"].s, m.content)) {
         m.problem = "invalid base64 in " + path;
         return m;
@@ -392,6 +394,11 @@ struct server_options {
     std::string reject_data;                ///< e.g. "554": the reply to the final "."
     long long size = -1;                    ///< data_size_limit; -1: aiosmtpd's default
     bool smtputf8 = false;
+    /// Another fixture server with the same interface (READY <port>, --outdir, stdin EOF ends it),
+    /// relative to the repository root; empty: tests/interop/aiosmtpd_server.py.
+    std::string script;
+    std::vector<std::string> extra_args; ///< appended to the command line
+    bool pass_host = true;               ///< give --host (scripts that take it)
 };
 
 class smtp_server {
@@ -477,9 +484,11 @@ private:
         }
         dir_ = tmpl;
 
+        const std::string script = opt.script.empty() ? std::string("tests/interop/aiosmtpd_server.py") : opt.script;
         std::vector<std::string> args = {MAILWIRE_TEST_PYTHON, "-u",
-                                         std::string(MAILWIRE_TEST_SOURCE_DIR) + "/tests/interop/aiosmtpd_server.py",
-                                         "--outdir", dir_, "--host", opt.host};
+                                         std::string(MAILWIRE_TEST_SOURCE_DIR) + "/" + script, "--outdir", dir_};
+        if (opt.pass_host) args.insert(args.end(), {"--host", opt.host});
+        args.insert(args.end(), opt.extra_args.begin(), opt.extra_args.end());
         if (!opt.auth.empty()) args.insert(args.end(), {"--auth", opt.auth});
         for (const std::string& a : opt.refuse_rcpt) args.insert(args.end(), {"--refuse-rcpt", a});
         for (const std::string& a : opt.tempfail_rcpt) args.insert(args.end(), {"--tempfail-rcpt", a});

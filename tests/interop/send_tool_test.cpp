@@ -398,20 +398,19 @@ TEST_CASE("mailwire-send: credentials on a plaintext connection without --allow-
     CHECK(server.messages().empty());
 }
 
-// TLS-PENDING: this build has no TLS (issue 2). The default profile is submission (587, STARTTLS
-// required), so without --profile/--tls the tool must refuse to go on in plaintext: today that is
-// "encryption required but no TLS in this build", a configuration error (78), before connecting.
-// When mbedTLS lands (next issue) the tool will connect and find no STARTTLS offered by this
-// plaintext server: then the expected status becomes 76 (protocol: STARTTLS required but not
-// offered) and the server will have seen an EHLO but no MAIL. Adapt this test then.
-TEST_CASE("mailwire-send: the default profile (submission) needs STARTTLS which this build lacks (exit 78) TLS-PENDING",
-          "[interop][send][exit][tls-pending]") {
+// The default profile is submission (587, STARTTLS required). This plaintext server does not
+// offer STARTTLS, so the tool must stop after EHLO: nothing of the envelope leaves in plaintext
+// (RFC 3207 §4.1, RFC 8314 §3.3), and the status is 76 (STARTTLS required but not offered).
+TEST_CASE("mailwire-send: the default profile (submission) stops when STARTTLS is not offered (exit 76)",
+          "[interop][send][exit][tls]") {
     smtp_server server;
     INFO("server: " << server.problem());
     REQUIRE(server.ok());
     const process_result r = run_send({"--host", "127.0.0.1", "--port", std::to_string(server.port()), "--from",
                                        "sender@example.org", "alice@example.org"});
-    check_failure(r, 78);
+    check_failure(r, 76);
+    CHECK(r.err.find("STARTTLS") != std::string::npos);
+    CHECK(server.received_command("EHLO"));
     CHECK(server.messages().empty());
     CHECK_FALSE(server.received_command("MAIL")); // nothing went out in plaintext
 }
