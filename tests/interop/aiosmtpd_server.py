@@ -29,6 +29,11 @@ aiosmtpd) and the replies.
 With the default data size limit aiosmtpd offers SIZE 33554432 and 8BITMIME; --smtputf8 adds
 SMTPUTF8; --auth adds AUTH LOGIN PLAIN (auth_require_tls=False: this is a plaintext test server).
 
+With --tls-cert/--tls-key it offers STARTTLS and requires it before anything but EHLO, NOOP and
+QUIT (and AUTH only after it); with --implicit-tls as well, it speaks TLS from the first byte. Each
+msg-<n>.json then says "tls": true when the message arrived encrypted, and events.log gets a
+STARTTLS line when a STARTTLS handshake completes.
+
 It exits on SIGTERM or SIGINT, and when its standard input reaches end of file: the test process
 that started it holds the other end of a pipe and closes it only after it has stopped the server,
 so end of file (or a SIGTERM after the parent changed) means the test process died without
@@ -44,6 +49,7 @@ import logging
 import os
 import shutil
 import signal
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, MISSING
@@ -73,6 +79,11 @@ class Recorder:
         session.host_name = hostname
         self.event("HELO " + hostname)
         return "250 {}".format(server.hostname)
+
+    def handle_STARTTLS(self, server, session, envelope):
+        # Called by aiosmtpd once the STARTTLS handshake is done; True accepts the session.
+        self.event("STARTTLS")
+        return True
 
     async def handle_AUTH(self, server, session, envelope, args):
         # Only the mechanism: args[1] may be an initial response with the secret in it.
@@ -107,6 +118,8 @@ class Recorder:
             "authenticated": bool(session.authenticated),
             "auth_login": auth[1] if (auth and session.authenticated) else None,
             "auth_mechanism": auth[0] if (auth and session.authenticated) else None,
+            # Encrypted when the message arrived: implicit TLS, or after STARTTLS.
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
         }
         path = os.path.join(self.outdir, "msg-{}.json".format(self.count))
         with open(path + ".tmp", "w", encoding="ascii") as f:
@@ -150,7 +163,14 @@ def main():
                    help='reply to the final "." with this (a code like 554 becomes "554 5.7.1 Rejected")')
     p.add_argument("--size", type=int, default=None, help="data_size_limit (0: none)")
     p.add_argument("--smtputf8", action="store_true")
+    p.add_argument("--tls-cert", metavar="FILE", help="offer STARTTLS (required before anything but "
+                   "EHLO/NOOP/QUIT, and before AUTH) with this certificate chain")
+    p.add_argument("--tls-key", metavar="FILE")
+    p.add_argument("--implicit-tls", action="store_true",
+                   help="with --tls-cert: TLS from the first byte instead of STARTTLS")
     args = p.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key) or (args.implicit_tls and not args.tls_cert):
+        p.error("--tls-cert and --tls-key go together; --implicit-tls needs them")
     if args.reject_data and args.reject_data.strip().isdigit():
         code = args.reject_data.strip()
         args.reject_data = "{} {}.7.1 Rejected".format(code, code[0])
@@ -170,10 +190,24 @@ def main():
         kwargs["authenticator"] = make_authenticator(recorder, user, password)
         kwargs["auth_require_tls"] = False
     # Without --auth aiosmtpd keeps auth_require_tls=True and so offers no AUTH on plaintext.
+    server_ssl = None
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        if args.implicit_tls:
+            # Every byte is encrypted. (aiosmtpd 1.4 knows only STARTTLS as "TLS": with
+            # auth_require_tls it would offer no AUTH here at all.)
+            server_ssl = context
+            kwargs["auth_require_tls"] = False
+        else:
+            kwargs["tls_context"] = context
+            kwargs["require_starttls"] = True
+            kwargs["auth_require_tls"] = True  # AUTH only once the session is encrypted
 
     try:
         server = loop.run_until_complete(
-            loop.create_server(lambda: LoggingSMTP(recorder, **kwargs), host=args.host, port=0))
+            loop.create_server(lambda: LoggingSMTP(recorder, **kwargs), host=args.host, port=0, ssl=server_ssl))
     except OSError as e:
         print("BINDFAIL {}".format(e), flush=True)
         sys.exit(3)

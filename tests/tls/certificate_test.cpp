@@ -1,0 +1,139 @@
+// Certificate verification with the mbedTLS policy, against the hostile server's well-behaved
+// scenarios with certificates from the test PKI (tests/tls/pki.sh): the failure names its reason
+// (untrusted issuer, expired, issued for which name), and nothing leaves after it.
+#include "tls_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+using mailwire::cause;
+using mailwire::error;
+using mailwire::error_kind;
+using mailwire::phase;
+using mailwire::profiles::submission;
+using mailwire::profiles::submissions;
+using tlstest::describe;
+using tlstest::hostile;
+using tlstest::pki;
+using tlstest::received;
+using tlstest::sent_command;
+using tlstest::smtp_server;
+using tlstest::tls_client;
+
+namespace {
+
+std::vector<unsigned char> file_bytes(const std::string& path, bool nul_terminate) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<unsigned char> out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (nul_terminate) out.push_back('\0');
+    return out;
+}
+
+template <class Profile>
+error open_with(const char* scenario, const char* cert, std::string& log, const char* host = "localhost",
+                std::string* detail = nullptr) {
+    smtp_server server(hostile(scenario, cert));
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    tls_client<Profile> t(server.port());
+    const error e = t.c.open(host);
+    if (detail) *detail = t.c.tls().failure_detail();
+    if (e.ok()) (void)t.c.quit();
+    t.c.close();
+    log = received(server);
+    return e;
+}
+
+} // namespace
+
+TEST_CASE("a certificate for another name is refused: the host name is always checked", "[tls][certificate]") {
+    // This is the test that fails when mbedtls_ssl_set_hostname is skipped (CVE-2025-27809): the
+    // certificate is from the trusted CA and valid, only its name is wrong.
+    for (bool implicit : {false, true}) {
+        INFO((implicit ? "implicit TLS" : "STARTTLS"));
+        std::string log, detail;
+        const error e = implicit ? open_with<submissions>("good-implicit", "wrong", log, "localhost", &detail)
+                                 : open_with<submission>("good-starttls", "wrong", log, "localhost", &detail);
+        INFO(describe(e) << " | " << detail);
+        CHECK(e.where == phase::tls);
+        CHECK(e.kind == error_kind::tls);
+        CHECK(e.why == cause::certificate_wrong_host);
+        CHECK(detail.find("mail.other-host.example") != std::string::npos); // the name it was issued for
+        CHECK(detail.find("localhost") != std::string::npos);               // the name wanted
+        CHECK_FALSE(sent_command(log, "AUTH"));
+        CHECK_FALSE(sent_command(log, "MAIL"));
+    }
+}
+
+TEST_CASE("the same certificate is accepted under its own name", "[tls][certificate]") {
+    // The control for the test above: the name decides, nothing else.
+    std::string log;
+    const error e = open_with<submission>("good-starttls", "good", log, "localhost");
+    INFO(describe(e));
+    CHECK(e.ok());
+}
+
+TEST_CASE("an expired certificate is refused and named as expired", "[tls][certificate]") {
+    std::string log;
+    const error e = open_with<submission>("good-starttls", "expired", log);
+    INFO(describe(e));
+    CHECK(e.where == phase::tls);
+    CHECK(e.why == cause::certificate_expired);
+    CHECK(std::string(e.advice()).find("clock") != std::string::npos);
+    CHECK_FALSE(sent_command(log, "MAIL"));
+}
+
+TEST_CASE("a self-signed certificate and one from an unknown CA are untrusted", "[tls][certificate]") {
+    std::string log;
+    const error e = open_with<submissions>("good-implicit", "selfsigned", log);
+    INFO(describe(e));
+    CHECK(e.where == phase::tls);
+    CHECK(e.why == cause::certificate_untrusted);
+    CHECK_FALSE(sent_command(log, "EHLO"));
+}
+
+TEST_CASE("trust anchors from a buffer, as firmware compiles them in: PEM and DER", "[tls][certificate]") {
+    for (bool der : {false, true}) {
+        INFO((der ? "DER" : "PEM"));
+        const std::vector<unsigned char> ca = file_bytes(pki(der ? "ca.der" : "ca.pem"), !der);
+        REQUIRE(ca.size() > 100);
+        smtp_server server(hostile("good-implicit"));
+        REQUIRE(server.ok());
+        tls_client<submissions> t(server.port());
+        t.c.tls().settings().ca_file = nullptr;
+        t.c.tls().settings().ca_data = ca.data();
+        t.c.tls().settings().ca_size = ca.size();
+        const error e = t.c.open("localhost");
+        INFO(describe(e));
+        CHECK(e.ok());
+        (void)t.c.quit();
+    }
+}
+
+TEST_CASE("a CA file that holds no certificate is a setup error before anything is sent", "[tls][certificate]") {
+    smtp_server server(hostile("good-implicit"));
+    REQUIRE(server.ok());
+    tls_client<submissions> t(server.port());
+    t.c.tls().settings().ca_file = "/nonexistent/ca.pem";
+    const error e = t.c.open("localhost");
+    INFO(describe(e));
+    CHECK(e.where == phase::tls);
+    CHECK(e.kind == error_kind::usage);
+    CHECK(e.why == cause::tls_setup_failed);
+}
+
+TEST_CASE("insecure_skip_verify is the one way past verification", "[tls][certificate]") {
+    smtp_server server(hostile("good-implicit", "selfsigned"));
+    REQUIRE(server.ok());
+    tls_client<submissions> t(server.port());
+    t.c.tls().settings().insecure_skip_verify = true;
+    const error e = t.c.open("localhost");
+    INFO(describe(e));
+    CHECK(e.ok());
+    CHECK(t.c.encrypted());
+    (void)t.c.quit();
+}
