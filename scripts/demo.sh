@@ -23,7 +23,7 @@ indent() { sed 's/^/    /'; }
 
 # ------------------------------------------------------------------------------------ packages
 section "1. packages"
-packages=(cmake make g++ python3 python3-aiosmtpd catch2)
+packages=(cmake make g++ python3 python3-aiosmtpd catch2 libmbedtls-dev)
 if ! command -v dpkg >/dev/null; then
     echo "not a Debian system: make sure the equivalents of ${packages[*]} are installed"
 else

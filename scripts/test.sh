@@ -18,7 +18,9 @@ started=$SECONDS
 section() { printf '\n==== %s\n' "$*"; }
 
 section "packages"
-packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates)
+# postfix: the TLS tests run its smtpd from a temporary configuration of their own; installed with
+# "No configuration" so that the package sets up (and starts) no mail system of its own.
+packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates postfix)
 if [[ "${MAILWIRE_SKIP_APT:-}" == 1 ]]; then
     echo "MAILWIRE_SKIP_APT=1: not checking ${packages[*]}"
 elif ! command -v dpkg-query >/dev/null; then
@@ -37,6 +39,9 @@ else
         if [[ $(id -u) -ne 0 ]]; then
             command -v sudo >/dev/null || { echo "run as root (or install sudo) to install ${missing[*]}" >&2; exit 1; }
             sudo=(sudo)
+        fi
+        if [[ " ${missing[*]} " == *" postfix "* ]]; then
+            echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" debconf-set-selections
         fi
         "${sudo[@]}" apt-get update
         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \

@@ -47,6 +47,15 @@ inline server_options aiosmtpd_tls(bool implicit, const std::string& auth = std:
     return o;
 }
 
+/// Postfix's smtpd (tests/tls/postfix_server.py): STARTTLS required, or wrapper mode (implicit
+/// TLS); messages reach the fixture's outdir through aiosmtpd as smtpd_proxy_filter.
+inline server_options postfix(bool wrapper) {
+    server_options o;
+    o.script = "tests/tls/postfix_server.py";
+    o.extra_args = {"--pki", std::string(MAILWIRE_TEST_PKI_DIR), "--mode", wrapper ? "wrapper" : "starttls"};
+    return o;
+}
+
 /// What the hostile server received, once its connection has ended (it writes "done" then).
 /// The marker line "--- TLS ---" separates the plaintext part from what came through TLS.
 inline std::string received(const smtp_server& s) {

@@ -1,0 +1,86 @@
+// TLS against Postfix's smtpd from Debian: STARTTLS required (as on 587) and wrapper mode
+// (implicit TLS, as on 465), through the library and through mailwire-send. Postfix prepends a
+// Received: header and changes nothing else: the content must end with exactly what was sent.
+#include "tls_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using mailwire::error;
+using tlstest::describe;
+using tlstest::smtp_server;
+using tlstest::tls_client;
+
+namespace {
+
+const std::string message = "From: a@example.org\r\nTo: b@example.org\r\nSubject: through Postfix\r\n\r\n"
+                            ".a leading dot\r\n..two dots\r\n.\r\nno line end at the very end";
+// What the server must hold: the same, with the last line ended (RFC 5321 §4.1.1.4).
+const std::string expected = message + "\r\n";
+
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+template <class Profile>
+void send_through_postfix(bool wrapper) {
+    smtp_server server(tlstest::postfix(wrapper));
+    INFO("server: " << server.problem() << " " << server.server_stderr());
+    REQUIRE(server.ok());
+    tls_client<Profile> t(server.port(), 15000);
+    const error e = t.c.open("localhost");
+    INFO(describe(e) << " | " << t.c.tls().failure_detail());
+    REQUIRE(e.ok());
+    CHECK(t.c.encrypted());
+    mailwire::recipient r[2] = {{"b@example.org", {}}, {"c@example.org", {}}};
+    mailwire::envelope env;
+    env.sender = "a@example.org";
+    env.recipients = r;
+    env.recipient_count = 2;
+    const mailwire::send_result s = t.c.send(env, message);
+    INFO(describe(s.err));
+    CHECK(s.ok());
+    CHECK(t.c.quit().ok());
+    const std::vector<interop::received_message> got = server.messages();
+    REQUIRE(got.size() == 1);
+    INFO("received:\n" << got[0].content);
+    CHECK(got[0].mail_from == "a@example.org");
+    CHECK(got[0].rcpt_tos == std::vector<std::string>{"b@example.org", "c@example.org"});
+    CHECK(got[0].content.rfind("Received: from ", 0) == 0); // Postfix's one addition
+    CHECK(ends_with(got[0].content, "\r\n" + expected));
+    // Postfix's log confirms the session was encrypted (smtpd_tls_loglevel 1).
+    CHECK(interop::read_file(server.dir() + "/maillog").find("TLS connection established") != std::string::npos);
+}
+
+} // namespace
+
+TEST_CASE("Postfix smtpd with STARTTLS required: byte-exact through the library", "[tls][real][postfix]") {
+    send_through_postfix<mailwire::profiles::submission>(false);
+}
+
+TEST_CASE("Postfix smtpd in wrapper mode (implicit TLS): byte-exact through the library", "[tls][real][postfix]") {
+    send_through_postfix<mailwire::profiles::submissions>(true);
+}
+
+#ifdef MAILWIRE_SEND_EXE
+TEST_CASE("Postfix smtpd: mailwire-send with the default profile and with submissions", "[tls][real][postfix][send]") {
+    for (bool wrapper : {false, true}) {
+        INFO((wrapper ? "wrapper mode" : "STARTTLS"));
+        smtp_server server(tlstest::postfix(wrapper));
+        INFO("server: " << server.problem());
+        REQUIRE(server.ok());
+        std::vector<std::string> argv = {MAILWIRE_SEND_EXE, "--host", "localhost", "--port",
+                                         std::to_string(server.port()), "--cafile", tlstest::pki("ca.pem"),
+                                         "--from", "a@example.org", "b@example.org"};
+        if (wrapper) argv.insert(argv.begin() + 1, {"--profile", "submissions"});
+        const interop::process_result r = interop::run_process(argv, "Subject: x\n\nhello\n.\n", {});
+        INFO(r.describe());
+        CHECK(r.status == 0);
+        const std::vector<interop::received_message> got = server.messages();
+        REQUIRE(got.size() == 1);
+        CHECK(ends_with(got[0].content, "\r\nSubject: x\r\n\r\nhello\r\n.\r\n"));
+    }
+}
+#endif
