@@ -532,6 +532,7 @@ struct tls_settings {
     /// Asks the server for smaller records (RFC 6066 §4): 512, 1024, 2048 or 4096; 0 does not ask.
     /// Needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH; only saves RAM together with a smaller
     /// MBEDTLS_SSL_IN_CONTENT_LEN (or MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH) in mbedTLS's configuration.
+    /// It keeps the session at TLS 1.2: mbedTLS's TLS 1.3 client cannot negotiate it.
     std::uint16_t max_fragment = 0;
     /// Offers TLS 1.3 where the mbedTLS build has it (3.x); false stays at TLS 1.2.
     bool allow_tls13 = true;
@@ -752,7 +753,10 @@ private:
                                                  MBEDTLS_SSL_PRESET_DEFAULT);
             rc != 0)
             return fail_configure("mbedtls_ssl_config_defaults failed", rc);
-        detail::mbedtls_compat::set_minimum_tls12(&conf_, settings_.allow_tls13);
+        // mbedTLS 3.6's TLS 1.3 client offers max_fragment_length but refuses the server's answer
+        // to it (UNSUPPORTED_EXTENSION; 1.3 has record_size_limit, RFC 8449, instead): with a
+        // max_fragment the session stays at TLS 1.2, where RFC 6066 §4 applies.
+        detail::mbedtls_compat::set_minimum_tls12(&conf_, settings_.allow_tls13 && settings_.max_fragment == 0);
         mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
         if (settings_.max_fragment != 0) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
