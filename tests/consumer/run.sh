@@ -77,4 +77,22 @@ for cxx in $compilers; do
     run_and_check "$out/single_header/consumer_tls"
 done
 
+step "configure where mbedTLS cannot be found: CMake says so, plainly"
+if cmake -S "$root" -B "$work/no-mbedtls" -DCMAKE_DISABLE_FIND_PACKAGE_MbedTLS=ON -DMAILWIRE_BUILD_TESTS=OFF \
+    >"$work/no-mbedtls.log" 2>&1; then
+    cat "$work/no-mbedtls.log"; fail "configured although mbedTLS was not found"
+fi
+grep -F "mbedTLS was not found" "$work/no-mbedtls.log" || { cat "$work/no-mbedtls.log"; fail "no plain message"; }
+grep -F "apt-get install libmbedtls-dev" "$work/no-mbedtls.log"
+grep -F -- "-DMAILWIRE_WITH_MBEDTLS=OFF" "$work/no-mbedtls.log"
+
+step "-DMAILWIRE_WITH_MBEDTLS=OFF: mailwire-send without TLS"
+cmake -S "$root" -B "$work/without-tls" -DMAILWIRE_WITH_MBEDTLS=OFF -DMAILWIRE_BUILD_TESTS=OFF \
+    >"$work/without-tls.log" 2>&1 || { cat "$work/without-tls.log"; fail "configure without TLS"; }
+cmake --build "$work/without-tls" --target mailwire-send -j "$jobs" >>"$work/without-tls.log" 2>&1 ||
+    { cat "$work/without-tls.log"; fail "build mailwire-send without TLS"; }
+version=$("$work/without-tls/examples/send/mailwire-send" --version)
+echo "$version"
+[[ "$version" == *"TLS not built in"* ]] || fail "mailwire-send without TLS says: $version"
+
 printf '\nconsumer tests passed (%s)\n' "$compilers"
