@@ -188,7 +188,10 @@ public:
             established_ = true;
             return io_result::done(0);
         }
-        return handshake_failure(rc, b.io, b.first, b.first_len);
+        // A failed session gives its record buffers back at once, not at the next connection.
+        const io_result r = handshake_failure(rc, b.io, b.first, b.first_len);
+        free_session();
+        return r;
     }
 
     template <class Transport, class Timer>
@@ -405,6 +408,7 @@ private:
     }
 
     io_result setup_failure(const char* what, int rc) noexcept {
+        free_session();
         (void)fail_configure(what, rc);
         return io_result::fail(io_status::error);
     }

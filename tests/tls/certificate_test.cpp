@@ -137,3 +137,56 @@ TEST_CASE("insecure_skip_verify is the one way past verification", "[tls][certif
     CHECK(t.c.encrypted());
     (void)t.c.quit();
 }
+
+namespace {
+int entropy_calls = 0;
+/// A stand-in for a hardware RNG (mbedtls_entropy_add_source's signature).
+int counting_entropy(void*, unsigned char* out, std::size_t len, std::size_t* produced) {
+    ++entropy_calls;
+    std::ifstream urandom("/dev/urandom", std::ios::binary);
+    urandom.read(reinterpret_cast<char*>(out), static_cast<std::streamsize>(len));
+    *produced = urandom ? len : 0;
+    return 0;
+}
+} // namespace
+
+TEST_CASE("the entropy hook for firmware feeds the random generator", "[tls][entropy]") {
+    smtp_server server(hostile("good-implicit"));
+    REQUIRE(server.ok());
+    tls_client<submissions> t(server.port());
+    entropy_calls = 0;
+    t.c.tls().settings().entropy_source = &counting_entropy;
+    const error e = t.c.open("localhost");
+    INFO(describe(e));
+    CHECK(e.ok());
+    CHECK(entropy_calls > 0);
+    (void)t.c.quit();
+}
+
+TEST_CASE("custom profiles: implicit TLS and STARTTLS on ports of one's own", "[tls][profiles]") {
+    // profile<8465, implicit> and profile<588, starttls>: the port comes from the profile type;
+    // the test servers' free ports are given as options().port, as a user on 8465 would not.
+    using implicit_8465 = mailwire::profile<8465, mailwire::encryption::implicit>;
+    using starttls_588 = mailwire::profile<588, mailwire::encryption::starttls>;
+    STATIC_REQUIRE(implicit_8465::port == 8465);
+    {
+        smtp_server server(hostile("good-implicit"));
+        REQUIRE(server.ok());
+        tls_client<implicit_8465> t(server.port());
+        const error e = t.c.open("localhost");
+        INFO(describe(e));
+        CHECK(e.ok());
+        CHECK(t.c.mode() == mailwire::encryption::implicit);
+        (void)t.c.quit();
+    }
+    {
+        smtp_server server(hostile("good-starttls"));
+        REQUIRE(server.ok());
+        tls_client<starttls_588> t(server.port());
+        const error e = t.c.open("localhost");
+        INFO(describe(e));
+        CHECK(e.ok());
+        CHECK(t.c.encrypted());
+        (void)t.c.quit();
+    }
+}
