@@ -47,6 +47,7 @@ constexpr int exit_code_for(const mailwire::error& e) noexcept {
     case error_kind::usage:
         switch (e.why) {
         case cause::bad_address:
+        case cause::bad_header:
         case cause::message_too_large:
         case cause::utf8_not_supported: return exit_data;
         case cause::plaintext_auth_refused:

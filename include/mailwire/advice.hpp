@@ -43,6 +43,12 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
                                     "or angle brackets (CR/LF could inject SMTP commands).");
     case cause::bad_argument:
         return MAILWIRE_ADVICE_TEXT("Fix the argument named in the error; it contains characters SMTP cannot carry.");
+    case cause::bad_header:
+        return MAILWIRE_ADVICE_TEXT("Fix the header: names are printable ASCII without ':', and no value, file name "
+                                    "or type may contain CR, LF or NUL (they could inject headers).");
+    case cause::too_many:
+        return MAILWIRE_ADVICE_TEXT("The message has more addresses, headers or attachments than its capacity; raise "
+                                    "the basic_message template arguments.");
     case cause::message_too_large:
         return MAILWIRE_ADVICE_TEXT("The message is larger than the server accepts (its SIZE limit); send a smaller "
                                     "message or link to large attachments.");

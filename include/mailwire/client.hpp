@@ -60,6 +60,10 @@ struct client_options {
     timeouts timeout;
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
+    /// Called as the content goes out: bytes of the message taken so far, and its size (envelope
+    /// size, 0 when unknown). Throttle in the callback: it comes every few hundred bytes.
+    void (*progress)(void* context, std::uint64_t sent, std::uint64_t total) = nullptr;
+    void* progress_context = nullptr;
 };
 
 struct credentials {
@@ -849,7 +853,7 @@ private:
             abandon_transaction();
             return e;
         }
-        return content(source);
+        return content(source, size);
     }
 
     void note_recipient(recipient& r, send_result& res, reply& worst) noexcept {
@@ -873,7 +877,7 @@ private:
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>
-    error content(Source& source) {
+    error content(Source& source, std::uint64_t expected) {
         dot_stuffer stuffer;
         char in[256];
         std::uint64_t total = 0;
@@ -887,6 +891,7 @@ private:
             }
             if (got == 0) break;
             total += static_cast<std::uint64_t>(got);
+            if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
             std::size_t pos = 0;
             while (pos < static_cast<std::size_t>(got)) {
                 if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion) {

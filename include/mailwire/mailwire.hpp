@@ -22,6 +22,7 @@
 #include "advice.hpp"
 #include "source.hpp"
 #include "client.hpp"
+#include "message.hpp"
 
 #if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__))
 #include "posix_transport.hpp"

@@ -290,6 +290,8 @@ enum class cause : std::uint8_t {
     // usage
     bad_address,            ///< CR, LF, NUL, or invalid syntax in an address
     bad_argument,           ///< other invalid input (EHLO name, credentials with NUL, empty list)
+    bad_header,             ///< CR, LF or NUL (or invalid syntax) in a header name or value, file name, type
+    too_many,               ///< more addresses, headers or parts than the composer's capacity
     message_too_large,      ///< larger than the server's SIZE limit
     utf8_not_supported,     ///< an address needs SMTPUTF8 but the server does not offer it
     plaintext_auth_refused, ///< credentials would go over an unencrypted connection
@@ -392,6 +394,8 @@ inline const char* to_string(cause c) noexcept {
     case cause::none: return "none";
     case cause::bad_address: return "invalid address";
     case cause::bad_argument: return "invalid argument";
+    case cause::bad_header: return "invalid header (CR, LF or NUL, or bad syntax)";
+    case cause::too_many: return "more addresses, headers or attachments than the message has room for";
     case cause::message_too_large: return "message larger than the server's SIZE limit";
     case cause::utf8_not_supported: return "address needs SMTPUTF8, which the server does not offer";
     case cause::plaintext_auth_refused: return "credentials refused on an unencrypted connection";
