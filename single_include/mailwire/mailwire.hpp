@@ -2540,6 +2540,7 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #if defined(__unix__) || defined(__APPLE__)
@@ -2552,6 +2553,24 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 
 namespace mailwire {
 
+/// Text the composer refers to without copying (it must outlive the send): a string literal, a
+/// string_view, or a std::string that lives on. A temporary std::string would dangle, so it does
+/// not compile: keep it in a variable first.
+class text_ref {
+public:
+    constexpr text_ref() noexcept = default;
+    constexpr text_ref(std::string_view s) noexcept : v_(s) {}
+    constexpr text_ref(const char* s) noexcept : v_(s) {}
+    template <class Alloc>
+    text_ref(const std::basic_string<char, std::char_traits<char>, Alloc>& s) noexcept : v_(s) {}
+    template <class Alloc>
+    text_ref(std::basic_string<char, std::char_traits<char>, Alloc>&&) = delete; // would dangle
+    constexpr std::string_view view() const noexcept { return v_; }
+
+private:
+    std::string_view v_;
+};
+
 /// Where a body or an attachment comes from: memory, or a function that fills a buffer (flash, a
 /// sensor ring buffer, a file). `size` (octets) lets the composed size be known in advance, for
 /// SIZE= and progress; -1 when unknown.
@@ -2561,7 +2580,8 @@ struct content_source {
     std::int64_t size = -1;
     std::string_view memory; ///< used when fill is null
 
-    static content_source from_memory(std::string_view data) noexcept {
+    static content_source from_memory(text_ref data_ref) noexcept {
+        const std::string_view data = data_ref.view();
         content_source s;
         s.memory = data;
         s.size = static_cast<std::int64_t>(data.size());
@@ -2707,27 +2727,29 @@ public:
     basic_message& operator=(const basic_message&) = delete;
 
     // ------------------------------------------------------------------ headers
-    error from(std::string_view address, std::string_view display = {}) { return set_mailbox(from_, address, display); }
+    error from(text_ref address, text_ref display = {}) { return set_mailbox(from_, address.view(), display.view()); }
     /// Sender: when From names someone else (RFC 5322 §3.6.2).
-    error sender(std::string_view address, std::string_view display = {}) {
-        return set_mailbox(sender_, address, display);
+    error sender(text_ref address, text_ref display = {}) {
+        return set_mailbox(sender_, address.view(), display.view());
     }
-    error to(std::string_view address, std::string_view display = {}) { return add(kind_to, address, display); }
-    error cc(std::string_view address, std::string_view display = {}) { return add(kind_cc, address, display); }
+    error to(text_ref address, text_ref display = {}) { return add(kind_to, address.view(), display.view()); }
+    error cc(text_ref address, text_ref display = {}) { return add(kind_cc, address.view(), display.view()); }
     /// Bcc recipients go into the envelope only, never into a header.
-    error bcc(std::string_view address) { return add(kind_bcc, address, {}); }
-    error reply_to(std::string_view address, std::string_view display = {}) {
-        return add(kind_reply_to, address, display);
+    error bcc(text_ref address) { return add(kind_bcc, address.view(), {}); }
+    error reply_to(text_ref address, text_ref display = {}) {
+        return add(kind_reply_to, address.view(), display.view());
     }
     /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
-    error subject(std::string_view text) {
+    error subject(text_ref subject_text) {
+        const std::string_view text = subject_text.view();
         if (detail::mime::has_ctl_or_nul(text) || text.size() > 900) return usage(cause::bad_header);
         subject_ = text;
         return error{};
     }
     /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
-    error header(std::string_view name, std::string_view value) {
+    error header(text_ref name_ref, text_ref value_ref) {
+        const std::string_view name = name_ref.view(), value = value_ref.view();
         if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > 900)
             return usage(cause::bad_header);
         for (std::string_view own : {"from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id",
@@ -2753,8 +2775,8 @@ public:
     }
 
     // ------------------------------------------------------------------ bodies
-    error text(std::string_view body, text_encoding enc = text_encoding::automatic) {
-        return text(content_source::from_memory(body), enc);
+    error text(text_ref body, text_encoding enc = text_encoding::automatic) {
+        return text(content_source::from_memory(body.view()), enc);
     }
     error text(content_source src, text_encoding enc = text_encoding::automatic) {
         text_ = src;
@@ -2762,8 +2784,8 @@ public:
         text_enc_ = enc;
         return error{};
     }
-    error html(std::string_view body, text_encoding enc = text_encoding::automatic) {
-        return html(content_source::from_memory(body), enc);
+    error html(text_ref body, text_encoding enc = text_encoding::automatic) {
+        return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
         html_ = src;
@@ -2772,15 +2794,13 @@ public:
         return error{};
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
-    error attach(content_source src, std::string_view filename,
-                 std::string_view content_type = "application/octet-stream") {
-        return add_part(src, filename, content_type, {});
+    error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
+        return add_part(src, filename.view(), content_type.view(), {});
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
-    error inline_part(content_source src, std::string_view content_id, std::string_view content_type,
-                      std::string_view filename = {}) {
-        if (!detail::mime::valid_content_id(content_id)) return usage(cause::bad_header);
-        return add_part(src, filename, content_type, content_id);
+    error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
+        if (!detail::mime::valid_content_id(content_id.view())) return usage(cause::bad_header);
+        return add_part(src, filename.view(), content_type.view(), content_id.view());
     }
 
     // ------------------------------------------------------------------ for sending
@@ -3047,7 +3067,7 @@ private:
         };
         put(weekday);
         put(", ");
-        num(d, 1);
+        num(d, 2);
         *p++ = ' ';
         put(mon[m - 1]);
         *p++ = ' ';

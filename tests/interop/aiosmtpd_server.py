@@ -27,7 +27,8 @@ authenticate leaves no AUTH line.) DIR/dialogue.log keeps the commands (AUTH dat
 aiosmtpd) and the replies.
 
 With the default data size limit aiosmtpd offers SIZE 33554432 and 8BITMIME; --smtputf8 adds
-SMTPUTF8; --auth adds AUTH LOGIN PLAIN (auth_require_tls=False: this is a plaintext test server).
+SMTPUTF8; --no-8bitmime leaves 8BITMIME out; --auth adds AUTH LOGIN PLAIN (auth_require_tls=False: this
+is a plaintext test server).
 
 With --tls-cert/--tls-key it offers STARTTLS and requires it before anything but EHLO, NOOP and
 QUIT (and AUTH only after it); with --implicit-tls as well, it speaks TLS from the first byte. Each
@@ -63,6 +64,7 @@ class Recorder:
         self.refuse = {a.lower() for a in args.refuse_rcpt}
         self.tempfail = {a.lower() for a in args.tempfail_rcpt}
         self.reject_data = args.reject_data
+        self.no_8bitmime = args.no_8bitmime
         self.count = 0
         self.events = open(os.path.join(self.outdir, "events.log"), "a", encoding="utf-8")
 
@@ -73,6 +75,9 @@ class Recorder:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         self.event("EHLO " + hostname)
+        if self.no_8bitmime:
+            # aiosmtpd always offers 8BITMIME; a server that does not is what --no-8bitmime plays.
+            responses = [r for r in responses if r[4:].upper() != "8BITMIME"]
         return responses
 
     async def handle_HELO(self, server, session, envelope, hostname):
@@ -163,6 +168,7 @@ def main():
                    help='reply to the final "." with this (a code like 554 becomes "554 5.7.1 Rejected")')
     p.add_argument("--size", type=int, default=None, help="data_size_limit (0: none)")
     p.add_argument("--smtputf8", action="store_true")
+    p.add_argument("--no-8bitmime", action="store_true", help="leave 8BITMIME out of the EHLO reply")
     p.add_argument("--tls-cert", metavar="FILE", help="offer STARTTLS (required before anything but "
                    "EHLO/NOOP/QUIT, and before AUTH) with this certificate chain")
     p.add_argument("--tls-key", metavar="FILE")

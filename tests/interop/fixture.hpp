@@ -394,6 +394,7 @@ struct server_options {
     std::string reject_data;                ///< e.g. "554": the reply to the final "."
     long long size = -1;                    ///< data_size_limit; -1: aiosmtpd's default
     bool smtputf8 = false;
+    bool no_8bitmime = false; ///< leave 8BITMIME out of the EHLO reply
     /// Another fixture server with the same interface (READY <port>, --outdir, stdin EOF ends it),
     /// relative to the repository root; empty: tests/interop/aiosmtpd_server.py.
     std::string script;
@@ -495,6 +496,7 @@ private:
         if (!opt.reject_data.empty()) args.insert(args.end(), {"--reject-data", opt.reject_data});
         if (opt.size >= 0) args.insert(args.end(), {"--size", std::to_string(opt.size)});
         if (opt.smtputf8) args.push_back("--smtputf8");
+        if (opt.no_8bitmime) args.push_back("--no-8bitmime");
         std::vector<char*> argv;
         for (std::string& a : args) argv.push_back(&a[0]);
         argv.push_back(nullptr);
