@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -189,6 +190,23 @@ struct settings {
     std::uint32_t timeout_ms = 0; ///< 0: the library's per-step defaults
     bool verbose = false;
     std::vector<std::string_view> recipients;
+    // Composing (any of these switches from "standard input is the message" to "compose one").
+    std::optional<std::string_view> subject;
+    std::optional<std::string_view> body_file;
+    std::optional<std::string_view> html_file;
+    struct attachment {
+        std::string path; ///< NUL-terminated copy for open()
+        std::string_view name;
+        std::string_view type;
+    };
+    std::vector<attachment> attachments;
+    std::vector<std::string_view> cc, bcc;
+    std::vector<std::pair<std::string_view, std::string_view>> headers;
+
+    bool compose() const {
+        return subject || body_file || html_file || !attachments.empty() || !cc.empty() || !bcc.empty() ||
+               !headers.empty();
+    }
 
     std::uint16_t effective_port() const { return port != 0 ? port : profile->port; }
     mailwire::encryption effective_mode() const { return tls ? *tls : profile->mode; }
@@ -227,18 +245,30 @@ void print_help() {
         "                        replies, 10 min after the data, 30 s to connect)\n"
         "  -v, --verbose         the SMTP dialogue on standard error (C: client, S: server, * notes),\n"
         "                        secrets redacted\n"
+        "\n"
+        "Composing a message instead of reading one (any of these switches it on; the RECIPIENTs are\n"
+        "then the To: addresses, and the text body comes from --body-file or else standard input):\n"
+        "  --subject TEXT        the Subject (UTF-8; encoded as RFC 2047 needs)\n"
+        "  --body-file FILE      the text/plain body\n"
+        "  --html-file FILE      a text/html body (with a text body: multipart/alternative)\n"
+        "  --attach FILE[;TYPE]  an attachment, streamed from the file (repeatable); TYPE defaults\n"
+        "                        from the file name's extension, else application/octet-stream\n"
+        "  --cc ADDR             a Cc: recipient (repeatable)\n"
+        "  --bcc ADDR            a Bcc recipient: in the envelope only, never in a header (repeatable)\n"
+        "  --header 'NAME: VALUE'  a header of your own (repeatable)\n"
+        "A message over 1 MB shows a progress bar when standard error is a terminal.\n"
         "  -h, --help            this text\n"
         "      --version         the version\n"
         "\n"
         "Exit status (sysexits.h):\n"
         "   0  the server accepted the message for every recipient (2xx after the end of the data)\n"
         "  64  usage error\n"
-        "  65  bad input data: an address with CR/LF or invalid syntax, a message larger than the\n"
-        "      server's SIZE\n"
+        "  65  bad input data: an address or header with CR/LF or invalid syntax, a message larger\n"
+        "      than the server's SIZE\n"
         "  68  host name not found\n"
         "  69  unavailable: connection refused, or a 5xx refusal\n"
         "  74  I/O error: connection lost (after the final \".\": the outcome is unknown), or\n"
-        "      standard input unreadable\n"
+        "      standard input, --body-file or an --attach file unreadable\n"
         "  75  temporary failure: a 4xx reply or a timeout; retrying later may work\n"
         "  76  protocol failure: malformed or unexpected reply, overlong line, STARTTLS required but\n"
         "      not offered or refused, TLS failure\n"
@@ -292,7 +322,7 @@ bool parse_timeout(std::string_view text, std::uint32_t& ms) {
 
 enum class option_id {
     host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, cafile, insecure, ehlo,
-    timeout, verbose, help, version,
+    timeout, verbose, help, version, subject, body_file, html_file, attach, cc, bcc, header,
 };
 
 struct option_spec {
@@ -318,6 +348,13 @@ constexpr option_spec option_table[] = {
     {"verbose", option_id::verbose, false},
     {"help", option_id::help, false},
     {"version", option_id::version, false},
+    {"subject", option_id::subject, true},
+    {"body-file", option_id::body_file, true},
+    {"html-file", option_id::html_file, true},
+    {"attach", option_id::attach, true},
+    {"cc", option_id::cc, true},
+    {"bcc", option_id::bcc, true},
+    {"header", option_id::header, true},
 };
 
 /// Either go on with the session, or exit with `status` (after --help, --version, a usage error).
@@ -327,6 +364,25 @@ struct parse_outcome {
 };
 
 parse_outcome stop(int status) { return parse_outcome{false, status}; }
+
+/// A content type from a file name's extension, for --attach without ;TYPE.
+std::string_view type_for(std::string_view name) {
+    struct entry {
+        std::string_view ext, type;
+    };
+    static constexpr entry table[] = {
+        {".txt", "text/plain"},       {".csv", "text/csv"},          {".log", "text/plain"},
+        {".html", "text/html"},       {".htm", "text/html"},         {".json", "application/json"},
+        {".xml", "application/xml"},  {".pdf", "application/pdf"},   {".zip", "application/zip"},
+        {".gz", "application/gzip"},  {".png", "image/png"},         {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},      {".gif", "image/gif"},         {".svg", "image/svg+xml"},
+        {".eml", "message/rfc822"},
+    };
+    for (const entry& e : table) {
+        if (name.size() > e.ext.size() && iequals(name.substr(name.size() - e.ext.size()), e.ext)) return e.type;
+    }
+    return "application/octet-stream";
+}
 
 /// Applies one option. Returns exit_ok, or the status of a usage error (already printed).
 int apply_option(const option_spec& spec, std::string_view value, settings& s) {
@@ -393,6 +449,38 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
                                "': not a number of seconds above 0 (at most 3 decimals, e.g. 30 or 2.5)");
         return exit_ok;
     case option_id::verbose: s.verbose = true; return exit_ok;
+    case option_id::subject: s.subject = value; return exit_ok;
+    case option_id::body_file:
+        if (value.empty()) return usage_error("--body-file needs a file name");
+        s.body_file = value;
+        return exit_ok;
+    case option_id::html_file:
+        if (value.empty()) return usage_error("--html-file needs a file name");
+        s.html_file = value;
+        return exit_ok;
+    case option_id::attach: {
+        // FILE[;TYPE]: the attachment's name is the file's last path component.
+        const std::size_t semi = value.rfind(';');
+        const std::string_view path = value.substr(0, semi);
+        std::string_view type = semi == std::string_view::npos ? std::string_view() : value.substr(semi + 1);
+        if (path.empty()) return usage_error("--attach needs a file name (FILE or FILE;TYPE)");
+        const std::size_t slash = path.rfind('/');
+        const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+        if (type.empty()) type = type_for(name);
+        s.attachments.push_back(settings::attachment{std::string(path), name, type});
+        return exit_ok;
+    }
+    case option_id::cc: s.cc.push_back(value); return exit_ok;
+    case option_id::bcc: s.bcc.push_back(value); return exit_ok;
+    case option_id::header: {
+        const std::size_t colon = value.find(':');
+        if (colon == std::string_view::npos || colon == 0)
+            return usage_error("--header '" + visible(value) + "': not 'Name: value'");
+        std::string_view v = value.substr(colon + 1);
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        s.headers.emplace_back(value.substr(0, colon), v);
+        return exit_ok;
+    }
     case option_id::help:
     case option_id::version: break; // handled by the caller
     }
@@ -716,8 +804,99 @@ refusals name_refused(const std::vector<mailwire::recipient>& recipients) {
 
 /// One SMTP session: open, [authenticate], send, quit. Client is a mailwire::basic_client whose
 /// options allow the port and encryption to be chosen at run time (profiles::runtime).
+// ============================================================================ composing
+/// A message composed from --subject, --body-file, --attach...: the composer and what it reads
+/// from, alive for the whole session (the composer keeps views and streams the files).
+struct composed {
+    mailwire::basic_message<64, 32, 64> msg;
+    std::string body, html;
+    std::deque<mailwire::file_reader> files;
+};
+
+/// Reads a whole (small) text file for --body-file / --html-file.
+int read_text_file(std::string_view option, std::string_view path, std::string& out) {
+    const std::string p(path);
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(exit_io, std::string(option) + " " + visible(path) + ": " + std::strerror(errno),
+                    "Give a readable file; nothing was sent.");
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof(buf));
+        if (n > 0) {
+            out.append(buf, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            break;
+        } else if (errno != EINTR) {
+            const int err = errno;
+            ::close(fd);
+            return fail(exit_io, std::string(option) + " " + visible(path) + ": " + std::strerror(err),
+                        "Give a readable file; nothing was sent.");
+        }
+    }
+    ::close(fd);
+    return exit_ok;
+}
+
+/// Builds the message before anything is connected: a bad address or header ends here (65).
+int build_message(const settings& s, const std::string& stdin_text, composed& c) {
+    auto check = [&](const mailwire::error& e, const std::string& what) {
+        if (e.ok()) return exit_ok;
+        print_line(std::string(program) + ": " + what + ": " + mailwire::to_string(e.why));
+        print_line("advice: " + std::string(e.advice()));
+        return exit_code_for(e);
+    };
+    int st = exit_ok;
+    if ((st = check(c.msg.from(*s.from), "--from '" + visible(*s.from) + "'")) != exit_ok) return st;
+    for (std::string_view r : s.recipients)
+        if ((st = check(c.msg.to(r), "recipient '" + visible(r) + "'")) != exit_ok) return st;
+    for (std::string_view r : s.cc)
+        if ((st = check(c.msg.cc(r), "--cc '" + visible(r) + "'")) != exit_ok) return st;
+    for (std::string_view r : s.bcc)
+        if ((st = check(c.msg.bcc(r), "--bcc '" + visible(r) + "'")) != exit_ok) return st;
+    if (s.subject && (st = check(c.msg.subject(*s.subject), "--subject")) != exit_ok) return st;
+    for (const auto& h : s.headers)
+        if ((st = check(c.msg.header(h.first, h.second), "--header '" + visible(h.first) + "'")) != exit_ok) return st;
+    if (s.body_file) {
+        if ((st = read_text_file("--body-file", *s.body_file, c.body)) != exit_ok) return st;
+        (void)c.msg.text(c.body);
+    } else if (!s.html_file) {
+        (void)c.msg.text(stdin_text); // the text body comes from standard input
+    }
+    if (s.html_file) {
+        if ((st = read_text_file("--html-file", *s.html_file, c.html)) != exit_ok) return st;
+        (void)c.msg.html(c.html);
+    }
+    for (const settings::attachment& a : s.attachments) {
+        mailwire::file_reader& f = c.files.emplace_back();
+        if (!f.open(a.path.c_str()))
+            return fail(exit_io, "--attach " + visible(a.path) + ": " + std::strerror(errno),
+                        "Give a readable file; nothing was sent.");
+        if ((st = check(c.msg.attach(f.source(), a.name, a.type), "--attach " + visible(a.path))) != exit_ok) return st;
+    }
+    return exit_ok;
+}
+
+/// The progress bar on a terminal, for messages over 1 MB: redrawn when the percentage changes.
+struct progress_state {
+    int shown = -1;
+};
+void draw_progress(void* context, std::uint64_t sent, std::uint64_t total) {
+    progress_state& p = *static_cast<progress_state*>(context);
+    if (total < 1000000) return;
+    const int percent = sent >= total ? 100 : static_cast<int>(sent * 100 / total);
+    if (percent == p.shown) return;
+    p.shown = percent;
+    char bar[21];
+    for (int i = 0; i < 20; ++i) bar[i] = i < percent / 5 ? '#' : '-';
+    bar[20] = '\0';
+    std::fprintf(stderr, "\rsending [%s] %3d%%  %.1f of %.1f MB%s", bar, percent, static_cast<double>(sent) / 1e6,
+                 static_cast<double>(total) / 1e6, percent == 100 ? "\n" : "");
+    std::fflush(stderr);
+}
+
 template <class Client>
-int run_session(const settings& s, std::string_view message, std::string_view secret) {
+int run_session(const settings& s, std::string_view message, std::string_view secret, composed* comp) {
     Client client;
     mailwire::client_options& opt = client.options();
     opt.port = s.effective_port();
@@ -755,21 +934,33 @@ int run_session(const settings& s, std::string_view message, std::string_view se
     }
 
     std::vector<mailwire::recipient> recipients;
-    recipients.reserve(s.recipients.size());
-    for (std::string_view address : s.recipients) recipients.push_back(mailwire::recipient{address, {}});
-    mailwire::envelope env;
-    env.sender = *s.from;
-    env.recipients = recipients.data();
-    env.recipient_count = recipients.size();
-    env.size = mailwire::wire_size(message);
-    for (char c : message) {
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            env.eight_bit = true;
-            break;
+    mailwire::send_result result;
+    progress_state progress;
+    if (comp != nullptr) {
+        // The composer fills the envelope: To, Cc and Bcc; SIZE= and BODY=8BITMIME as needed.
+        recipients.resize(comp->msg.recipient_count());
+        if (::isatty(STDERR_FILENO)) {
+            client.options().progress = &draw_progress;
+            client.options().progress_context = &progress;
         }
+        result = mailwire::send_message(client, comp->msg, recipients.data(), recipients.size());
+        if (progress.shown >= 0 && progress.shown < 100) std::fputc('\n', stderr);
+    } else {
+        recipients.reserve(s.recipients.size());
+        for (std::string_view address : s.recipients) recipients.push_back(mailwire::recipient{address, {}});
+        mailwire::envelope env;
+        env.sender = *s.from;
+        env.recipients = recipients.data();
+        env.recipient_count = recipients.size();
+        env.size = mailwire::wire_size(message);
+        for (char c : message) {
+            if (static_cast<unsigned char>(c) >= 0x80) {
+                env.eight_bit = true;
+                break;
+            }
+        }
+        result = client.send(env, message);
     }
-
-    const mailwire::send_result result = client.send(env, message);
     // QUIT first (a no-op when the library has closed the connection), so that the report below is
     // the last thing on standard error, after the whole dialogue.
     const mailwire::error quit_error = client.quit();
@@ -808,8 +999,13 @@ int main(int argc, char** argv) {
     std::string secret;
     if (const int status = preflight(s, secret); status != exit_ok) return status;
 
+    // Standard input is the message; when composing, the text body (unless a file gives it).
     std::string message;
-    if (const int status = read_message(message); status != exit_ok) return status;
-
-    return run_session<send_client>(s, message, secret);
+    if (!s.compose() || (!s.body_file && !s.html_file)) {
+        if (const int status = read_message(message); status != exit_ok) return status;
+    }
+    if (!s.compose()) return run_session<send_client>(s, message, secret, nullptr);
+    composed comp;
+    if (const int status = build_message(s, message, comp); status != exit_ok) return status;
+    return run_session<send_client>(s, message, secret, &comp);
 }

@@ -2709,7 +2709,8 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
 } // namespace detail::mime
 
 /// The composer. Strings are not copied: every string_view and source given to it must outlive
-/// the send. Capacities are template arguments (no heap): addresses (To + Cc + Bcc + Reply-To),
+/// the send. A setter that refuses its input returns the error and also keeps it: prepare() (and
+/// so send_message) fails with the first one, so nothing is sent without what was refused. Capacities are template arguments (no heap): addresses (To + Cc + Bcc + Reply-To),
 /// custom headers, and attachments plus inline parts.
 template <std::size_t MaxAddresses = 16, std::size_t MaxHeaders = 8, std::size_t MaxAttachments = 8>
 class basic_message {
@@ -2742,7 +2743,7 @@ public:
     /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
     error subject(text_ref subject_text) {
         const std::string_view text = subject_text.view();
-        if (detail::mime::has_ctl_or_nul(text) || text.size() > 900) return usage(cause::bad_header);
+        if (detail::mime::has_ctl_or_nul(text) || text.size() > 900) return refuse(cause::bad_header);
         subject_ = text;
         return error{};
     }
@@ -2751,11 +2752,11 @@ public:
     error header(text_ref name_ref, text_ref value_ref) {
         const std::string_view name = name_ref.view(), value = value_ref.view();
         if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > 900)
-            return usage(cause::bad_header);
+            return refuse(cause::bad_header);
         for (std::string_view own : {"from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id",
                                      "mime-version", "content-type", "content-transfer-encoding"})
-            if (mailwire::detail::iequals(name, own)) return usage(cause::bad_header);
-        if (header_count_ == MaxHeaders) return usage(cause::too_many);
+            if (mailwire::detail::iequals(name, own)) return refuse(cause::bad_header);
+        if (header_count_ == MaxHeaders) return refuse(cause::too_many);
         headers_[header_count_++] = {name, value};
         return error{};
     }
@@ -2799,7 +2800,7 @@ public:
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        if (!detail::mime::valid_content_id(content_id.view())) return usage(cause::bad_header);
+        if (!detail::mime::valid_content_id(content_id.view())) return refuse(cause::bad_header);
         return add_part(src, filename.view(), content_type.view(), content_id.view());
     }
 
@@ -2807,6 +2808,7 @@ public:
     /// Chooses the encodings for a server with these extensions, computes the size where every
     /// part's size is known, and starts reading from the beginning. send_message() calls it.
     error prepare(bool eightbitmime, bool smtputf8) {
+        if (!first_error_.ok()) return first_error_;
         if (from_.address.empty()) return usage(cause::bad_address);
         if (recipient_count() == 0) return usage(cause::bad_argument);
         needs_utf8_ = from_.utf8 || sender_.utf8;
@@ -2926,14 +2928,21 @@ private:
         e.advice_text = advise(e, advice_context{});
         return e;
     }
+    /// A setter's refusal. The first one is also kept, and prepare() returns it: a caller who
+    /// ignores a setter's result still cannot send a message that lost a recipient or a header.
+    error refuse(cause c) noexcept {
+        const error e = usage(c);
+        if (first_error_.ok()) first_error_ = e;
+        return e;
+    }
 
-    error check_mailbox_and_display(std::string_view address, std::string_view display, bool& utf8) const {
+    error check_mailbox_and_display(std::string_view address, std::string_view display, bool& utf8) {
         switch (check_mailbox(address)) {
         case address_check::ok: utf8 = false; break;
         case address_check::ok_needs_utf8: utf8 = true; break;
-        default: return usage(cause::bad_address);
+        default: return refuse(cause::bad_address);
         }
-        if (detail::mime::has_ctl_or_nul(display) || display.size() > 400) return usage(cause::bad_header);
+        if (detail::mime::has_ctl_or_nul(display) || display.size() > 400) return refuse(cause::bad_header);
         return error{};
     }
     error set_mailbox(address_entry& m, std::string_view address, std::string_view display) {
@@ -2945,21 +2954,21 @@ private:
     error add(kind k, std::string_view address, std::string_view display) {
         bool utf8 = false;
         if (error e = check_mailbox_and_display(address, display, utf8); !e.ok()) return e;
-        if (address_count_ == MaxAddresses) return usage(cause::too_many);
+        if (address_count_ == MaxAddresses) return refuse(cause::too_many);
         addresses_[address_count_++] = address_entry{address, display, k, utf8};
         return error{};
     }
     error add_part(content_source src, std::string_view filename, std::string_view type, std::string_view cid) {
-        if (!detail::mime::valid_content_type(type)) return usage(cause::bad_header);
-        if (detail::mime::has_ctl_or_nul(filename) || filename.size() > 255) return usage(cause::bad_header);
-        if (part_count_ == MaxAttachments) return usage(cause::too_many);
+        if (!detail::mime::valid_content_type(type)) return refuse(cause::bad_header);
+        if (detail::mime::has_ctl_or_nul(filename) || filename.size() > 255) return refuse(cause::bad_header);
+        if (part_count_ == MaxAttachments) return refuse(cause::too_many);
         parts_[part_count_++] = part{src, filename, type, cid};
         return error{};
     }
 
     /// The transfer encoding of a text part. Text not in memory cannot be checked in advance, so
     /// it is quoted-printable (or base64, if asked).
-    cte choose(const content_source& src, text_encoding want, bool eightbitmime) {
+    cte choose(const content_source& src, text_encoding want, bool eightbitmime) noexcept {
         if (want == text_encoding::base64) return cte_base64;
         if (want == text_encoding::quoted_printable || !src.in_memory()) return cte_qp;
         bool high = false;
@@ -3716,6 +3725,7 @@ private:
     }
 
     // ------------------------------------------------------------------ state
+    error first_error_;
     address_entry from_;
     address_entry sender_;
     address_entry addresses_[MaxAddresses];

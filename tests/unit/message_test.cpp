@@ -62,7 +62,6 @@ TEST_CASE("composer: CR, LF or NUL in any field is refused when it is set, and n
           "[unit][message][injection]") {
     mailwire::message m;
     minimal(m);
-    const std::string evil = "EVIL";
     const std::vector<std::string> attempts = {"\r\nBcc: EVIL@x.example", "\nEVIL: 1", "x\rEVIL",
                                                std::string("x\0EVIL", 6)};
     for (const std::string& b : attempts) {
@@ -91,11 +90,8 @@ TEST_CASE("composer: CR, LF or NUL in any field is refused when it is set, and n
     CHECK(m.inline_part(content_source::from_memory("x"), "no-at-sign", "image/png").why == cause::bad_header);
     CHECK(m.inline_part(content_source::from_memory("x"), "a>b@x", "image/png").why == cause::bad_header);
 
-    REQUIRE(m.prepare(false, false).ok());
-    const std::string out = compose(m);
-    CHECK(out.find(evil) == std::string::npos);
-    CHECK(out.find("c@example.org") == std::string::npos); // no refused address slipped in
-    for (const std::string& l : lines_of(out)) CHECK(l.find('\n') == std::string::npos);
+    // The message keeps the first refusal: it cannot be sent without what was refused.
+    CHECK(m.prepare(false, false).why == cause::bad_address);
 }
 
 TEST_CASE("composer: errors are usage errors with advice", "[unit][message]") {
@@ -332,4 +328,15 @@ TEST_CASE("send_message: SIZE= of the composed message, BODY=8BITMIME when neede
     CHECK(content.find("hidden@example.org") == std::string::npos);
     CHECK(content.find("Content-Transfer-Encoding: 8bit") != std::string::npos);
     CHECK(storage[1].accepted());
+}
+
+TEST_CASE("composer: a refused setter also stops prepare(), so nothing goes out without it", "[unit][message]") {
+    mailwire::message m;
+    minimal(m);
+    const std::string bad = "c@example.org\r\nRCPT TO:<evil@example.org>";
+    (void)m.to(bad); // the caller ignores the result
+    REQUIRE(m.cc("d@example.org").ok());
+    const mailwire::error e = m.prepare(false, false);
+    CHECK(e.kind == error_kind::usage);
+    CHECK(e.why == cause::bad_address);
 }
