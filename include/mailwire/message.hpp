@@ -671,6 +671,7 @@ private:
 
     // -- output helpers: out_ holds what read() hands out next
     void put(std::string_view s) noexcept {
+        MAILWIRE_ASSERT(out_len_ + s.size() <= sizeof(out_)); // sized for the longest step, below
         for (char c : s) {
             if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
         }
@@ -1253,7 +1254,10 @@ private:
     stage stage_ = st_date;
     std::size_t index_ = 0, sub_ = 0;
     std::size_t col_ = 0;
-    char out_[1200];
+    // One step's output. The longest step is one header: a 900-octet subject or custom value as
+    // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
+    // 1,700 octets with its name; a content step stops 96 octets before the end.
+    char out_[2048];
     std::size_t out_len_ = 0, out_pos_ = 0;
 
     bool in_content_ = false;

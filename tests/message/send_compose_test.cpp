@@ -150,3 +150,23 @@ TEST_CASE("mailwire-send: an attachment that cannot be read ends before connecti
 }
 
 #endif
+
+#ifdef MAILWIRE_SEND_EXE
+TEST_CASE("mailwire-send: a progress bar for a message over 1 MB when standard error is a terminal",
+          "[message][send][progress]") {
+    // script(1) (util-linux, always on Debian) gives the tool a pseudo-terminal.
+    REQUIRE(std::filesystem::exists("/usr/bin/script"));
+    interop::smtp_server server;
+    REQUIRE(server.ok());
+    write_file(server.dir() + "/big.bin", std::string(1500000, 'z'));
+    std::string command = std::string(MAILWIRE_SEND_EXE) + " --profile relay --tls none --host 127.0.0.1 --port " +
+                          std::to_string(server.port()) + " --from a@example.org --subject big --attach " +
+                          server.dir() + "/big.bin to@example.org < /dev/null";
+    const interop::process_result r = interop::run_process({"/usr/bin/script", "-qec", command, "/dev/null"}, "", {});
+    INFO(r.describe());
+    CHECK(r.status == 0);
+    CHECK(r.out.find("sending [") != std::string::npos);
+    CHECK(r.out.find("100%") != std::string::npos);
+    CHECK(server.messages().size() == 1);
+}
+#endif

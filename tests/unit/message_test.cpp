@@ -340,3 +340,57 @@ TEST_CASE("composer: a refused setter also stops prepare(), so nothing goes out 
     CHECK(e.kind == error_kind::usage);
     CHECK(e.why == cause::bad_address);
 }
+
+TEST_CASE("composer: a 900-octet subject without white space still folds within 78 and decodes back",
+          "[unit][message][fold]") {
+    mailwire::message m;
+    minimal(m);
+    const std::string subject(900, 'x');
+    REQUIRE(m.subject(subject).ok());
+    CHECK(m.subject(std::string(901, 'x').c_str()).why == cause::bad_header); // the bound, one past it
+    REQUIRE(m.prepare(false, false).ok() == false); // the refusal above is kept
+}
+
+TEST_CASE("composer: 900 octets of one word fold as encoded-words of at most 78 per line", "[unit][message][fold]") {
+    mailwire::message m;
+    minimal(m);
+    const std::string subject(900, 'x');
+    REQUIRE(m.subject(subject).ok());
+    REQUIRE(m.prepare(false, false).ok());
+    std::string decoded;
+    for (const std::string& l : lines_of(headers_of(compose(m)))) {
+        CHECK(l.size() <= 78);
+        std::size_t at = 0;
+        while ((at = l.find("=?UTF-8?B?", at)) != std::string::npos) {
+            const std::size_t end = l.find("?=", at + 10);
+            REQUIRE(end != std::string::npos);
+            const std::string b64 = l.substr(at + 10, end - at - 10);
+            std::vector<unsigned char> raw(b64.size());
+            std::size_t n = 0;
+            REQUIRE(mailwire::base64_decode(b64, raw.data(), raw.size(), n));
+            decoded.append(reinterpret_cast<const char*>(raw.data()), n);
+            at = end + 2;
+        }
+    }
+    CHECK(decoded == subject);
+}
+
+TEST_CASE("composer: the longest headers allowed, in 4-octet characters, fit and fold", "[unit][message][fold]") {
+    mailwire::message m;
+    minimal(m);
+    std::string emoji;
+    for (int i = 0; i < 225; ++i) emoji += "\xf0\x9f\x93\x88"; // 📈, 900 octets
+    const std::string name(76, 'X');                           // the longest field name taken
+    REQUIRE(m.subject(emoji).ok());
+    REQUIRE(m.header(name, emoji).ok());
+    REQUIRE(m.prepare(false, false).ok());
+    const std::string out = compose(m);
+    std::size_t words = 0;
+    for (const std::string& l : lines_of(headers_of(out))) {
+        CHECK(l.size() <= 78);
+        for (std::size_t at = 0; (at = l.find("=?UTF-8?B?", at)) != std::string::npos; at += 10) ++words;
+    }
+    CHECK(words >= 2 * 900 / 44); // every octet went out, in words of whole characters
+    CHECK(out.find(name + ":") != std::string::npos);
+    CHECK(m.size() == out.size());
+}
