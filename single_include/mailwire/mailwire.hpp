@@ -3577,7 +3577,7 @@ private:
         if (cur_.in_memory()) {
             const std::size_t left = cur_.memory.size() - mem_pos_;
             const std::size_t n = left < sizeof(in_) ? left : sizeof(in_);
-            std::memcpy(in_, cur_.memory.data() + mem_pos_, n);
+            if (n != 0) std::memcpy(in_, cur_.memory.data() + mem_pos_, n); // data() may be null when empty
             mem_pos_ += n;
             in_len_ = n;
             if (n == 0) eof_ = true;
