@@ -2,6 +2,8 @@
 #ifndef MAILWIRE_ADDRESS_HPP
 #define MAILWIRE_ADDRESS_HPP
 
+#include "text.hpp"
+
 #include "capabilities.hpp"
 
 #include <cstddef>
@@ -123,8 +125,8 @@ constexpr address_check check_mailbox(std::string_view a) noexcept {
     // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own.
     if (at > max_local_part || a.size() - at - 1 > max_domain) return address_check::too_long;
     bool utf8 = false;
-    if (!detail::check_local(a.substr(0, at), utf8)) return address_check::syntax;
-    if (!detail::check_domain(a.substr(at + 1), utf8)) return address_check::syntax;
+    if (!detail::check_local(mailwire::detail::sub(a, 0, at), utf8)) return address_check::syntax;
+    if (!detail::check_domain(mailwire::detail::sub(a, at + 1), utf8)) return address_check::syntax;
     return utf8 ? address_check::ok_needs_utf8 : address_check::ok;
 }
 

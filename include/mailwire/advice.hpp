@@ -3,6 +3,8 @@
 #ifndef MAILWIRE_ADVICE_HPP
 #define MAILWIRE_ADVICE_HPP
 
+#include "text.hpp"
+
 #include "error.hpp"
 #include "profiles.hpp"
 
@@ -28,7 +30,7 @@ namespace detail {
 constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexcept {
     if (needle.size() > hay.size()) return false;
     for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-        if (iequals(hay.substr(i, needle.size()), needle)) return true;
+        if (iequals(mailwire::detail::sub(hay, i, needle.size()), needle)) return true;
     return false;
 }
 } // namespace detail

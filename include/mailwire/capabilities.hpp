@@ -2,6 +2,8 @@
 #ifndef MAILWIRE_CAPABILITIES_HPP
 #define MAILWIRE_CAPABILITIES_HPP
 
+#include "text.hpp"
+
 #include <cstdint>
 #include <string_view>
 
@@ -33,7 +35,7 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+    return s.size() >= prefix.size() && iequals(mailwire::detail::sub(s, 0, prefix.size()), prefix);
 }
 } // namespace detail
 
@@ -65,8 +67,8 @@ struct capabilities {
         line.remove_prefix(i);
         std::size_t end = 0;
         while (end < line.size() && line[end] != ' ' && line[end] != '=') ++end;
-        const std::string_view keyword = line.substr(0, end);
-        std::string_view params = end < line.size() ? line.substr(end + 1) : std::string_view();
+        const std::string_view keyword = mailwire::detail::sub(line, 0, end);
+        std::string_view params = end < line.size() ? mailwire::detail::sub(line, end + 1) : std::string_view();
 
         using detail::iequals;
         if (iequals(keyword, "PIPELINING")) pipelining = true;
@@ -97,7 +99,7 @@ struct capabilities {
                 while (s < params.size() && params[s] == ' ') ++s;
                 std::size_t e = s;
                 while (e < params.size() && params[e] != ' ') ++e;
-                const std::string_view mech = params.substr(s, e - s);
+                const std::string_view mech = mailwire::detail::sub(params, s, e - s);
                 if (iequals(mech, "PLAIN")) set(auth_mechanism::plain);
                 else if (iequals(mech, "LOGIN")) set(auth_mechanism::login);
                 else if (iequals(mech, "XOAUTH2")) set(auth_mechanism::xoauth2);

@@ -18,6 +18,8 @@
 #ifndef MAILWIRE_MESSAGE_HPP
 #define MAILWIRE_MESSAGE_HPP
 
+#include "text.hpp"
+
 #include "address.hpp"
 #include "base64.hpp"
 #include "client.hpp"
@@ -718,7 +720,7 @@ private:
             std::size_t j = text.find(' ', i);
             if (j == std::string_view::npos) j = text.size();
             if (j > i) {
-                put_word(text.substr(i, j - i), !first);
+                put_word(mailwire::detail::sub(text, i, j - i), !first);
                 first = false;
             } else if (!first) {
                 put(" "); // keep runs of spaces
@@ -755,7 +757,7 @@ private:
             if (n == 0 && i < text.size()) n = 1; // a stray byte, so that progress is made
             char word[80] = "=?UTF-8?B?";
             std::size_t w = 10;
-            w += base64_encode(text.substr(i, n), word + w, sizeof(word) - w - 2);
+            w += base64_encode(mailwire::detail::sub(text, i, n), word + w, sizeof(word) - w - 2);
             word[w++] = '?';
             word[w++] = '=';
             put_word(std::string_view(word, w), !first);
@@ -949,7 +951,7 @@ private:
                 put("Message-ID: <");
                 put(std::string_view(id_, id_len_));
                 put(".mailwire@");
-                put(addr.substr(at + 1));
+                put(mailwire::detail::sub(addr, at + 1));
                 put(">");
                 crlf();
             }

@@ -4,6 +4,8 @@
 #ifndef MAILWIRE_POSIX_TRANSPORT_HPP
 #define MAILWIRE_POSIX_TRANSPORT_HPP
 
+#include "text.hpp"
+
 #include "clock.hpp"
 #include "io.hpp"
 
@@ -50,7 +52,7 @@ public:
     io_result connect(std::string_view host, std::uint16_t port, std::uint32_t timeout_ms) noexcept {
         close();
         char name[256];
-        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = mailwire::detail::sub(host, 1, host.size() - 2);
         if (host.empty() || host.size() >= sizeof(name)) return io_result::fail(io_status::resolve);
         std::memcpy(name, host.data(), host.size());
         name[host.size()] = '\0';

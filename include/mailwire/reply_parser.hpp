@@ -2,6 +2,8 @@
 #ifndef MAILWIRE_REPLY_PARSER_HPP
 #define MAILWIRE_REPLY_PARSER_HPP
 
+#include "text.hpp"
+
 #include "error.hpp"
 #include "reply.hpp"
 
@@ -44,7 +46,7 @@ constexpr cause parse_reply_line(std::string_view line, reply_line& out) noexcep
     } else {
         return cause::malformed_reply;
     }
-    out.text = line.substr(4);
+    out.text = mailwire::detail::sub(line, 4);
     return cause::none;
 }
 

@@ -538,6 +538,31 @@ inline const char* to_string(cause c) noexcept {
 #ifndef MAILWIRE_REPLY_PARSER_HPP
 #define MAILWIRE_REPLY_PARSER_HPP
 
+// ---- begin include/mailwire/text.hpp ----
+// mailwire - small string helpers that never throw. std::string_view::substr reports a bad
+// position by throwing std::out_of_range (or, without exceptions, abort()), and on newlib abort()
+// pulls in signal handling and malloc: the library uses these instead, so a firmware image links
+// without any of that.
+#ifndef MAILWIRE_TEXT_HPP
+#define MAILWIRE_TEXT_HPP
+
+#include <cstddef>
+#include <string_view>
+
+namespace mailwire::detail {
+
+/// s.substr(pos, n), clamped instead of throwing.
+constexpr std::string_view sub(std::string_view s, std::size_t pos, std::size_t n = std::string_view::npos) noexcept {
+    if (pos > s.size()) pos = s.size();
+    const std::size_t left = s.size() - pos;
+    return std::string_view(s.data() + pos, n < left ? n : left);
+}
+
+} // namespace mailwire::detail
+
+#endif // MAILWIRE_TEXT_HPP
+// ---- end include/mailwire/text.hpp ----
+
 
 #include <cstddef>
 #include <cstdint>
@@ -578,7 +603,7 @@ constexpr cause parse_reply_line(std::string_view line, reply_line& out) noexcep
     } else {
         return cause::malformed_reply;
     }
-    out.text = line.substr(4);
+    out.text = mailwire::detail::sub(line, 4);
     return cause::none;
 }
 
@@ -654,6 +679,7 @@ private:
 #ifndef MAILWIRE_CAPABILITIES_HPP
 #define MAILWIRE_CAPABILITIES_HPP
 
+
 #include <cstdint>
 #include <string_view>
 
@@ -685,7 +711,7 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+    return s.size() >= prefix.size() && iequals(mailwire::detail::sub(s, 0, prefix.size()), prefix);
 }
 } // namespace detail
 
@@ -717,8 +743,8 @@ struct capabilities {
         line.remove_prefix(i);
         std::size_t end = 0;
         while (end < line.size() && line[end] != ' ' && line[end] != '=') ++end;
-        const std::string_view keyword = line.substr(0, end);
-        std::string_view params = end < line.size() ? line.substr(end + 1) : std::string_view();
+        const std::string_view keyword = mailwire::detail::sub(line, 0, end);
+        std::string_view params = end < line.size() ? mailwire::detail::sub(line, end + 1) : std::string_view();
 
         using detail::iequals;
         if (iequals(keyword, "PIPELINING")) pipelining = true;
@@ -749,7 +775,7 @@ struct capabilities {
                 while (s < params.size() && params[s] == ' ') ++s;
                 std::size_t e = s;
                 while (e < params.size() && params[e] != ' ') ++e;
-                const std::string_view mech = params.substr(s, e - s);
+                const std::string_view mech = mailwire::detail::sub(params, s, e - s);
                 if (iequals(mech, "PLAIN")) set(auth_mechanism::plain);
                 else if (iequals(mech, "LOGIN")) set(auth_mechanism::login);
                 else if (iequals(mech, "XOAUTH2")) set(auth_mechanism::xoauth2);
@@ -1002,6 +1028,7 @@ constexpr std::uint64_t wire_size(std::string_view message) noexcept {
 #define MAILWIRE_ADDRESS_HPP
 
 
+
 #include <cstddef>
 #include <string_view>
 
@@ -1121,8 +1148,8 @@ constexpr address_check check_mailbox(std::string_view a) noexcept {
     // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own.
     if (at > max_local_part || a.size() - at - 1 > max_domain) return address_check::too_long;
     bool utf8 = false;
-    if (!detail::check_local(a.substr(0, at), utf8)) return address_check::syntax;
-    if (!detail::check_domain(a.substr(at + 1), utf8)) return address_check::syntax;
+    if (!detail::check_local(mailwire::detail::sub(a, 0, at), utf8)) return address_check::syntax;
+    if (!detail::check_domain(mailwire::detail::sub(a, at + 1), utf8)) return address_check::syntax;
     return utf8 ? address_check::ok_needs_utf8 : address_check::ok;
 }
 
@@ -1262,6 +1289,7 @@ cause tls_failure(const Tls& tls) noexcept {
 #define MAILWIRE_ADVICE_HPP
 
 
+
 #include <cstdint>
 #include <string_view>
 
@@ -1284,7 +1312,7 @@ namespace detail {
 constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexcept {
     if (needle.size() > hay.size()) return false;
     for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-        if (iequals(hay.substr(i, needle.size()), needle)) return true;
+        if (iequals(mailwire::detail::sub(hay, i, needle.size()), needle)) return true;
     return false;
 }
 } // namespace detail
@@ -2537,6 +2565,7 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 #define MAILWIRE_MESSAGE_HPP
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -3232,7 +3261,7 @@ private:
             std::size_t j = text.find(' ', i);
             if (j == std::string_view::npos) j = text.size();
             if (j > i) {
-                put_word(text.substr(i, j - i), !first);
+                put_word(mailwire::detail::sub(text, i, j - i), !first);
                 first = false;
             } else if (!first) {
                 put(" "); // keep runs of spaces
@@ -3269,7 +3298,7 @@ private:
             if (n == 0 && i < text.size()) n = 1; // a stray byte, so that progress is made
             char word[80] = "=?UTF-8?B?";
             std::size_t w = 10;
-            w += base64_encode(text.substr(i, n), word + w, sizeof(word) - w - 2);
+            w += base64_encode(mailwire::detail::sub(text, i, n), word + w, sizeof(word) - w - 2);
             word[w++] = '?';
             word[w++] = '=';
             put_word(std::string_view(word, w), !first);
@@ -3463,7 +3492,7 @@ private:
                 put("Message-ID: <");
                 put(std::string_view(id_, id_len_));
                 put(".mailwire@");
-                put(addr.substr(at + 1));
+                put(mailwire::detail::sub(addr, at + 1));
                 put(">");
                 crlf();
             }
@@ -3825,6 +3854,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 #define MAILWIRE_POSIX_TRANSPORT_HPP
 
 
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -3868,7 +3898,7 @@ public:
     io_result connect(std::string_view host, std::uint16_t port, std::uint32_t timeout_ms) noexcept {
         close();
         char name[256];
-        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = mailwire::detail::sub(host, 1, host.size() - 2);
         if (host.empty() || host.size() >= sizeof(name)) return io_result::fail(io_status::resolve);
         std::memcpy(name, host.data(), host.size());
         name[host.size()] = '\0';
