@@ -699,12 +699,24 @@ private:
     /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
     /// without "=?" and no word is too long to fold; else RFC 2047 encoded-words.
     void put_unstructured(std::string_view text) {
-        bool plain = detail::mime::is_ascii_printable(text) && text.find("=?") == std::string_view::npos;
+        // Plain only when folding can keep it exact: single spaces between words, none at either
+        // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
+        // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
+        bool plain = detail::mime::is_ascii_printable(text) && text.find("=?") == std::string_view::npos &&
+                     text.find("  ") == std::string_view::npos &&
+                     (text.empty() || (text.front() != ' ' && text.back() != ' '));
         if (plain) {
+            // Every word must fit a line: the first after "Name: ", the others after a fold.
             std::size_t run = 0;
+            bool first_word = true;
             for (char c : text) {
-                run = (c == ' ' || c == '\t') ? 0 : run + 1;
-                if (run > 70) plain = false;
+                if (c == ' ' || c == '\t') {
+                    if (run != 0) first_word = false;
+                    run = 0;
+                    continue;
+                }
+                ++run;
+                if ((first_word ? col_ + run : 1 + run) > 78) plain = false;
             }
         }
         if (plain) {
@@ -770,9 +782,10 @@ private:
     /// A display name: atoms, a quoted string, or encoded-words when it is not ASCII.
     void put_display(std::string_view d) {
         if (d.empty()) return;
-        if (detail::mime::is_plain_phrase(d) && d.find("=?") == std::string_view::npos && d.size() <= 70) {
+        if (detail::mime::is_plain_phrase(d) && d.find("=?") == std::string_view::npos &&
+            d.find("  ") == std::string_view::npos && d.size() <= 70) {
             put_phrase_words(d);
-        } else if (detail::mime::is_ascii_printable(d) && d.size() <= 70 && d.find("=?") == std::string_view::npos) {
+        } else if (detail::mime::is_ascii_printable(d) && quoted_size(d) <= 72 && d.find("=?") == std::string_view::npos) {
             char q[160];
             std::size_t n = 0;
             q[n++] = '"';
@@ -785,6 +798,13 @@ private:
         } else {
             put_encoded_words(d);
         }
+    }
+    /// The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
+    /// longer one is written as encoded-words instead.
+    static std::size_t quoted_size(std::string_view d) noexcept {
+        std::size_t n = 2;
+        for (char c : d) n += (c == '"' || c == '\\') ? 2 : 1;
+        return n;
     }
     void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put(",");

@@ -1,0 +1,124 @@
+// Fuzz target: a whole client session driven by fuzzed server bytes — greeting, EHLO, STARTTLS
+// (through a pass-through TLS policy, so its answers are fuzzed too), AUTH and its challenges,
+// MAIL/RCPT/DATA, the reply to the final "." — with a fuzzed envelope address and body.
+//
+// Input: byte 0 chooses the encryption (none / STARTTLS / implicit) and PIPELINING on or off,
+// byte 1 the AUTH mechanism, byte 2 the size of each read (1 to 64: replies split anywhere),
+// byte 3 the body's length, taken from the end; the rest is what the server sends.
+//
+// Invariants: no crash, no hang (the stream ends, then reads report the connection closed);
+// nothing the client writes has a bare CR or LF; credentials never leave unencrypted; and the
+// message counts as delivered only after a 2xx reply.
+#include <mailwire/mailwire.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace {
+
+struct fuzz_io {
+    std::string_view server;
+    std::size_t pos = 0;
+    std::size_t chunk = 1;
+    std::string written;
+    bool encrypted = false;
+    std::size_t secret_at = std::string::npos; // where the credentials were written, if they were
+};
+
+struct fuzz_transport {
+    fuzz_io* io;
+    mailwire::io_result connect(std::string_view, std::uint16_t, std::uint32_t) { return mailwire::io_result::done(0); }
+    mailwire::io_result read_some(char* buf, std::size_t len, std::uint32_t) {
+        if (io->pos >= io->server.size()) return mailwire::io_result::fail(mailwire::io_status::closed);
+        std::size_t n = io->server.size() - io->pos;
+        if (n > io->chunk) n = io->chunk;
+        if (n > len) n = len;
+        for (std::size_t i = 0; i < n; ++i) buf[i] = io->server[io->pos + i];
+        io->pos += n;
+        return mailwire::io_result::done(n);
+    }
+    mailwire::io_result write_some(const char* buf, std::size_t len, std::uint32_t) {
+        const std::size_t before = io->written.size();
+        io->written.append(buf, len);
+        // "user\0secret" in base64, as AUTH PLAIN sends it; LOGIN sends "c2VjcmV0".
+        for (const char* secret : {"AHVzZXIAc2VjcmV0", "c2VjcmV0"}) {
+            const std::size_t at = io->written.find(secret, before > 16 ? before - 16 : 0);
+            if (at != std::string::npos && !io->encrypted) std::abort(); // credentials in plaintext
+        }
+        return mailwire::io_result::done(len);
+    }
+    void close() {}
+};
+
+struct passthrough_tls {
+    static constexpr bool available = true;
+    fuzz_io* io;
+    template <class T, class Timer>
+    mailwire::io_result handshake(T&, std::string_view, const Timer&) {
+        io->encrypted = true;
+        return mailwire::io_result::done(0);
+    }
+    template <class T, class Timer>
+    mailwire::io_result read_some(T& t, char* buf, std::size_t len, const Timer& timer) {
+        return t.read_some(buf, len, timer.remaining_ms());
+    }
+    template <class T, class Timer>
+    mailwire::io_result write_some(T& t, const char* buf, std::size_t len, const Timer& timer) {
+        return t.write_some(buf, len, timer.remaining_ms());
+    }
+    template <class T>
+    void close(T&) {}
+};
+
+struct step_clock {
+    mutable mailwire::millis t = 0;
+    mailwire::millis now() const noexcept { return t += 7; }
+};
+
+void check_line_ends(const std::string& w) {
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        if (w[i] == '\n' && (i == 0 || w[i - 1] != '\r')) std::abort();
+        if (w[i] == '\r' && (i + 1 >= w.size() || w[i + 1] != '\n')) std::abort();
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 4) return 0;
+    const std::string_view all(reinterpret_cast<const char*>(data), size);
+    const unsigned mode = data[0] % 3;
+    const bool pipelining = (data[0] & 0x10) != 0;
+    const auto mech = static_cast<mailwire::auth_mechanism>(data[1] % 5);
+    std::size_t body_len = data[3];
+    if (body_len > size - 4) body_len = size - 4;
+
+    fuzz_io io;
+    io.chunk = 1 + data[2] % 64;
+    io.server = all.substr(4, size - 4 - body_len);
+    const std::string_view body = all.substr(size - body_len);
+
+    mailwire::basic_client<fuzz_transport, passthrough_tls, mailwire::profiles::runtime, step_clock> c(
+        fuzz_transport{&io}, passthrough_tls{&io}, step_clock{});
+    c.options().ehlo_name = "fuzz.example";
+    c.options().override_encryption = true;
+    c.options().mode = mode == 0 ? mailwire::encryption::none
+                       : mode == 1 ? mailwire::encryption::starttls
+                                   : mailwire::encryption::implicit;
+    c.options().pipelining = pipelining;
+    c.options().timeout.set_all(5000);
+    if (c.open("mx.example").ok()) {
+        if (c.authenticate({"user", "secret"}, mech).ok() && !c.encrypted()) std::abort();
+        mailwire::recipient to[3] = {{"a@example.org", {}}, {"b@example.org", {}}, {"c@example.org", {}}};
+        mailwire::envelope env{"sender@example.org", to, 3};
+        const mailwire::send_result r = c.send(env, body);
+        if (r.delivered() && c.last_reply().cls() != 2) std::abort();
+        if (r.delivered() && r.accepted == 0) std::abort();
+        (void)c.quit();
+    }
+    check_line_ends(io.written);
+    return 0;
+}
