@@ -3,8 +3,10 @@
 #
 # 1. installs what it needs, only if something is missing
 # 2. builds mailwire-send into build/demo (Release)
-# 3. starts a local SMTP server (python3-aiosmtpd, scripts/demo_server.py) on a free loopback port
-# 4. pipes a small RFC 5322 message into mailwire-send -v, which shows the SMTP dialogue
+# 3. starts a local SMTP server (python3-aiosmtpd, scripts/demo_server.py) on a free loopback port,
+#    with STARTTLS required and a throwaway certificate for localhost (tests/tls/pki.sh, openssl)
+# 4. pipes a small RFC 5322 message into mailwire-send -v, which shows the SMTP dialogue: the
+#    default profile (submission: STARTTLS required, the certificate verified against the CA)
 # 5. prints what the server received (envelope, content, the dot-stuffed DATA as on the wire)
 # and stops the server. The exit status is mailwire-send's (0: accepted for every recipient).
 set -euo pipefail
@@ -23,7 +25,7 @@ indent() { sed 's/^/    /'; }
 
 # ------------------------------------------------------------------------------------ packages
 section "1. packages"
-packages=(cmake make g++ python3 python3-aiosmtpd catch2 libmbedtls-dev)
+packages=(cmake make g++ python3 python3-aiosmtpd catch2 libmbedtls-dev openssl)
 if ! command -v dpkg >/dev/null; then
     echo "not a Debian system: make sure the equivalents of ${packages[*]} are installed"
 else
@@ -54,7 +56,7 @@ cmake --build "$build_dir" --target mailwire-send -j "$jobs" | indent
 "$send" --version
 
 # -------------------------------------------------------------------------------------- server
-section "3. start a local SMTP server (aiosmtpd) on a free loopback port"
+section "3. start a local SMTP server (aiosmtpd) on a free loopback port, STARTTLS required"
 if ! "$python" -c 'import aiosmtpd' 2>/dev/null; then
     echo "$python cannot import aiosmtpd: install python3-aiosmtpd" >&2
     exit 1
@@ -80,7 +82,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$python" scripts/demo_server.py --outdir "$work/received" >"$work/server.out" 2>"$work/server.err" &
+bash tests/tls/pki.sh "$work/pki"
+echo "a throwaway CA and a certificate for localhost: tests/tls/pki.sh (openssl)"
+"$python" scripts/demo_server.py --outdir "$work/received" --tls-cert "$work/pki/good.pem" \
+    --tls-key "$work/pki/good.key" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 port=""
 for ((i = 0; i < 100; i++)); do # it prints the port once it listens: wait up to 10 s
@@ -98,7 +103,7 @@ if [[ -z "$port" ]]; then
     cat "$work/server.err" >&2
     exit 1
 fi
-echo "scripts/demo_server.py (pid $server_pid) listens on 127.0.0.1 port $port"
+echo "scripts/demo_server.py (pid $server_pid) listens on 127.0.0.1 port $port (STARTTLS required)"
 
 # ------------------------------------------------------------------------------------- message
 section "4. the message (standard input of mailwire-send)"
@@ -123,7 +128,8 @@ printf '%s\n' "$message" | indent
 
 # ---------------------------------------------------------------------------------------- send
 section "5. send it: the SMTP dialogue (mailwire-send -v, on standard error)"
-args=(-v --host 127.0.0.1 --port "$port" --profile relay --tls none --from demo@mailwire.test
+# The default profile, submission: STARTTLS required, the certificate checked for "localhost".
+args=(-v --host localhost --port "$port" --cafile "$work/pki/ca.pem" --from demo@mailwire.test
       alice@example.test bob@example.test)
 echo "$send ${args[*]} < message"
 echo

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A small SMTP server for scripts/demo.sh, on python3-aiosmtpd (Debian 12: 1.4.3).
 
-    /usr/bin/python3 scripts/demo_server.py --outdir DIR [--host 127.0.0.1]
+    /usr/bin/python3 scripts/demo_server.py --outdir DIR [--host 127.0.0.1] [--tls-cert F --tls-key F]
 
 Listens on a free port of HOST and prints "PORT <n>" on standard output once it listens. Each
 message it accepts is saved under DIR/msg-<n>/ (n = 1, 2, ...):
@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import os
 import signal
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -84,8 +85,15 @@ class Recorder:
 async def serve(args):
     loop = asyncio.get_running_loop()
     recorder = Recorder(args.outdir)
+    kwargs = {}
+    if args.tls_cert:
+        # STARTTLS, required before anything but EHLO, NOOP and QUIT (as on port 587).
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        kwargs = dict(tls_context=context, require_starttls=True)
     listener = await loop.create_server(
-        lambda: WireRecordingSMTP(recorder, hostname="demo.mailwire.test"), host=args.host, port=0)
+        lambda: WireRecordingSMTP(recorder, hostname="demo.mailwire.test", **kwargs), host=args.host, port=0)
     print("PORT {}".format(listener.sockets[0].getsockname()[1]), flush=True)
 
     stop = asyncio.Event()
@@ -107,6 +115,8 @@ def main():
     parser = argparse.ArgumentParser(description="SMTP server for scripts/demo.sh")
     parser.add_argument("--outdir", required=True, help="where received messages are saved")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--tls-cert", help="offer (and require) STARTTLS with this certificate chain")
+    parser.add_argument("--tls-key", help="the certificate's key")
     args = parser.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     try:
