@@ -100,6 +100,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     io.chunk = 1 + data[2] % 64;
     io.server = all.substr(4, size - 4 - body_len);
     const std::string_view body = all.substr(size - body_len);
+    // The check for credentials on the wire looks for their base64; a body that contains it by
+    // chance would be a false alarm.
+    if (body.find("c2VjcmV0") != std::string_view::npos) return 0;
 
     mailwire::basic_client<fuzz_transport, passthrough_tls, mailwire::profiles::runtime, step_clock> c(
         fuzz_transport{&io}, passthrough_tls{&io}, step_clock{});

@@ -1,0 +1,60 @@
+// mailwire testing - fault injection around any transport: the Nth read or write fails with a
+// chosen status, every read and write can be cut short to a chosen size, and every operation is
+// counted, so a test can sweep a whole session failing each operation in turn.
+#ifndef MAILWIRE_TESTING_FAULT_INJECTION_HPP
+#define MAILWIRE_TESTING_FAULT_INJECTION_HPP
+
+#include "../io.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire::testing {
+
+struct fault_plan {
+    std::size_t fail_at = 0;                ///< 1-based index of the read/write that fails (0: none)
+    io_status fail_with = io_status::error; ///< error, closed or timeout
+    std::size_t max_read = 0;               ///< 0: as the transport gives; else at most this many bytes
+    std::size_t max_write = 0;              ///< 0: as the transport takes; else at most this many bytes
+    std::size_t operations = 0;             ///< reads and writes so far (counted by the wrapper)
+    bool failed = false;                    ///< the planned failure has happened
+};
+
+/// Wraps Transport; the plan is shared (a pointer) so the test sees the counts.
+template <class Transport>
+class faulty_transport {
+public:
+    faulty_transport(Transport inner, fault_plan* plan) : inner_(static_cast<Transport&&>(inner)), plan_(plan) {}
+
+    io_result connect(std::string_view host, std::uint16_t port, std::uint32_t timeout_ms) {
+        return inner_.connect(host, port, timeout_ms);
+    }
+    io_result read_some(char* buf, std::size_t len, std::uint32_t timeout_ms) {
+        if (io_result r; planned_failure(r)) return r;
+        if (plan_->max_read != 0 && len > plan_->max_read) len = plan_->max_read;
+        return inner_.read_some(buf, len, timeout_ms);
+    }
+    io_result write_some(const char* buf, std::size_t len, std::uint32_t timeout_ms) {
+        if (io_result r; planned_failure(r)) return r;
+        if (plan_->max_write != 0 && len > plan_->max_write) len = plan_->max_write;
+        return inner_.write_some(buf, len, timeout_ms);
+    }
+    void close() { inner_.close(); }
+    Transport& inner() noexcept { return inner_; }
+
+private:
+    bool planned_failure(io_result& r) {
+        ++plan_->operations;
+        if (plan_->fail_at == 0 || plan_->operations != plan_->fail_at) return false;
+        plan_->failed = true;
+        r = io_result::fail(plan_->fail_with, plan_->fail_with == io_status::error ? 104 /* ECONNRESET */ : 0);
+        return true;
+    }
+    Transport inner_;
+    fault_plan* plan_;
+};
+
+} // namespace mailwire::testing
+
+#endif // MAILWIRE_TESTING_FAULT_INJECTION_HPP
