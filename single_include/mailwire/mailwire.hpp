@@ -2608,6 +2608,9 @@ struct content_source {
     void* context = nullptr;
     std::int64_t size = -1;
     std::string_view memory; ///< used when fill is null
+    /// Optional: back to the beginning, so the message can be prepared and sent again (a file
+    /// can; a sensor stream cannot, and then sends once).
+    bool (*rewind)(void* context) = nullptr;
 
     static content_source from_memory(text_ref data_ref) noexcept {
         const std::string_view data = data_ref.view();
@@ -2650,8 +2653,12 @@ public:
     }
     bool is_open() const noexcept { return fd_ >= 0; }
     std::int64_t size() const noexcept { return size_; }
-    /// The source; reading starts from the beginning each time the message is prepared.
-    content_source source() noexcept { return content_source::callback(&fill, this, size_); }
+    /// The source; each prepare() (so each send) starts reading from the beginning of the file.
+    content_source source() noexcept {
+        content_source s = content_source::callback(&fill, this, size_);
+        s.rewind = [](void* self) { return static_cast<file_reader*>(self)->rewind(); };
+        return s;
+    }
     void close() noexcept {
         if (fd_ >= 0) ::close(fd_);
         fd_ = -1;
@@ -2843,7 +2850,6 @@ public:
         needs_utf8_ = from_.utf8 || sender_.utf8;
         for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addresses_[i].utf8;
         if (needs_utf8_ && !smtputf8) return usage(cause::utf8_not_supported);
-        smtputf8_ = smtputf8;
         eight_bit_ = false;
         if (has_text_) text_cte_ = choose(text_, text_enc_, eightbitmime);
         if (has_html_) html_cte_ = choose(html_, html_enc_, eightbitmime);
@@ -2871,6 +2877,14 @@ public:
         // A part whose size was computed (not read) ends with CRLF; then comes more structure.
         const bool ends_crlf = last[0] == '\r' && last[1] == '\n';
         size_ = size_known_ ? n + dry_extra_ + (ends_crlf || n == 0 ? 0 : 2) : 0;
+        // Sources that can go back to their beginning do, so a message can be sent again.
+        for (content_source* src : {&text_, &html_}) {
+            if (src->rewind != nullptr && !src->rewind(src->context)) return usage(cause::source_failed);
+        }
+        for (std::size_t i = 0; i < part_count_; ++i) {
+            const content_source& src = parts_[i].src;
+            if (src.rewind != nullptr && !src.rewind(src.context)) return usage(cause::source_failed);
+        }
         start(false);
         return error{};
     }
@@ -3803,7 +3817,7 @@ private:
     char id_[32] = {};
     std::size_t id_len_ = 0;
 
-    bool needs_utf8_ = false, smtputf8_ = false, eight_bit_ = false;
+    bool needs_utf8_ = false, eight_bit_ = false;
     std::uint64_t size_ = 0;
     bool size_known_ = false;
     std::uint64_t dry_extra_ = 0;

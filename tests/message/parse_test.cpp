@@ -274,3 +274,24 @@ TEST_CASE("50 MB streamed from a file: byte-exact, and the composer's memory doe
                       "\"big.bin\",\"file\":" +
                           json_string(input) + ",\"content_type\":\"application/octet-stream\",\"content_id\":null}]}");
 }
+
+TEST_CASE("a message with a file attachment can be prepared and read twice: the file is read from the start",
+          "[message][file]") {
+    temp_dir dir;
+    REQUIRE(!dir.path.empty());
+    write_file(dir.file("a.bin"), random_bytes(5000, 3));
+    mailwire::file_reader file(dir.file("a.bin").c_str());
+    REQUIRE(file.is_open());
+    mailwire::message m;
+    REQUIRE(m.from("a@example.org").ok());
+    REQUIRE(m.to("b@example.org").ok());
+    m.date(0, 0);
+    m.set_random(&fixed_random);
+    REQUIRE(m.attach(file.source(), "a.bin").ok());
+    REQUIRE(m.prepare(false, false).ok());
+    const std::string first = compose(m);
+    REQUIRE(m.prepare(false, false).ok());
+    const std::string second = compose(m);
+    CHECK(first.size() == m.size());
+    CHECK(second == first);
+}
