@@ -187,6 +187,7 @@ struct settings {
     std::optional<std::string_view> cafile;
     bool insecure = false;
     std::optional<std::string_view> ehlo;
+    std::optional<std::string_view> connect_to;
     std::uint32_t timeout_ms = 0; ///< 0: the library's per-step defaults
     bool verbose = false;
     std::vector<std::string_view> recipients;
@@ -237,6 +238,9 @@ void print_help() {
         "                        refused before the credentials are sent)\n"
         "  --cafile FILE         trust anchors in PEM (default: the system bundle)\n"
         "  --insecure            skip certificate verification (for tests; prints a warning)\n"
+        "  --connect-to ADDR     connect to ADDR (an address or another name) instead of resolving\n"
+        "                        --host, which still names the server for TLS: SNI and the\n"
+        "                        certificate check (as curl's --connect-to)\n"
         "  --ehlo NAME           the EHLO/HELO name (default: this host's name if it has a dot, else\n"
         "                        the local address literal such as [192.0.2.1])\n"
         "  --timeout SECONDS     upper bound for every single step (connect, each reply, each write);\n"
@@ -322,7 +326,7 @@ bool parse_timeout(std::string_view text, std::uint32_t& ms) {
 
 enum class option_id {
     host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, cafile, insecure, ehlo,
-    timeout, verbose, help, version, subject, body_file, html_file, attach, cc, bcc, header,
+    timeout, verbose, help, version, connect_to, subject, body_file, html_file, attach, cc, bcc, header,
 };
 
 struct option_spec {
@@ -348,6 +352,7 @@ constexpr option_spec option_table[] = {
     {"verbose", option_id::verbose, false},
     {"help", option_id::help, false},
     {"version", option_id::version, false},
+    {"connect-to", option_id::connect_to, true},
     {"subject", option_id::subject, true},
     {"body-file", option_id::body_file, true},
     {"html-file", option_id::html_file, true},
@@ -449,6 +454,10 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
                                "': not a number of seconds above 0 (at most 3 decimals, e.g. 30 or 2.5)");
         return exit_ok;
     case option_id::verbose: s.verbose = true; return exit_ok;
+    case option_id::connect_to:
+        if (value.empty()) return usage_error("--connect-to needs an address");
+        s.connect_to = value;
+        return exit_ok;
     case option_id::subject: s.subject = value; return exit_ok;
     case option_id::body_file:
         if (value.empty()) return usage_error("--body-file needs a file name");
@@ -905,6 +914,7 @@ int run_session(const settings& s, std::string_view message, std::string_view se
     opt.allow_plaintext_auth = s.allow_plaintext_auth;
     const std::string ehlo = s.ehlo ? std::string(*s.ehlo) : default_ehlo_name();
     opt.ehlo_name = ehlo;
+    if (s.connect_to) opt.connect_to = *s.connect_to;
     if (s.timeout_ms != 0) opt.timeout.set_all(s.timeout_ms);
     if (s.verbose) {
         opt.trace = &trace_to_stderr;
@@ -912,7 +922,8 @@ int run_session(const settings& s, std::string_view message, std::string_view se
     }
     if (const int status = setup_tls(client.tls(), s); status != exit_ok) return status;
 
-    note(s, visible(s.host) + " port " + std::to_string(opt.port) + ", encryption " + mailwire::to_string(opt.mode) +
+    note(s, visible(s.host) + (s.connect_to ? " (at " + visible(*s.connect_to) + ")" : std::string()) + " port " +
+                std::to_string(opt.port) + ", encryption " + mailwire::to_string(opt.mode) +
                 " (profile " + std::string(s.profile->name) + ")");
     if (const mailwire::error e = client.open(s.host); !e.ok()) {
         (void)client.quit(); // a no-op when the library has closed the connection

@@ -1621,6 +1621,9 @@ using trace_fn = void (*)(void* context, trace_direction direction, std::string_
 
 struct client_options {
     std::string_view ehlo_name;     ///< empty: the local address literal, or "localhost"
+    /// Connect to this address (or name) instead of the host given to open(), which still names the
+    /// server for TLS (SNI and the certificate check), like curl's --connect-to. Empty: the host.
+    std::string_view connect_to;
     std::uint16_t port = 0;         ///< 0: the profile's port
     bool override_encryption = false;
     encryption mode = encryption::none; ///< used when override_encryption is set
@@ -1722,7 +1725,10 @@ public:
 
         const millis dl = deadline(opt_.timeout.connect);
         trace_info("connecting");
-        const io_result r = transport_.connect(host, port_, remaining(dl));
+        const std::string_view target = opt_.connect_to.empty() ? host : opt_.connect_to;
+        if (target.size() > 255 || has_control_or_space(target))
+            return fail(phase::connect, error_kind::usage, cause::bad_argument);
+        const io_result r = transport_.connect(target, port_, remaining(dl));
         if (!r.ok()) {
             transport_.close();
             return io_failure(phase::connect, r);

@@ -187,3 +187,27 @@ TEST_CASE("mailwire-send: an unreadable --cafile is a configuration error (exit 
 }
 
 #endif
+
+#ifdef MAILWIRE_SEND_EXE
+TEST_CASE("mailwire-send: --connect-to reaches an address while the certificate is checked for --host",
+          "[tls][real][send]") {
+    // The server's certificate is only for mail.other-host.example, which does not resolve.
+    smtp_server server(tlstest::hostile("good-implicit", "wrong"));
+    REQUIRE(server.ok());
+    const process_result r = run_send({"--profile", "submissions", "--host", "mail.other-host.example", "--connect-to",
+                                       "127.0.0.1", "--port", std::to_string(server.port()), "--cafile",
+                                       pki("ca.pem"), "--from", "a@example.org", "b@example.org"},
+                                      "Subject: x\n\nhello\n");
+    INFO(r.describe());
+    CHECK(r.status == 0);
+    // And the same address under a name the certificate does not carry is refused.
+    smtp_server again(tlstest::hostile("good-implicit", "wrong"));
+    REQUIRE(again.ok());
+    const process_result refused = run_send({"--profile", "submissions", "--host", "localhost", "--connect-to",
+                                             "127.0.0.1", "--port", std::to_string(again.port()), "--cafile",
+                                             pki("ca.pem"), "--from", "a@example.org", "b@example.org"},
+                                            "Subject: x\n\nhello\n");
+    INFO(refused.describe());
+    CHECK(refused.status == 76);
+}
+#endif
