@@ -13,6 +13,7 @@ set -euo pipefail
 
 out=${1:?usage: pki.sh OUTDIR}
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # absolute: the CA configuration below names files in it
 cd "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
