@@ -114,6 +114,65 @@ TEST_CASE("trust anchors from a buffer, as firmware compiles them in: PEM and DE
     }
 }
 
+namespace {
+// A stand-in for ESP-IDF's esp_crt_bundle_attach: installs its own trust on the configuration.
+mbedtls_x509_crt g_bundle;
+bool g_bundle_ready = false;
+std::string g_bundle_file;
+std::int32_t attach_bundle(void* conf) {
+    if (g_bundle_ready) mbedtls_x509_crt_free(&g_bundle);
+    mbedtls_x509_crt_init(&g_bundle);
+    g_bundle_ready = true;
+    if (mbedtls_x509_crt_parse_file(&g_bundle, g_bundle_file.c_str()) != 0) return -1;
+    mbedtls_ssl_conf_ca_chain(static_cast<mbedtls_ssl_config*>(conf), &g_bundle, nullptr);
+    return 0;
+}
+std::int32_t attach_fails(void*) { return 0x3001; }
+} // namespace
+
+TEST_CASE("attach_trust installs trust as ESP-IDF's certificate bundle does; the host name is still checked",
+          "[tls][certificate]") {
+    struct run {
+        const char* cert;
+        std::string bundle;
+        std::int32_t (*hook)(void*);
+        bool ok;
+        cause why;
+    };
+    const run runs[] = {
+        {"good", pki("ca.pem"), attach_bundle, true, cause::none},
+        {"wrong", pki("ca.pem"), attach_bundle, false, cause::certificate_wrong_host},
+        // a bundle without the server's CA
+        {"good", pki("other-ca.pem"), attach_bundle, false, cause::certificate_untrusted},
+        {"good", pki("ca.pem"), attach_fails, false, cause::tls_setup_failed},
+    };
+    for (const run& r : runs) {
+        INFO(r.cert << " with " << r.bundle);
+        g_bundle_file = r.bundle;
+        std::ifstream probe(r.bundle);
+        REQUIRE(probe.good());
+        smtp_server server(hostile("good-implicit", r.cert));
+        REQUIRE(server.ok());
+        tls_client<submissions> t(server.port());
+        t.c.tls().settings().ca_file = "/nonexistent/ignored-when-attach_trust-is-set.pem";
+        t.c.tls().settings().attach_trust = r.hook;
+        const error e = t.c.open("localhost");
+        INFO(describe(e) << " | " << t.c.tls().failure_detail());
+        CHECK(e.ok() == r.ok);
+        if (!r.ok) {
+            CHECK(e.where == phase::tls);
+            CHECK(e.why == r.why);
+        } else {
+            (void)t.c.quit();
+        }
+        t.c.close();
+        std::string log = received(server);
+        if (!r.ok) CHECK_FALSE(sent_command(log, "EHLO"));
+    }
+    if (g_bundle_ready) mbedtls_x509_crt_free(&g_bundle);
+    g_bundle_ready = false;
+}
+
 TEST_CASE("a CA file that holds no certificate is a setup error before anything is sent", "[tls][certificate]") {
     smtp_server server(hostile("good-implicit"));
     REQUIRE(server.ok());
