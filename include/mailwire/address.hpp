@@ -5,16 +5,12 @@
 #include "text.hpp"
 
 #include "capabilities.hpp"
+#include "limits.hpp"
 
 #include <cstddef>
 #include <string_view>
 
 namespace mailwire {
-
-/// RFC 5321 §4.5.3.1.1 / §4.5.3.1.2 / §4.5.3.1.3.
-constexpr std::size_t max_local_part = 64;
-constexpr std::size_t max_domain = 255;
-constexpr std::size_t max_path = 256; // including the angle brackets
 
 enum class address_check : unsigned char {
     ok,
@@ -81,11 +77,9 @@ constexpr bool check_local(std::string_view l, bool& utf8) noexcept {
                 if (i + 2 >= l.size()) return false;
                 const unsigned char n = static_cast<unsigned char>(l[++i]);
                 if (n < 32 || n > 126) return false;
-            } else if (c == '"') {
-                return false;
             } else if (c >= 0x80) {
                 utf8 = true;
-            } else if (c < 32 || c > 126) {
+            } else if (c == '"' || c < 32 || c > 126) {
                 return false;
             }
         }

@@ -44,6 +44,9 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
         return MAILWIRE_ADVICE_TEXT("Fix the address: it must look like user@example.org, without CR, LF, spaces "
                                     "or angle brackets (CR/LF could inject SMTP commands).");
     case cause::bad_argument:
+        if (e.where == phase::auth)
+            return MAILWIRE_ADVICE_TEXT("Check the credentials: none may be empty or hold NUL, and none may pass the "
+                                        "SASL limits (12288 octets of base64; 256 for an OAUTHBEARER user).");
         return MAILWIRE_ADVICE_TEXT("Fix the argument named in the error; it contains characters SMTP cannot carry.");
     case cause::bad_header:
         return MAILWIRE_ADVICE_TEXT("Fix the header: names are printable ASCII without ':', and no value, file name "

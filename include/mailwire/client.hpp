@@ -222,7 +222,9 @@ public:
             return fail(phase::auth, error_kind::usage, cause::bad_argument);
 
         error e = run_auth(cred, mech);
-        if (!e.ok() && open_) {
+        // A usage error (credentials past a limit) comes before anything is sent: the session
+        // stays usable. Anything else ended the exchange: nothing but QUIT follows.
+        if (!e.ok() && open_ && e.kind != error_kind::usage) {
             polite_quit();
             drop_connection();
         }
@@ -640,6 +642,39 @@ private:
         return e;
     }
 
+    /// Sends "AUTH <mechanism>" with its initial response, flushed. RFC 4954 §4: the command must
+    /// stay within the command line limit; a longer initial response goes on its own line after
+    /// the server's empty challenge (RFC 4422 §5). Either way the base64 line is bounded by
+    /// max_sasl_response, checked before anything is sent.
+    error initial_response(millis dl, std::string_view command, std::initializer_list<std::string_view> pieces) {
+        const std::size_t encoded = encoded_size(pieces);
+        if (encoded + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        if (command.size() + 1 + encoded + 2 <= max_command_line) {
+            // What the trace shows: the command, then " <redacted>" (a counted view, no NUL).
+            char shown[32];
+            const std::size_t n = command.size() < sizeof(shown) - 11 ? command.size() : sizeof(shown) - 11;
+            std::memcpy(shown, command.data(), n);
+            std::memcpy(shown + n, " <redacted>", 11); // NOLINT(bugprone-not-null-terminated-result)
+            if (error e = put_bytes(phase::auth, dl, command); !e.ok()) return e;
+            if (error e = put_base64_command(phase::auth, dl, " ", pieces, std::string_view(shown, n + 11)); !e.ok())
+                return e;
+            return flush(phase::auth, dl);
+        }
+        if (error e = put_command(phase::auth, dl, {command}); !e.ok()) return e;
+        if (error e = flush(phase::auth, dl); !e.ok()) return e;
+        bool challenge = false;
+        if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+        // Accepted before any credentials were given: a server that makes no sense here.
+        if (!challenge) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
+        return send_auth_line(dl, pieces, "<redacted>");
+    }
+
+    static std::size_t encoded_size(std::initializer_list<std::string_view> pieces) noexcept {
+        std::size_t raw = 0;
+        for (std::string_view s : pieces) raw += s.size();
+        return base64_encoded_size(raw);
+    }
+
     error send_auth_line(millis dl, std::initializer_list<std::string_view> pieces, std::string_view shown) {
         if (error e = put_base64_command(phase::auth, dl, {}, pieces, shown); !e.ok()) return e;
         return flush(phase::auth, dl);
@@ -652,17 +687,17 @@ private:
         case auth_mechanism::plain: {
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
             const char nul[1] = {'\0'};
-            if (error e = put_base64_command(phase::auth, dl, "AUTH PLAIN ",
-                                             {std::string_view(nul, 1), cred.user, std::string_view(nul, 1), cred.secret},
-                                             "AUTH PLAIN <redacted>");
+            if (error e = initial_response(dl, "AUTH PLAIN",
+                                           {std::string_view(nul, 1), cred.user, std::string_view(nul, 1), cred.secret});
                 !e.ok())
                 return e;
-            if (error e = flush(phase::auth, dl); !e.ok()) return e;
             if (error e = auth_reply(dl, challenge); !e.ok()) return e;
             if (challenge) return cancel_auth(dl, cause::unexpected_reply); // PLAIN has no challenge
             return error{};
         }
         case auth_mechanism::login: {
+            if (encoded_size({cred.user}) + 2 > max_sasl_response || encoded_size({cred.secret}) + 2 > max_sasl_response)
+                return fail(phase::auth, error_kind::usage, cause::bad_argument);
             if (error e = put_command(phase::auth, dl, {"AUTH LOGIN"}); !e.ok()) return e;
             if (error e = flush(phase::auth, dl); !e.ok()) return e;
             if (error e = auth_reply(dl, challenge); !e.ok()) return e;
@@ -682,14 +717,13 @@ private:
             error e;
             if (mech == auth_mechanism::xoauth2) {
                 // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-                e = put_base64_command(phase::auth, dl, "AUTH XOAUTH2 ",
-                                       {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep},
-                                       "AUTH XOAUTH2 <redacted>");
+                e = initial_response(dl, "AUTH XOAUTH2", {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
             } else {
                 // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A, with
                 // "=" and "," in the name escaped as "=3D" and "=2C" (RFC 5801 §4).
-                char name[2 * 3 * 128];
+                char name[3 * max_sasl_user];
                 std::size_t len = 0;
+                if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
                 for (char c : cred.user) {
                     if (len + 3 > sizeof(name)) return fail(phase::auth, error_kind::usage, cause::bad_argument);
                     if (c == '=' || c == ',') {
@@ -700,12 +734,10 @@ private:
                         name[len++] = c;
                     }
                 }
-                e = put_base64_command(phase::auth, dl, "AUTH OAUTHBEARER ",
-                                       {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep},
-                                       "AUTH OAUTHBEARER <redacted>");
+                e = initial_response(dl, "AUTH OAUTHBEARER",
+                                     {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep});
             }
             if (!e.ok()) return e;
-            if (error f = flush(phase::auth, dl); !f.ok()) return f;
             if (error f = auth_reply(dl, challenge); !f.ok()) return f;
             if (!challenge) return error{};
             // The 334 carries an error report; the client answers with an empty response (XOAUTH2)

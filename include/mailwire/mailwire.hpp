@@ -12,6 +12,7 @@
 #include "transport.hpp"
 #include "reply.hpp"
 #include "error.hpp"
+#include "limits.hpp"
 #include "reply_parser.hpp"
 #include "capabilities.hpp"
 #include "base64.hpp"

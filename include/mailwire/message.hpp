@@ -24,6 +24,7 @@
 #include "base64.hpp"
 #include "client.hpp"
 #include "error.hpp"
+#include "limits.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -241,7 +242,7 @@ public:
     /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
     error subject(text_ref subject_text) {
         const std::string_view text = subject_text.view();
-        if (detail::mime::has_ctl_or_nul(text) || text.size() > 900) return refuse(cause::bad_header);
+        if (detail::mime::has_ctl_or_nul(text) || text.size() > max_header_text) return refuse(cause::bad_header);
         subject_ = text;
         return error{};
     }
@@ -249,7 +250,7 @@ public:
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
     error header(text_ref name_ref, text_ref value_ref) {
         const std::string_view name = name_ref.view(), value = value_ref.view();
-        if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > 900)
+        if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > max_header_text)
             return refuse(cause::bad_header);
         for (std::string_view own : {"from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id",
                                      "mime-version", "content-type", "content-transfer-encoding"})
@@ -1260,9 +1261,6 @@ private:
     std::size_t header_count_ = 0;
     std::string_view subject_;
     content_source text_, html_;
-    bool has_text_ = false, has_html_ = false;
-    text_encoding text_enc_ = text_encoding::automatic, html_enc_ = text_encoding::automatic;
-    cte text_cte_ = cte_7bit, html_cte_ = cte_7bit;
     part parts_[MaxAttachments];
     std::size_t part_count_ = 0;
 
@@ -1270,27 +1268,19 @@ private:
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
     void* random_ctx_ = nullptr;
-    bool fixed_date_ = false;
     std::int64_t date_secs_ = 0;
     int date_offset_ = 0;
-    bool have_date_ = false, have_id_ = false;
     char date_[40] = {};
     std::size_t date_len_ = 0;
     char id_[32] = {};
     std::size_t id_len_ = 0;
 
-    bool needs_utf8_ = false, eight_bit_ = false;
     std::uint64_t size_ = 0;
-    bool size_known_ = false;
     std::uint64_t dry_extra_ = 0;
-    bool dry_ = false;
 
     op prog_[MaxAttachments * 3 + 16];
     std::size_t prog_len_ = 0, pc_ = 0;
-    std::uint8_t top_multipart_ = 0;
-    std::uint8_t single_ref_ = 0;
 
-    stage stage_ = st_date;
     std::size_t index_ = 0, sub_ = 0;
     std::size_t col_ = 0;
     // One step's output. The longest step is one header: a 900-octet subject or custom value as
@@ -1299,18 +1289,30 @@ private:
     char out_[2048];
     std::size_t out_len_ = 0, out_pos_ = 0;
 
-    bool in_content_ = false;
     content_source cur_;
-    cte cur_cte_ = cte_7bit;
     std::size_t mem_pos_ = 0;
     char in_[570];
     std::size_t in_len_ = 0, in_pos_ = 0;
-    bool eof_ = false;
     std::size_t qp_line_ = 0;
+    std::size_t b64_carry_ = 0, b64_col_ = 0;
+    // The small members last, together, so they pack (clang-tidy's padding check).
+    bool has_text_ = false, has_html_ = false;
+    text_encoding text_enc_ = text_encoding::automatic, html_enc_ = text_encoding::automatic;
+    cte text_cte_ = cte_7bit, html_cte_ = cte_7bit;
+    bool fixed_date_ = false;
+    bool have_date_ = false, have_id_ = false;
+    bool needs_utf8_ = false, eight_bit_ = false;
+    bool size_known_ = false;
+    bool dry_ = false;
+    std::uint8_t top_multipart_ = 0;
+    std::uint8_t single_ref_ = 0;
+    stage stage_ = st_date;
+    bool in_content_ = false;
+    cte cur_cte_ = cte_7bit;
+    bool eof_ = false;
     bool pending_cr_ = false, line_start_ = true;
     unsigned char held_ws_ = 0;
     char b64_in_[3] = {};
-    std::size_t b64_carry_ = 0, b64_col_ = 0;
 };
 
 using message = basic_message<>;

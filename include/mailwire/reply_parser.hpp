@@ -5,6 +5,7 @@
 #include "text.hpp"
 
 #include "error.hpp"
+#include "limits.hpp"
 #include "reply.hpp"
 
 #include <cstddef>
@@ -12,11 +13,6 @@
 #include <string_view>
 
 namespace mailwire {
-
-/// RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the CRLF.
-constexpr std::size_t max_reply_line = 512;
-/// Lines one reply may have (an endless "250-" continuation is a protocol error).
-constexpr std::size_t max_reply_lines = MAILWIRE_MAX_REPLY_LINES;
 
 /// One parsed line of a reply: "250-PIPELINING" gives code 250, last false, text "PIPELINING".
 struct reply_line {

@@ -434,9 +434,9 @@ namespace {
 const char* const auth_user = "alice";
 const char* const auth_password = "c0rrect-h0rse";
 
-void check_auth(mailwire::auth_mechanism mech, const char* expected_mechanism) {
+void check_auth(mailwire::auth_mechanism mech, const char* expected_mechanism, const std::string& password = auth_password) {
     server_options o;
-    o.auth = std::string(auth_user) + ":" + auth_password;
+    o.auth = std::string(auth_user) + ":" + password;
     smtp_server server(o);
     INFO("server: " << server.problem());
     REQUIRE(server.ok());
@@ -446,7 +446,7 @@ void check_auth(mailwire::auth_mechanism mech, const char* expected_mechanism) {
     REQUIRE(c.open("127.0.0.1").ok());
     CHECK(c.server_capabilities().auth);
 
-    const mailwire::error e = c.authenticate(mailwire::credentials{auth_user, auth_password}, mech);
+    const mailwire::error e = c.authenticate(mailwire::credentials{auth_user, password}, mech);
     INFO(describe(e));
     REQUIRE(e.ok());
     const std::string body = "Subject: authenticated\n\nhello\n";
@@ -506,6 +506,15 @@ void check_bad_password(mailwire::auth_mechanism mech) {
 
 TEST_CASE("library: AUTH PLAIN with the right password", "[interop][library][auth]") {
     check_auth(mailwire::auth_mechanism::plain, "PLAIN");
+}
+
+TEST_CASE("library: AUTH PLAIN with a password too long for the AUTH line goes after aiosmtpd's empty challenge",
+          "[interop][library][auth][limits]") {
+    // RFC 4954 §4: "AUTH PLAIN <base64>" would pass 512 octets, so the response follows a 334.
+    std::string long_password;
+    for (int i = 0; i < 150; ++i) long_password += "pw" + std::to_string(i % 10) + "-";
+    REQUIRE(long_password.size() > 512);
+    check_auth(mailwire::auth_mechanism::plain, "PLAIN", long_password);
 }
 
 TEST_CASE("library: AUTH LOGIN with the right password", "[interop][library][auth]") {
