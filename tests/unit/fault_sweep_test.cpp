@@ -51,11 +51,19 @@ struct outcome {
     std::size_t ops_after_open = 0, ops_after_auth = 0, ops_after_send = 0, ops_after_quit = 0;
     bool open_after = true; ///< the client still had a connection at the end of the failing call
     std::string written;
+    mailwire::millis took[4] = {}; ///< manual-clock time spent in open, authenticate, send, quit
+    std::uint32_t stalled_ms = 0;  ///< the timeout the stalled operation was given
 };
 
+// Distinct per-phase timeouts, so a stall shows which deadline bounded it.
+constexpr std::uint32_t stall_connect = 1001, stall_tls = 1002, stall_greeting = 1003, stall_command = 1004,
+                        stall_mail = 1005, stall_rcpt = 1006, stall_data_init = 1007, stall_data_block = 1008,
+                        stall_data_end = 1009, stall_quit = 1010;
+
 template <bool Tls>
-outcome run(fault_plan plan) {
+outcome run(fault_plan plan, bool stall = false) {
     mwtest::script s;
+    if (stall) plan.stall_clock = &s.now_ms;
     using profile = std::conditional_t<Tls, mailwire::profiles::submission, mailwire::profiles::relay>;
     using tls = std::conditional_t<Tls, passthrough_tls, mailwire::no_tls>;
     fault_plan* p = &plan;
@@ -63,6 +71,12 @@ outcome run(fault_plan plan) {
                                                                        s.clock()};
     c.options().ehlo_name = mwtest::ehlo_name;
     c.options().allow_plaintext_auth = true;
+    if (stall) {
+        mailwire::timeouts& t = c.options().timeout;
+        t.connect = stall_connect, t.tls_handshake = stall_tls, t.greeting = stall_greeting, t.command = stall_command;
+        t.mail = stall_mail, t.rcpt = stall_rcpt, t.data_init = stall_data_init, t.data_block = stall_data_block;
+        t.data_end = stall_data_end, t.quit = stall_quit;
+    }
     if (Tls) {
         mwtest::greet(s, {"PIPELINING", "STARTTLS"});
         s.reply("220 2.0.0 ready\r\n");
@@ -78,15 +92,25 @@ outcome run(fault_plan plan) {
     outcome o;
     mwtest::recipients to({"b@example.org", "c@example.org"});
     mailwire::envelope env = to.envelope("a@example.org");
+    mailwire::millis t0 = s.now_ms;
+    auto lap = [&](int i) {
+        o.took[i] = s.now_ms - t0;
+        t0 = s.now_ms;
+    };
     o.open = c.open("mx.example");
     o.ops_after_open = plan.operations;
+    lap(0);
     o.auth = c.authenticate({"user", "secret"}, mailwire::auth_mechanism::plain);
     o.ops_after_auth = plan.operations;
+    lap(1);
     o.sent = c.send(env, "Subject: sweep\r\n\r\nbody\r\n");
     o.ops_after_send = plan.operations;
+    lap(2);
     o.quit = c.quit();
     o.ops_after_quit = plan.operations;
+    lap(3);
     o.written = s.written;
+    o.stalled_ms = plan.stalled_ms;
     return o;
 }
 
@@ -140,6 +164,43 @@ void sweep() {
     }
 }
 
+/// Each operation in turn stalls until its timeout (a peer gone silent): the failing call ends
+/// with a timeout after exactly the stall, which is bounded by that step's deadline; no other call
+/// waits at all.
+template <bool Tls>
+void stall_sweep() {
+    const outcome clean = run<Tls>(fault_plan{}, true);
+    REQUIRE(clean.sent.ok());
+    const std::size_t total = clean.ops_after_quit;
+    for (std::size_t n = 1; n <= total; ++n) {
+        fault_plan plan;
+        plan.fail_at = n;
+        plan.fail_with = io_status::timeout;
+        const outcome o = run<Tls>(plan, true);
+        INFO("operation " << n << " of " << total << " stalls");
+        const int call = n <= clean.ops_after_open ? 0 : n <= clean.ops_after_auth ? 1 : n <= clean.ops_after_send ? 2 : 3;
+        const error& failing = call == 0 ? o.open : call == 1 ? o.auth : call == 2 ? o.sent.err : o.quit;
+        INFO(mwtest::describe(failing));
+        CHECK(failing.kind == error_kind::timeout);
+        // The stall was given a real timeout, no longer than the longest per-step deadline ...
+        CHECK(o.stalled_ms > 0);
+        CHECK(o.stalled_ms <= stall_quit);
+        // ... and the failing call took exactly that: it gave up at its deadline, no later.
+        CHECK(o.took[call] == o.stalled_ms);
+        for (int i = 0; i < 4; ++i)
+            if (i != call) CHECK(o.took[i] == 0);
+        if (call == 2) CHECK_FALSE(o.sent.delivered());
+        if (call == 3) CHECK(o.sent.ok());
+        // Which deadline: the greeting's for the first read, the quit's for QUIT's reply.
+        if (n == 1) CHECK(o.stalled_ms == stall_greeting);
+        if (call == 3) CHECK(o.stalled_ms == stall_quit);
+        if (call == 2 && n == clean.ops_after_send) {
+            CHECK(o.stalled_ms == stall_data_end); // the reply to the final dot: 10 minutes in real life
+            CHECK(o.sent.err.why == cause::outcome_unknown);
+        }
+    }
+}
+
 template <bool Tls>
 void short_io() {
     const outcome clean = run<Tls>(fault_plan{});
@@ -170,4 +231,10 @@ TEST_CASE("fault sweep, through a TLS policy with STARTTLS: every read and write
 TEST_CASE("short reads and writes of every size from 1 to 64 bytes change nothing", "[unit][faults]") {
     short_io<false>();
     short_io<true>();
+}
+
+TEST_CASE("stall sweep: each read and write in turn stalls until its deadline, and only that call waits",
+          "[unit][faults]") {
+    stall_sweep<false>();
+    stall_sweep<true>();
 }
