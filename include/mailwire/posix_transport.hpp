@@ -57,7 +57,7 @@ public:
         std::memcpy(name, host.data(), host.size());
         name[host.size()] = '\0';
         char service[8];
-        std::snprintf(service, sizeof(service), "%u", static_cast<unsigned>(port));
+        (void)std::snprintf(service, sizeof(service), "%u", static_cast<unsigned>(port)); // at most "65535"
 
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;

@@ -533,6 +533,59 @@ inline const char* to_string(cause c) noexcept {
 
 #endif // MAILWIRE_ERROR_HPP
 // ---- end include/mailwire/error.hpp ----
+// ---- begin include/mailwire/limits.hpp ----
+// mailwire - every bound the client and the composer enforce, in one place. Each is tested at the
+// bound and one past it (tests/unit/limits_test.cpp); README "Limits the client enforces" lists
+// them with what happens past each.
+#ifndef MAILWIRE_LIMITS_HPP
+#define MAILWIRE_LIMITS_HPP
+
+
+#include <cstddef>
+
+namespace mailwire {
+
+// ---- what the server sends
+/// RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the CRLF. Longer:
+/// cause::reply_too_long (memory stays bounded by the receive buffer).
+constexpr std::size_t max_reply_line = 512;
+/// Lines one reply may have; more is an endless "250-" continuation: cause::too_many_lines.
+/// RFC 5321 sets no number; a large provider's EHLO reply has about 15.
+constexpr std::size_t max_reply_lines = MAILWIRE_MAX_REPLY_LINES;
+/// An AUTH challenge (RFC 4954 §4) is the base64 text of one "334 " line, so the reply line bounds
+/// it: 512 - "334 " - CRLF. A longer line is reply_too_long; text that is not base64,
+/// bad_challenge (the client cancels with "*").
+constexpr std::size_t max_challenge = max_reply_line - 6;
+
+// ---- what the client sends
+/// RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including the CRLF. Every command
+/// the client builds fits (addresses are bounded below); an AUTH initial response that would
+/// not is sent on its own line after an empty challenge instead (RFC 4954 §4).
+constexpr std::size_t max_command_line = 512;
+/// RFC 4954 §4: 12288 octets "is considered to be a sufficient line length limit" for SASL
+/// responses (Postfix's smtpd_sasl_response_limit is the same). A response whose base64 line
+/// with CRLF would be longer is refused before anything is sent: cause::bad_argument.
+constexpr std::size_t max_sasl_response = 12288;
+/// RFC 5321 §4.5.3.1.1 / §4.5.3.1.2 / §4.5.3.1.3: local part, domain, and the path with its
+/// angle brackets. Longer: address_check::too_long, cause::bad_address.
+constexpr std::size_t max_local_part = 64;
+constexpr std::size_t max_domain = 255;
+constexpr std::size_t max_path = 256;
+/// OAUTHBEARER's user name goes into the GS2 header with "=" and "," escaped (RFC 7628 §3.1,
+/// RFC 5801 §4); a name longer than a path is refused: cause::bad_argument.
+constexpr std::size_t max_sasl_user = max_path;
+
+// ---- the composer (message.hpp)
+/// The unstructured text of Subject or of a header of one's own, before encoding. RFC 5322 §2.1.1
+/// limits a line to 998 octets; folded and encoded, 900 octets of text still fit any line.
+/// Longer: cause::bad_header. (Addresses, headers and parts are counted against the message's
+/// template arguments MaxAddresses, MaxHeaders and MaxAttachments: cause::too_many.)
+constexpr std::size_t max_header_text = 900;
+
+} // namespace mailwire
+
+#endif // MAILWIRE_LIMITS_HPP
+// ---- end include/mailwire/limits.hpp ----
 // ---- begin include/mailwire/reply_parser.hpp ----
 // mailwire - parsing one reply line, and assembling lines into a reply with bounded memory.
 #ifndef MAILWIRE_REPLY_PARSER_HPP
@@ -569,11 +622,6 @@ constexpr std::string_view sub(std::string_view s, std::size_t pos, std::size_t 
 #include <string_view>
 
 namespace mailwire {
-
-/// RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the CRLF.
-constexpr std::size_t max_reply_line = 512;
-/// Lines one reply may have (an endless "250-" continuation is a protocol error).
-constexpr std::size_t max_reply_lines = MAILWIRE_MAX_REPLY_LINES;
 
 /// One parsed line of a reply: "250-PIPELINING" gives code 250, last false, text "PIPELINING".
 struct reply_line {
@@ -1034,11 +1082,6 @@ constexpr std::uint64_t wire_size(std::string_view message) noexcept {
 
 namespace mailwire {
 
-/// RFC 5321 §4.5.3.1.1 / §4.5.3.1.2 / §4.5.3.1.3.
-constexpr std::size_t max_local_part = 64;
-constexpr std::size_t max_domain = 255;
-constexpr std::size_t max_path = 256; // including the angle brackets
-
 enum class address_check : unsigned char {
     ok,
     ok_needs_utf8, ///< valid only with SMTPUTF8 (RFC 6531 §3.3)
@@ -1104,11 +1147,9 @@ constexpr bool check_local(std::string_view l, bool& utf8) noexcept {
                 if (i + 2 >= l.size()) return false;
                 const unsigned char n = static_cast<unsigned char>(l[++i]);
                 if (n < 32 || n > 126) return false;
-            } else if (c == '"') {
-                return false;
             } else if (c >= 0x80) {
                 utf8 = true;
-            } else if (c < 32 || c > 126) {
+            } else if (c == '"' || c < 32 || c > 126) {
                 return false;
             }
         }
@@ -1326,6 +1367,9 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
         return MAILWIRE_ADVICE_TEXT("Fix the address: it must look like user@example.org, without CR, LF, spaces "
                                     "or angle brackets (CR/LF could inject SMTP commands).");
     case cause::bad_argument:
+        if (e.where == phase::auth)
+            return MAILWIRE_ADVICE_TEXT("Check the credentials: none may be empty or hold NUL, and none may pass the "
+                                        "SASL limits (12288 octets of base64; 256 for an OAUTHBEARER user).");
         return MAILWIRE_ADVICE_TEXT("Fix the argument named in the error; it contains characters SMTP cannot carry.");
     case cause::bad_header:
         return MAILWIRE_ADVICE_TEXT("Fix the header: names are printable ASCII without ':', and no value, file name "
@@ -1791,7 +1835,9 @@ public:
             return fail(phase::auth, error_kind::usage, cause::bad_argument);
 
         error e = run_auth(cred, mech);
-        if (!e.ok() && open_) {
+        // A usage error (credentials past a limit) comes before anything is sent: the session
+        // stays usable. Anything else ended the exchange: nothing but QUIT follows.
+        if (!e.ok() && open_ && e.kind != error_kind::usage) {
             polite_quit();
             drop_connection();
         }
@@ -2209,6 +2255,39 @@ private:
         return e;
     }
 
+    /// Sends "AUTH <mechanism>" with its initial response, flushed. RFC 4954 §4: the command must
+    /// stay within the command line limit; a longer initial response goes on its own line after
+    /// the server's empty challenge (RFC 4422 §5). Either way the base64 line is bounded by
+    /// max_sasl_response, checked before anything is sent.
+    error initial_response(millis dl, std::string_view command, std::initializer_list<std::string_view> pieces) {
+        const std::size_t encoded = encoded_size(pieces);
+        if (encoded + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        if (command.size() + 1 + encoded + 2 <= max_command_line) {
+            // What the trace shows: the command, then " <redacted>" (a counted view, no NUL).
+            char shown[32];
+            const std::size_t n = command.size() < sizeof(shown) - 11 ? command.size() : sizeof(shown) - 11;
+            std::memcpy(shown, command.data(), n);
+            std::memcpy(shown + n, " <redacted>", 11); // NOLINT(bugprone-not-null-terminated-result)
+            if (error e = put_bytes(phase::auth, dl, command); !e.ok()) return e;
+            if (error e = put_base64_command(phase::auth, dl, " ", pieces, std::string_view(shown, n + 11)); !e.ok())
+                return e;
+            return flush(phase::auth, dl);
+        }
+        if (error e = put_command(phase::auth, dl, {command}); !e.ok()) return e;
+        if (error e = flush(phase::auth, dl); !e.ok()) return e;
+        bool challenge = false;
+        if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+        // Accepted before any credentials were given: a server that makes no sense here.
+        if (!challenge) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
+        return send_auth_line(dl, pieces, "<redacted>");
+    }
+
+    static std::size_t encoded_size(std::initializer_list<std::string_view> pieces) noexcept {
+        std::size_t raw = 0;
+        for (std::string_view s : pieces) raw += s.size();
+        return base64_encoded_size(raw);
+    }
+
     error send_auth_line(millis dl, std::initializer_list<std::string_view> pieces, std::string_view shown) {
         if (error e = put_base64_command(phase::auth, dl, {}, pieces, shown); !e.ok()) return e;
         return flush(phase::auth, dl);
@@ -2221,17 +2300,17 @@ private:
         case auth_mechanism::plain: {
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
             const char nul[1] = {'\0'};
-            if (error e = put_base64_command(phase::auth, dl, "AUTH PLAIN ",
-                                             {std::string_view(nul, 1), cred.user, std::string_view(nul, 1), cred.secret},
-                                             "AUTH PLAIN <redacted>");
+            if (error e = initial_response(dl, "AUTH PLAIN",
+                                           {std::string_view(nul, 1), cred.user, std::string_view(nul, 1), cred.secret});
                 !e.ok())
                 return e;
-            if (error e = flush(phase::auth, dl); !e.ok()) return e;
             if (error e = auth_reply(dl, challenge); !e.ok()) return e;
             if (challenge) return cancel_auth(dl, cause::unexpected_reply); // PLAIN has no challenge
             return error{};
         }
         case auth_mechanism::login: {
+            if (encoded_size({cred.user}) + 2 > max_sasl_response || encoded_size({cred.secret}) + 2 > max_sasl_response)
+                return fail(phase::auth, error_kind::usage, cause::bad_argument);
             if (error e = put_command(phase::auth, dl, {"AUTH LOGIN"}); !e.ok()) return e;
             if (error e = flush(phase::auth, dl); !e.ok()) return e;
             if (error e = auth_reply(dl, challenge); !e.ok()) return e;
@@ -2251,14 +2330,13 @@ private:
             error e;
             if (mech == auth_mechanism::xoauth2) {
                 // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-                e = put_base64_command(phase::auth, dl, "AUTH XOAUTH2 ",
-                                       {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep},
-                                       "AUTH XOAUTH2 <redacted>");
+                e = initial_response(dl, "AUTH XOAUTH2", {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
             } else {
                 // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A, with
                 // "=" and "," in the name escaped as "=3D" and "=2C" (RFC 5801 §4).
-                char name[2 * 3 * 128];
+                char name[3 * max_sasl_user];
                 std::size_t len = 0;
+                if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
                 for (char c : cred.user) {
                     if (len + 3 > sizeof(name)) return fail(phase::auth, error_kind::usage, cause::bad_argument);
                     if (c == '=' || c == ',') {
@@ -2269,12 +2347,10 @@ private:
                         name[len++] = c;
                     }
                 }
-                e = put_base64_command(phase::auth, dl, "AUTH OAUTHBEARER ",
-                                       {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep},
-                                       "AUTH OAUTHBEARER <redacted>");
+                e = initial_response(dl, "AUTH OAUTHBEARER",
+                                     {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep});
             }
             if (!e.ok()) return e;
-            if (error f = flush(phase::auth, dl); !f.ok()) return f;
             if (error f = auth_reply(dl, challenge); !f.ok()) return f;
             if (!challenge) return error{};
             // The 334 carries an error report; the client answers with an empty response (XOAUTH2)
@@ -2791,7 +2867,7 @@ public:
     /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
     error subject(text_ref subject_text) {
         const std::string_view text = subject_text.view();
-        if (detail::mime::has_ctl_or_nul(text) || text.size() > 900) return refuse(cause::bad_header);
+        if (detail::mime::has_ctl_or_nul(text) || text.size() > max_header_text) return refuse(cause::bad_header);
         subject_ = text;
         return error{};
     }
@@ -2799,7 +2875,7 @@ public:
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
     error header(text_ref name_ref, text_ref value_ref) {
         const std::string_view name = name_ref.view(), value = value_ref.view();
-        if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > 900)
+        if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > max_header_text)
             return refuse(cause::bad_header);
         for (std::string_view own : {"from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id",
                                      "mime-version", "content-type", "content-transfer-encoding"})
@@ -3810,9 +3886,6 @@ private:
     std::size_t header_count_ = 0;
     std::string_view subject_;
     content_source text_, html_;
-    bool has_text_ = false, has_html_ = false;
-    text_encoding text_enc_ = text_encoding::automatic, html_enc_ = text_encoding::automatic;
-    cte text_cte_ = cte_7bit, html_cte_ = cte_7bit;
     part parts_[MaxAttachments];
     std::size_t part_count_ = 0;
 
@@ -3820,27 +3893,19 @@ private:
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
     void* random_ctx_ = nullptr;
-    bool fixed_date_ = false;
     std::int64_t date_secs_ = 0;
     int date_offset_ = 0;
-    bool have_date_ = false, have_id_ = false;
     char date_[40] = {};
     std::size_t date_len_ = 0;
     char id_[32] = {};
     std::size_t id_len_ = 0;
 
-    bool needs_utf8_ = false, eight_bit_ = false;
     std::uint64_t size_ = 0;
-    bool size_known_ = false;
     std::uint64_t dry_extra_ = 0;
-    bool dry_ = false;
 
     op prog_[MaxAttachments * 3 + 16];
     std::size_t prog_len_ = 0, pc_ = 0;
-    std::uint8_t top_multipart_ = 0;
-    std::uint8_t single_ref_ = 0;
 
-    stage stage_ = st_date;
     std::size_t index_ = 0, sub_ = 0;
     std::size_t col_ = 0;
     // One step's output. The longest step is one header: a 900-octet subject or custom value as
@@ -3849,18 +3914,30 @@ private:
     char out_[2048];
     std::size_t out_len_ = 0, out_pos_ = 0;
 
-    bool in_content_ = false;
     content_source cur_;
-    cte cur_cte_ = cte_7bit;
     std::size_t mem_pos_ = 0;
     char in_[570];
     std::size_t in_len_ = 0, in_pos_ = 0;
-    bool eof_ = false;
     std::size_t qp_line_ = 0;
+    std::size_t b64_carry_ = 0, b64_col_ = 0;
+    // The small members last, together, so they pack (clang-tidy's padding check).
+    bool has_text_ = false, has_html_ = false;
+    text_encoding text_enc_ = text_encoding::automatic, html_enc_ = text_encoding::automatic;
+    cte text_cte_ = cte_7bit, html_cte_ = cte_7bit;
+    bool fixed_date_ = false;
+    bool have_date_ = false, have_id_ = false;
+    bool needs_utf8_ = false, eight_bit_ = false;
+    bool size_known_ = false;
+    bool dry_ = false;
+    std::uint8_t top_multipart_ = 0;
+    std::uint8_t single_ref_ = 0;
+    stage stage_ = st_date;
+    bool in_content_ = false;
+    cte cur_cte_ = cte_7bit;
+    bool eof_ = false;
     bool pending_cr_ = false, line_start_ = true;
     unsigned char held_ws_ = 0;
     char b64_in_[3] = {};
-    std::size_t b64_carry_ = 0, b64_col_ = 0;
 };
 
 using message = basic_message<>;
@@ -3949,7 +4026,7 @@ public:
         std::memcpy(name, host.data(), host.size());
         name[host.size()] = '\0';
         char service[8];
-        std::snprintf(service, sizeof(service), "%u", static_cast<unsigned>(port));
+        (void)std::snprintf(service, sizeof(service), "%u", static_cast<unsigned>(port)); // at most "65535"
 
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;

@@ -528,6 +528,13 @@ struct tls_settings {
     /// With none of the above: SSL_CERT_FILE, then the usual system bundles (Debian, Fedora,
     /// Alpine, openSUSE, macOS). On firmware there is none: give ca_data.
     bool use_system_bundle = true;
+    /// Installs trust anchors and certificate verification on mbedTLS's `mbedtls_ssl_config`
+    /// (passed as void*) itself, instead of all of the above: ESP-IDF's certificate bundle is
+    /// `tls.attach_trust = esp_crt_bundle_attach;`. Called once per configuration; non-zero fails
+    /// with tls_setup_failed. Verification stays required and the host name is still checked.
+    /// The names of the server's certificate are then not reported on a failure (the hook owns
+    /// the verify callback).
+    std::int32_t (*attach_trust)(void* ssl_config) = nullptr;
 
     /// Skips certificate and host name verification. Anyone on the path can then read and change
     /// the mail, credentials included. For tests against a throwaway server only.
@@ -783,6 +790,10 @@ private:
         }
         if (settings_.insecure_skip_verify) {
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
+        } else if (settings_.attach_trust != nullptr) {
+            mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
+            if (std::int32_t rc = settings_.attach_trust(&conf_); rc != 0)
+                return fail_configure("tls_settings::attach_trust failed", static_cast<int>(rc));
         } else {
             if (!load_trust_anchors()) return false;
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);

@@ -5,8 +5,9 @@
 // Each source file's text sits between its '// ---- begin/end include/mailwire/...' lines.
 // ---- begin include/mailwire/testing/fault_injection.hpp ----
 // mailwire testing - fault injection around any transport: the Nth read or write fails with a
-// chosen status, every read and write can be cut short to a chosen size, and every operation is
-// counted, so a test can sweep a whole session failing each operation in turn.
+// chosen status (or stalls until its timeout, as a peer gone silent), every read and write can be
+// cut short to a chosen size, and every operation is counted, so a test can sweep a whole session
+// failing each operation in turn.
 #ifndef MAILWIRE_TESTING_FAULT_INJECTION_HPP
 #define MAILWIRE_TESTING_FAULT_INJECTION_HPP
 
@@ -117,6 +118,11 @@ struct fault_plan {
     std::size_t max_write = 0;              ///< 0: as the transport takes; else at most this many bytes
     std::size_t operations = 0;             ///< reads and writes so far (counted by the wrapper)
     bool failed = false;                    ///< the planned failure has happened
+    /// A stall: with fail_with == timeout, the failing call first moves this clock (the one the
+    /// client reads, e.g. testing::manual_clock's counter) on by the whole timeout it was given,
+    /// as a transport blocked on a silent peer does. nullptr: the timeout is reported at once.
+    millis* stall_clock = nullptr;
+    std::uint32_t stalled_ms = 0; ///< the timeout the stalled call was given
 };
 
 /// Wraps Transport; the plan is shared (a pointer) so the test sees the counts.
@@ -129,12 +135,12 @@ public:
         return inner_.connect(host, port, timeout_ms);
     }
     io_result read_some(char* buf, std::size_t len, std::uint32_t timeout_ms) {
-        if (io_result r; planned_failure(r)) return r;
+        if (io_result r; planned_failure(r, timeout_ms)) return r;
         if (plan_->max_read != 0 && len > plan_->max_read) len = plan_->max_read;
         return inner_.read_some(buf, len, timeout_ms);
     }
     io_result write_some(const char* buf, std::size_t len, std::uint32_t timeout_ms) {
-        if (io_result r; planned_failure(r)) return r;
+        if (io_result r; planned_failure(r, timeout_ms)) return r;
         if (plan_->max_write != 0 && len > plan_->max_write) len = plan_->max_write;
         return inner_.write_some(buf, len, timeout_ms);
     }
@@ -142,10 +148,14 @@ public:
     Transport& inner() noexcept { return inner_; }
 
 private:
-    bool planned_failure(io_result& r) {
+    bool planned_failure(io_result& r, std::uint32_t timeout_ms) {
         ++plan_->operations;
         if (plan_->fail_at == 0 || plan_->operations != plan_->fail_at) return false;
         plan_->failed = true;
+        if (plan_->fail_with == io_status::timeout && plan_->stall_clock != nullptr) {
+            *plan_->stall_clock += timeout_ms;
+            plan_->stalled_ms = timeout_ms;
+        }
         r = io_result::fail(plan_->fail_with, plan_->fail_with == io_status::error ? 104 /* ECONNRESET */ : 0);
         return true;
     }
