@@ -3,8 +3,11 @@
 // MAIL/RCPT/DATA, the reply to the final "." — with a fuzzed envelope address and body.
 //
 // Input: byte 0 chooses the encryption (none / STARTTLS / implicit) and PIPELINING on or off,
-// byte 1 the AUTH mechanism, byte 2 the size of each read (1 to 64: replies split anywhere),
-// byte 3 the body's length, taken from the end; the rest is what the server sends.
+// byte 1 the AUTH mechanism (bit 7: a secret too long for the AUTH line; bit 6: a fuzzed
+// envelope), byte 2 the size of each read (1 to 64: replies split anywhere), byte 3 the body's
+// length, taken from the end; the rest is what the server sends. With a fuzzed envelope, the body
+// up to its first line feed is "sender TAB recipient TAB recipient ..." (up to 4; CR, NUL and
+// anything else stay in the addresses) and the rest is the body.
 //
 // Invariants: no crash, no hang (the stream ends, then reads report the connection closed);
 // nothing the client writes has a bare CR or LF; credentials never leave unencrypted; and the
@@ -123,9 +126,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     c.options().timeout.set_all(5000);
     if (c.open("mx.example").ok()) {
         if (c.authenticate({"user", long_secret ? std::string_view(long_one) : "secret"}, mech).ok() && !c.encrypted()) std::abort();
-        mailwire::recipient to[3] = {{"a@example.org", {}}, {"b@example.org", {}}, {"c@example.org", {}}};
+        mailwire::recipient to[4] = {{"a@example.org", {}}, {"b@example.org", {}}, {"c@example.org", {}}, {}};
         mailwire::envelope env{"sender@example.org", to, 3};
-        const mailwire::send_result r = c.send(env, body);
+        std::string_view content = body;
+        if ((data[1] & 0x40) != 0) {
+            const std::size_t nl = body.find('\n');
+            std::string_view fields = body.substr(0, nl == std::string_view::npos ? body.size() : nl);
+            content = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
+            const std::size_t tab = fields.find('\t');
+            env.sender = fields.substr(0, tab);
+            env.recipient_count = 0;
+            while (tab != std::string_view::npos && env.recipient_count < 4) {
+                fields.remove_prefix(fields.find('\t') + 1);
+                const std::size_t next = fields.find('\t');
+                to[env.recipient_count++].address = fields.substr(0, next);
+                if (next == std::string_view::npos) break;
+            }
+        }
+        const mailwire::send_result r = c.send(env, content);
         if (r.delivered() && c.last_reply().cls() != 2) std::abort();
         if (r.delivered() && r.accepted == 0) std::abort();
         (void)c.quit();
