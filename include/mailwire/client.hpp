@@ -146,7 +146,55 @@ public:
 
     /// Connects, reads the greeting, says EHLO (HELO if refused with 500/502) and, as the profile
     /// asks, upgrades with STARTTLS (then says EHLO again).
-    [[nodiscard]] error open(std::string_view host) {
+    [[nodiscard]] error open(std::string_view host) { return result(open_session(host)); }
+
+    /// AUTH with the given mechanism (RFC 4954). On an unencrypted connection it refuses before a
+    /// byte of the credentials is sent, unless options().allow_plaintext_auth is set. Checks that
+    /// fail before anything is sent (plaintext refused, mechanism not offered, bad arguments) leave
+    /// the connection open; once an AUTH exchange has failed, only QUIT is sent and the connection
+    /// is closed.
+    [[nodiscard]] error authenticate(const credentials& cred, auth_mechanism mech = auth_mechanism::automatic) {
+        return result(auth_session(cred, mech));
+    }
+
+    /// Sends one message to every recipient. Each recipient's reply lands in its `result`.
+    template <class Source, std::enable_if_t<!std::is_convertible<const Source&, std::string_view>::value, int> = 0>
+    [[nodiscard]] send_result send(envelope& env, Source& source) {
+        static_assert(detail::is_source<Source>::value,
+                      "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
+        send_result res;
+        res.err = result(transaction(env, source, res, env.size));
+        return res;
+    }
+    /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
+    /// (RFC 1870 §6), whatever env.size says, so an envelope can be reused for other messages.
+    [[nodiscard]] send_result send(envelope& env, std::string_view message) {
+        string_source src(message);
+        send_result res;
+        res.err = result(transaction(env, src, res, wire_size(message)));
+        return res;
+    }
+
+    /// RSET (RFC 5321 §4.1.1.5): abandons a transaction; the connection stays usable.
+    [[nodiscard]] error reset() { return result(simple_command(phase::rset, "RSET")); }
+    /// NOOP (RFC 5321 §4.1.1.9): keeps an idle connection alive, or checks it.
+    [[nodiscard]] error noop() { return result(simple_command(phase::noop, "NOOP")); }
+
+    /// QUIT (RFC 5321 §4.1.1.10), then closes the connection whatever the reply.
+    error quit() {
+        if (!open_) return error{};
+        const millis dl = deadline(opt_.timeout.quit);
+        const bool ok = put_command(phase::quit, dl, {"QUIT"}) && flush(phase::quit, dl) &&
+                        read_reply(phase::quit, dl, closing) && (last_.code == 221 || reply_failure(phase::quit));
+        drop_connection();
+        return result(ok);
+    }
+
+    /// Closes the connection without QUIT.
+    void close() noexcept { drop_connection(); }
+
+private:
+    bool open_session(std::string_view host) {
         drop_connection();
         mode_ = opt_.override_encryption ? opt_.mode : Profile::mode;
         port_ = opt_.port != 0 ? opt_.port : Profile::port;
@@ -155,7 +203,7 @@ public:
             return fail(phase::connect, error_kind::usage, cause::tls_not_available);
         if (host.empty() || host.size() > 255 || has_control_or_space(host))
             return fail(phase::connect, error_kind::usage, cause::bad_argument);
-        if (error e = choose_ehlo_name(); !e.ok()) return e;
+        if (!choose_ehlo_name()) return false;
 
         const millis dl = deadline(opt_.timeout.connect);
         trace_info("connecting");
@@ -169,32 +217,27 @@ public:
         }
         open_ = true;
         if (mode_ == encryption::implicit) {
-            if (error e = start_tls(); !e.ok()) return e;
+            if (!start_tls()) return false;
         }
 
-        if (error e = read_reply(phase::greeting, deadline(opt_.timeout.greeting)); !e.ok()) return e;
+        if (!read_reply(phase::greeting, deadline(opt_.timeout.greeting))) return false;
         if (last_.code != 220) {
             // RFC 5321 §3.1: after a 554 greeting the client should send QUIT.
-            error e = reply_failure(phase::greeting);
+            reply_failure(phase::greeting);
             if (open_ && last_.code != 421) polite_quit();
             drop_connection();
-            return e;
+            return false;
         }
-        if (error e = hello(); !e.ok()) return e;
+        if (!hello()) return false;
 
         const bool upgrade = mode_ == encryption::starttls || (mode_ == encryption::opportunistic && caps_.starttls);
         if (upgrade && !encrypted_) {
-            if (error e = starttls(); !e.ok()) return e;
+            if (!starttls()) return false;
         }
-        return error{};
+        return true;
     }
 
-    /// AUTH with the given mechanism (RFC 4954). On an unencrypted connection it refuses before a
-    /// byte of the credentials is sent, unless options().allow_plaintext_auth is set. Checks that
-    /// fail before anything is sent (plaintext refused, mechanism not offered, bad arguments) leave
-    /// the connection open; once an AUTH exchange has failed, only QUIT is sent and the connection
-    /// is closed.
-    [[nodiscard]] error authenticate(const credentials& cred, auth_mechanism mech = auth_mechanism::automatic) {
+    bool auth_session(const credentials& cred, auth_mechanism mech) {
         if (!open_) return fail(phase::auth, error_kind::usage, cause::not_connected);
         if (cred.secret.empty() || contains_nul(cred.user) || contains_nul(cred.secret))
             return fail(phase::auth, error_kind::usage, cause::bad_argument);
@@ -221,69 +264,46 @@ public:
             cred.user.empty())
             return fail(phase::auth, error_kind::usage, cause::bad_argument);
 
-        error e = run_auth(cred, mech);
+        if (run_auth(cred, mech)) return true;
         // A usage error (credentials past a limit) comes before anything is sent: the session
         // stays usable. Anything else ended the exchange: nothing but QUIT follows.
-        if (!e.ok() && open_ && e.kind != error_kind::usage) {
+        if (open_ && err_.kind != error_kind::usage) {
             polite_quit();
             drop_connection();
         }
-        return e;
+        return false;
     }
 
-    /// Sends one message to every recipient. Each recipient's reply lands in its `result`.
-    template <class Source, std::enable_if_t<!std::is_convertible<const Source&, std::string_view>::value, int> = 0>
-    [[nodiscard]] send_result send(envelope& env, Source& source) {
-        static_assert(detail::is_source<Source>::value,
-                      "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
-        send_result res;
-        res.err = transaction(env, source, res, env.size);
-        return res;
-    }
-    /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
-    /// (RFC 1870 §6), whatever env.size says, so an envelope can be reused for other messages.
-    [[nodiscard]] send_result send(envelope& env, std::string_view message) {
-        string_source src(message);
-        send_result res;
-        res.err = transaction(env, src, res, wire_size(message));
-        return res;
-    }
-
-    /// RSET (RFC 5321 §4.1.1.5): abandons a transaction; the connection stays usable.
-    [[nodiscard]] error reset() { return simple_command(phase::rset, "RSET"); }
-    /// NOOP (RFC 5321 §4.1.1.9): keeps an idle connection alive, or checks it.
-    [[nodiscard]] error noop() { return simple_command(phase::noop, "NOOP"); }
-
-    /// QUIT (RFC 5321 §4.1.1.10), then closes the connection whatever the reply.
-    error quit() {
-        if (!open_) return error{};
-        const millis dl = deadline(opt_.timeout.quit);
-        error e = put_command(phase::quit, dl, {"QUIT"});
-        if (e.ok()) e = flush(phase::quit, dl);
-        if (e.ok()) e = read_reply(phase::quit, dl, closing);
-        if (e.ok() && last_.code != 221) e = reply_failure(phase::quit);
-        drop_connection();
-        return e;
-    }
-
-    /// Closes the connection without QUIT.
-    void close() noexcept { drop_connection(); }
-
-private:
     // ---------------------------------------------------------------- errors
-    error fail(phase p, error_kind k, cause c, int sys = 0, bool with_reply = false) const noexcept {
-        error e;
-        e.where = p;
-        e.kind = k;
-        e.why = c;
-        e.sys_error = sys;
-        if (with_reply) e.server = last_;
-        e.advice_text = advise(e, advice_context{port_, mode_, encrypted_});
-        return e;
+    // Internally a step returns true when it succeeded; a failure is recorded once in err_ (with a
+    // copy of the reply, if it is about one) and false travels back up, so no error object is
+    // copied through the call chain. The public calls return err_.
+    //
+    // While hold_ is set, failures are not recorded: the clean-up after a failure (QUIT, RSET,
+    // "*", an empty message) must not replace the error being reported.
+    bool fail(phase p, error_kind k, cause c, int sys = 0, bool with_reply = false) noexcept {
+        if (hold_) return false;
+        err_.where = p;
+        err_.kind = k;
+        err_.why = c;
+        err_.sys_error = sys;
+        if (with_reply) err_.server = last_;
+        else err_.server.clear();
+        err_.advice_text = advise(err_, advice_context{port_, mode_, encrypted_});
+        return false;
+    }
+    error result(bool ok) const noexcept { return ok ? error{} : err_; }
+    /// Runs a clean-up step with the recorded error held.
+    template <class F>
+    void holding_error(F&& step) {
+        const bool was = hold_;
+        hold_ = true;
+        step();
+        hold_ = was;
     }
 
     /// An error from the last reply's class. 421 means the server is closing (RFC 5321 §3.8).
-    error reply_failure(phase p) noexcept {
+    bool reply_failure(phase p) noexcept {
         error_kind k = error_kind::protocol;
         cause c = cause::none;
         if (last_.transient()) {
@@ -297,32 +317,31 @@ private:
             k = error_kind::auth;
             c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
         }
-        error e = fail(p, k, c, 0, true);
+        fail(p, k, c, 0, true);
         if (last_.code == 421) drop_connection();
-        return e;
+        return false;
     }
 
-    error io_failure(phase p, const io_result& r) noexcept {
-        error e;
+    bool io_failure(phase p, const io_result& r) noexcept {
         switch (r.status) {
-        case io_status::resolve: e = fail(p, error_kind::resolve, cause::none, r.sys_error); break;
-        case io_status::refused: e = fail(p, error_kind::network, cause::connection_refused, r.sys_error); break;
-        case io_status::timeout: e = fail(p, error_kind::timeout, cause::none, r.sys_error); break;
-        case io_status::unreachable: e = fail(p, error_kind::network, cause::none, r.sys_error); break;
+        case io_status::resolve: fail(p, error_kind::resolve, cause::none, r.sys_error); break;
+        case io_status::refused: fail(p, error_kind::network, cause::connection_refused, r.sys_error); break;
+        case io_status::timeout: fail(p, error_kind::timeout, cause::none, r.sys_error); break;
+        case io_status::unreachable: fail(p, error_kind::network, cause::none, r.sys_error); break;
         case io_status::closed:
         case io_status::error:
         case io_status::ok:
-            e = fail(p, error_kind::network, p == phase::connect ? cause::none : cause::connection_lost, r.sys_error);
+            fail(p, error_kind::network, p == phase::connect ? cause::none : cause::connection_lost, r.sys_error);
             break;
         }
         drop_connection();
-        return e;
+        return false;
     }
 
-    error protocol_failure(phase p, cause c) noexcept {
-        error e = fail(p, error_kind::protocol, c, 0, last_.code != 0);
+    bool protocol_failure(phase p, cause c) noexcept {
+        fail(p, error_kind::protocol, c, 0, last_.code != 0);
         drop_connection();
-        return e;
+        return false;
     }
 
     // ---------------------------------------------------------------- connection
@@ -361,7 +380,7 @@ private:
         return transport_.write_some(buf, len, remaining(dl));
     }
 
-    error start_tls() {
+    bool start_tls() {
         if constexpr (Tls::available) {
             const millis dl = deadline(opt_.timeout.tls_handshake);
             trace_info("TLS handshake");
@@ -373,20 +392,20 @@ private:
                                      : r.status == io_status::timeout ? error_kind::timeout
                                                                       : error_kind::tls;
                 const cause why = (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c;
-                error e = fail(phase::tls, k, why, r.sys_error);
+                fail(phase::tls, k, why, r.sys_error);
                 drop_connection();
-                return e;
+                return false;
             }
             tls_active_ = true;
             encrypted_ = true;
-            return error{};
+            return true;
         } else {
             return fail(phase::tls, error_kind::usage, cause::tls_not_available);
         }
     }
 
     // ---------------------------------------------------------------- output
-    error flush(phase p, millis dl) {
+    bool flush(phase p, millis dl) {
         std::size_t off = 0;
         while (off < tx_len_) {
             if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
@@ -396,13 +415,13 @@ private:
             off += r.bytes;
         }
         tx_len_ = 0;
-        return error{};
+        return true;
     }
 
-    error put_bytes(phase p, millis dl, std::string_view s) {
+    bool put_bytes(phase p, millis dl, std::string_view s) {
         while (!s.empty()) {
             if (tx_len_ == sizeof(tx_)) {
-                if (error e = flush(p, dl); !e.ok()) return e;
+                if (!flush(p, dl)) return false;
             }
             const std::size_t room = sizeof(tx_) - tx_len_;
             const std::size_t n = s.size() < room ? s.size() : room;
@@ -410,17 +429,17 @@ private:
             tx_len_ += n;
             s.remove_prefix(n);
         }
-        return error{};
+        return true;
     }
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
-    error put_command(phase p, millis dl, std::initializer_list<std::string_view> parts) {
+    bool put_command(phase p, millis dl, std::initializer_list<std::string_view> parts) {
         std::size_t total = 2;
         for (std::string_view s : parts) total += s.size();
         MAILWIRE_ASSERT(total <= sizeof(tx_));
         if (total > sizeof(tx_)) return fail(p, error_kind::usage, cause::bad_argument);
         if (tx_len_ + total > sizeof(tx_)) {
-            if (error e = flush(p, dl); !e.ok()) return e;
+            if (!flush(p, dl)) return false;
         }
         const std::size_t start = tx_len_;
         for (std::string_view s : parts) {
@@ -430,23 +449,23 @@ private:
         trace(trace_direction::client, std::string_view(tx_ + start, tx_len_ - start));
         tx_[tx_len_++] = '\r';
         tx_[tx_len_++] = '\n';
-        return error{};
+        return true;
     }
 
     /// A command whose argument is base64 of secret pieces; streamed, so it may exceed the buffer
     /// (RFC 4954 §4 allows 12288 octets). The trace shows `shown` instead.
-    error put_base64_command(phase p, millis dl, std::string_view prefix, std::initializer_list<std::string_view> pieces,
+    bool put_base64_command(phase p, millis dl, std::string_view prefix, std::initializer_list<std::string_view> pieces,
                              std::string_view shown) {
         trace(trace_direction::client, shown);
-        if (error e = put_bytes(p, dl, prefix); !e.ok()) return e;
+        if (!put_bytes(p, dl, prefix)) return false;
         base64_encoder enc;
-        error status;
+        bool status = true;
         auto put = [&](std::string_view four) {
-            if (status.ok()) status = put_bytes(p, dl, four);
+            if (status) status = put_bytes(p, dl, four);
         };
         for (std::string_view s : pieces) enc.feed(s, put);
         enc.finish(put);
-        if (!status.ok()) return status;
+        if (!status) return false;
         return put_bytes(p, dl, "\r\n");
     }
 
@@ -456,7 +475,7 @@ private:
     /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
-    error read_line(phase p, millis dl, std::string_view& line, bool greeting_start = false) {
+    bool read_line(phase p, millis dl, std::string_view& line, bool greeting_start = false) {
         for (;;) {
             const char* begin = rx_ + rx_begin_;
             const std::size_t avail = rx_end_ - rx_begin_;
@@ -468,7 +487,7 @@ private:
                 if (len + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
                 rx_begin_ += len + 1;
                 line = std::string_view(begin, (len > 0 && begin[len - 1] == '\r') ? len - 1 : len);
-                return error{};
+                return true;
             }
             if (avail >= max_reply_line) return protocol_failure(p, cause::reply_too_long);
             if (rx_begin_ != 0) {
@@ -494,13 +513,13 @@ private:
     /// mean the server (or something in between) is out of step with the dialogue — the shape of
     /// response injection — and end the session (RFC 5321 §4.1.1 and RFC 2920 §3.1 make a client
     /// wait for each reply unless it pipelined).
-    error read_reply(phase p, millis dl, unsigned flags = 0) {
+    bool read_reply(phase p, millis dl, unsigned flags = 0) {
         reply_assembler as;
         as.start(last_);
         challenge_ok_ = false;
         do {
             std::string_view line;
-            if (error e = read_line(p, dl, line, p == phase::greeting && as.lines() == 0); !e.ok()) return e;
+            if (!read_line(p, dl, line, p == phase::greeting && as.lines() == 0)) return false;
             trace(trace_direction::server, line);
             reply_line parsed;
             const cause c = as.add(line, parsed);
@@ -515,24 +534,24 @@ private:
         } while (!as.done());
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
             return protocol_failure(p, cause::unexpected_reply);
-        return error{};
+        return true;
     }
 
-    error simple_command(phase p, std::string_view cmd) {
+    bool simple_command(phase p, std::string_view cmd) {
         if (!open_) return fail(p, error_kind::usage, cause::not_connected);
         const millis dl = deadline(opt_.timeout.command);
-        if (error e = put_command(p, dl, {cmd}); !e.ok()) return e;
-        if (error e = flush(p, dl); !e.ok()) return e;
-        if (error e = read_reply(p, dl); !e.ok()) return e;
-        return last_.code == 250 ? error{} : reply_failure(p);
+        if (!put_command(p, dl, {cmd})) return false;
+        if (!flush(p, dl)) return false;
+        if (!read_reply(p, dl)) return false;
+        return last_.code == 250 || reply_failure(p);
     }
 
     /// QUIT without caring for the answer, before closing after a failure.
     void polite_quit() noexcept {
-        const millis dl = deadline(opt_.timeout.quit);
-        if (!put_command(phase::quit, dl, {"QUIT"}).ok()) return;
-        if (!flush(phase::quit, dl).ok()) return;
-        (void)read_reply(phase::quit, dl, closing);
+        holding_error([this] {
+            const millis dl = deadline(opt_.timeout.quit);
+            if (put_command(phase::quit, dl, {"QUIT"}) && flush(phase::quit, dl)) (void)read_reply(phase::quit, dl, closing);
+        });
     }
 
     // ---------------------------------------------------------------- session setup
@@ -546,16 +565,16 @@ private:
     static bool contains_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
 
     /// The caller's EHLO name, checked; when there is none, hello() asks the connected transport.
-    error choose_ehlo_name() {
+    bool choose_ehlo_name() {
         ehlo_ = opt_.ehlo_name;
         if (!ehlo_.empty() && (ehlo_.size() > 255 || has_control_or_space(ehlo_)))
             return fail(phase::ehlo, error_kind::usage, cause::bad_argument);
-        return error{};
+        return true;
     }
 
     /// EHLO, or HELO when EHLO is not understood (RFC 5321 §3.2, §4.1.4). Everything learned
     /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2).
-    error hello() {
+    bool hello() {
         if (ehlo_.empty()) {
             if constexpr (detail::has_local_address_literal<Transport>::value) {
                 if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_)))
@@ -565,88 +584,90 @@ private:
         }
         caps_ = capabilities{};
         const millis dl = deadline(opt_.timeout.command);
-        if (error e = put_command(phase::ehlo, dl, {"EHLO ", ehlo_}); !e.ok()) return e;
-        if (error e = flush(phase::ehlo, dl); !e.ok()) return e;
-        if (error e = read_reply(phase::ehlo, dl, parse_capabilities); !e.ok()) return e;
+        if (!put_command(phase::ehlo, dl, {"EHLO ", ehlo_})) return false;
+        if (!flush(phase::ehlo, dl)) return false;
+        if (!read_reply(phase::ehlo, dl, parse_capabilities)) return false;
         if (last_.code == 250) {
             caps_.esmtp = true;
-            return error{};
+            return true;
         }
         if (last_.code != 500 && last_.code != 502) return fail_and_quit(phase::ehlo);
         caps_ = capabilities{};
         const millis dl2 = deadline(opt_.timeout.command);
-        if (error e = put_command(phase::ehlo, dl2, {"HELO ", ehlo_}); !e.ok()) return e;
-        if (error e = flush(phase::ehlo, dl2); !e.ok()) return e;
-        if (error e = read_reply(phase::ehlo, dl2); !e.ok()) return e;
+        if (!put_command(phase::ehlo, dl2, {"HELO ", ehlo_})) return false;
+        if (!flush(phase::ehlo, dl2)) return false;
+        if (!read_reply(phase::ehlo, dl2)) return false;
         if (last_.code != 250) return fail_and_quit(phase::ehlo);
-        return error{};
+        return true;
     }
 
-    error fail_and_quit(phase p) {
-        error e = reply_failure(p);
+    bool fail_and_quit(phase p) {
+        reply_failure(p);
         if (open_) polite_quit();
         drop_connection();
-        return e;
+        return false;
     }
 
     /// RFC 3207. Only an exact 220 proceeds; a required upgrade that fails aborts before anything
     /// else is sent, and nothing is retried in plaintext.
-    error starttls() {
+    bool starttls() {
         if (!caps_.starttls) {
-            if (mode_ != encryption::starttls) return error{}; // opportunistic: stay plaintext
-            error e = fail(phase::starttls, error_kind::tls, cause::starttls_not_offered, 0, true);
+            if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
+            fail(phase::starttls, error_kind::tls, cause::starttls_not_offered, 0, true);
             polite_quit();
             drop_connection();
-            return e;
+            return false;
         }
         if constexpr (!Tls::available) {
-            return error{}; // opportunistic without a TLS policy (required modes are refused in open())
+            return true; // opportunistic without a TLS policy (required modes are refused in open())
         } else {
             const millis dl = deadline(opt_.timeout.command);
-            if (error e = put_command(phase::starttls, dl, {"STARTTLS"}); !e.ok()) return e;
-            if (error e = flush(phase::starttls, dl); !e.ok()) return e;
-            if (error e = read_reply(phase::starttls, dl); !e.ok()) return e;
+            if (!put_command(phase::starttls, dl, {"STARTTLS"})) return false;
+            if (!flush(phase::starttls, dl)) return false;
+            if (!read_reply(phase::starttls, dl)) return false;
             if (last_.code != 220) {
                 if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
-                    return error{}; // RFC 3207 §4.1: a relay may go on without TLS
-                error e = fail(phase::starttls, error_kind::tls, cause::starttls_refused, 0, true);
+                    return true; // RFC 3207 §4.1: a relay may go on without TLS
+                fail(phase::starttls, error_kind::tls, cause::starttls_refused, 0, true);
                 if (last_.code != 421) polite_quit();
                 drop_connection();
-                return e;
+                return false;
             }
             // Bytes after the 220 were sent before the handshake: response injection.
             if (rx_end_ != rx_begin_) return protocol_failure(phase::starttls, cause::unexpected_reply);
-            if (error e = start_tls(); !e.ok()) return e;
+            if (!start_tls()) return false;
             return hello();
         }
     }
 
     // ---------------------------------------------------------------- AUTH
     /// Reads the reply to an AUTH step; a 334 challenge must be valid base64 (RFC 4954 §4).
-    error auth_reply(millis dl, bool& challenge) {
+    bool auth_reply(millis dl, bool& challenge) {
         challenge = false;
-        if (error e = read_reply(phase::auth, dl); !e.ok()) return e;
-        if (last_.code == 235) return error{};
+        if (!read_reply(phase::auth, dl)) return false;
+        if (last_.code == 235) return true;
         if (last_.code == 334) {
             if (!challenge_ok_) return cancel_auth(dl, cause::bad_challenge);
             challenge = true;
-            return error{};
+            return true;
         }
         return reply_failure(phase::auth);
     }
 
     /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
-    error cancel_auth(millis dl, cause why) {
-        error e = fail(phase::auth, error_kind::protocol, why, 0, true);
-        if (put_command(phase::auth, dl, {"*"}).ok() && flush(phase::auth, dl).ok()) (void)read_reply(phase::auth, dl);
-        return e;
+    bool cancel_auth(millis dl, cause why) {
+        fail(phase::auth, error_kind::protocol, why, 0, true);
+        holding_error([&] {
+            if (put_command(phase::auth, dl, {"*"}) && flush(phase::auth, dl)) (void)read_reply(phase::auth, dl);
+        });
+        return false;
     }
 
     /// Sends "AUTH <mechanism>" with its initial response, flushed. RFC 4954 §4: the command must
     /// stay within the command line limit; a longer initial response goes on its own line after
     /// the server's empty challenge (RFC 4422 §5). Either way the base64 line is bounded by
     /// max_sasl_response, checked before anything is sent.
-    error initial_response(millis dl, std::string_view command, std::initializer_list<std::string_view> pieces) {
+    bool initial_response(millis dl, std::string_view command, std::initializer_list<std::string_view> pieces) {
         const std::size_t encoded = encoded_size(pieces);
         if (encoded + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         if (command.size() + 1 + encoded + 2 <= max_command_line) {
@@ -655,15 +676,14 @@ private:
             const std::size_t n = command.size() < sizeof(shown) - 11 ? command.size() : sizeof(shown) - 11;
             std::memcpy(shown, command.data(), n);
             std::memcpy(shown + n, " <redacted>", 11); // NOLINT(bugprone-not-null-terminated-result)
-            if (error e = put_bytes(phase::auth, dl, command); !e.ok()) return e;
-            if (error e = put_base64_command(phase::auth, dl, " ", pieces, std::string_view(shown, n + 11)); !e.ok())
-                return e;
+            if (!put_bytes(phase::auth, dl, command)) return false;
+            if (!put_base64_command(phase::auth, dl, " ", pieces, std::string_view(shown, n + 11))) return false;
             return flush(phase::auth, dl);
         }
-        if (error e = put_command(phase::auth, dl, {command}); !e.ok()) return e;
-        if (error e = flush(phase::auth, dl); !e.ok()) return e;
+        if (!put_command(phase::auth, dl, {command})) return false;
+        if (!flush(phase::auth, dl)) return false;
         bool challenge = false;
-        if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+        if (!auth_reply(dl, challenge)) return false;
         // Accepted before any credentials were given: a server that makes no sense here.
         if (!challenge) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
         return send_auth_line(dl, pieces, "<redacted>");
@@ -675,49 +695,47 @@ private:
         return base64_encoded_size(raw);
     }
 
-    error send_auth_line(millis dl, std::initializer_list<std::string_view> pieces, std::string_view shown) {
-        if (error e = put_base64_command(phase::auth, dl, {}, pieces, shown); !e.ok()) return e;
+    bool send_auth_line(millis dl, std::initializer_list<std::string_view> pieces, std::string_view shown) {
+        if (!put_base64_command(phase::auth, dl, {}, pieces, shown)) return false;
         return flush(phase::auth, dl);
     }
 
-    error run_auth(const credentials& cred, auth_mechanism mech) {
+    bool run_auth(const credentials& cred, auth_mechanism mech) {
         const millis dl = deadline(opt_.timeout.command);
         bool challenge = false;
         switch (mech) {
         case auth_mechanism::plain: {
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
             const char nul[1] = {'\0'};
-            if (error e = initial_response(dl, "AUTH PLAIN",
-                                           {std::string_view(nul, 1), cred.user, std::string_view(nul, 1), cred.secret});
-                !e.ok())
-                return e;
-            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            const std::string_view zero(nul, 1);
+            if (!initial_response(dl, "AUTH PLAIN", {zero, cred.user, zero, cred.secret})) return false;
+            if (!auth_reply(dl, challenge)) return false;
             if (challenge) return cancel_auth(dl, cause::unexpected_reply); // PLAIN has no challenge
-            return error{};
+            return true;
         }
         case auth_mechanism::login: {
             if (encoded_size({cred.user}) + 2 > max_sasl_response || encoded_size({cred.secret}) + 2 > max_sasl_response)
                 return fail(phase::auth, error_kind::usage, cause::bad_argument);
-            if (error e = put_command(phase::auth, dl, {"AUTH LOGIN"}); !e.ok()) return e;
-            if (error e = flush(phase::auth, dl); !e.ok()) return e;
-            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            if (!put_command(phase::auth, dl, {"AUTH LOGIN"})) return false;
+            if (!flush(phase::auth, dl)) return false;
+            if (!auth_reply(dl, challenge)) return false;
             if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
-            if (error e = send_auth_line(dl, {cred.user}, "<user name, base64>"); !e.ok()) return e;
-            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            if (!send_auth_line(dl, {cred.user}, "<user name, base64>")) return false;
+            if (!auth_reply(dl, challenge)) return false;
             if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
-            if (error e = send_auth_line(dl, {cred.secret}, "<redacted>"); !e.ok()) return e;
-            if (error e = auth_reply(dl, challenge); !e.ok()) return e;
+            if (!send_auth_line(dl, {cred.secret}, "<redacted>")) return false;
+            if (!auth_reply(dl, challenge)) return false;
             if (challenge) return cancel_auth(dl, cause::bad_challenge); // a third challenge: no loop
-            return error{};
+            return true;
         }
         case auth_mechanism::xoauth2:
         case auth_mechanism::oauthbearer: {
             const char one[1] = {'\x01'};
             const std::string_view sep(one, 1);
-            error e;
+            bool sent = false;
             if (mech == auth_mechanism::xoauth2) {
                 // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-                e = initial_response(dl, "AUTH XOAUTH2", {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
+                sent = initial_response(dl, "AUTH XOAUTH2", {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
             } else {
                 // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A, with
                 // "=" and "," in the name escaped as "=3D" and "=2C" (RFC 5801 §4).
@@ -734,18 +752,18 @@ private:
                         name[len++] = c;
                     }
                 }
-                e = initial_response(dl, "AUTH OAUTHBEARER",
-                                     {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep});
+                sent = initial_response(dl, "AUTH OAUTHBEARER",
+                                        {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep});
             }
-            if (!e.ok()) return e;
-            if (error f = auth_reply(dl, challenge); !f.ok()) return f;
-            if (!challenge) return error{};
+            if (!sent) return false;
+            if (!auth_reply(dl, challenge)) return false;
+            if (!challenge) return true;
             // The 334 carries an error report; the client answers with an empty response (XOAUTH2)
             // or ^A (RFC 7628 §3.2.3) and the server ends with a failure reply.
             const std::string_view answer = mech == auth_mechanism::xoauth2 ? std::string_view() : std::string_view("AQ==");
-            if (error f = put_command(phase::auth, dl, {answer}); !f.ok()) return f;
-            if (error f = flush(phase::auth, dl); !f.ok()) return f;
-            if (error f = auth_reply(dl, challenge); !f.ok()) return f;
+            if (!put_command(phase::auth, dl, {answer})) return false;
+            if (!flush(phase::auth, dl)) return false;
+            if (!auth_reply(dl, challenge)) return false;
             if (challenge) return cancel_auth(dl, cause::bad_challenge);
             // A server that accepts after reporting an error is broken; treat it as rejected.
             if (last_.code == 235) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
@@ -757,14 +775,26 @@ private:
     }
 
     // ---------------------------------------------------------------- the mail transaction
+    /// Decimal digits of v. By subtracting powers of ten: a 64-bit division would pull the
+    /// runtime's __udivmoddi4 (about 700 bytes on a Cortex-M) into every firmware image.
     static const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
-        char* p = buf + sizeof(buf) - 1;
+        static constexpr std::uint64_t powers[20] = {10000000000000000000ull, 1000000000000000000ull,
+                                                     100000000000000000ull, 10000000000000000ull,
+                                                     1000000000000000ull, 100000000000000ull, 10000000000000ull,
+                                                     1000000000000ull, 100000000000ull, 10000000000ull,
+                                                     1000000000ull, 100000000ull, 10000000ull, 1000000ull,
+                                                     100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull};
+        char* p = buf;
+        for (std::uint64_t power : powers) {
+            char digit = '0';
+            while (v >= power) {
+                v -= power;
+                ++digit;
+            }
+            if (digit != '0' || p != buf || power == 1) *p++ = digit;
+        }
         *p = '\0';
-        do {
-            *--p = static_cast<char>('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
-        return p;
+        return buf;
     }
 
     static error_kind kind_of(const reply& r) noexcept {
@@ -775,23 +805,27 @@ private:
     void abandon_transaction() {
         if (!open_) return;
         const reply keep = last_;
-        const millis dl = deadline(opt_.timeout.command);
-        if (!put_command(phase::rset, dl, {"RSET"}).ok() || !flush(phase::rset, dl).ok() ||
-            !read_reply(phase::rset, dl).ok() || last_.code != 250)
-            drop_connection();
+        holding_error([this] {
+            const millis dl = deadline(opt_.timeout.command);
+            if (!put_command(phase::rset, dl, {"RSET"}) || !flush(phase::rset, dl) || !read_reply(phase::rset, dl) ||
+                last_.code != 250)
+                drop_connection();
+        });
         last_ = keep;
     }
 
     /// After a 354 that should not have come (no valid recipient, with PIPELINING): RFC 2920 §3.1
     /// has the client send an empty message, which the server then rejects.
     void terminate_unwanted_data() {
-        const millis dl = deadline(opt_.timeout.data_end);
-        if (!put_command(phase::body, dl, {"."}).ok() || !flush(phase::body, dl).ok() || !read_reply(phase::end_of_data, dl).ok())
-            drop_connection();
+        holding_error([this] {
+            const millis dl = deadline(opt_.timeout.data_end);
+            if (!put_command(phase::body, dl, {"."}) || !flush(phase::body, dl) || !read_reply(phase::end_of_data, dl))
+                drop_connection();
+        });
     }
 
     template <class Source>
-    error transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+    bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
         if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
         // Everything is checked before the first byte leaves.
@@ -826,17 +860,16 @@ private:
 
         // MAIL FROM
         millis dl = deadline(opt_.timeout.mail);
-        if (error e = put_command(phase::mail, dl, {"MAIL FROM:<", env.sender, ">", size_param, size_value, body_param, utf8_param});
-            !e.ok())
-            return e;
+        if (!put_command(phase::mail, dl, {"MAIL FROM:<", env.sender, ">", size_param, size_value, body_param, utf8_param}))
+            return false;
         bool mail_ok = true;
         if (!pipelined) {
-            if (error e = flush(phase::mail, dl); !e.ok()) return e;
-            if (error e = read_reply(phase::mail, dl); !e.ok()) return e;
+            if (!flush(phase::mail, dl)) return false;
+            if (!read_reply(phase::mail, dl)) return false;
             if (last_.cls() != 2) {
-                error e = reply_failure(phase::mail);
+                reply_failure(phase::mail);
                 abandon_transaction();
-                return e;
+                return false;
             }
         }
 
@@ -845,10 +878,10 @@ private:
         for (std::size_t i = 0; i < env.recipient_count; ++i) {
             recipient& r = env.recipients[i];
             if (!pipelined) dl = deadline(opt_.timeout.rcpt);
-            if (error e = put_command(phase::rcpt, dl, {"RCPT TO:<", r.address, ">"}); !e.ok()) return e;
+            if (!put_command(phase::rcpt, dl, {"RCPT TO:<", r.address, ">"})) return false;
             if (!pipelined) {
-                if (error e = flush(phase::rcpt, dl); !e.ok()) return e;
-                if (error e = read_reply(phase::rcpt, dl); !e.ok()) return e;
+                if (!flush(phase::rcpt, dl)) return false;
+                if (!read_reply(phase::rcpt, dl)) return false;
                 if (last_.code == 421) return reply_failure(phase::rcpt);
                 note_recipient(r, res, worst);
             }
@@ -856,43 +889,44 @@ private:
 
         if (pipelined) {
             // RFC 2920 §3.1: MAIL, every RCPT and DATA go out together; the replies come in order.
-            if (error e = put_command(phase::data, dl, {"DATA"}); !e.ok()) return e;
-            if (error e = flush(phase::mail, dl); !e.ok()) return e;
-            if (error e = read_reply(phase::mail, deadline(opt_.timeout.mail), more_follow); !e.ok()) return e;
+            if (!put_command(phase::data, dl, {"DATA"})) return false;
+            if (!flush(phase::mail, dl)) return false;
+            if (!read_reply(phase::mail, deadline(opt_.timeout.mail), more_follow)) return false;
             if (last_.code == 421) return reply_failure(phase::mail);
-            error mail_error;
+            // A refused MAIL is recorded now (its reply is in last_) and reported after the
+            // pipelined replies are read, unless reading them fails first.
             if (last_.cls() != 2) {
                 mail_ok = false;
-                mail_error = reply_failure(phase::mail);
+                reply_failure(phase::mail);
             }
             for (std::size_t i = 0; i < env.recipient_count; ++i) {
-                if (error e = read_reply(phase::rcpt, deadline(opt_.timeout.rcpt), more_follow); !e.ok()) return e;
+                if (!read_reply(phase::rcpt, deadline(opt_.timeout.rcpt), more_follow)) return false;
                 if (last_.code == 421) return reply_failure(phase::rcpt);
                 if (mail_ok) note_recipient(env.recipients[i], res, worst);
             }
-            if (error e = read_reply(phase::data, deadline(opt_.timeout.data_init)); !e.ok()) return e;
+            if (!read_reply(phase::data, deadline(opt_.timeout.data_init))) return false;
             if (last_.code == 421) return reply_failure(phase::data);
             if (!mail_ok || res.accepted == 0) {
+                if (mail_ok) recipients_failure(worst);
                 if (last_.code == 354) terminate_unwanted_data();
-                error e = mail_ok ? recipients_failure(worst) : mail_error;
                 abandon_transaction();
-                return e;
+                return false;
             }
         } else {
             if (res.accepted == 0) {
-                error e = recipients_failure(worst);
+                recipients_failure(worst);
                 abandon_transaction();
-                return e;
+                return false;
             }
             dl = deadline(opt_.timeout.data_init);
-            if (error e = put_command(phase::data, dl, {"DATA"}); !e.ok()) return e;
-            if (error e = flush(phase::data, dl); !e.ok()) return e;
-            if (error e = read_reply(phase::data, dl); !e.ok()) return e;
+            if (!put_command(phase::data, dl, {"DATA"})) return false;
+            if (!flush(phase::data, dl)) return false;
+            if (!read_reply(phase::data, dl)) return false;
         }
         if (last_.code != 354) {
-            error e = reply_failure(phase::data);
+            reply_failure(phase::data);
             abandon_transaction();
-            return e;
+            return false;
         }
         return content(source, size);
     }
@@ -908,17 +942,17 @@ private:
         if (worst.code == 0 || (last_.permanent() && !worst.permanent())) worst = last_;
     }
 
-    error recipients_failure(const reply& worst) noexcept {
+    bool recipients_failure(const reply& worst) noexcept {
         const reply keep = last_;
         last_ = worst;
-        error e = fail(phase::rcpt, kind_of(worst), cause::all_recipients_refused, 0, true);
+        fail(phase::rcpt, kind_of(worst), cause::all_recipients_refused, 0, true);
         last_ = keep;
-        return e;
+        return false;
     }
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>
-    error content(Source& source, std::uint64_t expected) {
+    bool content(Source& source, std::uint64_t expected) {
         dot_stuffer stuffer;
         char in[256];
         std::uint64_t total = 0;
@@ -926,9 +960,9 @@ private:
             const std::ptrdiff_t got = source.read(in, sizeof(in));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
                 // No "." may follow a partial message: close, and the server discards it.
-                error e = fail(phase::body, error_kind::usage, cause::source_failed);
+                fail(phase::body, error_kind::usage, cause::source_failed);
                 drop_connection();
-                return e;
+                return false;
             }
             if (got == 0) break;
             total += static_cast<std::uint64_t>(got);
@@ -936,7 +970,7 @@ private:
             std::size_t pos = 0;
             while (pos < static_cast<std::size_t>(got)) {
                 if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion) {
-                    if (error e = flush(phase::body, deadline(opt_.timeout.data_block)); !e.ok()) return e;
+                    if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
                 }
                 std::size_t used = 0;
                 tx_len_ += stuffer.feed(in + pos, static_cast<std::size_t>(got) - pos, tx_ + tx_len_, sizeof(tx_) - tx_len_, used);
@@ -944,7 +978,7 @@ private:
             }
         }
         if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish) {
-            if (error e = flush(phase::body, deadline(opt_.timeout.data_block)); !e.ok()) return e;
+            if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
         }
         tx_len_ += stuffer.finish(tx_ + tx_len_, sizeof(tx_) - tx_len_);
         if (opt_.trace) {
@@ -957,24 +991,23 @@ private:
             trace(trace_direction::client, std::string_view(note, n));
             trace(trace_direction::client, ".");
         }
-        if (error e = flush(phase::body, deadline(opt_.timeout.data_block)); !e.ok()) return e;
+        if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
 
         // From here on the server has the whole message. Without a valid reply (lost connection,
         // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
         // sent, nor as refused. The kind still says what went wrong.
-        error e = read_reply(phase::end_of_data, deadline(opt_.timeout.data_end));
-        if (!e.ok()) {
-            e.why = cause::outcome_unknown;
-            e.advice_text = advise(e, advice_context{port_, mode_, false});
-            return e;
+        if (!read_reply(phase::end_of_data, deadline(opt_.timeout.data_end))) {
+            err_.why = cause::outcome_unknown;
+            err_.advice_text = advise(err_, advice_context{port_, mode_, false});
+            return false;
         }
-        if (last_.cls() == 2) return error{};
+        if (last_.cls() == 2) return true;
         if (last_.cls() == 3) {
             // A 3xx here (a second 354, say) neither accepts nor refuses the message: the server is
             // out of step with the dialogue, so the outcome is unknown and the session unusable.
-            error u = protocol_failure(phase::end_of_data, cause::outcome_unknown);
-            u.advice_text = advise(u, advice_context{port_, mode_, false});
-            return u;
+            protocol_failure(phase::end_of_data, cause::outcome_unknown);
+            err_.advice_text = advise(err_, advice_context{port_, mode_, false});
+            return false;
         }
         return reply_failure(phase::end_of_data);
     }
@@ -991,6 +1024,8 @@ private:
     client_options opt_;
     capabilities caps_;
     reply last_;
+    error err_;         ///< the failure being reported (see fail())
+    bool hold_ = false; ///< clean-up after a failure is running: keep err_
     std::string_view host_;
     std::string_view ehlo_;
     char ehlo_buf_[64] = {};
