@@ -775,28 +775,6 @@ private:
     }
 
     // ---------------------------------------------------------------- the mail transaction
-    /// Decimal digits of v. By subtracting powers of ten: a 64-bit division would pull the
-    /// runtime's __udivmoddi4 (about 700 bytes on a Cortex-M) into every firmware image.
-    static const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
-        static constexpr std::uint64_t powers[20] = {10000000000000000000ull, 1000000000000000000ull,
-                                                     100000000000000000ull, 10000000000000000ull,
-                                                     1000000000000000ull, 100000000000000ull, 10000000000000ull,
-                                                     1000000000000ull, 100000000000ull, 10000000000ull,
-                                                     1000000000ull, 100000000ull, 10000000ull, 1000000ull,
-                                                     100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull};
-        char* p = buf;
-        for (std::uint64_t power : powers) {
-            char digit = '0';
-            while (v >= power) {
-                v -= power;
-                ++digit;
-            }
-            if (digit != '0' || p != buf || power == 1) *p++ = digit;
-        }
-        *p = '\0';
-        return buf;
-    }
-
     static error_kind kind_of(const reply& r) noexcept {
         return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
     }
@@ -854,7 +832,7 @@ private:
         char size_buf[24];
         const bool declare_size = caps_.size && size != 0;
         const std::string_view size_param = declare_size ? std::string_view(" SIZE=") : std::string_view();
-        const std::string_view size_value = declare_size ? std::string_view(format_u64(size, size_buf)) : std::string_view();
+        const std::string_view size_value = declare_size ? std::string_view(detail::format_u64(size, size_buf)) : std::string_view();
         const std::string_view body_param = (env.eight_bit && caps_.eightbitmime) ? " BODY=8BITMIME" : "";
         const std::string_view utf8_param = utf8 ? " SMTPUTF8" : "";
 
@@ -984,7 +962,7 @@ private:
         if (opt_.trace) {
             char note[64] = "<message content: ";
             char num[24];
-            const char* digits = format_u64(total, num);
+            const char* digits = detail::format_u64(total, num);
             std::size_t n = std::strlen(note);
             while (*digits != '\0' && n + 8 < sizeof(note)) note[n++] = *digits++;
             for (const char* t = " bytes>"; *t != '\0'; ++t) note[n++] = *t;

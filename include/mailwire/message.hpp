@@ -548,35 +548,44 @@ private:
 
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
     void format_date(std::int64_t secs, int offset_minutes) {
+        // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
+        // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
+        // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
+        constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
+        constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
         std::int64_t local = secs + static_cast<std::int64_t>(offset_minutes) * 60;
-        std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-        std::int64_t rem = local - days * 86400;
+        if (local < min_local) local = min_local;
+        if (local > max_local) local = max_local;
+        // floor(local / 86400) as floor(floor(local / 128) / 675); |local / 128| < 2^31.
+        const std::int32_t q = static_cast<std::int32_t>(local >= 0 ? local >> 7 : ~((~local) >> 7));
+        const std::int32_t days = q >= 0 ? q / 675 : -((-q + 674) / 675);
+        const std::int32_t rem = static_cast<std::int32_t>(local - static_cast<std::int64_t>(days) * 86400);
         // 1970-01-01 was a Thursday.
         static const char* const wd[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
         const char* weekday = wd[((days % 7) + 7) % 7];
         // Civil date from a day count (the proleptic Gregorian calendar, eras of 400 years).
-        const std::int64_t z = days + 719468;
-        const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-        const std::int64_t doe = z - era * 146097;
-        const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const std::int64_t mp = (5 * doy + 2) / 153;
-        const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-        const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-        const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+        const std::int32_t z = days + 719468;
+        const std::int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+        const std::int32_t doe = z - era * 146097;
+        const std::int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        const std::int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        const std::int32_t mp = (5 * doy + 2) / 153;
+        const std::int32_t d = doy - (153 * mp + 2) / 5 + 1;
+        const std::int32_t m = mp < 10 ? mp + 3 : mp - 9;
+        const std::int32_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
         static const char* const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         char* p = date_;
         auto put = [&](const char* s) {
             while (*s) *p++ = *s++;
         };
-        auto num = [&](std::int64_t v, int width) {
-            char tmp[20];
+        auto num = [&](std::int32_t v, int width) {
+            char tmp[12];
             int k = 0;
             do {
                 tmp[k++] = static_cast<char>('0' + v % 10);
                 v /= 10;
-            } while (v > 0 && k < 19);
+            } while (v > 0 && k < 11);
             while (k < width) tmp[k++] = '0';
             while (k > 0) *p++ = tmp[--k];
         };
@@ -1087,8 +1096,8 @@ private:
         if (dry_ && !cur_.in_memory()) {
             // Not read now: base64 of a known size is computed; anything else makes the size unknown.
             if (cur_cte_ == cte_base64 && cur_.size >= 0) {
-                const std::uint64_t enc = (static_cast<std::uint64_t>(cur_.size) + 2) / 3 * 4;
-                dry_extra_ += enc + (enc + 75) / 76 * 2;
+                const std::uint64_t enc = mailwire::detail::div_u64(static_cast<std::uint64_t>(cur_.size) + 2, 3) * 4;
+                dry_extra_ += enc + mailwire::detail::div_u64(enc + 75, 76) * 2;
             } else {
                 size_known_ = false;
             }

@@ -592,14 +592,15 @@ constexpr std::size_t max_header_text = 900;
 #define MAILWIRE_REPLY_PARSER_HPP
 
 // ---- begin include/mailwire/text.hpp ----
-// mailwire - small string helpers that never throw. std::string_view::substr reports a bad
-// position by throwing std::out_of_range (or, without exceptions, abort()), and on newlib abort()
-// pulls in signal handling and malloc: the library uses these instead, so a firmware image links
-// without any of that.
+// mailwire - small helpers that keep firmware images small. std::string_view::substr reports a
+// bad position by throwing std::out_of_range (or, without exceptions, abort()), and on newlib
+// abort() pulls in signal handling and malloc; a 64-bit division pulls the runtime's
+// __udivmoddi4 (about 700 bytes on a Cortex-M). The library uses these instead.
 #ifndef MAILWIRE_TEXT_HPP
 #define MAILWIRE_TEXT_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace mailwire::detail {
@@ -609,6 +610,30 @@ constexpr std::string_view sub(std::string_view s, std::size_t pos, std::size_t 
     if (pos > s.size()) pos = s.size();
     const std::size_t left = s.size() - pos;
     return std::string_view(s.data() + pos, n < left ? n : left);
+}
+
+/// x / d for a divisor below 2^16, in four 32-bit divisions of 16 bits each (long division).
+constexpr std::uint64_t div_u64(std::uint64_t x, std::uint32_t d) noexcept {
+    std::uint64_t q = 0;
+    std::uint32_t r = 0;
+    for (int shift = 48; shift >= 0; shift -= 16) {
+        const std::uint32_t cur = (r << 16) | static_cast<std::uint32_t>((x >> shift) & 0xFFFFu);
+        q = (q << 16) | (cur / d);
+        r = cur % d;
+    }
+    return q;
+}
+
+/// The decimal digits of v into buf (NUL-terminated); returns where they start.
+inline const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
+    char* p = buf + sizeof(buf) - 1;
+    *p = '\0';
+    do {
+        const std::uint64_t q = div_u64(v, 10);
+        *--p = static_cast<char>('0' + static_cast<unsigned>(v - q * 10));
+        v = q;
+    } while (v != 0);
+    return p;
 }
 
 } // namespace mailwire::detail
@@ -2388,28 +2413,6 @@ private:
     }
 
     // ---------------------------------------------------------------- the mail transaction
-    /// Decimal digits of v. By subtracting powers of ten: a 64-bit division would pull the
-    /// runtime's __udivmoddi4 (about 700 bytes on a Cortex-M) into every firmware image.
-    static const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
-        static constexpr std::uint64_t powers[20] = {10000000000000000000ull, 1000000000000000000ull,
-                                                     100000000000000000ull, 10000000000000000ull,
-                                                     1000000000000000ull, 100000000000000ull, 10000000000000ull,
-                                                     1000000000000ull, 100000000000ull, 10000000000ull,
-                                                     1000000000ull, 100000000ull, 10000000ull, 1000000ull,
-                                                     100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull};
-        char* p = buf;
-        for (std::uint64_t power : powers) {
-            char digit = '0';
-            while (v >= power) {
-                v -= power;
-                ++digit;
-            }
-            if (digit != '0' || p != buf || power == 1) *p++ = digit;
-        }
-        *p = '\0';
-        return buf;
-    }
-
     static error_kind kind_of(const reply& r) noexcept {
         return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
     }
@@ -2467,7 +2470,7 @@ private:
         char size_buf[24];
         const bool declare_size = caps_.size && size != 0;
         const std::string_view size_param = declare_size ? std::string_view(" SIZE=") : std::string_view();
-        const std::string_view size_value = declare_size ? std::string_view(format_u64(size, size_buf)) : std::string_view();
+        const std::string_view size_value = declare_size ? std::string_view(detail::format_u64(size, size_buf)) : std::string_view();
         const std::string_view body_param = (env.eight_bit && caps_.eightbitmime) ? " BODY=8BITMIME" : "";
         const std::string_view utf8_param = utf8 ? " SMTPUTF8" : "";
 
@@ -2597,7 +2600,7 @@ private:
         if (opt_.trace) {
             char note[64] = "<message content: ";
             char num[24];
-            const char* digits = format_u64(total, num);
+            const char* digits = detail::format_u64(total, num);
             std::size_t n = std::strlen(note);
             while (*digits != '\0' && n + 8 < sizeof(note)) note[n++] = *digits++;
             for (const char* t = " bytes>"; *t != '\0'; ++t) note[n++] = *t;
@@ -3208,35 +3211,44 @@ private:
 
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
     void format_date(std::int64_t secs, int offset_minutes) {
+        // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
+        // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
+        // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
+        constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
+        constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
         std::int64_t local = secs + static_cast<std::int64_t>(offset_minutes) * 60;
-        std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-        std::int64_t rem = local - days * 86400;
+        if (local < min_local) local = min_local;
+        if (local > max_local) local = max_local;
+        // floor(local / 86400) as floor(floor(local / 128) / 675); |local / 128| < 2^31.
+        const std::int32_t q = static_cast<std::int32_t>(local >= 0 ? local >> 7 : ~((~local) >> 7));
+        const std::int32_t days = q >= 0 ? q / 675 : -((-q + 674) / 675);
+        const std::int32_t rem = static_cast<std::int32_t>(local - static_cast<std::int64_t>(days) * 86400);
         // 1970-01-01 was a Thursday.
         static const char* const wd[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
         const char* weekday = wd[((days % 7) + 7) % 7];
         // Civil date from a day count (the proleptic Gregorian calendar, eras of 400 years).
-        const std::int64_t z = days + 719468;
-        const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-        const std::int64_t doe = z - era * 146097;
-        const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const std::int64_t mp = (5 * doy + 2) / 153;
-        const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-        const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-        const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+        const std::int32_t z = days + 719468;
+        const std::int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+        const std::int32_t doe = z - era * 146097;
+        const std::int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        const std::int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        const std::int32_t mp = (5 * doy + 2) / 153;
+        const std::int32_t d = doy - (153 * mp + 2) / 5 + 1;
+        const std::int32_t m = mp < 10 ? mp + 3 : mp - 9;
+        const std::int32_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
         static const char* const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         char* p = date_;
         auto put = [&](const char* s) {
             while (*s) *p++ = *s++;
         };
-        auto num = [&](std::int64_t v, int width) {
-            char tmp[20];
+        auto num = [&](std::int32_t v, int width) {
+            char tmp[12];
             int k = 0;
             do {
                 tmp[k++] = static_cast<char>('0' + v % 10);
                 v /= 10;
-            } while (v > 0 && k < 19);
+            } while (v > 0 && k < 11);
             while (k < width) tmp[k++] = '0';
             while (k > 0) *p++ = tmp[--k];
         };
@@ -3747,8 +3759,8 @@ private:
         if (dry_ && !cur_.in_memory()) {
             // Not read now: base64 of a known size is computed; anything else makes the size unknown.
             if (cur_cte_ == cte_base64 && cur_.size >= 0) {
-                const std::uint64_t enc = (static_cast<std::uint64_t>(cur_.size) + 2) / 3 * 4;
-                dry_extra_ += enc + (enc + 75) / 76 * 2;
+                const std::uint64_t enc = mailwire::detail::div_u64(static_cast<std::uint64_t>(cur_.size) + 2, 3) * 4;
+                dry_extra_ += enc + mailwire::detail::div_u64(enc + 75, 76) * 2;
             } else {
                 size_known_ = false;
             }

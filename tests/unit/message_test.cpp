@@ -239,6 +239,14 @@ TEST_CASE("composer: Date in RFC 5322 form from the clock or a fixed time", "[un
         {951782400, 0, "Tue, 29 Feb 2000 00:00:00 +0000"},
         {1795411720, -300, "Mon, 23 Nov 2026 00:28:40 -0500"},
         {1795411720, 330, "Mon, 23 Nov 2026 10:58:40 +0530"},
+        // Before 1970, past 32-bit seconds, and the ends of four-digit years (RFC 5322 §3.3).
+        {-1, 0, "Wed, 31 Dec 1969 23:59:59 +0000"},
+        {-86401, 0, "Tue, 30 Dec 1969 23:59:59 +0000"},
+        {-62135596800, 0, "Mon, 01 Jan 0001 00:00:00 +0000"},
+        {4102444800, 0, "Fri, 01 Jan 2100 00:00:00 +0000"},
+        {4294967296, 0, "Sun, 07 Feb 2106 06:28:16 +0000"},
+        {253402300799, 0, "Fri, 31 Dec 9999 23:59:59 +0000"},
+        {253402300799 + 86400 * 365, 0, "Fri, 31 Dec 9999 23:59:59 +0000"}, // clamped to the last second of 9999
     };
     for (const row& r : rows) {
         mailwire::message m;
