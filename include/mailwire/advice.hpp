@@ -37,6 +37,12 @@ constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexce
 
 /// Chooses the advice for an error. Never returns null.
 inline const char* advise(const error& e, const advice_context& ctx) noexcept {
+#if !MAILWIRE_ADVICE
+    // Compiled out: not even the choosing is left in the image.
+    (void)e;
+    (void)ctx;
+    return "";
+#else
     const std::uint16_t code = e.server.code;
     const std::string_view esc = e.server.enhanced_status();
     switch (e.why) {
@@ -239,6 +245,7 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
         return MAILWIRE_ADVICE_TEXT("Fix the call's arguments; nothing was sent.");
     }
     return "";
+#endif
 }
 
 #undef MAILWIRE_ADVICE_TEXT

@@ -1385,6 +1385,12 @@ constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexce
 
 /// Chooses the advice for an error. Never returns null.
 inline const char* advise(const error& e, const advice_context& ctx) noexcept {
+#if !MAILWIRE_ADVICE
+    // Compiled out: not even the choosing is left in the image.
+    (void)e;
+    (void)ctx;
+    return "";
+#else
     const std::uint16_t code = e.server.code;
     const std::string_view esc = e.server.enhanced_status();
     switch (e.why) {
@@ -1587,6 +1593,7 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
         return MAILWIRE_ADVICE_TEXT("Fix the call's arguments; nothing was sent.");
     }
     return "";
+#endif
 }
 
 #undef MAILWIRE_ADVICE_TEXT
@@ -2474,70 +2481,58 @@ private:
         const std::string_view body_param = (env.eight_bit && caps_.eightbitmime) ? " BODY=8BITMIME" : "";
         const std::string_view utf8_param = utf8 ? " SMTPUTF8" : "";
 
-        // MAIL FROM
-        millis dl = deadline(opt_.timeout.mail);
-        if (!put_command(phase::mail, dl, {"MAIL FROM:<", env.sender, ">", size_param, size_value, body_param, utf8_param}))
-            return false;
-        bool mail_ok = true;
-        if (!pipelined) {
-            if (!flush(phase::mail, dl)) return false;
-            if (!read_reply(phase::mail, dl)) return false;
-            if (last_.cls() != 2) {
-                reply_failure(phase::mail);
-                abandon_transaction();
-                return false;
-            }
-        }
-
-        // RCPT TO, one per recipient (RFC 5321 §4.1.1.3)
+        // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
+        // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
+        // deadline and the replies are read in order, each under its own (RFC 2920 §3.1).
+        const std::size_t data_step = env.recipient_count + 1;
+        const auto step_phase = [data_step](std::size_t i) {
+            return i == 0 ? phase::mail : i == data_step ? phase::data : phase::rcpt;
+        };
+        const auto step_timeout = [this, data_step](std::size_t i) {
+            return i == 0 ? opt_.timeout.mail : i == data_step ? opt_.timeout.data_init : opt_.timeout.rcpt;
+        };
         reply worst;
-        for (std::size_t i = 0; i < env.recipient_count; ++i) {
-            recipient& r = env.recipients[i];
-            if (!pipelined) dl = deadline(opt_.timeout.rcpt);
-            if (!put_command(phase::rcpt, dl, {"RCPT TO:<", r.address, ">"})) return false;
-            if (!pipelined) {
-                if (!flush(phase::rcpt, dl)) return false;
-                if (!read_reply(phase::rcpt, dl)) return false;
-                if (last_.code == 421) return reply_failure(phase::rcpt);
-                note_recipient(r, res, worst);
+        bool mail_ok = true;
+        millis dl = 0;
+        for (std::size_t step = 0; step <= data_step; ++step) {
+            const phase p = step_phase(step);
+            if (!pipelined || step == 0) dl = deadline(step_timeout(step));
+            if (!pipelined && step == data_step && res.accepted == 0) {
+                recipients_failure(worst); // no DATA without a recipient
+                abandon_transaction();
+                return false;
+            }
+            const bool put = step == 0 ? put_command(p, dl, {"MAIL FROM:<", env.sender, ">", size_param, size_value,
+                                                              body_param, utf8_param})
+                             : step == data_step ? put_command(p, dl, {"DATA"})
+                                                 : put_command(p, dl, {"RCPT TO:<", env.recipients[step - 1].address, ">"});
+            if (!put) return false;
+            if (pipelined && step != data_step) continue;
+            if (!flush(pipelined ? phase::mail : p, dl)) return false;
+            for (std::size_t r = pipelined ? 0 : step; r <= step; ++r) {
+                const phase rp = step_phase(r);
+                if (!read_reply(rp, pipelined ? deadline(step_timeout(r)) : dl, pipelined && r != step ? unsigned{more_follow} : 0u))
+                    return false;
+                if (last_.code == 421) return reply_failure(rp);
+                if (r == 0 && last_.cls() != 2) {
+                    // Pipelined, the refusal is recorded now (its reply is in last_) and reported
+                    // after the other replies are read, unless reading them fails first.
+                    mail_ok = false;
+                    reply_failure(phase::mail);
+                    if (!pipelined) {
+                        abandon_transaction();
+                        return false;
+                    }
+                } else if (r != 0 && r != data_step && mail_ok) {
+                    note_recipient(env.recipients[r - 1], res, worst);
+                }
             }
         }
-
-        if (pipelined) {
-            // RFC 2920 §3.1: MAIL, every RCPT and DATA go out together; the replies come in order.
-            if (!put_command(phase::data, dl, {"DATA"})) return false;
-            if (!flush(phase::mail, dl)) return false;
-            if (!read_reply(phase::mail, deadline(opt_.timeout.mail), more_follow)) return false;
-            if (last_.code == 421) return reply_failure(phase::mail);
-            // A refused MAIL is recorded now (its reply is in last_) and reported after the
-            // pipelined replies are read, unless reading them fails first.
-            if (last_.cls() != 2) {
-                mail_ok = false;
-                reply_failure(phase::mail);
-            }
-            for (std::size_t i = 0; i < env.recipient_count; ++i) {
-                if (!read_reply(phase::rcpt, deadline(opt_.timeout.rcpt), more_follow)) return false;
-                if (last_.code == 421) return reply_failure(phase::rcpt);
-                if (mail_ok) note_recipient(env.recipients[i], res, worst);
-            }
-            if (!read_reply(phase::data, deadline(opt_.timeout.data_init))) return false;
-            if (last_.code == 421) return reply_failure(phase::data);
-            if (!mail_ok || res.accepted == 0) {
-                if (mail_ok) recipients_failure(worst);
-                if (last_.code == 354) terminate_unwanted_data();
-                abandon_transaction();
-                return false;
-            }
-        } else {
-            if (res.accepted == 0) {
-                recipients_failure(worst);
-                abandon_transaction();
-                return false;
-            }
-            dl = deadline(opt_.timeout.data_init);
-            if (!put_command(phase::data, dl, {"DATA"})) return false;
-            if (!flush(phase::data, dl)) return false;
-            if (!read_reply(phase::data, dl)) return false;
+        if (!mail_ok || res.accepted == 0) { // pipelined: DATA went out regardless
+            if (mail_ok) recipients_failure(worst);
+            if (last_.code == 354) terminate_unwanted_data();
+            abandon_transaction();
+            return false;
         }
         if (last_.code != 354) {
             reply_failure(phase::data);
