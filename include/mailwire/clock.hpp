@@ -4,9 +4,15 @@
 
 #include "io.hpp"
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <time.h>
+// ESP-IDF's C library has clock_gettime(CLOCK_MONOTONIC) too, but its compilers define neither
+// __unix__ nor __APPLE__.
+// Another target whose C library has it (an lwIP port, say) defines MAILWIRE_HAS_POSIX_CLOCK in
+// its mailwire_config.h.
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
 #define MAILWIRE_HAS_POSIX_CLOCK 1
+#endif
+#if defined(MAILWIRE_HAS_POSIX_CLOCK)
+#include <time.h>
 #endif
 
 namespace mailwire {

@@ -25,7 +25,7 @@
 #include "client.hpp"
 #include "message.hpp"
 
-#if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__))
+#if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
 #include "posix_transport.hpp"
 #endif
 

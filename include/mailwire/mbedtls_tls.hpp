@@ -73,7 +73,7 @@ struct tls_settings {
     /// with tls_setup_failed. Verification stays required and the host name is still checked.
     /// The names of the server's certificate are then not reported on a failure (the hook owns
     /// the verify callback).
-    std::int32_t (*attach_trust)(void* ssl_config) = nullptr;
+    int (*attach_trust)(void* ssl_config) = nullptr; // esp_err_t is int
 
     /// Skips certificate and host name verification. Anyone on the path can then read and change
     /// the mail, credentials included. For tests against a throwaway server only.
@@ -331,8 +331,8 @@ private:
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
         } else if (settings_.attach_trust != nullptr) {
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
-            if (std::int32_t rc = settings_.attach_trust(&conf_); rc != 0)
-                return fail_configure("tls_settings::attach_trust failed", static_cast<int>(rc));
+            if (const int rc = settings_.attach_trust(&conf_); rc != 0)
+                return fail_configure("tls_settings::attach_trust failed", rc);
         } else {
             if (!load_trust_anchors()) return false;
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);

@@ -21,7 +21,16 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+// lwIP, and so ESP-IDF, has only <sys/poll.h> (docs/lwip.md).
+#if defined(__has_include)
+#if __has_include(<poll.h>)
 #include <poll.h>
+#else
+#include <sys/poll.h>
+#endif
+#else
+#include <poll.h>
+#endif
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -66,8 +75,15 @@ public:
         addrinfo* list = nullptr;
         const int rc = ::getaddrinfo(name, service, &hints, &list);
         if (rc != 0 || list == nullptr) {
-            const int err = rc == EAI_SYSTEM ? errno : 0;
-            return io_result::fail(rc == EAI_AGAIN ? io_status::timeout : io_status::resolve, err);
+            // lwIP's netdb.h has neither EAI_SYSTEM nor (before ESP-IDF v5.5) EAI_AGAIN.
+            int err = 0;
+#if defined(EAI_SYSTEM)
+            if (rc == EAI_SYSTEM) err = errno;
+#endif
+#if defined(EAI_AGAIN)
+            if (rc == EAI_AGAIN) return io_result::fail(io_status::timeout, err);
+#endif
+            return io_result::fail(io_status::resolve, err);
         }
 
         const posix_clock clock;
@@ -127,18 +143,27 @@ public:
         sockaddr_storage ss{};
         socklen_t sl = sizeof(ss);
         if (fd_ < 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) return false;
+#if defined(INET6_ADDRSTRLEN)
         char text[INET6_ADDRSTRLEN] = {};
+#else
+        char text[16] = {}; // INET_ADDRSTRLEN
+#endif
         const char* prefix = "[";
         if (ss.ss_family == AF_INET) {
             if (!::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, text, sizeof(text))) return false;
+#if defined(AF_INET6) && defined(INET6_ADDRSTRLEN) // lwIP: only with LWIP_IPV6
         } else if (ss.ss_family == AF_INET6) {
             const in6_addr& a6 = reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr;
-            if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+            // ::ffff:a.b.c.d (RFC 4291 §2.5.5.2), spelled out: lwIP before 2.2 lacks IN6_IS_ADDR_V4MAPPED.
+            bool mapped = a6.s6_addr[10] == 0xff && a6.s6_addr[11] == 0xff;
+            for (int i = 0; i < 10; ++i) mapped = mapped && a6.s6_addr[i] == 0;
+            if (mapped) {
                 if (!::inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof(text))) return false;
             } else {
                 if (!::inet_ntop(AF_INET6, &a6, text, sizeof(text))) return false;
                 prefix = "[IPv6:";
             }
+#endif
         } else {
             return false;
         }
@@ -175,8 +200,16 @@ private:
         const int fd = ::socket(ai->ai_family, type, ai->ai_protocol);
         if (fd < 0) return io_result::fail(io_status::error, errno);
 #if !defined(SOCK_NONBLOCK)
-        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        // A socket left blocking would lose the connect deadline: give up on it instead.
+        const int fl = ::fcntl(fd, F_GETFL, 0);
+        if (fl < 0 || ::fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+            const int err = errno;
+            ::close(fd);
+            return io_result::fail(io_status::error, err);
+        }
+#if defined(F_SETFD) && defined(FD_CLOEXEC)
+        (void)::fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
 #endif
 #if defined(SO_NOSIGPIPE)
         const int one_nsp = 1;

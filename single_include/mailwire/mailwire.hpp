@@ -111,9 +111,15 @@ struct io_result {
 #define MAILWIRE_CLOCK_HPP
 
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <time.h>
+// ESP-IDF's C library has clock_gettime(CLOCK_MONOTONIC) too, but its compilers define neither
+// __unix__ nor __APPLE__.
+// Another target whose C library has it (an lwIP port, say) defines MAILWIRE_HAS_POSIX_CLOCK in
+// its mailwire_config.h.
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
 #define MAILWIRE_HAS_POSIX_CLOCK 1
+#endif
+#if defined(MAILWIRE_HAS_POSIX_CLOCK)
+#include <time.h>
 #endif
 
 namespace mailwire {
@@ -4010,7 +4016,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 #endif // MAILWIRE_MESSAGE_HPP
 // ---- end include/mailwire/message.hpp ----
 
-#if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__))
+#if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
 // ---- begin include/mailwire/posix_transport.hpp ----
 // mailwire - the POSIX socket transport: getaddrinfo, IPv6 and IPv4, non-blocking connect bounded
 // by the deadline, poll-bounded reads and writes, EINTR and partial writes handled, no SIGPIPE.
@@ -4032,7 +4038,16 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+// lwIP, and so ESP-IDF, has only <sys/poll.h> (docs/lwip.md).
+#if defined(__has_include)
+#if __has_include(<poll.h>)
 #include <poll.h>
+#else
+#include <sys/poll.h>
+#endif
+#else
+#include <poll.h>
+#endif
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -4077,8 +4092,15 @@ public:
         addrinfo* list = nullptr;
         const int rc = ::getaddrinfo(name, service, &hints, &list);
         if (rc != 0 || list == nullptr) {
-            const int err = rc == EAI_SYSTEM ? errno : 0;
-            return io_result::fail(rc == EAI_AGAIN ? io_status::timeout : io_status::resolve, err);
+            // lwIP's netdb.h has neither EAI_SYSTEM nor (before ESP-IDF v5.5) EAI_AGAIN.
+            int err = 0;
+#if defined(EAI_SYSTEM)
+            if (rc == EAI_SYSTEM) err = errno;
+#endif
+#if defined(EAI_AGAIN)
+            if (rc == EAI_AGAIN) return io_result::fail(io_status::timeout, err);
+#endif
+            return io_result::fail(io_status::resolve, err);
         }
 
         const posix_clock clock;
@@ -4138,18 +4160,27 @@ public:
         sockaddr_storage ss{};
         socklen_t sl = sizeof(ss);
         if (fd_ < 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) return false;
+#if defined(INET6_ADDRSTRLEN)
         char text[INET6_ADDRSTRLEN] = {};
+#else
+        char text[16] = {}; // INET_ADDRSTRLEN
+#endif
         const char* prefix = "[";
         if (ss.ss_family == AF_INET) {
             if (!::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, text, sizeof(text))) return false;
+#if defined(AF_INET6) && defined(INET6_ADDRSTRLEN) // lwIP: only with LWIP_IPV6
         } else if (ss.ss_family == AF_INET6) {
             const in6_addr& a6 = reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr;
-            if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+            // ::ffff:a.b.c.d (RFC 4291 §2.5.5.2), spelled out: lwIP before 2.2 lacks IN6_IS_ADDR_V4MAPPED.
+            bool mapped = a6.s6_addr[10] == 0xff && a6.s6_addr[11] == 0xff;
+            for (int i = 0; i < 10; ++i) mapped = mapped && a6.s6_addr[i] == 0;
+            if (mapped) {
                 if (!::inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof(text))) return false;
             } else {
                 if (!::inet_ntop(AF_INET6, &a6, text, sizeof(text))) return false;
                 prefix = "[IPv6:";
             }
+#endif
         } else {
             return false;
         }
@@ -4186,8 +4217,16 @@ private:
         const int fd = ::socket(ai->ai_family, type, ai->ai_protocol);
         if (fd < 0) return io_result::fail(io_status::error, errno);
 #if !defined(SOCK_NONBLOCK)
-        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        // A socket left blocking would lose the connect deadline: give up on it instead.
+        const int fl = ::fcntl(fd, F_GETFL, 0);
+        if (fl < 0 || ::fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+            const int err = errno;
+            ::close(fd);
+            return io_result::fail(io_status::error, err);
+        }
+#if defined(F_SETFD) && defined(FD_CLOEXEC)
+        (void)::fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
 #endif
 #if defined(SO_NOSIGPIPE)
         const int one_nsp = 1;

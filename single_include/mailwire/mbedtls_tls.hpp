@@ -128,9 +128,15 @@ struct io_result {
 #endif // MAILWIRE_IO_HPP
 // ---- end include/mailwire/io.hpp ----
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <time.h>
+// ESP-IDF's C library has clock_gettime(CLOCK_MONOTONIC) too, but its compilers define neither
+// __unix__ nor __APPLE__.
+// Another target whose C library has it (an lwIP port, say) defines MAILWIRE_HAS_POSIX_CLOCK in
+// its mailwire_config.h.
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
 #define MAILWIRE_HAS_POSIX_CLOCK 1
+#endif
+#if defined(MAILWIRE_HAS_POSIX_CLOCK)
+#include <time.h>
 #endif
 
 namespace mailwire {
@@ -534,7 +540,7 @@ struct tls_settings {
     /// with tls_setup_failed. Verification stays required and the host name is still checked.
     /// The names of the server's certificate are then not reported on a failure (the hook owns
     /// the verify callback).
-    std::int32_t (*attach_trust)(void* ssl_config) = nullptr;
+    int (*attach_trust)(void* ssl_config) = nullptr; // esp_err_t is int
 
     /// Skips certificate and host name verification. Anyone on the path can then read and change
     /// the mail, credentials included. For tests against a throwaway server only.
@@ -792,8 +798,8 @@ private:
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
         } else if (settings_.attach_trust != nullptr) {
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
-            if (std::int32_t rc = settings_.attach_trust(&conf_); rc != 0)
-                return fail_configure("tls_settings::attach_trust failed", static_cast<int>(rc));
+            if (const int rc = settings_.attach_trust(&conf_); rc != 0)
+                return fail_configure("tls_settings::attach_trust failed", rc);
         } else {
             if (!load_trust_anchors()) return false;
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);

@@ -119,7 +119,7 @@ namespace {
 mbedtls_x509_crt g_bundle;
 bool g_bundle_ready = false;
 std::string g_bundle_file;
-std::int32_t attach_bundle(void* conf) {
+int attach_bundle(void* conf) {
     if (g_bundle_ready) mbedtls_x509_crt_free(&g_bundle);
     mbedtls_x509_crt_init(&g_bundle);
     g_bundle_ready = true;
@@ -127,7 +127,7 @@ std::int32_t attach_bundle(void* conf) {
     mbedtls_ssl_conf_ca_chain(static_cast<mbedtls_ssl_config*>(conf), &g_bundle, nullptr);
     return 0;
 }
-std::int32_t attach_fails(void*) { return 0x3001; }
+int attach_fails(void*) { return 0x3001; }
 } // namespace
 
 TEST_CASE("attach_trust installs trust as ESP-IDF's certificate bundle does; the host name is still checked",
@@ -135,7 +135,7 @@ TEST_CASE("attach_trust installs trust as ESP-IDF's certificate bundle does; the
     struct run {
         const char* cert;
         std::string bundle;
-        std::int32_t (*hook)(void*);
+        int (*hook)(void*);
         bool ok;
         cause why;
     };
