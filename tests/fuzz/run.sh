@@ -3,7 +3,9 @@
 #   reply    the reply parser and assembler, the EHLO capability parser, enhanced status codes
 #   base64   base64 decoding and encoding as SASL challenges arrive
 #   session  a whole client session driven by fuzzed server bytes (STARTTLS through a pass-through
-#            TLS policy, AUTH challenges, pipelined replies, the final reply), fuzzed body
+#            TLS policy, AUTH challenges, pipelined replies, the final reply), fuzzed envelope and body
+#   session-small  the same with the smallest buffers (96-octet receive, 64-octet send): reply
+#            lines cut, commands streamed
 #   message  the composer with fuzzed display names, subject, header value, bodies, file name
 #
 #   bash tests/fuzz/run.sh [SECONDS]   (default 45 per target)
@@ -30,12 +32,18 @@ if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned 
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang libclang-rt-14-dev
 fi
 
-for target in reply base64 session message; do
+for target in reply base64 session session-small message; do
     printf '\n==== fuzz target %s\n' "$target"
-    clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -I "$root/include" "$here/${target}_fuzz.cpp" -o "$out/$target"
-    if [[ -d "$here/regressions/$target" ]]; then
-        for input in "$here/regressions/$target"/*; do
+    source_name=$target
+    defines=()
+    if [[ $target == session-small ]]; then
+        source_name=session
+        defines=(-DMAILWIRE_RX_BUFFER_SIZE=96 -DMAILWIRE_TX_BUFFER_SIZE=64)
+    fi
+    clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all "${defines[@]}" \
+        -I "$root/include" "$here/${source_name}_fuzz.cpp" -o "$out/$target"
+    if [[ -d "$here/regressions/$source_name" ]]; then
+        for input in "$here/regressions/$source_name"/*; do
             "$out/$target" "$input" >"$out/$target.regression.log" 2>&1 ||
                 { cat "$out/$target.regression.log"; echo "regression input $input fails again" >&2; exit 1; }
             echo "regression ok: $(basename "$input")"
@@ -46,7 +54,7 @@ for target in reply base64 session message; do
     budget=(-max_total_time="$seconds")
     [[ -n "${MAILWIRE_FUZZ_RUNS:-}" ]] && budget=(-runs="$MAILWIRE_FUZZ_RUNS")
     if ! (cd "$out" && "./$target" "${budget[@]}" -print_final_stats=1 -artifact_prefix="$out/$target-" \
-        "$corpus" "$here/corpus/$target" >"$out/$target.log" 2>&1); then
+        "$corpus" "$here/corpus/$source_name" >"$out/$target.log" 2>&1); then
         tail -n 60 "$out/$target.log"
         echo "fuzz target $target failed: the input is in $out/$target-*" >&2
         exit 1

@@ -217,11 +217,13 @@ TEST_CASE("with PIPELINING, MAIL, every RCPT and DATA leave in one write and rep
     INFO(log.all());
 
     REQUIRE(t.s.writes() >= writes_before + 1);
-    CHECK(t.s.write(writes_before) == "MAIL FROM:<a@example.org>\r\n"
-                                      "RCPT TO:<ok@example.org>\r\n"
-                                      "RCPT TO:<gone@example.org>\r\n"
-                                      "RCPT TO:<busy@example.org>\r\n"
-                                      "DATA\r\n");
+    const std::string batch = "MAIL FROM:<a@example.org>\r\n"
+                              "RCPT TO:<ok@example.org>\r\n"
+                              "RCPT TO:<gone@example.org>\r\n"
+                              "RCPT TO:<busy@example.org>\r\n"
+                              "DATA\r\n";
+    if (MAILWIRE_TX_BUFFER_SIZE >= 512) CHECK(t.s.write(writes_before) == batch);
+    else CHECK(t.s.written.find(batch) != std::string::npos); // a smaller send buffer splits it
     // Per recipient, in order.
     CHECK(to.list[0].result.code == 250);
     CHECK(to.list[0].accepted());
@@ -327,7 +329,8 @@ TEST_CASE("with PIPELINING and every recipient refused, a 354 is answered with a
     CHECK(r.accepted == 0);
     CHECK(r.refused == 2);
     const std::string after_batch = t.s.written.substr(t.s.write_ends[w]);
-    CHECK(after_batch == ".\r\nRSET\r\n");
+    if (MAILWIRE_TX_BUFFER_SIZE >= 512) CHECK(after_batch == ".\r\nRSET\r\n");
+    else CHECK(after_batch.compare(after_batch.size() - 9, 9, ".\r\nRSET\r\n") == 0);
     CHECK(t.s.written.find("secret") == std::string::npos);
     CHECK(t.s.contents == std::vector<std::string>{".\r\n"});
     CHECK(t.c.is_open());
@@ -375,7 +378,9 @@ TEST_CASE("with PIPELINING a refused MAIL voids the recipients' replies and rese
         CHECK(r.refused == 0); // the 503s say nothing about the recipients
         CHECK_FALSE(to.list[0].accepted());
         CHECK_FALSE(to.list[1].accepted());
-        CHECK(t.s.written.substr(t.s.write_ends[w]) == "RSET\r\n");
+        const std::string after = t.s.written.substr(t.s.write_ends[w]);
+        if (MAILWIRE_TX_BUFFER_SIZE >= 512) CHECK(after == "RSET\r\n");
+        else CHECK(after.compare(after.size() - 6, 6, "RSET\r\n") == 0);
         CHECK(t.c.is_open());
     }
     SECTION("a broken server accepts RCPT and DATA anyway: no content leaves") {
@@ -873,7 +878,9 @@ TEST_CASE("a reply line of 512 octets is accepted and a longer one is a protocol
         CHECK(e.kind == error_kind::protocol);
         CHECK(e.why == cause::reply_too_long);
         CHECK(std::string(e.advice()) != "");
-        CHECK(t.s.now_ms <= MAILWIRE_RX_BUFFER_SIZE);
+        // What was read: one buffer, or with a buffer smaller than a line, the 512 octets a line
+        // may have (a cut line is read on to its bound).
+        CHECK(t.s.now_ms <= (MAILWIRE_RX_BUFFER_SIZE >= 514 ? MAILWIRE_RX_BUFFER_SIZE : 512));
         CHECK_FALSE(t.c.is_open());
     }
 }
