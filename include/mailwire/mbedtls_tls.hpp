@@ -337,7 +337,9 @@ private:
             if (!load_trust_anchors()) return false;
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
             mbedtls_ssl_conf_ca_chain(&conf_, &ca_, nullptr);
+#if MAILWIRE_TLS_DETAIL
             mbedtls_ssl_conf_verify(&conf_, &mbedtls_tls::on_verify, this);
+#endif
         }
         configured_ok_ = true;
         return true;
@@ -437,6 +439,7 @@ private:
         if (first_len >= 3 && first[0] >= '2' && first[0] <= '5' && first[1] >= '0' && first[1] <= '9' &&
             first[2] >= '0' && first[2] <= '9') {
             failure_ = cause::tls_plaintext_server;
+            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
             char shown[9];
             std::size_t n = 0;
             for (std::size_t i = 0; i < first_len && n + 1 < sizeof(shown); ++i)
@@ -452,6 +455,7 @@ private:
                 failure_ = cause::certificate_expired;
             else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) failure_ = cause::certificate_wrong_host;
             else failure_ = cause::certificate_invalid;
+            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
             char info[160];
             int len = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
             if (len < 0) len = 0;
@@ -498,6 +502,7 @@ private:
     }
 
     void set_detail(const char* what, int rc) noexcept {
+        if (!MAILWIRE_TLS_DETAIL) return;
         char code[24] = "";
         if (rc != 0) {
             // " (mbedTLS -0x7780)"
@@ -518,6 +523,7 @@ private:
         set_detail2(what, code);
     }
     void set_detail2(const char* a, const char* b) noexcept {
+        if (!MAILWIRE_TLS_DETAIL) return; // compiled out: failure_detail() stays ""
         std::size_t n = 0;
         for (const char* p = a; *p != '\0' && n + 1 < sizeof(detail_); ++p) detail_[n++] = *p;
         for (const char* p = b; *p != '\0' && n + 1 < sizeof(detail_); ++p) detail_[n++] = *p;
