@@ -5,6 +5,9 @@
 # and the composer's objects, and the worst stack depth (GCC's -fcallgraph-info, summed along the
 # deepest call path from main). Fails when a figure exceeds bench/footprint/budgets.txt, or when
 # an image needs the heap (the link has no _sbrk, so malloc cannot link; nm checks as well).
+# The TLS image (mailwire::mbedtls_tls over the same transport) is built when mbedTLS can be:
+# bench/footprint/mbedtls.sh fetches Debian's mbedtls source package and cross-compiles it into
+# build/mbedtls (cached; MAILWIRE_MBEDTLS_CACHE=DIR elsewhere); its figures are tls.* (TLS.md).
 #   bash bench/footprint/run.sh            (installs the toolchain on Debian when missing)
 set -euo pipefail
 
@@ -28,10 +31,12 @@ trap 'rm -rf "$work"' EXIT
 
 flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -std=c++17 -fno-exceptions -fno-rtti
        -fno-threadsafe-statics -ffunction-sections -fdata-sections -DNDEBUG -Wall -Wextra -Werror
-       -I "$root/include")
+       -I "$fw" -I "$root/include") # $fw: its mailwire_config.h
 link=(-nostartfiles --specs=nano.specs -Wl,--gc-sections -T "$fw/link.ld")
 
-# build NAME IMAGE [extra flags...] -> $work/NAME.elf, and $work/NAME/main.ci for the stack
+# build NAME IMAGE [extra flags...] -> $work/NAME.elf, and $work/NAME/main.ci for the stack;
+# link_more: more objects and libraries for the link (the TLS image's)
+link_more=()
 build() {
     local name=$1 image=$2
     shift 2
@@ -40,7 +45,7 @@ build() {
         arm-none-eabi-g++ "${flags[@]}" "$@" -DMAILWIRE_FW_IMAGE="$image" -fcallgraph-info=su \
             -c "$fw/main.cpp" -o main.o &&
         arm-none-eabi-g++ "${flags[@]}" "$@" -c "$fw/startup.cpp" -o startup.o &&
-        arm-none-eabi-g++ "${flags[@]}" main.o startup.o "${link[@]}" -Wl,-Map="$work/$name.map" \
+        arm-none-eabi-g++ "${flags[@]}" main.o startup.o "${link_more[@]}" "${link[@]}" -Wl,-Map="$work/$name.map" \
             -o "$work/$name.elf")
     if arm-none-eabi-nm "$work/$name.elf" | grep -Eq ' (malloc|free|_malloc_r|_Znwj|_Znaj|_ZdlPv|_ZdaPv)$'; then
         echo "$name: the image links the heap (malloc/free/new/delete)" >&2
@@ -63,6 +68,27 @@ build plain-noadvice 1 -DMAILWIRE_ADVICE=0
 build composer 2
 build composer-noadvice 2 -DMAILWIRE_ADVICE=0
 
+# The TLS image: mbedTLS (Debian's source package, cross-compiled by mbedtls.sh with
+# examples/firmware/mbedtls_config.h), its platform functions (examples/firmware/tls/fw_platform.c).
+tls_built=0
+if mbedtls_env=$(bash "$here/mbedtls.sh" "${MAILWIRE_MBEDTLS_CACHE:-$root/build/mbedtls}"); then
+    mbedtls_include=$(sed -n 's/^MBEDTLS_INCLUDE=//p' <<<"$mbedtls_env")
+    mbedtls_lib=$(sed -n 's/^MBEDTLS_LIB=//p' <<<"$mbedtls_env")
+    tls_flags=(-I "$mbedtls_include" "-DMBEDTLS_CONFIG_FILE=\"$fw/mbedtls_config.h\"")
+    mkdir -p "$work/tls-platform"
+    (cd "$work/tls-platform" &&
+        arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -ffunction-sections \
+            -fdata-sections -DNDEBUG -Wall -Wextra -Werror "${tls_flags[@]}" -fcallgraph-info=su \
+            -c "$fw/tls/fw_platform.c" -o fw_platform.o)
+    link_more=("$work/tls-platform/fw_platform.o" -L "$mbedtls_lib" -lmbedtls -lmbedx509 -lmbedcrypto)
+    build tls 3 "${tls_flags[@]}"
+    build tls-noadvice 3 "${tls_flags[@]}" -DMAILWIRE_ADVICE=0 # and so MAILWIRE_TLS_DETAIL=0
+    link_more=()
+    tls_built=1
+else
+    echo "footprint: mbedTLS could not be fetched or built (bench/footprint/mbedtls.sh): no TLS image" >&2
+fi
+
 read -r bt bd bb < <(size_of baseline)
 declare -A figure
 report_image() { # name label
@@ -79,6 +105,62 @@ figure[composer.flash_more]=$(( figure[composer.flash] - figure[plain.flash] ))
 figure[composer-noadvice.flash_more]=$(( figure[composer-noadvice.flash] - figure[plain-noadvice.flash] ))
 figure[baseline.stack]=$(stack_of baseline)
 
+# archive_flash NAME REGEX -> bytes of flash (text, rodata, data) the link map takes from input
+# files whose name matches REGEX (e.g. the mbedTLS archives)
+archive_flash() {
+    "$python" - "$work/$1.map" "$2" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8", errors="replace").read().split("\n")
+wanted = re.compile(sys.argv[2])
+start = next(i for i, l in enumerate(lines) if l.startswith("Linker script and memory map"))
+alone = re.compile(r"^ (\.\S+)\s*$")  # a long section name, its address on the next line
+entry = re.compile(r"^ (\.\S+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$")
+total, pending = 0, None
+for line in lines[start:]:
+    m = alone.match(line)
+    if m:
+        pending = m.group(1)
+        continue
+    m = entry.match(line)
+    name = (m.group(1) or pending) if m else None
+    pending = None
+    if not name or name.startswith((".bss", ".debug", ".comment", ".ARM.attributes", "COMMON")):
+        continue
+    path = m.group(4).split("(")[0]
+    if wanted.search(path.rsplit("/", 1)[-1]):
+        total += int(m.group(3), 16)
+print(total)
+PY
+}
+if ((tls_built)); then
+    report_image tls
+    # The worst depth through mailwire and mbedTLS: both call graphs, mbedTLS's calls through
+    # function pointers resolved for this configuration (examples/firmware/tls/callgraph.py).
+    figure[tls.stack]=$("$python" "$fw/tls/callgraph.py" "$work/tls/main.ci" \
+        "$work/tls-platform/fw_platform.ci" "$mbedtls_lib"/*.ci >"$work/tls-all.ci" 2>/dev/null &&
+        "$python" "$here/stack.py" main "$work/tls-all.ci" 2>/dev/null || true)
+    figure[tls.mailwire_stack]=$(stack_of tls)
+    figure[tls.mbedtls_flash]=$(archive_flash tls '^libmbed.*[.]a$')
+    figure[tls.glue_flash]=$(( figure[tls.flash] - figure[plain.flash] - figure[tls.mbedtls_flash] ))
+    # What of that glue is mailwire's own TLS code: without the trust anchor (the application's
+    # data), the platform functions mbedTLS's configuration asks for (fw_platform.c), and the C
+    # library and libgcc functions only mbedTLS pulls in. NAME PLAIN-NAME
+    mailwire_glue() {
+        local runtime_tls runtime_plain ca platform mbedtls t d b
+        read -r t d b < <(size_of "$1")
+        runtime_tls=$(archive_flash "$1" '^lib(c_nano|c|g_nano|g|gcc|m)[.]a$')
+        runtime_plain=$(archive_flash "$2" '^lib(c_nano|c|g_nano|g|gcc|m)[.]a$')
+        ca=$(symbol_size "$1" 'firmware_ca::isrg_root_x1$')
+        platform=$(archive_flash "$1" '^fw_platform[.]o$')
+        mbedtls=$(archive_flash "$1" '^libmbed.*[.]a$')
+        echo $(( (t + d) - (bt + bd) - figure[$2.flash] - mbedtls - ca - platform - (runtime_tls - runtime_plain) ))
+    }
+    figure[tls.mailwire_glue_flash]=$(mailwire_glue tls plain)
+    figure[tls-noadvice.mailwire_glue_flash]=$(mailwire_glue tls-noadvice plain-noadvice)
+    figure[tls.object]=$(symbol_size tls '[(]anonymous namespace[)]::smtp$')
+    figure[tls.heap]=$(symbol_size tls '[(]anonymous namespace[)]::tls_heap$')
+fi
+
 printf '\nmailwire on a Cortex-M4 (arm-none-eabi-g++ %s, -Os, nano.specs): what mailwire adds to a\n' \
     "$(arm-none-eabi-g++ -dumpversion)"
 printf 'baseline image of %d bytes flash (same board, transport, tick)\n\n' $((bt + bd))
@@ -87,6 +169,7 @@ failed=0
 while read -r key budget _; do
     [[ -z "$key" || "$key" == \#* ]] && continue
     value=${figure[$key]:-}
+    [[ "$key" == tls.* ]] && ((!tls_built)) && continue # no mbedTLS: said above
     if [[ -z "$value" ]]; then
         echo "budgets.txt names $key, which run.sh does not measure" >&2
         exit 1

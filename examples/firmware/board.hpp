@@ -25,6 +25,34 @@ struct ring {
 };
 extern ring uart_rx;
 
+/// The hardware random number generator (an STM32F4's RNG: 32 bits of analog noise per read),
+/// the TLS image's entropy source. rng_start enables its clock and the generator.
+struct rng_regs {
+    volatile std::uint32_t cr, sr, dr;
+};
+inline rng_regs* const rng = reinterpret_cast<rng_regs*>(0x50060800u);
+inline volatile std::uint32_t* const rcc_ahb2enr = reinterpret_cast<volatile std::uint32_t*>(0x40023834u);
+inline void rng_start() {
+    *rcc_ahb2enr = *rcc_ahb2enr | (1u << 6); // RNGEN
+    rng->cr = 1u << 2;                       // RNGEN
+}
+/// Fills out with len random bytes; false on a seed or clock error (SR.SECS, SR.CECS), or when
+/// no word is ready within `spins` polls.
+inline bool rng_fill(unsigned char* out, std::size_t len, std::uint32_t spins = 100000) {
+    while (len > 0) {
+        std::uint32_t wait = spins;
+        while ((rng->sr & 1u) == 0) { // DRDY
+            if ((rng->sr & 0x6u) != 0 || --wait == 0) return false;
+        }
+        std::uint32_t word = rng->dr;
+        for (int i = 0; i < 4 && len > 0; ++i, --len) {
+            *out++ = static_cast<unsigned char>(word);
+            word >>= 8;
+        }
+    }
+    return true;
+}
+
 } // namespace board
 
 #endif

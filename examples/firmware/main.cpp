@@ -5,6 +5,10 @@
 //   MAILWIRE_FW_IMAGE=1  the plain client: AUTH, two recipients, the content streamed from a
 //                        callback (a hand-made MIME message with a base64 attachment)
 //   MAILWIRE_FW_IMAGE=2  the client and the composer: the attachment streamed by the composer
+//   MAILWIRE_FW_IMAGE=3  image 1's message over TLS: mailwire::mbedtls_tls on the modem transport,
+//                        implicit TLS on port 465, ISRG Root X1 compiled in, the hardware RNG as
+//                        entropy, mbedTLS allocating from a static buffer (bench/footprint/TLS.md;
+//                        built with bench/footprint/mbedtls.sh's mbedTLS and mbedtls_config.h)
 // No heap: nothing here or in mailwire calls malloc or new (the link has no _sbrk).
 #include "board.hpp"
 #include "modem_transport.hpp"
@@ -12,8 +16,16 @@
 #if MAILWIRE_FW_IMAGE >= 1
 #include <mailwire/client.hpp>
 #endif
-#if MAILWIRE_FW_IMAGE >= 2
+#if MAILWIRE_FW_IMAGE == 2
 #include <mailwire/message.hpp>
+#endif
+#if MAILWIRE_FW_IMAGE == 3
+#include "tls/ca_cert.hpp"
+
+#include <mailwire/mbedtls_tls.hpp>
+
+#include <mbedtls/entropy.h>
+#include <mbedtls/memory_buffer_alloc.h>
 #endif
 
 namespace {
@@ -30,17 +42,37 @@ std::ptrdiff_t read_log(void* context, char* buf, std::size_t cap) {
     return static_cast<std::ptrdiff_t>(n);
 }
 
-#if MAILWIRE_FW_IMAGE >= 1
+#if MAILWIRE_FW_IMAGE == 1 || MAILWIRE_FW_IMAGE == 2
 using client_type = mailwire::basic_client<modem_transport, mailwire::no_tls, mailwire::profiles::custom<2525, mailwire::encryption::none>, tick_clock>;
 client_type smtp;
 #endif
-#if MAILWIRE_FW_IMAGE >= 2
+#if MAILWIRE_FW_IMAGE == 2
 mailwire::basic_message<2, 1, 1> message;
 #endif
 
-#if MAILWIRE_FW_IMAGE == 1
-// Image 1: the message is written by hand (a fixed MIME skeleton, the attachment's base64 computed
-// on the fly by mailwire's encoder).
+#if MAILWIRE_FW_IMAGE == 3
+// Implicit TLS (RFC 8314): the handshake right after connecting to port 465.
+using client_type = mailwire::basic_client<modem_transport, mailwire::mbedtls_tls, mailwire::profiles::submissions, tick_clock>;
+client_type smtp;
+
+// mbedTLS's heap: every mbedtls_calloc of the handshake and the session comes from here
+// (MBEDTLS_MEMORY_BUFFER_ALLOC_C). TLS.md has what it holds at the peak and why this suffices.
+#ifndef MAILWIRE_FW_TLS_HEAP
+#define MAILWIRE_FW_TLS_HEAP 24576
+#endif
+alignas(8) unsigned char tls_heap[MAILWIRE_FW_TLS_HEAP];
+
+// The hardware RNG as mbedTLS's (only) entropy source (MBEDTLS_NO_PLATFORM_ENTROPY).
+int board_entropy(void*, unsigned char* out, std::size_t len, std::size_t* produced) {
+    if (!board::rng_fill(out, len)) return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+    *produced = len;
+    return 0;
+}
+#endif
+
+#if MAILWIRE_FW_IMAGE == 1 || MAILWIRE_FW_IMAGE == 3
+// Images 1 and 3: the message is written by hand (a fixed MIME skeleton, the attachment's base64
+// computed on the fly by mailwire's encoder).
 struct handmade_message {
     log_cursor cursor;
     int stage = 0;
@@ -90,10 +122,21 @@ int main() {
     return 0;
 #else
     smtp.options().ehlo_name = "sensor-7.example.org";
+#if MAILWIRE_FW_IMAGE == 3
+    mbedtls_memory_buffer_alloc_init(tls_heap, sizeof(tls_heap));
+    board::rng_start();
+    mailwire::tls_settings& tls = smtp.tls().settings();
+    tls.ca_data = firmware_ca::isrg_root_x1;
+    tls.ca_size = sizeof(firmware_ca::isrg_root_x1);
+    tls.use_system_bundle = false;
+    tls.entropy_source = &board_entropy;
+    tls.max_fragment = 4096; // records no larger than mbedTLS's 4 KiB input buffer (RFC 6066)
+#else
     smtp.options().allow_plaintext_auth = true; // the modem's APN is a private network
+#endif
     if (!smtp.open("smtp.example.org").ok()) return 1;
     if (!smtp.authenticate({"sensor-7", "app-password"}).ok()) return 2;
-#if MAILWIRE_FW_IMAGE == 1
+#if MAILWIRE_FW_IMAGE == 1 || MAILWIRE_FW_IMAGE == 3
     mailwire::recipient to[] = {{"ops@example.org", {}}, {"archive@example.org", {}}};
     mailwire::envelope env{"sensor-7@example.org", to, 2};
     handmade_message content;

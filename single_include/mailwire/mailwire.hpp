@@ -29,15 +29,17 @@
 #define MAILWIRE_VERSION_MINOR 1
 #define MAILWIRE_VERSION_PATCH 0
 
-// Receive buffer of the client. It must hold one whole reply line: RFC 5321 §4.5.3.1.5 limits a
-// reply line to 512 octets including CRLF.
+// Receive buffer of the client. With 514 octets or more it holds any whole reply line (RFC 5321
+// §4.5.3.1.5: 512 octets including CRLF). Smaller (at least 64, for firmware), a longer line keeps
+// its first half-buffer of text: reply texts, capabilities and AUTH challenges are then judged on
+// that much, and the 512-octet bound is still enforced.
 #ifndef MAILWIRE_RX_BUFFER_SIZE
 #define MAILWIRE_RX_BUFFER_SIZE 1024
 #endif
 
 // Transmit buffer: commands are assembled here, pipelined commands are batched here, and the
-// dot-stuffed body streams through it. It must hold the longest command line: RFC 5321
-// §4.5.3.1.4 allows 512 octets.
+// dot-stuffed body streams through it. At least 64 octets; a command longer than the buffer (up
+// to 512, RFC 5321 §4.5.3.1.4) is streamed through it, and the trace shows only its verb.
 #ifndef MAILWIRE_TX_BUFFER_SIZE
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
@@ -56,6 +58,13 @@
 // Human-readable advice texts. Set to 0 for the smallest images: error::advice() then returns "".
 #ifndef MAILWIRE_ADVICE
 #define MAILWIRE_ADVICE 1
+#endif
+
+// The TLS policy's failure_detail() text (mbedTLS's verification text, the names the server's
+// certificate was issued for, the error code). 0 leaves it empty, and the code that collects it
+// out of the image; the failure's cause (untrusted, expired, wrong host...) stays.
+#ifndef MAILWIRE_TLS_DETAIL
+#define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
@@ -1760,10 +1769,8 @@ class basic_client {
                   "mailwire: this profile requires TLS (STARTTLS or implicit TLS) but the Tls policy is "
                   "mailwire::no_tls. Use mailwire::mbedtls_tls as the second template argument, or a profile "
                   "that allows plaintext (profiles::relay, or profile<port, encryption::none>).");
-    static_assert(MAILWIRE_RX_BUFFER_SIZE >= max_reply_line + 2,
-                  "mailwire: MAILWIRE_RX_BUFFER_SIZE must hold one reply line (RFC 5321 §4.5.3.1.5: 512 octets)");
-    static_assert(MAILWIRE_TX_BUFFER_SIZE >= 512,
-                  "mailwire: MAILWIRE_TX_BUFFER_SIZE must hold one command line (RFC 5321 §4.5.3.1.4: 512 octets)");
+    static_assert(MAILWIRE_RX_BUFFER_SIZE >= 64 && MAILWIRE_TX_BUFFER_SIZE >= 64,
+                  "mailwire: MAILWIRE_RX_BUFFER_SIZE and MAILWIRE_TX_BUFFER_SIZE must be at least 64 octets");
 
 public:
     using transport_type = Transport;
@@ -2084,13 +2091,20 @@ private:
     }
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
+    /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
+    /// a command is at most 512 octets, RFC 5321 §4.5.3.1.4) is streamed through it in pieces.
     bool put_command(phase p, millis dl, std::initializer_list<std::string_view> parts) {
         std::size_t total = 2;
         for (std::string_view s : parts) total += s.size();
-        MAILWIRE_ASSERT(total <= sizeof(tx_));
-        if (total > sizeof(tx_)) return fail(p, error_kind::usage, cause::bad_argument);
         if (tx_len_ + total > sizeof(tx_)) {
             if (!flush(p, dl)) return false;
+        }
+        if (total > sizeof(tx_)) {
+            std::string_view first = parts.size() ? *parts.begin() : std::string_view();
+            trace(trace_direction::client, first); // the verb; the whole line has no one place to be shown from
+            for (std::string_view s : parts)
+                if (!put_bytes(p, dl, s)) return false;
+            return put_bytes(p, dl, "\r\n");
         }
         const std::size_t start = tx_len_;
         for (std::string_view s : parts) {
@@ -2122,11 +2136,15 @@ private:
 
     // ---------------------------------------------------------------- input
     /// The next line from the server, without its line end. RFC 5321 §4.5.3.1.5 bounds it to 512
-    /// octets with the CRLF; a longer one is a protocol error, so memory stays bounded.
+    /// octets with the CRLF; a longer one is a protocol error, so memory stays bounded. With a
+    /// receive buffer smaller than that (MAILWIRE_RX_BUFFER_SIZE on firmware), a line that does
+    /// not fit keeps its first half-buffer and the rest is read and dropped, still counted against
+    /// the 512 (line_cut_ says so).
     /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
     bool read_line(phase p, millis dl, std::string_view& line, bool greeting_start = false) {
+        line_cut_ = false;
         for (;;) {
             const char* begin = rx_ + rx_begin_;
             const std::size_t avail = rx_end_ - rx_begin_;
@@ -2141,6 +2159,9 @@ private:
                 return true;
             }
             if (avail >= max_reply_line) return protocol_failure(p, cause::reply_too_long);
+            if constexpr (sizeof(rx_) < max_reply_line + 2) {
+                if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(p, dl, line);
+            }
             if (rx_begin_ != 0) {
                 std::memmove(rx_, rx_ + rx_begin_, avail);
                 rx_begin_ = 0;
@@ -2151,6 +2172,31 @@ private:
             if (!r.ok()) return io_failure(p, r);
             if (r.bytes == 0 || r.bytes > sizeof(rx_) - rx_end_) return io_failure(p, io_result::fail(io_status::error));
             rx_end_ += r.bytes;
+        }
+    }
+
+    /// The rest of a line longer than the receive buffer: its first half stays as the line, the
+    /// rest is read into the second half and dropped up to the line feed; what follows it stays.
+    bool read_cut_line(phase p, millis dl, std::string_view& line) {
+        constexpr std::size_t keep = sizeof(rx_) / 2;
+        std::size_t length = sizeof(rx_); // octets of the line so far, line feed not counted
+        rx_end_ = keep;
+        for (;;) {
+            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            const io_result r = raw_read(rx_ + keep, sizeof(rx_) - keep, dl);
+            if (!r.ok()) return io_failure(p, r);
+            if (r.bytes == 0 || r.bytes > sizeof(rx_) - keep) return io_failure(p, io_result::fail(io_status::error));
+            const void* nl = std::memchr(rx_ + keep, '\n', r.bytes);
+            const std::size_t upto = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - (rx_ + keep)) : r.bytes;
+            length += upto;
+            if (length + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
+            if (nl != nullptr) {
+                rx_begin_ = keep + upto + 1;
+                rx_end_ = keep + r.bytes;
+                line = std::string_view(rx_, keep);
+                line_cut_ = true;
+                return true;
+            }
         }
     }
 
@@ -2179,8 +2225,11 @@ private:
             // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the
             // copy in last_ is bounded).
             if (parsed.code == 334) {
+                // A cut line (small receive buffer) is checked as far as it was kept.
                 std::size_t n = 0;
-                challenge_ok_ = as.lines() == 1 && parsed.last && base64_decode(parsed.text, nullptr, 0, n);
+                const std::string_view b64 =
+                    line_cut_ ? detail::sub(parsed.text, 0, parsed.text.size() / 4 * 4) : parsed.text;
+                challenge_ok_ = as.lines() == 1 && parsed.last && base64_decode(b64, nullptr, 0, n);
             }
         } while (!as.done());
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
@@ -2643,6 +2692,7 @@ private:
     reply last_;
     error err_;         ///< the failure being reported (see fail())
     bool hold_ = false; ///< clean-up after a failure is running: keep err_
+    bool line_cut_ = false; ///< the last line was longer than the receive buffer and was cut
     std::string_view host_;
     std::string_view ehlo_;
     char ehlo_buf_[64] = {};

@@ -56,15 +56,17 @@
 #define MAILWIRE_VERSION_MINOR 1
 #define MAILWIRE_VERSION_PATCH 0
 
-// Receive buffer of the client. It must hold one whole reply line: RFC 5321 §4.5.3.1.5 limits a
-// reply line to 512 octets including CRLF.
+// Receive buffer of the client. With 514 octets or more it holds any whole reply line (RFC 5321
+// §4.5.3.1.5: 512 octets including CRLF). Smaller (at least 64, for firmware), a longer line keeps
+// its first half-buffer of text: reply texts, capabilities and AUTH challenges are then judged on
+// that much, and the 512-octet bound is still enforced.
 #ifndef MAILWIRE_RX_BUFFER_SIZE
 #define MAILWIRE_RX_BUFFER_SIZE 1024
 #endif
 
 // Transmit buffer: commands are assembled here, pipelined commands are batched here, and the
-// dot-stuffed body streams through it. It must hold the longest command line: RFC 5321
-// §4.5.3.1.4 allows 512 octets.
+// dot-stuffed body streams through it. At least 64 octets; a command longer than the buffer (up
+// to 512, RFC 5321 §4.5.3.1.4) is streamed through it, and the trace shows only its verb.
 #ifndef MAILWIRE_TX_BUFFER_SIZE
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
@@ -83,6 +85,13 @@
 // Human-readable advice texts. Set to 0 for the smallest images: error::advice() then returns "".
 #ifndef MAILWIRE_ADVICE
 #define MAILWIRE_ADVICE 1
+#endif
+
+// The TLS policy's failure_detail() text (mbedTLS's verification text, the names the server's
+// certificate was issued for, the error code). 0 leaves it empty, and the code that collects it
+// out of the image; the failure's cause (untrusted, expired, wrong host...) stays.
+#ifndef MAILWIRE_TLS_DETAIL
+#define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
@@ -804,7 +813,9 @@ private:
             if (!load_trust_anchors()) return false;
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
             mbedtls_ssl_conf_ca_chain(&conf_, &ca_, nullptr);
+#if MAILWIRE_TLS_DETAIL
             mbedtls_ssl_conf_verify(&conf_, &mbedtls_tls::on_verify, this);
+#endif
         }
         configured_ok_ = true;
         return true;
@@ -904,6 +915,7 @@ private:
         if (first_len >= 3 && first[0] >= '2' && first[0] <= '5' && first[1] >= '0' && first[1] <= '9' &&
             first[2] >= '0' && first[2] <= '9') {
             failure_ = cause::tls_plaintext_server;
+            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
             char shown[9];
             std::size_t n = 0;
             for (std::size_t i = 0; i < first_len && n + 1 < sizeof(shown); ++i)
@@ -919,6 +931,7 @@ private:
                 failure_ = cause::certificate_expired;
             else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) failure_ = cause::certificate_wrong_host;
             else failure_ = cause::certificate_invalid;
+            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
             char info[160];
             int len = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
             if (len < 0) len = 0;
@@ -965,6 +978,7 @@ private:
     }
 
     void set_detail(const char* what, int rc) noexcept {
+        if (!MAILWIRE_TLS_DETAIL) return;
         char code[24] = "";
         if (rc != 0) {
             // " (mbedTLS -0x7780)"
@@ -985,6 +999,7 @@ private:
         set_detail2(what, code);
     }
     void set_detail2(const char* a, const char* b) noexcept {
+        if (!MAILWIRE_TLS_DETAIL) return; // compiled out: failure_detail() stays ""
         std::size_t n = 0;
         for (const char* p = a; *p != '\0' && n + 1 < sizeof(detail_); ++p) detail_[n++] = *p;
         for (const char* p = b; *p != '\0' && n + 1 < sizeof(detail_); ++p) detail_[n++] = *p;

@@ -41,15 +41,17 @@
 #define MAILWIRE_VERSION_MINOR 1
 #define MAILWIRE_VERSION_PATCH 0
 
-// Receive buffer of the client. It must hold one whole reply line: RFC 5321 §4.5.3.1.5 limits a
-// reply line to 512 octets including CRLF.
+// Receive buffer of the client. With 514 octets or more it holds any whole reply line (RFC 5321
+// §4.5.3.1.5: 512 octets including CRLF). Smaller (at least 64, for firmware), a longer line keeps
+// its first half-buffer of text: reply texts, capabilities and AUTH challenges are then judged on
+// that much, and the 512-octet bound is still enforced.
 #ifndef MAILWIRE_RX_BUFFER_SIZE
 #define MAILWIRE_RX_BUFFER_SIZE 1024
 #endif
 
 // Transmit buffer: commands are assembled here, pipelined commands are batched here, and the
-// dot-stuffed body streams through it. It must hold the longest command line: RFC 5321
-// §4.5.3.1.4 allows 512 octets.
+// dot-stuffed body streams through it. At least 64 octets; a command longer than the buffer (up
+// to 512, RFC 5321 §4.5.3.1.4) is streamed through it, and the trace shows only its verb.
 #ifndef MAILWIRE_TX_BUFFER_SIZE
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
@@ -68,6 +70,13 @@
 // Human-readable advice texts. Set to 0 for the smallest images: error::advice() then returns "".
 #ifndef MAILWIRE_ADVICE
 #define MAILWIRE_ADVICE 1
+#endif
+
+// The TLS policy's failure_detail() text (mbedTLS's verification text, the names the server's
+// certificate was issued for, the error code). 0 leaves it empty, and the code that collects it
+// out of the image; the failure's cause (untrusted, expired, wrong host...) stays.
+#ifndef MAILWIRE_TLS_DETAIL
+#define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
