@@ -71,14 +71,24 @@ struct capabilities {
         std::string_view params = end < line.size() ? mailwire::detail::sub(line, end + 1) : std::string_view();
 
         using detail::iequals;
-        if (iequals(keyword, "PIPELINING")) pipelining = true;
-        else if (iequals(keyword, "STARTTLS")) starttls = true;
-        else if (iequals(keyword, "8BITMIME")) eightbitmime = true;
-        else if (iequals(keyword, "SMTPUTF8")) smtputf8 = true;
-        else if (iequals(keyword, "CHUNKING")) chunking = true;
-        else if (iequals(keyword, "DSN")) dsn = true;
-        else if (iequals(keyword, "ENHANCEDSTATUSCODES")) enhanced_status_codes = true;
-        else if (iequals(keyword, "SIZE")) {
+        // Keywords that only switch a flag on, in one table: the code stays small on firmware.
+        struct flag {
+            const char* name;
+            bool capabilities::*member;
+        };
+        static constexpr flag flags[] = {
+            {"PIPELINING", &capabilities::pipelining}, {"STARTTLS", &capabilities::starttls},
+            {"8BITMIME", &capabilities::eightbitmime}, {"SMTPUTF8", &capabilities::smtputf8},
+            {"CHUNKING", &capabilities::chunking},     {"DSN", &capabilities::dsn},
+            {"ENHANCEDSTATUSCODES", &capabilities::enhanced_status_codes},
+        };
+        for (const flag& f : flags) {
+            if (iequals(keyword, f.name)) {
+                this->*f.member = true;
+                return;
+            }
+        }
+        if (iequals(keyword, "SIZE")) {
             size = true;
             std::uint64_t v = 0;
             bool any = false;
@@ -94,16 +104,19 @@ struct capabilities {
             size_limit = any ? v : 0;
         } else if (iequals(keyword, "AUTH")) {
             auth = true;
+            // The mechanisms in auth_mechanism's order, from plain (1) on.
+            static constexpr const char* mechanisms[] = {"PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER"};
+            static_assert(static_cast<int>(auth_mechanism::plain) == 1 &&
+                              static_cast<int>(auth_mechanism::oauthbearer) == 4,
+                          "mechanisms[] follows auth_mechanism");
             while (!params.empty()) {
                 std::size_t s = 0;
                 while (s < params.size() && params[s] == ' ') ++s;
                 std::size_t e = s;
                 while (e < params.size() && params[e] != ' ') ++e;
                 const std::string_view mech = mailwire::detail::sub(params, s, e - s);
-                if (iequals(mech, "PLAIN")) set(auth_mechanism::plain);
-                else if (iequals(mech, "LOGIN")) set(auth_mechanism::login);
-                else if (iequals(mech, "XOAUTH2")) set(auth_mechanism::xoauth2);
-                else if (iequals(mech, "OAUTHBEARER")) set(auth_mechanism::oauthbearer);
+                for (unsigned m = 0; m < 4; ++m)
+                    if (iequals(mech, mechanisms[m])) set(static_cast<auth_mechanism>(m + 1));
                 params.remove_prefix(e);
             }
         }
