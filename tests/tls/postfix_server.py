@@ -136,6 +136,11 @@ tlsmgr unix - - n 1000? 1 tlsmgr
         f.write(main_cf)
     with open(os.path.join(conf, "master.cf"), "w") as f:
         f.write(master_cf)
+    # With configuration files written a moment ago, Postfix took about 2 s longer to accept
+    # connections (measured here: the four Postfix tests 13 s, 6 s with the files dated back).
+    past = time.time() - 60
+    for name in ("main.cf", "master.cf"):
+        os.utime(os.path.join(conf, name), (past, past))
 
     # -d: stay in the foreground (this script is its supervisor); -c: our configuration only.
     master = subprocess.Popen([MASTER, "-c", conf, "-d"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
