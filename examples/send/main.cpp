@@ -635,6 +635,20 @@ void report(const mailwire::error& e, const settings& s, const std::string& deta
                    "again");
     if (advice.empty()) advice = "See the error above; mailwire-send --help lists what each exit status means.";
     print_line("advice: " + std::string(advice));
+    // The library's advice names no options: here is which of this tool's apply.
+    switch (e.why) {
+    case mailwire::cause::certificate_untrusted:
+    case mailwire::cause::tls_setup_failed: print_line("hint: --cafile FILE gives the CA to trust"); break;
+    case mailwire::cause::plaintext_auth_refused:
+    case mailwire::cause::auth_not_offered: break;
+    default:
+        if (e.where == mailwire::phase::ehlo && e.server.permanent()) print_line("hint: --ehlo NAME sets the EHLO name");
+        // Authentication required (530, 5.7.0) or relaying denied (5.7.1), and none was given.
+        if (!s.user && (e.where == mailwire::phase::mail || e.where == mailwire::phase::rcpt) &&
+            (e.server.code == 530 || e.server.enhanced_status() == "5.7.0" || e.server.enhanced_status() == "5.7.1"))
+            print_line("hint: --user NAME with --password-env VAR authenticates");
+        break;
+    }
 }
 
 // ============================================================================ before connecting

@@ -113,8 +113,8 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
         return MAILWIRE_ADVICE_TEXT("The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS "
                                     "on port 465 (profile submissions) or contact the provider.");
     case cause::tls_setup_failed:
-        return MAILWIRE_ADVICE_TEXT("TLS could not start: check that the CA file (--cafile) exists and holds PEM or "
-                                    "DER certificates, or that the system bundle is installed (Debian: "
+        return MAILWIRE_ADVICE_TEXT("TLS could not start: check that the CA file or CA data holds PEM or DER "
+                                    "certificates, or that the system bundle is installed (Debian: "
                                     "ca-certificates).");
     case cause::tls_handshake_failed:
         if (ctx.mode == encryption::implicit)
@@ -127,7 +127,7 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
                                     "(profile submission, port 587, or alternate, 2525).");
     case cause::certificate_untrusted:
         return MAILWIRE_ADVICE_TEXT("The server's certificate is not from a trusted issuer (self-signed or unknown "
-                                    "CA): pass its CA with --cafile, or check that you reach the real server.");
+                                    "CA): trust its CA (CA file or CA data), or check that you reach the real server.");
     case cause::certificate_expired:
         return MAILWIRE_ADVICE_TEXT("The server's certificate has expired or is not valid yet: check this device's "
                                     "clock, then tell the server's operator.");
@@ -215,18 +215,18 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
                                         "port meant for server-to-server relay); use your provider's submission "
                                         "port 587 with authentication.");
         case phase::ehlo:
-            return MAILWIRE_ADVICE_TEXT("The server rejected the EHLO/HELO name: set a fully qualified host name "
-                                        "(--ehlo) or an address literal.");
+            return MAILWIRE_ADVICE_TEXT("The server rejected the EHLO/HELO name: use a fully qualified host name "
+                                        "or an address literal as the EHLO name.");
         case phase::mail:
             if (code == 530 || esc == "5.7.0" || detail::contains_ci(e.server.message(), "authentication"))
-                return MAILWIRE_ADVICE_TEXT("The server requires authentication before sending: give credentials "
-                                            "(--user and --password-env).");
+                return MAILWIRE_ADVICE_TEXT("The server requires authentication before sending: authenticate with "
+                                            "your account's credentials first.");
             return MAILWIRE_ADVICE_TEXT("The server refused the sender: many providers only accept the address of "
                                         "the account you logged in with as MAIL FROM.");
         case phase::rcpt:
             if (esc == "5.7.1" || detail::contains_ci(e.server.message(), "relay"))
-                return MAILWIRE_ADVICE_TEXT("Relaying denied: authenticate (--user) or send only to domains this "
-                                            "server handles.");
+                return MAILWIRE_ADVICE_TEXT("Relaying denied: authenticate, or send only to domains this server "
+                                            "handles.");
             return MAILWIRE_ADVICE_TEXT("The recipient was refused: check the address; the mailbox may not exist "
                                         "or the server does not accept mail for it from you.");
         case phase::end_of_data:

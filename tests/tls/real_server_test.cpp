@@ -139,6 +139,7 @@ TEST_CASE("mailwire-send: without the test CA the certificate is untrusted (exit
     CHECK(r.status == 76);
     CHECK(r.err.find("not trusted") != std::string::npos);
     CHECK(r.err.find("advice:") != std::string::npos);
+    CHECK(r.err.find("hint: --cafile") != std::string::npos); // the tool names its own option
     CHECK(server.messages().empty());
 }
 
