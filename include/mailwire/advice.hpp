@@ -100,6 +100,9 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
         return MAILWIRE_ADVICE_TEXT("The server sent an invalid authentication challenge; try another mechanism "
                                     "(e.g. PLAIN) or check that this is really your provider's server.");
     case cause::mechanism_not_offered:
+        if (e.kind == error_kind::usage)
+            return MAILWIRE_ADVICE_TEXT("This build leaves that mechanism out (MAILWIRE_AUTH_PLAIN, _LOGIN, _XOAUTH2, "
+                                        "_OAUTHBEARER in mailwire_config.h).");
         return MAILWIRE_ADVICE_TEXT("The server does not offer this authentication mechanism; use auto, or one of "
                                     "those its EHLO reply lists.");
     case cause::auth_not_offered:

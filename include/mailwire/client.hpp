@@ -235,6 +235,12 @@ private:
         return true;
     }
 
+    static constexpr bool compiled_in(auth_mechanism m) noexcept {
+        return (m == auth_mechanism::plain && MAILWIRE_AUTH_PLAIN) || (m == auth_mechanism::login && MAILWIRE_AUTH_LOGIN) ||
+               (m == auth_mechanism::xoauth2 && MAILWIRE_AUTH_XOAUTH2) ||
+               (m == auth_mechanism::oauthbearer && MAILWIRE_AUTH_OAUTHBEARER);
+    }
+
     bool auth_session(const credentials& cred, auth_mechanism mech) {
         if (!open_) return fail(phase::auth, error_kind::usage, cause::not_connected);
         if (cred.secret.empty() || contains_nul(cred.user) || contains_nul(cred.secret))
@@ -248,13 +254,15 @@ private:
             const auth_mechanism order[] = {auth_mechanism::plain, auth_mechanism::login, auth_mechanism::oauthbearer,
                                             auth_mechanism::xoauth2};
             for (auth_mechanism m : order) {
-                if (caps_.offers(m)) {
+                if (compiled_in(m) && caps_.offers(m)) {
                     mech = m;
                     break;
                 }
             }
             if (mech == auth_mechanism::automatic)
                 return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
+        } else if (!compiled_in(mech)) {
+            return fail(phase::auth, error_kind::usage, cause::mechanism_not_offered);
         } else if (!caps_.offers(mech)) {
             return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
         }
@@ -707,17 +715,13 @@ private:
     /// stay within the command line limit; a longer initial response goes on its own line after
     /// the server's empty challenge (RFC 4422 §5). Either way the base64 line is bounded by
     /// max_sasl_response, checked before anything is sent.
-    bool initial_response(millis dl, std::string_view command, std::initializer_list<std::string_view> pieces) {
+    bool initial_response(millis dl, std::string_view command, std::string_view shown,
+                          std::initializer_list<std::string_view> pieces) {
         const std::size_t encoded = encoded_size(pieces);
         if (encoded + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         if (command.size() + 1 + encoded + 2 <= max_command_line) {
-            // What the trace shows: the command, then " <redacted>" (a counted view, no NUL).
-            char shown[32];
-            const std::size_t n = command.size() < sizeof(shown) - 11 ? command.size() : sizeof(shown) - 11;
-            std::memcpy(shown, command.data(), n);
-            std::memcpy(shown + n, " <redacted>", 11); // NOLINT(bugprone-not-null-terminated-result)
             if (!put_bytes(phase::auth, dl, command)) return false;
-            if (!put_base64_command(phase::auth, dl, " ", pieces, std::string_view(shown, n + 11))) return false;
+            if (!put_base64_command(phase::auth, dl, " ", pieces, shown)) return false;
             return flush(phase::auth, dl);
         }
         if (!put_command(phase::auth, dl, {command})) return false;
@@ -745,15 +749,18 @@ private:
         bool challenge = false;
         switch (mech) {
         case auth_mechanism::plain: {
+            if constexpr (!MAILWIRE_AUTH_PLAIN) break;
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
             const char nul[1] = {'\0'};
             const std::string_view zero(nul, 1);
-            if (!initial_response(dl, "AUTH PLAIN", {zero, cred.user, zero, cred.secret})) return false;
+            if (!initial_response(dl, "AUTH PLAIN", "AUTH PLAIN <redacted>", {zero, cred.user, zero, cred.secret}))
+                return false;
             if (!auth_reply(dl, challenge)) return false;
             if (challenge) return cancel_auth(dl, cause::unexpected_reply); // PLAIN has no challenge
             return true;
         }
         case auth_mechanism::login: {
+            if constexpr (!MAILWIRE_AUTH_LOGIN) break;
             if (encoded_size({cred.user}) + 2 > max_sasl_response || encoded_size({cred.secret}) + 2 > max_sasl_response)
                 return fail(phase::auth, error_kind::usage, cause::bad_argument);
             if (!put_command(phase::auth, dl, {"AUTH LOGIN"})) return false;
@@ -770,13 +777,15 @@ private:
         }
         case auth_mechanism::xoauth2:
         case auth_mechanism::oauthbearer: {
+            if constexpr (!MAILWIRE_AUTH_XOAUTH2 && !MAILWIRE_AUTH_OAUTHBEARER) break;
             const char one[1] = {'\x01'};
             const std::string_view sep(one, 1);
             bool sent = false;
-            if (mech == auth_mechanism::xoauth2) {
+            if (!MAILWIRE_AUTH_OAUTHBEARER || mech == auth_mechanism::xoauth2) {
                 // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-                sent = initial_response(dl, "AUTH XOAUTH2", {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
-            } else {
+                sent = initial_response(dl, "AUTH XOAUTH2", "AUTH XOAUTH2 <redacted>",
+                                        {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
+            } else if constexpr (MAILWIRE_AUTH_OAUTHBEARER) {
                 // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A, with
                 // "=" and "," in the name escaped as "=3D" and "=2C" (RFC 5801 §4).
                 char name[3 * max_sasl_user];
@@ -792,7 +801,7 @@ private:
                         name[len++] = c;
                     }
                 }
-                sent = initial_response(dl, "AUTH OAUTHBEARER",
+                sent = initial_response(dl, "AUTH OAUTHBEARER", "AUTH OAUTHBEARER <redacted>",
                                         {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep});
             }
             if (!sent) return false;
@@ -987,7 +996,7 @@ private:
             if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
         }
         tx_len_ += stuffer.finish(tx_ + tx_len_, sizeof(tx_) - tx_len_);
-        if (opt_.trace) {
+        if (MAILWIRE_TRACE && opt_.trace) {
             char note[64] = "<message content: ";
             char num[24];
             const char* digits = detail::format_u64(total, num);
@@ -1020,7 +1029,7 @@ private:
 
     // ---------------------------------------------------------------- trace
     void trace(trace_direction d, std::string_view line) noexcept {
-        if (opt_.trace) opt_.trace(opt_.trace_context, d, line);
+        if (MAILWIRE_TRACE && opt_.trace) opt_.trace(opt_.trace_context, d, line);
     }
     void trace_info(std::string_view line) noexcept { trace(trace_direction::info, line); }
 

@@ -87,6 +87,27 @@
 #define MAILWIRE_ADVICE 1
 #endif
 
+// SASL mechanisms compiled in (as lwIP's SMTP_SUPPORT_AUTH_PLAIN and _LOGIN). One compiled out is
+// never chosen by auth_mechanism::automatic; asked for by name, it fails before anything is sent
+// (usage, mechanism_not_offered).
+#ifndef MAILWIRE_AUTH_PLAIN
+#define MAILWIRE_AUTH_PLAIN 1
+#endif
+#ifndef MAILWIRE_AUTH_LOGIN
+#define MAILWIRE_AUTH_LOGIN 1
+#endif
+#ifndef MAILWIRE_AUTH_XOAUTH2
+#define MAILWIRE_AUTH_XOAUTH2 1
+#endif
+#ifndef MAILWIRE_AUTH_OAUTHBEARER
+#define MAILWIRE_AUTH_OAUTHBEARER 1
+#endif
+
+// The dialogue trace (client_options::trace). 0 compiles the calls out: the option is then ignored.
+#ifndef MAILWIRE_TRACE
+#define MAILWIRE_TRACE 1
+#endif
+
 // The TLS policy's failure_detail() text (mbedTLS's verification text, the names the server's
 // certificate was issued for, the error code). 0 leaves it empty, and the code that collects it
 // out of the image; the failure's cause (untrusted, expired, wrong host...) stays.
