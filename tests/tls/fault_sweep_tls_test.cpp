@@ -83,6 +83,17 @@ TEST_CASE("fault sweep through mbedTLS: every read and write fails in turn, the 
             CHECK_FALSE(failing->ok());
             if (how == io_status::timeout) CHECK(failing->kind == error_kind::timeout);
             else CHECK((failing->kind == error_kind::network || failing->kind == error_kind::tls));
+            // The phase belongs to the call that failed: open's (the handshake is phase tls), AUTH's, or
+            // the transaction's.
+            using mailwire::phase;
+            const phase w = failing->where;
+            if (failing == &o.open)
+                CHECK((w == phase::connect || w == phase::tls || w == phase::greeting || w == phase::ehlo ||
+                       w == phase::starttls));
+            else if (failing == &o.auth) CHECK(w == phase::auth);
+            else
+                CHECK((w == phase::mail || w == phase::rcpt || w == phase::data || w == phase::body ||
+                       w == phase::end_of_data));
         }
     }
 }

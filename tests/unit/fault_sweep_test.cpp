@@ -114,6 +114,21 @@ outcome run(fault_plan plan, bool stall = false) {
     return o;
 }
 
+/// The phases a failure of each call may name: open (0), authenticate (1), send (2), quit (3).
+bool in_call_phases(const error& e, int call) {
+    using mailwire::phase;
+    switch (call) {
+    case 0:
+        return e.where == phase::connect || e.where == phase::greeting || e.where == phase::ehlo ||
+               e.where == phase::starttls || e.where == phase::tls;
+    case 1: return e.where == phase::auth;
+    case 2:
+        return e.where == phase::mail || e.where == phase::rcpt || e.where == phase::data || e.where == phase::body ||
+               e.where == phase::end_of_data;
+    default: return e.where == phase::quit;
+    }
+}
+
 template <bool Tls>
 void sweep() {
     const outcome clean = run<Tls>(fault_plan{});
@@ -154,6 +169,10 @@ void sweep() {
             }
             INFO(mwtest::describe(*failing));
             CHECK(failing->kind == kind);
+            CHECK(in_call_phases(*failing, n <= clean.ops_after_open   ? 0
+                                           : n <= clean.ops_after_auth ? 1
+                                           : n <= clean.ops_after_send ? 2
+                                                                       : 3));
             CHECK(failing->retryable());
             CHECK(*failing->advice() != '\0');
             // Nothing was written after the failure but what an orderly end allows (nothing at
@@ -182,6 +201,7 @@ void stall_sweep() {
         const error& failing = call == 0 ? o.open : call == 1 ? o.auth : call == 2 ? o.sent.err : o.quit;
         INFO(mwtest::describe(failing));
         CHECK(failing.kind == error_kind::timeout);
+        CHECK(in_call_phases(failing, call));
         // The stall was given a real timeout, no longer than the longest per-step deadline ...
         CHECK(o.stalled_ms > 0);
         CHECK(o.stalled_ms <= stall_quit);
