@@ -2474,7 +2474,7 @@ private:
         }
         case auth_mechanism::xoauth2:
         case auth_mechanism::oauthbearer: {
-            if constexpr (!MAILWIRE_AUTH_XOAUTH2 && !MAILWIRE_AUTH_OAUTHBEARER) break;
+            if constexpr (MAILWIRE_AUTH_XOAUTH2 + MAILWIRE_AUTH_OAUTHBEARER == 0) break;
             const char one[1] = {'\x01'};
             const std::string_view sep(one, 1);
             bool sent = false;
