@@ -159,6 +159,11 @@ if ((tls_built)); then
     figure[tls-noadvice.mailwire_glue_flash]=$(mailwire_glue tls-noadvice plain-noadvice)
     figure[tls.object]=$(symbol_size tls '[(]anonymous namespace[)]::smtp$')
     figure[tls.heap]=$(symbol_size tls '[(]anonymous namespace[)]::tls_heap$')
+    # The heap mbedTLS really uses in a handshake and a send, measured on the host with the same
+    # configuration (heap/measure.sh): it must fit in the static buffer the image gives it.
+    heap_lines=$(bash "$here/heap/measure.sh" "${MAILWIRE_MBEDTLS_CACHE:-$root/build/mbedtls}")
+    figure[tls.heap_peak_ec]=$(awk '$1 == "HEAP" && $2 == "ec" { print $3 }' <<<"$heap_lines")
+    figure[tls.heap_peak_rsa]=$(awk '$1 == "HEAP" && $2 == "rsa" { print $3 }' <<<"$heap_lines")
 fi
 
 printf '\nmailwire on a Cortex-M4 (arm-none-eabi-g++ %s, -Os, nano.specs): what mailwire adds to a\n' \

@@ -78,12 +78,14 @@ time_t mailwire_fw_time(time_t* t);
 /* Record buffers (allocated from the static buffer for each connection). 2.28 cannot reassemble
  * a handshake message spread over several records, so the server's Certificate message (its
  * chain) must fit in IN_CONTENT_LEN; a server that honours max_fragment_length (4096) sends no
- * larger record. 2048 out: mailwire writes at most its 1 KiB send buffer per record. */
+ * larger record. OUT must be as large: mbedTLS refuses a max_fragment_length above the smaller of
+ * the two (MBEDTLS_TLS_EXT_ADV_CONTENT_LEN; found by bench/footprint/heap/measure.sh, where the
+ * configuration failed with 2048 out). */
 #ifndef MBEDTLS_SSL_IN_CONTENT_LEN
 #define MBEDTLS_SSL_IN_CONTENT_LEN 4096
 #endif
 #ifndef MBEDTLS_SSL_OUT_CONTENT_LEN
-#define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 4096
 #endif
 /* The peer's chain is freed after the handshake (only a digest of it is kept). */
 /* #undef MBEDTLS_SSL_KEEP_PEER_CERTIFICATE */

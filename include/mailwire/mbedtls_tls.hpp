@@ -81,7 +81,8 @@ struct tls_settings {
 
     /// Asks the server for smaller records (RFC 6066 §4): 512, 1024, 2048 or 4096; 0 does not ask.
     /// Needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH; only saves RAM together with a smaller
-    /// MBEDTLS_SSL_IN_CONTENT_LEN (or MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH) in mbedTLS's configuration.
+    /// MBEDTLS_SSL_IN_CONTENT_LEN (or MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH) in mbedTLS's configuration,
+    /// and must not exceed MBEDTLS_SSL_OUT_CONTENT_LEN either (mbedTLS refuses it: tls_setup_failed).
     /// It keeps the session at TLS 1.2: mbedTLS's TLS 1.3 client cannot negotiate it.
     std::uint16_t max_fragment = 0;
     /// Offers TLS 1.3 where the mbedTLS build has it (3.x); false stays at TLS 1.2.
@@ -322,7 +323,9 @@ private:
             default: return fail_configure("max_fragment must be 512, 1024, 2048 or 4096", 0);
             }
             if (int rc = mbedtls_ssl_conf_max_frag_len(&conf_, code); rc != 0)
-                return fail_configure("mbedtls_ssl_conf_max_frag_len failed", rc);
+                return fail_configure("max_fragment is larger than mbedTLS's smaller record buffer "
+                                      "(MBEDTLS_SSL_IN_CONTENT_LEN, MBEDTLS_SSL_OUT_CONTENT_LEN)",
+                                      rc);
 #else
             return fail_configure("max_fragment needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH in mbedTLS's configuration", 0);
 #endif
