@@ -1,6 +1,7 @@
 // The board support a firmware project already has: a millisecond tick (SysTick) and a UART to a
 // modem, with received bytes put into a ring buffer by the UART interrupt. Register addresses are
-// an STM32F4's USART1; only the shape matters here (the images are built and measured, not run).
+// an STM32F4's (USART1, RCC, the RNG) at 168 MHz, which is also QEMU's netduinoplus2: the plain
+// image runs there (scripts/firmware-qemu.sh).
 #ifndef MAILWIRE_FIRMWARE_BOARD_HPP
 #define MAILWIRE_FIRMWARE_BOARD_HPP
 
@@ -24,6 +25,9 @@ struct ring {
     volatile std::uint16_t tail = 0; // written by the reader
 };
 extern ring uart_rx;
+
+/// Starts the tick and the modem's UART; Reset_Handler calls it before main.
+void start();
 
 /// The hardware random number generator (an STM32F4's RNG: 32 bits of analog noise per read),
 /// the TLS image's entropy source. rng_start enables its clock and the generator.

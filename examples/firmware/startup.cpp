@@ -8,10 +8,17 @@ extern void (*__init_array_end[])();
 int main();
 
 [[noreturn]] void Reset_Handler() {
+    // The FPU first (CPACR: full access to CP10 and CP11): code built with -mfloat-abi=hard may
+    // use its registers anywhere, a block copy included, and without it faults (UsageFault NOCP;
+    // found by running the composer image on QEMU).
+    volatile std::uint32_t* const cpacr = reinterpret_cast<volatile std::uint32_t*>(0xE000ED88u);
+    *cpacr = *cpacr | (0xFu << 20);
+    __asm volatile("dsb\n\tisb" ::: "memory");
     std::uint32_t* src = &_data_load;
     for (std::uint32_t* dst = &_data_start; dst < &_data_end;) *dst++ = *src++;
     for (std::uint32_t* dst = &_bss_start; dst < &_bss_end;) *dst++ = 0;
     for (void (**f)() = __init_array_start; f < __init_array_end; ++f) (*f)();
+    board::start();
     main();
     for (;;) {
     }
@@ -54,4 +61,20 @@ __attribute__((section(".isr_vector"), used)) void* const vectors[16 + 38] = {
 namespace board {
 volatile std::uint32_t ticks = 0;
 ring uart_rx;
+
+void start() {
+    // SysTick: every millisecond from the 168 MHz core clock.
+    volatile std::uint32_t* const syst = reinterpret_cast<volatile std::uint32_t*>(0xE000E010u);
+    syst[1] = 168000u - 1u; // LOAD
+    syst[2] = 0;            // VAL
+    syst[0] = 7u;           // CTRL: ENABLE | TICKINT | CLKSOURCE (the processor clock)
+    // USART1 (on APB2 at 84 MHz): its clock on, 115200 baud 8N1, receive interrupt.
+    volatile std::uint32_t* const rcc_apb2enr = reinterpret_cast<volatile std::uint32_t*>(0x40023844u);
+    *rcc_apb2enr = *rcc_apb2enr | (1u << 4);
+    usart1->brr = 84000000u / 115200u;
+    usart1->cr1 = (1u << 13) | (1u << 5) | (1u << 3) | (1u << 2); // UE | RXNEIE | TE | RE
+    // NVIC: enable interrupt 37 (USART1).
+    volatile std::uint32_t* const nvic_iser1 = reinterpret_cast<volatile std::uint32_t*>(0xE000E104u);
+    *nvic_iser1 = 1u << (37 - 32);
+}
 } // namespace board
