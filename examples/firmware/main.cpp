@@ -21,6 +21,9 @@
 #endif
 #if MAILWIRE_FW_IMAGE == 3
 #include "tls/ca_cert.hpp"
+#if defined(MAILWIRE_FW_TEST_CA)
+#include MAILWIRE_FW_TEST_CA // scripts/firmware-qemu.sh: a throwaway CA instead of ISRG Root X1
+#endif
 
 #include <mailwire/mbedtls_tls.hpp>
 
@@ -64,7 +67,20 @@ alignas(8) unsigned char tls_heap[MAILWIRE_FW_TLS_HEAP];
 
 // The hardware RNG as mbedTLS's (only) entropy source (MBEDTLS_NO_PLATFORM_ENTROPY).
 int board_entropy(void*, unsigned char* out, std::size_t len, std::size_t* produced) {
+#if defined(MAILWIRE_FW_QEMU_ENTROPY)
+    // QEMU's STM32F405 has no RNG. For the emulator run only, NEVER on a device: numbers from the
+    // tick, which an attacker can guess; the session it protects is a test's.
+    static std::uint32_t x = 0x9E3779B9u;
+    for (std::size_t i = 0; i < len; ++i) {
+        x ^= board::ticks + static_cast<std::uint32_t>(i);
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        out[i] = static_cast<unsigned char>(x);
+    }
+#else
     if (!board::rng_fill(out, len)) return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+#endif
     *produced = len;
     return 0;
 }
@@ -126,8 +142,13 @@ int main() {
     mbedtls_memory_buffer_alloc_init(tls_heap, sizeof(tls_heap));
     board::rng_start();
     mailwire::tls_settings& tls = smtp.tls().settings();
+#if defined(MAILWIRE_FW_TEST_CA)
+    tls.ca_data = firmware_ca::test_ca;
+    tls.ca_size = sizeof(firmware_ca::test_ca);
+#else
     tls.ca_data = firmware_ca::isrg_root_x1;
     tls.ca_size = sizeof(firmware_ca::isrg_root_x1);
+#endif
     tls.use_system_bundle = false;
     tls.entropy_source = &board_entropy;
     tls.max_fragment = 4096; // records no larger than mbedTLS's 4 KiB input buffer (RFC 6066)
