@@ -2212,12 +2212,20 @@ private:
                 rx_begin_ = 0;
                 rx_end_ = avail;
             }
-            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
-            const io_result r = raw_read(rx_ + rx_end_, sizeof(rx_) - rx_end_, dl);
-            if (!r.ok()) return io_failure(p, r);
-            if (r.bytes == 0 || r.bytes > sizeof(rx_) - rx_end_) return io_failure(p, io_result::fail(io_status::error));
-            rx_end_ += r.bytes;
+            std::size_t got = 0;
+            if (!receive(p, dl, rx_end_, got)) return false;
+            rx_end_ += got;
         }
+    }
+
+    /// One read into rx_ from `at` to its end, within the deadline; got > 0 when it succeeds.
+    bool receive(phase p, millis dl, std::size_t at, std::size_t& got) {
+        if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+        const io_result r = raw_read(rx_ + at, sizeof(rx_) - at, dl);
+        if (!r.ok()) return io_failure(p, r);
+        if (r.bytes == 0 || r.bytes > sizeof(rx_) - at) return io_failure(p, io_result::fail(io_status::error));
+        got = r.bytes;
+        return true;
     }
 
     /// The rest of a line longer than the receive buffer: its first half stays as the line, the
@@ -2227,17 +2235,15 @@ private:
         std::size_t length = sizeof(rx_); // octets of the line so far, line feed not counted
         rx_end_ = keep;
         for (;;) {
-            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
-            const io_result r = raw_read(rx_ + keep, sizeof(rx_) - keep, dl);
-            if (!r.ok()) return io_failure(p, r);
-            if (r.bytes == 0 || r.bytes > sizeof(rx_) - keep) return io_failure(p, io_result::fail(io_status::error));
-            const void* nl = std::memchr(rx_ + keep, '\n', r.bytes);
-            const std::size_t upto = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - (rx_ + keep)) : r.bytes;
+            std::size_t got = 0;
+            if (!receive(p, dl, keep, got)) return false;
+            const void* nl = std::memchr(rx_ + keep, '\n', got);
+            const std::size_t upto = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - (rx_ + keep)) : got;
             length += upto;
             if (length + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
             if (nl != nullptr) {
                 rx_begin_ = keep + upto + 1;
-                rx_end_ = keep + r.bytes;
+                rx_end_ = keep + got;
                 line = std::string_view(rx_, keep);
                 line_cut_ = true;
                 return true;
