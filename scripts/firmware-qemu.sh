@@ -14,6 +14,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fw="$root/examples/firmware"
+# shellcheck source=../examples/firmware/flags.sh
+source "$fw/flags.sh" # the same build bench/footprint/run.sh measures
 python=/usr/bin/python3
 need=()
 command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
@@ -72,22 +74,19 @@ fi
 run() {
     local image=$1 dir="$work/image$1" port ready
     mkdir -p "$dir/mail"
-    local flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -std=c++17 -fno-exceptions -fno-rtti
-                 -fno-threadsafe-statics -ffunction-sections -fdata-sections -DNDEBUG -Wall -Wextra -Werror
-                 -I "$fw" -I "$root/include" -DMAILWIRE_FW_IMAGE="$image")
+    local flags=("${fw_cxx_flags[@]}" -DMAILWIRE_FW_IMAGE="$image")
     local link_more=() server_more=()
     if [[ $image == 3 ]]; then
         local mbedtls_flags=(-I "$mbedtls_include" "-DMBEDTLS_CONFIG_FILE=\"$fw/mbedtls_config.h\"")
         flags+=("${mbedtls_flags[@]}" -DMAILWIRE_FW_QEMU_ENTROPY "-DMAILWIRE_FW_TEST_CA=\"$work/pki/test_ca.hpp\"")
-        arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -ffunction-sections \
-            -fdata-sections -DNDEBUG "${mbedtls_flags[@]}" -c "$fw/tls/fw_platform.c" -o "$dir/fw_platform.o"
+        arm-none-eabi-gcc "${fw_c_flags[@]}" "${mbedtls_flags[@]}" -c "$fw/tls/fw_platform.c" -o "$dir/fw_platform.o"
         link_more=("$dir/fw_platform.o" -L "$mbedtls_lib" -lmbedtls -lmbedx509 -lmbedcrypto)
         server_more=(--tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" --implicit-tls)
     fi
     arm-none-eabi-g++ "${flags[@]}" -c "$fw/main.cpp" -o "$dir/main.o"
     arm-none-eabi-g++ "${flags[@]}" -c "$fw/startup.cpp" -o "$dir/startup.o"
-    arm-none-eabi-g++ "${flags[@]}" "$dir/main.o" "$dir/startup.o" "${link_more[@]+"${link_more[@]}"}" -nostartfiles \
-        --specs=nano.specs -Wl,--gc-sections -T "$fw/link.ld" -o "$dir/image.elf"
+    arm-none-eabi-g++ "${flags[@]}" "$dir/main.o" "$dir/startup.o" "${link_more[@]+"${link_more[@]}"}" \
+        "${fw_link_flags[@]}" -o "$dir/image.elf"
 
     # The server stops when its standard input ends: a coprocess keeps that pipe open.
     coproc server { exec "$python" "$root/tests/interop/aiosmtpd_server.py" --outdir "$dir/mail" \

@@ -76,8 +76,10 @@ fi
 
 command -v arm-none-eabi-gcc >/dev/null || { log "arm-none-eabi-gcc not found (bench/footprint/run.sh installs it)"; exit 1; }
 
-cflags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -ffunction-sections -fdata-sections
-        -DNDEBUG -Wall -Wno-unused-function "-DMBEDTLS_CONFIG_FILE=\"$config\"" -I "$src/include"
+fw="$root/examples/firmware"
+# shellcheck source=../../examples/firmware/flags.sh
+source "$fw/flags.sh"
+cflags=("${fw_c_flags[@]}" -Wall -Wno-unused-function "-DMBEDTLS_CONFIG_FILE=\"$config\"" -I "$src/include"
         -I "$src/library")
 key=$( { cat "$config"; echo "${cflags[*]}"; arm-none-eabi-gcc --version | head -n 1; basename "$src"; } |
       sha256sum | cut -c1-16)

@@ -29,10 +29,10 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/mailwire-footprint.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -std=c++17 -fno-exceptions -fno-rtti
-       -fno-threadsafe-statics -ffunction-sections -fdata-sections -DNDEBUG -Wall -Wextra -Werror
-       -I "$fw" -I "$root/include") # $fw: its mailwire_config.h
-link=(-nostartfiles --specs=nano.specs -Wl,--gc-sections -T "$fw/link.ld")
+# shellcheck source=../../examples/firmware/flags.sh
+source "$fw/flags.sh"
+flags=("${fw_cxx_flags[@]}")
+link=("${fw_link_flags[@]}")
 
 # build NAME IMAGE [extra flags...] -> $work/NAME.elf, and $work/NAME/main.ci for the stack;
 # link_more: more objects and libraries for the link (the TLS image's)
@@ -77,8 +77,7 @@ if mbedtls_env=$(bash "$here/mbedtls.sh" "${MAILWIRE_MBEDTLS_CACHE:-$root/build/
     tls_flags=(-I "$mbedtls_include" "-DMBEDTLS_CONFIG_FILE=\"$fw/mbedtls_config.h\"")
     mkdir -p "$work/tls-platform"
     (cd "$work/tls-platform" &&
-        arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -ffunction-sections \
-            -fdata-sections -DNDEBUG -Wall -Wextra -Werror "${tls_flags[@]}" -fcallgraph-info=su \
+        arm-none-eabi-gcc "${fw_c_flags[@]}" -Wall -Wextra -Werror "${tls_flags[@]}" -fcallgraph-info=su \
             -c "$fw/tls/fw_platform.c" -o fw_platform.o)
     link_more=("$work/tls-platform/fw_platform.o" -L "$mbedtls_lib" -lmbedtls -lmbedx509 -lmbedcrypto)
     build tls 3 "${tls_flags[@]}"
