@@ -3,13 +3,13 @@
 #
 # ESP-IDF itself is not installed here, so examples/esp-idf/main/main.cpp is compiled with g++
 # against examples/esp-idf/host/include (small stand-ins declaring the ESP-IDF calls it makes, with
-# their real signatures), the example's mailwire component (components/mailwire/port), the
-# repository's include/ and Debian's mbedTLS (2.28; ESP-IDF 5 has 3.x, which the header also
+# their real signatures), the repository's include/ and Debian's mbedTLS (2.28; ESP-IDF 5 has 3.x, which the header also
 # supports). The flags are ESP-IDF's for C++ (-fno-exceptions -fno-rtti) plus -Wall -Wextra
 # -Werror; ESP_PLATFORM is defined and __unix__/__linux__ are not, as with ESP-IDF's compilers.
 #
-# Then it runs: a local aiosmtpd (STARTTLS and AUTH required, a throwaway certificate from
-# tests/tls/pki.sh) stands in for the provider, the stand-in esp_crt_bundle_attach loads the test
+# Then it runs: the interop tests' aiosmtpd fixture (tests/interop/aiosmtpd_server.py: STARTTLS
+# required, AUTH offered after it, a throwaway certificate from tests/tls/pki.sh) stands in for the
+# provider, the stand-in esp_crt_bundle_attach loads the test
 # CA, and the script checks that the message arrived. What this does not cover: ESP-IDF's own
 # headers (lwIP's socket layer, newlib) and its compiler; see examples/esp-idf/README.md.
 #
@@ -68,20 +68,16 @@ password=not-a-real-secret
 port=0
 server_defines=()
 if [[ ${ESP_IDF_HOST_COMPILE_ONLY:-0} != 1 ]]; then
-    echo "==== server: aiosmtpd on 127.0.0.1, STARTTLS and AUTH required (tests/tls/pki.sh certificate)"
+    echo "==== server: aiosmtpd on 127.0.0.1, STARTTLS required, AUTH (tests/tls/pki.sh certificate)"
     bash tests/tls/pki.sh "$work/pki"
-    : >"$work/server.out" # exists before the background job opens it
-    "$python" "$example/host/smtp_server.py" --outdir "$work/received" --tls-cert "$work/pki/good.pem" \
-        --tls-key "$work/pki/good.key" --user "$user" --password "$password" \
-        >"$work/server.out" 2>"$work/server.err" &
-    server_pid=$!
-    for ((i = 0; i < 100; i++)); do
-        port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$work/server.out")
-        [[ -n "$port" ]] && break
-        kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.err" >&2; exit 1; }
-        sleep 0.1
-    done
-    [[ -n "$port" ]] || { echo "the server did not listen within 10 s" >&2; cat "$work/server.err" >&2; exit 1; }
+    mkdir -p "$work/received"
+    # The fixture stops when its standard input ends: a coprocess keeps that pipe open.
+    coproc server { exec "$python" tests/interop/aiosmtpd_server.py --outdir "$work/received" \
+        --tls-cert "$work/pki/good.pem" --tls-key "$work/pki/good.key" --auth "$user:$password" \
+        2>"$work/server.err"; }
+    server_pid=$server_PID
+    read -r ready port <&"${server[0]}" || true
+    [[ ${ready:-} == READY && -n "$port" ]] || { echo "the server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
     echo "listening on port $port"
     server_defines=(
         -DCONFIG_MAILWIRE_SMTP_HOST='"localhost"' -DCONFIG_MAILWIRE_SMTP_PORT="$port"
@@ -124,10 +120,24 @@ fi
 grep -q '^I ([0-9]*) mailwire: delivered: 250 ' "$work/run.log" || { echo "FAIL: no 'delivered' in the log" >&2; exit 1; }
 
 echo "==== what the server received"
-[[ -f "$work/received/msg-1.eml" ]] || { echo "FAIL: the server saved no message" >&2; cat "$work/server.err" >&2; exit 1; }
-cat "$work/received/msg-1.envelope"
-tr -d '\r' <"$work/received/msg-1.eml"
-grep -qx "AUTH $user" "$work/received/msg-1.envelope" || { echo "FAIL: not authenticated as $user" >&2; exit 1; }
-grep -qx 'RCPT TO:<ops@host-run.test>' "$work/received/msg-1.envelope" || { echo "FAIL: wrong recipient" >&2; exit 1; }
-grep -q '^Subject: Hello from an ESP32' "$work/received/msg-1.eml" || { echo "FAIL: wrong content" >&2; exit 1; }
+[[ -f "$work/received/msg-1.json" ]] || { echo "FAIL: the server saved no message" >&2; cat "$work/server.err" >&2; exit 1; }
+"$python" - "$work/received/msg-1.json" "$user" <<'PY' || exit 1
+import base64, json, sys
+m = json.load(open(sys.argv[1]))
+content = base64.b64decode(m["content_base64"]).decode("utf-8", "replace").replace("\r", "")
+print("MAIL FROM:<%s>  RCPT TO:%s  AUTH %s  TLS %s" % (m["mail_from"], m["rcpt_tos"], m["auth_login"], m.get("tls")))
+print(content)
+problems = []
+if not (m["authenticated"] and m["auth_login"] == sys.argv[2]):
+    problems.append("not authenticated as " + sys.argv[2])
+if m["rcpt_tos"] != ["ops@host-run.test"]:
+    problems.append("wrong recipient")
+if not m.get("tls"):
+    problems.append("not over TLS")
+if "\nSubject: Hello from an ESP32\n" not in "\n" + content:
+    problems.append("wrong content")
+for p in problems:
+    print("FAIL: " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
 echo "OK: compiled as for ESP-IDF, ran, and the message arrived over STARTTLS with AUTH (${SECONDS} s)"
