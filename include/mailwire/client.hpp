@@ -181,9 +181,8 @@ public:
     /// QUIT (RFC 5321 §4.1.1.10), then closes the connection whatever the reply.
     error quit() {
         if (!open_) return error{};
-        const millis dl = deadline(opt_.timeout.quit);
-        const bool ok = put_command(phase::quit, dl, {"QUIT"}) && flush(phase::quit, dl) &&
-                        read_reply(phase::quit, dl, closing) && (last_.code == 221 || reply_failure(phase::quit));
+        const bool ok = exchange(phase::quit, opt_.timeout.quit, {"QUIT"}, closing) &&
+                        (last_.code == 221 || reply_failure(phase::quit));
         drop_connection();
         return result(ok);
     }
@@ -192,47 +191,38 @@ public:
     void close() noexcept { drop_connection(); }
 
 private:
+    // Written for size as much as for clarity: this is the code a firmware image carries. Every
+    // step is a member function returning bool, the few shapes the dialogue has (one command and
+    // its reply; the same as clean-up; a SASL exchange) are written once, and a failure is
+    // recorded once, where it happens.
+
     bool open_session(std::string_view host) {
         drop_connection();
         mode_ = opt_.override_encryption ? opt_.mode : Profile::mode;
         port_ = opt_.port != 0 ? opt_.port : Profile::port;
         host_ = host;
-        if (requires_tls(mode_) && !Tls::available)
-            return fail(phase::connect, error_kind::usage, cause::tls_not_available);
-        if (host.empty() || host.size() > 255 || has_control_or_space(host))
-            return fail(phase::connect, error_kind::usage, cause::bad_argument);
-        if (!choose_ehlo_name()) return false;
-
-        const millis dl = deadline(opt_.timeout.connect);
-        trace_info("connecting");
+        if (requires_tls(mode_) && !Tls::available) return fail(phase::connect, error_kind::usage, cause::tls_not_available);
+        ehlo_ = opt_.ehlo_name;
         const std::string_view target = opt_.connect_to.empty() ? host : opt_.connect_to;
-        if (target.size() > 255 || has_control_or_space(target))
-            return fail(phase::connect, error_kind::usage, cause::bad_argument);
-        const io_result r = transport_.connect(target, port_, remaining(dl));
+        // Names go into the dialogue (EHLO, the modem's dial string): no controls, no spaces.
+        if (!plain_name(host) || !plain_name(target)) return fail(phase::connect, error_kind::usage, cause::bad_argument);
+        if (!ehlo_.empty() && !plain_name(ehlo_)) return fail(phase::ehlo, error_kind::usage, cause::bad_argument);
+
+        trace_info("connecting");
+        const io_result r = transport_.connect(target, port_, opt_.timeout.connect);
         if (!r.ok()) {
             transport_.close();
-            return io_failure(phase::connect, r);
+            return io_failure(phase::connect, r.status, r.sys_error);
         }
         open_ = true;
-        if (mode_ == encryption::implicit) {
-            if (!start_tls()) return false;
-        }
+        if (mode_ == encryption::implicit && !start_tls()) return false;
 
         if (!read_reply(phase::greeting, deadline(opt_.timeout.greeting))) return false;
-        if (last_.code != 220) {
-            // RFC 5321 §3.1: after a 554 greeting the client should send QUIT.
-            reply_failure(phase::greeting);
-            if (open_ && last_.code != 421) polite_quit();
-            drop_connection();
-            return false;
-        }
+        // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
+        if (last_.code != 220) return fail_and_quit(phase::greeting);
         if (!hello()) return false;
-
         const bool upgrade = mode_ == encryption::starttls || (mode_ == encryption::opportunistic && caps_.starttls);
-        if (upgrade && !encrypted_) {
-            if (!starttls()) return false;
-        }
-        return true;
+        return !upgrade || encrypted_ || starttls();
     }
 
     static constexpr bool compiled_in(auth_mechanism m) noexcept {
@@ -251,32 +241,25 @@ private:
         if (mech == auth_mechanism::automatic) {
             // A password fits PLAIN and LOGIN; PLAIN needs one round trip. The OAuth2 mechanisms are
             // chosen only when nothing else is offered (a password is no bearer token).
-            const auth_mechanism order[] = {auth_mechanism::plain, auth_mechanism::login, auth_mechanism::oauthbearer,
-                                            auth_mechanism::xoauth2};
-            for (auth_mechanism m : order) {
+            for (auth_mechanism m : {auth_mechanism::plain, auth_mechanism::login, auth_mechanism::oauthbearer,
+                                     auth_mechanism::xoauth2}) {
                 if (compiled_in(m) && caps_.offers(m)) {
                     mech = m;
                     break;
                 }
             }
-            if (mech == auth_mechanism::automatic)
-                return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
+            if (mech == auth_mechanism::automatic) return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
         } else if (!compiled_in(mech)) {
             return fail(phase::auth, error_kind::usage, cause::mechanism_not_offered);
         } else if (!caps_.offers(mech)) {
             return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
         }
-        if ((mech == auth_mechanism::xoauth2 || mech == auth_mechanism::oauthbearer || mech == auth_mechanism::plain) &&
-            cred.user.empty())
-            return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        if (mech != auth_mechanism::login && cred.user.empty()) return fail(phase::auth, error_kind::usage, cause::bad_argument);
 
         if (run_auth(cred, mech)) return true;
         // A usage error (credentials past a limit) comes before anything is sent: the session
         // stays usable. Anything else ended the exchange: nothing but QUIT follows.
-        if (open_ && err_.kind != error_kind::usage) {
-            polite_quit();
-            drop_connection();
-        }
+        if (err_.kind != error_kind::usage) quit_and_drop();
         return false;
     }
 
@@ -287,65 +270,66 @@ private:
     //
     // While hold_ is set, failures are not recorded: the clean-up after a failure (QUIT, RSET,
     // "*", an empty message) must not replace the error being reported.
-    bool fail(phase p, error_kind k, cause c, int sys = 0, bool with_reply = false) noexcept {
+    bool fail(phase p, error_kind k, cause c) noexcept { return record(p, k, c, nullptr); }
+    bool fail_reply(phase p, error_kind k, cause c) noexcept { return record(p, k, c, &last_); }
+    bool record(phase p, error_kind k, cause c, const reply* about) noexcept {
         if (hold_) return false;
         err_.where = p;
         err_.kind = k;
         err_.why = c;
-        err_.sys_error = sys;
-        if (with_reply) err_.server = last_;
+        err_.sys_error = 0;
+        if (about != nullptr) err_.server = *about;
         else err_.server.clear();
-        err_.advice_text = advise(err_, advice_context{port_, mode_, encrypted_});
+        advise_now();
         return false;
     }
-    error result(bool ok) const noexcept { return ok ? error{} : err_; }
-    /// Runs a clean-up step with the recorded error held.
-    template <class F>
-    void holding_error(F&& step) {
-        const bool was = hold_;
-        hold_ = true;
-        step();
-        hold_ = was;
+    void advise_now() noexcept {
+        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port_, mode_, encrypted_});
     }
+    error result(bool ok) const noexcept { return ok ? error{} : err_; }
 
     /// An error from the last reply's class. 421 means the server is closing (RFC 5321 §3.8).
     bool reply_failure(phase p) noexcept {
-        error_kind k = error_kind::protocol;
-        cause c = cause::none;
-        if (last_.transient()) {
-            k = error_kind::temporary;
-        } else if (last_.permanent()) {
-            k = error_kind::permanent;
-        } else {
-            c = cause::unexpected_reply;
-        }
+        error_kind k = kind_of(last_);
+        cause c = k == error_kind::protocol ? cause::unexpected_reply : cause::none;
         if (p == phase::auth && last_.permanent()) {
             k = error_kind::auth;
             c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
         }
-        fail(p, k, c, 0, true);
+        fail_reply(p, k, c);
         if (last_.code == 421) drop_connection();
         return false;
     }
+    static error_kind kind_of(const reply& r) noexcept {
+        return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
+    }
 
-    bool io_failure(phase p, const io_result& r) noexcept {
-        switch (r.status) {
-        case io_status::resolve: fail(p, error_kind::resolve, cause::none, r.sys_error); break;
-        case io_status::refused: fail(p, error_kind::network, cause::connection_refused, r.sys_error); break;
-        case io_status::timeout: fail(p, error_kind::timeout, cause::none, r.sys_error); break;
-        case io_status::unreachable: fail(p, error_kind::network, cause::none, r.sys_error); break;
-        case io_status::closed:
-        case io_status::error:
-        case io_status::ok:
-            fail(p, error_kind::network, p == phase::connect ? cause::none : cause::connection_lost, r.sys_error);
-            break;
-        }
+    bool io_failure(phase p, io_status s, int sys = 0) noexcept {
+        error_kind k = error_kind::network;
+        cause c = cause::none;
+        if (s == io_status::resolve) k = error_kind::resolve;
+        else if (s == io_status::timeout) k = error_kind::timeout;
+        else if (s == io_status::refused) c = cause::connection_refused;
+        else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
+        fail(p, k, c);
+        if (!hold_) err_.sys_error = sys;
         drop_connection();
         return false;
     }
 
     bool protocol_failure(phase p, cause c) noexcept {
-        fail(p, error_kind::protocol, c, 0, last_.code != 0);
+        record(p, error_kind::protocol, c, last_.code != 0 ? &last_ : nullptr);
+        drop_connection();
+        return false;
+    }
+
+    /// The reply in last_ failed step p: record it, QUIT politely and close.
+    bool fail_and_quit(phase p) {
+        reply_failure(p);
+        return quit_and_drop();
+    }
+    bool quit_and_drop() {
+        if (open_) (void)quietly(phase::quit, opt_.timeout.quit, {"QUIT"}, closing);
         drop_connection();
         return false;
     }
@@ -397,8 +381,8 @@ private:
                 const error_kind k = c == cause::tls_setup_failed       ? error_kind::usage
                                      : r.status == io_status::timeout ? error_kind::timeout
                                                                       : error_kind::tls;
-                const cause why = (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c;
-                fail(phase::tls, k, why, r.sys_error);
+                fail(phase::tls, k, (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c);
+                if (!hold_) err_.sys_error = r.sys_error;
                 drop_connection();
                 return false;
             }
@@ -414,10 +398,10 @@ private:
     bool flush(phase p, millis dl) {
         std::size_t off = 0;
         while (off < tx_len_) {
-            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+            if (remaining(dl) == 0) return io_failure(p, io_status::timeout);
             const io_result r = raw_write(tx_ + off, tx_len_ - off, dl);
-            if (!r.ok()) return io_failure(p, r);
-            if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(p, io_result::fail(io_status::error));
+            if (!r.ok()) return io_failure(p, r.status, r.sys_error);
+            if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(p, io_status::error);
             off += r.bytes;
         }
         tx_len_ = 0;
@@ -425,16 +409,14 @@ private:
     }
 
     bool put_bytes(phase p, millis dl, std::string_view s) {
-        while (!s.empty()) {
-            if (tx_len_ == sizeof(tx_)) {
-                if (!flush(p, dl)) return false;
-            }
-            const std::size_t room = sizeof(tx_) - tx_len_;
-            const std::size_t n = s.size() < room ? s.size() : room;
-            std::memcpy(tx_ + tx_len_, s.data(), n);
-            tx_len_ += n;
-            s.remove_prefix(n);
+        for (char c : s) {
+            if (!put_char(p, dl, c)) return false;
         }
+        return true;
+    }
+    bool put_char(phase p, millis dl, char c) {
+        if (tx_len_ == sizeof(tx_) && !flush(p, dl)) return false;
+        tx_[tx_len_++] = c;
         return true;
     }
 
@@ -444,42 +426,28 @@ private:
     bool put_command(phase p, millis dl, std::initializer_list<std::string_view> parts) {
         std::size_t total = 2;
         for (std::string_view s : parts) total += s.size();
-        if (tx_len_ + total > sizeof(tx_)) {
-            if (!flush(p, dl)) return false;
-        }
-        if (total > sizeof(tx_)) {
-            std::string_view first = parts.size() ? *parts.begin() : std::string_view();
-            trace(trace_direction::client, first); // the verb; the whole line has no one place to be shown from
-            for (std::string_view s : parts)
-                if (!put_bytes(p, dl, s)) return false;
-            return put_bytes(p, dl, "\r\n");
-        }
+        if (tx_len_ + total > sizeof(tx_) && !flush(p, dl)) return false;
         const std::size_t start = tx_len_;
         for (std::string_view s : parts) {
-            if (!s.empty()) std::memcpy(tx_ + tx_len_, s.data(), s.size()); // data() may be null when empty
-            tx_len_ += s.size();
+            if (!put_bytes(p, dl, s)) return false;
         }
-        trace(trace_direction::client, std::string_view(tx_ + start, tx_len_ - start));
-        tx_[tx_len_++] = '\r';
-        tx_[tx_len_++] = '\n';
-        return true;
+        // The whole line when it fit; otherwise the verb (the line has no one place to be shown from).
+        if (MAILWIRE_TRACE) trace(trace_direction::client, total <= sizeof(tx_) ? std::string_view(tx_ + start, tx_len_ - start) : *parts.begin());
+        return put_bytes(p, dl, "\r\n");
     }
 
-    /// A command whose argument is base64 of secret pieces; streamed, so it may exceed the buffer
-    /// (RFC 4954 §4 allows 12288 octets). The trace shows `shown` instead.
-    bool put_base64_command(phase p, millis dl, std::string_view prefix, std::initializer_list<std::string_view> pieces,
-                             std::string_view shown) {
-        trace(trace_direction::client, shown);
-        if (!put_bytes(p, dl, prefix)) return false;
-        base64_encoder enc;
-        bool status = true;
-        auto put = [&](std::string_view four) {
-            if (status) status = put_bytes(p, dl, four);
-        };
-        for (std::string_view s : pieces) enc.feed(s, put);
-        enc.finish(put);
-        if (!status) return false;
-        return put_bytes(p, dl, "\r\n");
+    /// One command and its reply, under the timeout of that step.
+    bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
+        const millis dl = deadline(ms);
+        return put_command(p, dl, parts) && flush(p, dl) && read_reply(p, dl, flags);
+    }
+    /// The same as clean-up after a failure, with the recorded error held.
+    bool quietly(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
+        const bool was = hold_;
+        hold_ = true;
+        const bool ok = exchange(p, ms, parts, flags);
+        hold_ = was;
+        return ok;
     }
 
     // ---------------------------------------------------------------- input
@@ -491,16 +459,16 @@ private:
     /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
-    bool read_line(phase p, millis dl, std::string_view& line, bool greeting_start = false) {
+    bool read_line(phase p, millis dl, std::string_view& line, bool greeting_start) {
         line_cut_ = false;
         for (;;) {
             const char* begin = rx_ + rx_begin_;
             const std::size_t avail = rx_end_ - rx_begin_;
             if (greeting_start && avail > 0 && (begin[0] == '\x15' || begin[0] == '\x16'))
                 return protocol_failure(p, cause::greeting_looks_like_tls);
-            const void* nl = avail ? std::memchr(begin, '\n', avail) : nullptr;
-            if (nl != nullptr) {
-                const std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - begin);
+            std::size_t len = 0;
+            while (len < avail && begin[len] != '\n') ++len;
+            if (len < avail) {
                 if (len + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
                 rx_begin_ += len + 1;
                 line = std::string_view(begin, (len > 0 && begin[len - 1] == '\r') ? len - 1 : len);
@@ -510,11 +478,10 @@ private:
             if constexpr (sizeof(rx_) < max_reply_line + 2) {
                 if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(p, dl, line);
             }
-            if (rx_begin_ != 0) {
-                std::memmove(rx_, rx_ + rx_begin_, avail);
-                rx_begin_ = 0;
-                rx_end_ = avail;
-            }
+            // Move the partial line to the front (forward, byte by byte: the areas may overlap).
+            for (std::size_t i = 0; i < avail; ++i) rx_[i] = begin[i];
+            rx_begin_ = 0;
+            rx_end_ = avail;
             std::size_t got = 0;
             if (!receive(p, dl, rx_end_, got)) return false;
             rx_end_ += got;
@@ -523,10 +490,10 @@ private:
 
     /// One read into rx_ from `at` to its end, within the deadline; got > 0 when it succeeds.
     bool receive(phase p, millis dl, std::size_t at, std::size_t& got) {
-        if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
+        if (remaining(dl) == 0) return io_failure(p, io_status::timeout);
         const io_result r = raw_read(rx_ + at, sizeof(rx_) - at, dl);
-        if (!r.ok()) return io_failure(p, r);
-        if (r.bytes == 0 || r.bytes > sizeof(rx_) - at) return io_failure(p, io_result::fail(io_status::error));
+        if (!r.ok()) return io_failure(p, r.status, r.sys_error);
+        if (r.bytes == 0 || r.bytes > sizeof(rx_) - at) return io_failure(p, io_status::error);
         got = r.bytes;
         return true;
     }
@@ -540,11 +507,11 @@ private:
         for (;;) {
             std::size_t got = 0;
             if (!receive(p, dl, keep, got)) return false;
-            const void* nl = std::memchr(rx_ + keep, '\n', got);
-            const std::size_t upto = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - (rx_ + keep)) : got;
+            std::size_t upto = 0;
+            while (upto < got && rx_[keep + upto] != '\n') ++upto;
             length += upto;
             if (length + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
-            if (nl != nullptr) {
+            if (upto < got) {
                 rx_begin_ = keep + upto + 1;
                 rx_end_ = keep + got;
                 line = std::string_view(rx_, keep);
@@ -577,9 +544,9 @@ private:
             if (c != cause::none) return protocol_failure(p, c);
             if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
             // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the
-            // copy in last_ is bounded).
+            // copy in last_ is bounded). A cut line (small receive buffer) is checked as far as it
+            // was kept.
             if (parsed.code == 334) {
-                // A cut line (small receive buffer) is checked as far as it was kept.
                 std::size_t n = 0;
                 const std::string_view b64 =
                     line_cut_ ? detail::sub(parsed.text, 0, parsed.text.size() / 4 * 4) : parsed.text;
@@ -593,73 +560,48 @@ private:
 
     bool simple_command(phase p, std::string_view cmd) {
         if (!open_) return fail(p, error_kind::usage, cause::not_connected);
-        const millis dl = deadline(opt_.timeout.command);
-        if (!put_command(p, dl, {cmd})) return false;
-        if (!flush(p, dl)) return false;
-        if (!read_reply(p, dl)) return false;
-        return last_.code == 250 || reply_failure(p);
-    }
-
-    /// QUIT without caring for the answer, before closing after a failure.
-    void polite_quit() noexcept {
-        holding_error([this] {
-            const millis dl = deadline(opt_.timeout.quit);
-            if (put_command(phase::quit, dl, {"QUIT"}) && flush(phase::quit, dl)) (void)read_reply(phase::quit, dl, closing);
-        });
+        return exchange(p, opt_.timeout.command, {cmd}) && (last_.code == 250 || reply_failure(p));
     }
 
     // ---------------------------------------------------------------- session setup
-    static bool has_control_or_space(std::string_view s) noexcept {
+    /// A host or EHLO name: 1 to 255 octets, no controls, no spaces.
+    static bool plain_name(std::string_view s) noexcept {
+        if (s.empty() || s.size() > 255) return false;
         for (char ch : s) {
             const unsigned char c = static_cast<unsigned char>(ch);
-            if (c <= 32 || c == 127) return true;
+            if (c <= 32 || c == 127) return false;
+        }
+        return true;
+    }
+    static bool contains_nul(std::string_view s) noexcept {
+        for (char c : s) {
+            if (c == '\0') return true;
         }
         return false;
     }
-    static bool contains_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
-
-    /// The caller's EHLO name, checked; when there is none, hello() asks the connected transport.
-    bool choose_ehlo_name() {
-        ehlo_ = opt_.ehlo_name;
-        if (!ehlo_.empty() && (ehlo_.size() > 255 || has_control_or_space(ehlo_)))
-            return fail(phase::ehlo, error_kind::usage, cause::bad_argument);
-        return true;
-    }
 
     /// EHLO, or HELO when EHLO is not understood (RFC 5321 §3.2, §4.1.4). Everything learned
-    /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2).
+    /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2). Without a
+    /// caller's name, the connected transport's address literal, else "localhost".
     bool hello() {
         if (ehlo_.empty()) {
             if constexpr (detail::has_local_address_literal<Transport>::value) {
-                if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_)))
-                    ehlo_ = std::string_view(ehlo_buf_);
+                if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_))) ehlo_ = std::string_view(ehlo_buf_);
             }
             if (ehlo_.empty()) ehlo_ = "localhost";
         }
         caps_ = capabilities{};
-        const millis dl = deadline(opt_.timeout.command);
-        if (!put_command(phase::ehlo, dl, {"EHLO ", ehlo_})) return false;
-        if (!flush(phase::ehlo, dl)) return false;
-        if (!read_reply(phase::ehlo, dl, parse_capabilities)) return false;
+        if (!exchange(phase::ehlo, opt_.timeout.command, {"EHLO ", ehlo_}, parse_capabilities)) return false;
         if (last_.code == 250) {
             caps_.esmtp = true;
             return true;
         }
-        if (last_.code != 500 && last_.code != 502) return fail_and_quit(phase::ehlo);
-        caps_ = capabilities{};
-        const millis dl2 = deadline(opt_.timeout.command);
-        if (!put_command(phase::ehlo, dl2, {"HELO ", ehlo_})) return false;
-        if (!flush(phase::ehlo, dl2)) return false;
-        if (!read_reply(phase::ehlo, dl2)) return false;
-        if (last_.code != 250) return fail_and_quit(phase::ehlo);
-        return true;
-    }
-
-    bool fail_and_quit(phase p) {
-        reply_failure(p);
-        if (open_) polite_quit();
-        drop_connection();
-        return false;
+        if (last_.code == 500 || last_.code == 502) {
+            caps_ = capabilities{};
+            if (!exchange(phase::ehlo, opt_.timeout.command, {"HELO ", ehlo_})) return false;
+            if (last_.code == 250) return true;
+        }
+        return fail_and_quit(phase::ehlo);
     }
 
     /// RFC 3207. Only an exact 220 proceeds; a required upgrade that fails aborts before anything
@@ -667,217 +609,201 @@ private:
     bool starttls() {
         if (!caps_.starttls) {
             if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
-            fail(phase::starttls, error_kind::tls, cause::starttls_not_offered, 0, true);
-            polite_quit();
-            drop_connection();
-            return false;
+            fail_reply(phase::starttls, error_kind::tls, cause::starttls_not_offered);
+            return quit_and_drop();
         }
         if constexpr (!Tls::available) {
             return true; // opportunistic without a TLS policy (required modes are refused in open())
         } else {
-            const millis dl = deadline(opt_.timeout.command);
-            if (!put_command(phase::starttls, dl, {"STARTTLS"})) return false;
-            if (!flush(phase::starttls, dl)) return false;
-            if (!read_reply(phase::starttls, dl)) return false;
+            if (!exchange(phase::starttls, opt_.timeout.command, {"STARTTLS"})) return false;
             if (last_.code != 220) {
                 if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
                     return true; // RFC 3207 §4.1: a relay may go on without TLS
-                fail(phase::starttls, error_kind::tls, cause::starttls_refused, 0, true);
-                if (last_.code != 421) polite_quit();
-                drop_connection();
-                return false;
+                fail_reply(phase::starttls, error_kind::tls, cause::starttls_refused);
+                if (last_.code == 421) drop_connection(); // closing: no QUIT
+                return quit_and_drop();
             }
             // Bytes after the 220 were sent before the handshake: response injection.
             if (rx_end_ != rx_begin_) return protocol_failure(phase::starttls, cause::unexpected_reply);
-            if (!start_tls()) return false;
-            return hello();
+            return start_tls() && hello();
         }
     }
 
     // ---------------------------------------------------------------- AUTH
-    /// Reads the reply to an AUTH step; a 334 challenge must be valid base64 (RFC 4954 §4).
-    bool auth_reply(millis dl, bool& challenge) {
-        challenge = false;
-        if (!read_reply(phase::auth, dl)) return false;
-        if (last_.code == 235) return true;
-        if (last_.code == 334) {
-            if (!challenge_ok_) return cancel_auth(dl, cause::bad_challenge);
-            challenge = true;
-            return true;
-        }
-        return reply_failure(phase::auth);
-    }
+    /// Pieces of one SASL response, base64-encoded together on one line.
+    struct sasl_line {
+        const std::string_view* parts = nullptr;
+        std::size_t count = 0;
+        std::size_t escaped = ~std::size_t(0); ///< this part is an OAUTHBEARER saslname (RFC 5801 §4)
+        const char* shown = "<redacted>";       ///< what the trace shows instead
+    };
 
-    /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
-    bool cancel_auth(millis dl, cause why) {
-        fail(phase::auth, error_kind::protocol, why, 0, true);
-        holding_error([&] {
-            if (put_command(phase::auth, dl, {"*"}) && flush(phase::auth, dl)) (void)read_reply(phase::auth, dl);
-        });
-        return false;
-    }
-
-    /// Sends "AUTH <mechanism>" with its initial response, flushed. RFC 4954 §4: the command must
-    /// stay within the command line limit; a longer initial response goes on its own line after
-    /// the server's empty challenge (RFC 4422 §5). Either way the base64 line is bounded by
-    /// max_sasl_response, checked before anything is sent.
-    bool initial_response(millis dl, std::string_view command, std::string_view shown,
-                          std::initializer_list<std::string_view> pieces) {
-        const std::size_t encoded = encoded_size(pieces);
-        if (encoded + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-        if (command.size() + 1 + encoded + 2 <= max_command_line) {
-            if (!put_bytes(phase::auth, dl, command)) return false;
-            if (!put_base64_command(phase::auth, dl, " ", pieces, shown)) return false;
-            return flush(phase::auth, dl);
-        }
-        if (!put_command(phase::auth, dl, {command})) return false;
-        if (!flush(phase::auth, dl)) return false;
-        bool challenge = false;
-        if (!auth_reply(dl, challenge)) return false;
-        // Accepted before any credentials were given: a server that makes no sense here.
-        if (!challenge) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
-        return send_auth_line(dl, pieces, "<redacted>");
-    }
-
-    static std::size_t encoded_size(std::initializer_list<std::string_view> pieces) noexcept {
+    /// Octets of base64 the line takes (RFC 4648 §4), escapes included.
+    static std::size_t encoded_size(const sasl_line& l) noexcept {
         std::size_t raw = 0;
-        for (std::string_view s : pieces) raw += s.size();
+        for (std::size_t i = 0; i < l.count; ++i) {
+            raw += l.parts[i].size();
+            if (i == l.escaped) {
+                for (char c : l.parts[i]) raw += (c == '=' || c == ',') ? 2 : 0;
+            }
+        }
         return base64_encoded_size(raw);
     }
 
-    bool send_auth_line(millis dl, std::initializer_list<std::string_view> pieces, std::string_view shown) {
-        if (!put_base64_command(phase::auth, dl, {}, pieces, shown)) return false;
-        return flush(phase::auth, dl);
+    /// Streams the base64 of the line's pieces (RFC 4648 §4), so "\0user\0secret" never exists in one
+    /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer.
+    bool put_base64(phase p, millis dl, const sasl_line& l) {
+        unsigned acc = 0, n = 0;
+        auto emit = [&](unsigned have) {
+            for (unsigned k = 0; k < 4; ++k) {
+                const char c = k <= have ? detail::base64_alphabet[(acc >> (18 - 6 * k)) & 63] : '=';
+                if (!put_char(p, dl, c)) return false;
+            }
+            acc = n = 0;
+            return true;
+        };
+        for (std::size_t i = 0; i < l.count; ++i) {
+            for (char ch : l.parts[i]) {
+                // RFC 5801 §4: "=" and "," in a saslname are written "=3D" and "=2C".
+                const bool esc = i == l.escaped && (ch == '=' || ch == ',');
+                const char seq[3] = {esc ? '=' : ch, ch == '=' ? '3' : '2', ch == '=' ? 'D' : 'C'};
+                for (unsigned k = 0; k < (esc ? 3u : 1u); ++k) {
+                    acc |= static_cast<unsigned>(static_cast<unsigned char>(seq[k])) << (16 - 8 * n);
+                    if (++n == 3 && !emit(3)) return false;
+                }
+            }
+        }
+        return n == 0 || emit(n);
     }
 
     bool run_auth(const credentials& cred, auth_mechanism mech) {
-        const millis dl = deadline(opt_.timeout.command);
-        bool challenge = false;
+        std::string_view pieces[8];
+        sasl_line first{pieces, 0};   // the initial response (RFC 4954 §4); none for LOGIN
+        sasl_line answers[2] = {};    // what follows challenges
+        std::size_t to_answer = 0;
+        const std::string_view nul("\0", 1), soh("\x01", 1);
+        // The command, then what the trace shows for an initial response on the same line.
+        std::string_view command;
+        cause spare = cause::bad_challenge; // a challenge after everything was said
         switch (mech) {
-        case auth_mechanism::plain: {
-            if constexpr (!MAILWIRE_AUTH_PLAIN) break;
+        case auth_mechanism::plain:
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
-            const char nul[1] = {'\0'};
-            const std::string_view zero(nul, 1);
-            if (!initial_response(dl, "AUTH PLAIN", "AUTH PLAIN <redacted>", {zero, cred.user, zero, cred.secret}))
-                return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (challenge) return cancel_auth(dl, cause::unexpected_reply); // PLAIN has no challenge
-            return true;
-        }
-        case auth_mechanism::login: {
-            if constexpr (!MAILWIRE_AUTH_LOGIN) break;
-            if (encoded_size({cred.user}) + 2 > max_sasl_response || encoded_size({cred.secret}) + 2 > max_sasl_response)
-                return fail(phase::auth, error_kind::usage, cause::bad_argument);
-            if (!put_command(phase::auth, dl, {"AUTH LOGIN"})) return false;
-            if (!flush(phase::auth, dl)) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
-            if (!send_auth_line(dl, {cred.user}, "<user name, base64>")) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
-            if (!send_auth_line(dl, {cred.secret}, "<redacted>")) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (challenge) return cancel_auth(dl, cause::bad_challenge); // a third challenge: no loop
-            return true;
-        }
+            command = "AUTH PLAIN <redacted>";
+            pieces[0] = pieces[2] = nul;
+            pieces[1] = cred.user;
+            pieces[3] = cred.secret;
+            first.count = 4;
+            spare = cause::unexpected_reply;
+            break;
+        case auth_mechanism::login:
+            // No initial response; the user name and the password answer the two challenges.
+            command = "AUTH LOGIN";
+            answers[0] = {&cred.user, 1, ~std::size_t(0), "<user name, base64>"};
+            answers[1] = {&cred.secret, 1};
+            to_answer = 2;
+            break;
         case auth_mechanism::xoauth2:
-        case auth_mechanism::oauthbearer: {
-            if constexpr (MAILWIRE_AUTH_XOAUTH2 + MAILWIRE_AUTH_OAUTHBEARER == 0) break;
-            const char one[1] = {'\x01'};
-            const std::string_view sep(one, 1);
-            bool sent = false;
-            if (!MAILWIRE_AUTH_OAUTHBEARER || mech == auth_mechanism::xoauth2) {
-                // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-                sent = initial_response(dl, "AUTH XOAUTH2", "AUTH XOAUTH2 <redacted>",
-                                        {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
-            } else if constexpr (MAILWIRE_AUTH_OAUTHBEARER) {
-                // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A, with
-                // "=" and "," in the name escaped as "=3D" and "=2C" (RFC 5801 §4).
-                char name[3 * max_sasl_user];
-                std::size_t len = 0;
-                if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-                for (char c : cred.user) {
-                    if (len + 3 > sizeof(name)) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-                    if (c == '=' || c == ',') {
-                        name[len++] = '=';
-                        name[len++] = c == '=' ? '3' : '2';
-                        name[len++] = c == '=' ? 'D' : 'C';
-                    } else {
-                        name[len++] = c;
-                    }
-                }
-                sent = initial_response(dl, "AUTH OAUTHBEARER", "AUTH OAUTHBEARER <redacted>",
-                                        {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep});
+            // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
+            command = "AUTH XOAUTH2 <redacted>";
+            pieces[0] = "user=";
+            pieces[1] = cred.user;
+            pieces[2] = pieces[5] = pieces[6] = soh;
+            pieces[3] = "auth=Bearer ";
+            pieces[4] = cred.secret;
+            first.count = 7;
+            break;
+        case auth_mechanism::oauthbearer:
+            // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
+            if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+            command = "AUTH OAUTHBEARER <redacted>";
+            pieces[0] = "n,a=";
+            pieces[1] = cred.user;
+            pieces[2] = ",";
+            pieces[3] = pieces[6] = pieces[7] = soh;
+            pieces[4] = "auth=Bearer ";
+            pieces[5] = cred.secret;
+            first.count = 8;
+            first.escaped = 1;
+            break;
+        case auth_mechanism::automatic: return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        }
+        // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
+        for (const sasl_line& l : {first, answers[0], answers[1]}) {
+            if (encoded_size(l) + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        }
+        // The command stays within the command line limit; a longer initial response goes on its
+        // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
+        const std::string_view verb = detail::sub(command, 0, command.find(' ', 5)); // "AUTH PLAIN"
+        const bool inline_first = first.count != 0 && verb.size() + 1 + encoded_size(first) + 2 <= max_command_line;
+        if (first.count != 0 && !inline_first) {
+            answers[1] = answers[0];
+            answers[0] = first;
+            ++to_answer;
+        }
+        const millis dl = deadline(opt_.timeout.command);
+        trace(trace_direction::client, inline_first ? command : verb);
+        if (!put_bytes(phase::auth, dl, verb)) return false;
+        if (inline_first && (!put_char(phase::auth, dl, ' ') || !put_base64(phase::auth, dl, first))) return false;
+        if (!put_bytes(phase::auth, dl, "\r\n") || !flush(phase::auth, dl)) return false;
+
+        for (std::size_t answered = 0;; ++answered) {
+            if (!read_reply(phase::auth, dl)) return false;
+            if (last_.code == 235) {
+                // Accepted before every answer was given: a server that makes no sense here.
+                if (answered < to_answer) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
+                return true;
             }
-            if (!sent) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (!challenge) return true;
-            // The 334 carries an error report; the client answers with an empty response (XOAUTH2)
-            // or ^A (RFC 7628 §3.2.3) and the server ends with a failure reply.
-            const std::string_view answer = mech == auth_mechanism::xoauth2 ? std::string_view() : std::string_view("AQ==");
-            if (!put_command(phase::auth, dl, {answer})) return false;
-            if (!flush(phase::auth, dl)) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (challenge) return cancel_auth(dl, cause::bad_challenge);
+            if (last_.code != 334) return reply_failure(phase::auth);
+            if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
+            if (answered < to_answer) {
+                trace(trace_direction::client, answers[answered].shown);
+                if (!put_base64(phase::auth, dl, answers[answered]) || !put_bytes(phase::auth, dl, "\r\n") ||
+                    !flush(phase::auth, dl))
+                    return false;
+                continue;
+            }
+            if (mech != auth_mechanism::xoauth2 && mech != auth_mechanism::oauthbearer) return cancel_auth(spare);
+            // OAuth2: the 334 carries an error report; the client answers with an empty response
+            // (XOAUTH2) or ^A (RFC 7628 §3.2.3) and the server ends with a failure reply.
+            if (!exchange(phase::auth, opt_.timeout.command, {mech == auth_mechanism::xoauth2 ? "" : "AQ=="})) return false;
+            if (last_.code == 334) return cancel_auth(cause::bad_challenge);
             // A server that accepts after reporting an error is broken; treat it as rejected.
-            if (last_.code == 235) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
+            if (last_.code == 235) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
             return reply_failure(phase::auth);
         }
-        case auth_mechanism::automatic: break;
-        }
-        return fail(phase::auth, error_kind::usage, cause::bad_argument);
+    }
+
+    /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
+    bool cancel_auth(cause why) {
+        fail_reply(phase::auth, error_kind::protocol, why);
+        (void)quietly(phase::auth, opt_.timeout.command, {"*"});
+        return false;
     }
 
     // ---------------------------------------------------------------- the mail transaction
-    static error_kind kind_of(const reply& r) noexcept {
-        return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
-    }
-
     /// Ends a failed transaction with RSET so the connection can carry the next message.
     void abandon_transaction() {
         if (!open_) return;
         const reply keep = last_;
-        holding_error([this] {
-            const millis dl = deadline(opt_.timeout.command);
-            if (!put_command(phase::rset, dl, {"RSET"}) || !flush(phase::rset, dl) || !read_reply(phase::rset, dl) ||
-                last_.code != 250)
-                drop_connection();
-        });
+        if (!quietly(phase::rset, opt_.timeout.command, {"RSET"}) || last_.code != 250) drop_connection();
         last_ = keep;
     }
 
-    /// After a 354 that should not have come (no valid recipient, with PIPELINING): RFC 2920 §3.1
-    /// has the client send an empty message, which the server then rejects.
-    void terminate_unwanted_data() {
-        holding_error([this] {
-            const millis dl = deadline(opt_.timeout.data_end);
-            if (!put_command(phase::body, dl, {"."}) || !flush(phase::body, dl) || !read_reply(phase::end_of_data, dl))
-                drop_connection();
-        });
-    }
-
-    template <class Source>
-    bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+    /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
+    bool envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
         if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
         // Everything is checked before the first byte leaves.
         bool utf8 = false;
-        switch (check_sender(env.sender)) {
-        case address_check::ok: break;
-        case address_check::ok_needs_utf8: utf8 = true; break;
-        default: return fail(phase::mail, error_kind::usage, cause::bad_address);
+        const std::size_t n = env.recipients == nullptr ? 0 : env.recipient_count;
+        for (std::size_t i = 0; i <= n; ++i) {
+            const address_check a = i == 0 ? check_sender(env.sender) : check_recipient(env.recipients[i - 1].address);
+            if (a != address_check::ok && a != address_check::ok_needs_utf8)
+                return fail(i == 0 ? phase::mail : phase::rcpt, error_kind::usage, cause::bad_address);
+            utf8 |= a == address_check::ok_needs_utf8;
+            if (i != 0) env.recipients[i - 1].result.clear();
         }
-        if (env.recipients == nullptr || env.recipient_count == 0)
-            return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
-        for (std::size_t i = 0; i < env.recipient_count; ++i) {
-            env.recipients[i].result.clear();
-            switch (check_recipient(env.recipients[i].address)) {
-            case address_check::ok: break;
-            case address_check::ok_needs_utf8: utf8 = true; break;
-            default: return fail(phase::rcpt, error_kind::usage, cause::bad_address);
-            }
-        }
+        if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
         if (utf8 && !caps_.smtputf8) return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
         // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
         if (size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
@@ -886,42 +812,36 @@ private:
         const bool pipelined = caps_.pipelining && opt_.pipelining;
         char size_buf[24];
         const bool declare_size = caps_.size && size != 0;
-        const std::string_view size_param = declare_size ? std::string_view(" SIZE=") : std::string_view();
-        const std::string_view size_value = declare_size ? std::string_view(detail::format_u64(size, size_buf)) : std::string_view();
-        const std::string_view body_param = (env.eight_bit && caps_.eightbitmime) ? " BODY=8BITMIME" : "";
-        const std::string_view utf8_param = utf8 ? " SMTPUTF8" : "";
 
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
         // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
         // deadline and the replies are read in order, each under its own (RFC 2920 §3.1).
-        const std::size_t data_step = env.recipient_count + 1;
-        const auto step_phase = [data_step](std::size_t i) {
-            return i == 0 ? phase::mail : i == data_step ? phase::data : phase::rcpt;
+        const auto step_phase = [n](std::size_t i) { return i == 0 ? phase::mail : i > n ? phase::data : phase::rcpt; };
+        const auto step_timeout = [this, n](std::size_t i) {
+            return i == 0 ? opt_.timeout.mail : i > n ? opt_.timeout.data_init : opt_.timeout.rcpt;
         };
-        const auto step_timeout = [this, data_step](std::size_t i) {
-            return i == 0 ? opt_.timeout.mail : i == data_step ? opt_.timeout.data_init : opt_.timeout.rcpt;
-        };
-        reply worst;
+        std::size_t worst = n; // the worst refused recipient so far; n: none
         bool mail_ok = true;
         millis dl = 0;
-        for (std::size_t step = 0; step <= data_step; ++step) {
+        std::size_t replies = 0; // replies read so far
+        for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
             const phase p = step_phase(step);
             if (!pipelined || step == 0) dl = deadline(step_timeout(step));
-            if (!pipelined && step == data_step && res.accepted == 0) {
-                recipients_failure(worst); // no DATA without a recipient
-                abandon_transaction();
-                return false;
-            }
-            const bool put = step == 0 ? put_command(p, dl, {"MAIL FROM:<", env.sender, ">", size_param, size_value,
-                                                              body_param, utf8_param})
-                             : step == data_step ? put_command(p, dl, {"DATA"})
-                                                 : put_command(p, dl, {"RCPT TO:<", env.recipients[step - 1].address, ">"});
+            if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
+            const bool put =
+                step == 0 ? put_command(p, dl, {"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
+                                                declare_size ? detail::format_u64(size, size_buf) : "",
+                                                env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                                utf8 ? " SMTPUTF8" : ""})
+                : step > n ? put_command(p, dl, {"DATA"})
+                           : put_command(p, dl, {"RCPT TO:<", env.recipients[step - 1].address, ">"});
             if (!put) return false;
-            if (pipelined && step != data_step) continue;
+            if (pipelined && step <= n) continue;
             if (!flush(pipelined ? phase::mail : p, dl)) return false;
-            for (std::size_t r = pipelined ? 0 : step; r <= step; ++r) {
+            for (; replies <= step; ++replies) {
+                const std::size_t r = replies;
                 const phase rp = step_phase(r);
-                if (!read_reply(rp, pipelined ? deadline(step_timeout(r)) : dl, pipelined && r != step ? unsigned{more_follow} : 0u))
+                if (!read_reply(rp, pipelined ? deadline(step_timeout(r)) : dl, r != step ? unsigned{more_follow} : 0u))
                     return false;
                 if (last_.code == 421) return reply_failure(rp);
                 if (r == 0 && last_.cls() != 2) {
@@ -929,46 +849,38 @@ private:
                     // after the other replies are read, unless reading them fails first.
                     mail_ok = false;
                     reply_failure(phase::mail);
-                    if (!pipelined) {
-                        abandon_transaction();
-                        return false;
+                } else if (r != 0 && r <= n && mail_ok) {
+                    recipient& rc = env.recipients[r - 1];
+                    rc.result = last_;
+                    if (rc.accepted()) {
+                        ++res.accepted;
+                    } else {
+                        ++res.refused;
+                        // The worst refusal is a permanent one; among equals, keep the first.
+                        if (worst == n || (last_.permanent() && !env.recipients[worst].result.permanent())) worst = r - 1;
                     }
-                } else if (r != 0 && r != data_step && mail_ok) {
-                    note_recipient(env.recipients[r - 1], res, worst);
                 }
             }
         }
-        if (!mail_ok || res.accepted == 0) { // pipelined: DATA went out regardless
-            if (mail_ok) recipients_failure(worst);
-            if (last_.code == 354) terminate_unwanted_data();
-            abandon_transaction();
-            return false;
-        }
-        if (last_.code != 354) {
+        if (mail_ok && last_.code == 354 && res.accepted != 0) return true;
+        if (mail_ok && res.accepted == 0) {
+            const reply& w = env.recipients[worst].result;
+            record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
+        } else if (mail_ok) {
             reply_failure(phase::data);
-            abandon_transaction();
-            return false;
         }
-        return content(source, size);
-    }
-
-    void note_recipient(recipient& r, send_result& res, reply& worst) noexcept {
-        r.result = last_;
-        if (r.accepted()) {
-            ++res.accepted;
-            return;
+        // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
+        // the client sends an empty message, which the server then rejects.
+        if (last_.code == 354) {
+            (void)quietly(phase::end_of_data, opt_.timeout.data_end, {"."});
         }
-        ++res.refused;
-        // The worst refusal is a permanent one; among equals, keep the first.
-        if (worst.code == 0 || (last_.permanent() && !worst.permanent())) worst = last_;
-    }
-
-    bool recipients_failure(const reply& worst) noexcept {
-        const reply keep = last_;
-        last_ = worst;
-        fail(phase::rcpt, kind_of(worst), cause::all_recipients_refused, 0, true);
-        last_ = keep;
+        abandon_transaction();
         return false;
+    }
+
+    template <class Source>
+    bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+        return envelope_commands(env, res, size) && content(source, size);
     }
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
@@ -988,19 +900,29 @@ private:
             if (got == 0) break;
             total += static_cast<std::uint64_t>(got);
             if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
-            std::size_t pos = 0;
-            while (pos < static_cast<std::size_t>(got)) {
-                if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion) {
-                    if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
-                }
-                std::size_t used = 0;
-                tx_len_ += stuffer.feed(in + pos, static_cast<std::size_t>(got) - pos, tx_ + tx_len_, sizeof(tx_) - tx_len_, used);
-                pos += used;
-            }
+            if (!stuff(stuffer, in, static_cast<std::size_t>(got))) return false;
         }
-        if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish) {
-            if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
+        return end_of_data(stuffer, total);
+    }
+
+    /// Dot-stuffs one piece of content into the send buffer, flushing as it fills.
+    bool stuff(dot_stuffer& stuffer, const char* in, std::size_t size) {
+        std::size_t pos = 0;
+        while (pos < size) {
+            if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion &&
+                !flush(phase::body, deadline(opt_.timeout.data_block)))
+                return false;
+            std::size_t used = 0;
+            tx_len_ += stuffer.feed(in + pos, size - pos, tx_ + tx_len_, sizeof(tx_) - tx_len_, used);
+            pos += used;
         }
+        return true;
+    }
+
+    /// The final "." and the reply to it.
+    bool end_of_data(dot_stuffer& stuffer, std::uint64_t total) {
+        if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish && !flush(phase::body, deadline(opt_.timeout.data_block)))
+            return false;
         tx_len_ += stuffer.finish(tx_ + tx_len_, sizeof(tx_) - tx_len_);
         if (MAILWIRE_TRACE && opt_.trace) {
             char note[64] = "<message content: ";
@@ -1012,27 +934,23 @@ private:
             trace(trace_direction::client, std::string_view(note, n));
             trace(trace_direction::client, ".");
         }
+        (void)total;
         if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
 
         // From here on the server has the whole message. Without a valid reply (lost connection,
         // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
-        // sent, nor as refused. The kind still says what went wrong.
-        if (!read_reply(phase::end_of_data, deadline(opt_.timeout.data_end))) {
-            err_.why = cause::outcome_unknown;
-            err_.advice_text = advise(err_, advice_context{port_, mode_, false});
-            return false;
-        }
-        if (last_.cls() == 2) return true;
-        if (last_.cls() == 3) {
-            // A 3xx here (a second 354, say) neither accepts nor refuses the message: the server is
-            // out of step with the dialogue, so the outcome is unknown and the session unusable.
+        // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
+        // neither accepts nor refuses the message: the server is out of step with the dialogue, so
+        // the outcome is unknown and the session unusable.
+        if (read_reply(phase::end_of_data, deadline(opt_.timeout.data_end))) {
+            if (last_.cls() == 2) return true;
+            if (last_.cls() != 3) return reply_failure(phase::end_of_data);
             protocol_failure(phase::end_of_data, cause::outcome_unknown);
-            err_.advice_text = advise(err_, advice_context{port_, mode_, false});
-            return false;
         }
-        return reply_failure(phase::end_of_data);
+        err_.why = cause::outcome_unknown;
+        advise_now();
+        return false;
     }
-
     // ---------------------------------------------------------------- trace
     void trace(trace_direction d, std::string_view line) noexcept {
         if (MAILWIRE_TRACE && opt_.trace) opt_.trace(opt_.trace_context, d, line);
