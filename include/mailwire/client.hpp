@@ -209,15 +209,17 @@ private:
         if (!ehlo_.empty() && !plain_name(ehlo_)) return fail(phase::ehlo, error_kind::usage, cause::bad_argument);
 
         trace_info("connecting");
+        phase_ = phase::connect;
         const io_result r = transport_.connect(target, port_, opt_.timeout.connect);
         if (!r.ok()) {
             transport_.close();
-            return io_failure(phase::connect, r.status, r.sys_error);
+            return io_failure(r.status, r.sys_error);
         }
         open_ = true;
         if (mode_ == encryption::implicit && !start_tls()) return false;
 
-        if (!read_reply(phase::greeting, deadline(opt_.timeout.greeting))) return false;
+        begin(phase::greeting, opt_.timeout.greeting);
+        if (!read_reply()) return false;
         // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
         if (last_.code != 220) return fail_and_quit(phase::greeting);
         if (!hello()) return false;
@@ -304,7 +306,8 @@ private:
         return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
     }
 
-    bool io_failure(phase p, io_status s, int sys = 0) noexcept {
+    bool io_failure(io_status s, int sys = 0) noexcept {
+        const phase p = phase_;
         error_kind k = error_kind::network;
         cause c = cause::none;
         if (s == io_status::resolve) k = error_kind::resolve;
@@ -317,8 +320,8 @@ private:
         return false;
     }
 
-    bool protocol_failure(phase p, cause c) noexcept {
-        record(p, error_kind::protocol, c, last_.code != 0 ? &last_ : nullptr);
+    bool protocol_failure(cause c) noexcept {
+        record(phase_, error_kind::protocol, c, last_.code != 0 ? &last_ : nullptr);
         drop_connection();
         return false;
     }
@@ -350,6 +353,11 @@ private:
     }
 
     millis deadline(std::uint32_t ms) noexcept { return clock_.now() + ms; }
+    /// A step begins: what its failures are reported as, and when it must be over.
+    void begin(phase p, std::uint32_t ms) noexcept {
+        phase_ = p;
+        dl_ = deadline(ms);
+    }
     std::uint32_t remaining(millis dl) noexcept {
         const millis now = clock_.now();
         if (now >= dl) return 0;
@@ -395,27 +403,27 @@ private:
     }
 
     // ---------------------------------------------------------------- output
-    bool flush(phase p, millis dl) {
+    bool flush() {
         std::size_t off = 0;
         while (off < tx_len_) {
-            if (remaining(dl) == 0) return io_failure(p, io_status::timeout);
-            const io_result r = raw_write(tx_ + off, tx_len_ - off, dl);
-            if (!r.ok()) return io_failure(p, r.status, r.sys_error);
-            if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(p, io_status::error);
+            if (remaining(dl_) == 0) return io_failure(io_status::timeout);
+            const io_result r = raw_write(tx_ + off, tx_len_ - off, dl_);
+            if (!r.ok()) return io_failure(r.status, r.sys_error);
+            if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(io_status::error);
             off += r.bytes;
         }
         tx_len_ = 0;
         return true;
     }
 
-    bool put_bytes(phase p, millis dl, std::string_view s) {
+    bool put_bytes(std::string_view s) {
         for (char c : s) {
-            if (!put_char(p, dl, c)) return false;
+            if (!put_char(c)) return false;
         }
         return true;
     }
-    bool put_char(phase p, millis dl, char c) {
-        if (tx_len_ == sizeof(tx_) && !flush(p, dl)) return false;
+    bool put_char(char c) {
+        if (tx_len_ == sizeof(tx_) && !flush()) return false;
         tx_[tx_len_++] = c;
         return true;
     }
@@ -423,23 +431,23 @@ private:
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
     /// a command is at most 512 octets, RFC 5321 §4.5.3.1.4) is streamed through it in pieces.
-    bool put_command(phase p, millis dl, std::initializer_list<std::string_view> parts) {
+    bool put_command(std::initializer_list<std::string_view> parts) {
         std::size_t total = 2;
         for (std::string_view s : parts) total += s.size();
-        if (tx_len_ + total > sizeof(tx_) && !flush(p, dl)) return false;
+        if (tx_len_ + total > sizeof(tx_) && !flush()) return false;
         const std::size_t start = tx_len_;
         for (std::string_view s : parts) {
-            if (!put_bytes(p, dl, s)) return false;
+            if (!put_bytes(s)) return false;
         }
         // The whole line when it fit; otherwise the verb (the line has no one place to be shown from).
         if (MAILWIRE_TRACE) trace(trace_direction::client, total <= sizeof(tx_) ? std::string_view(tx_ + start, tx_len_ - start) : *parts.begin());
-        return put_bytes(p, dl, "\r\n");
+        return put_bytes("\r\n");
     }
 
     /// One command and its reply, under the timeout of that step.
     bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
-        const millis dl = deadline(ms);
-        return put_command(p, dl, parts) && flush(p, dl) && read_reply(p, dl, flags);
+        begin(p, ms);
+        return put_command(parts) && flush() && read_reply(flags);
     }
     /// The same as clean-up after a failure, with the recorded error held.
     bool quietly(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
@@ -459,58 +467,58 @@ private:
     /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
-    bool read_line(phase p, millis dl, std::string_view& line, bool greeting_start) {
+    bool read_line(std::string_view& line, bool greeting_start) {
         line_cut_ = false;
         for (;;) {
             const char* begin = rx_ + rx_begin_;
             const std::size_t avail = rx_end_ - rx_begin_;
             if (greeting_start && avail > 0 && (begin[0] == '\x15' || begin[0] == '\x16'))
-                return protocol_failure(p, cause::greeting_looks_like_tls);
+                return protocol_failure(cause::greeting_looks_like_tls);
             std::size_t len = 0;
             while (len < avail && begin[len] != '\n') ++len;
             if (len < avail) {
-                if (len + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
+                if (len + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
                 rx_begin_ += len + 1;
                 line = std::string_view(begin, (len > 0 && begin[len - 1] == '\r') ? len - 1 : len);
                 return true;
             }
-            if (avail >= max_reply_line) return protocol_failure(p, cause::reply_too_long);
+            if (avail >= max_reply_line) return protocol_failure(cause::reply_too_long);
             if constexpr (sizeof(rx_) < max_reply_line + 2) {
-                if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(p, dl, line);
+                if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(line);
             }
             // Move the partial line to the front (forward, byte by byte: the areas may overlap).
             for (std::size_t i = 0; i < avail; ++i) rx_[i] = begin[i];
             rx_begin_ = 0;
             rx_end_ = avail;
             std::size_t got = 0;
-            if (!receive(p, dl, rx_end_, got)) return false;
+            if (!receive(rx_end_, got)) return false;
             rx_end_ += got;
         }
     }
 
     /// One read into rx_ from `at` to its end, within the deadline; got > 0 when it succeeds.
-    bool receive(phase p, millis dl, std::size_t at, std::size_t& got) {
-        if (remaining(dl) == 0) return io_failure(p, io_status::timeout);
-        const io_result r = raw_read(rx_ + at, sizeof(rx_) - at, dl);
-        if (!r.ok()) return io_failure(p, r.status, r.sys_error);
-        if (r.bytes == 0 || r.bytes > sizeof(rx_) - at) return io_failure(p, io_status::error);
+    bool receive(std::size_t at, std::size_t& got) {
+        if (remaining(dl_) == 0) return io_failure(io_status::timeout);
+        const io_result r = raw_read(rx_ + at, sizeof(rx_) - at, dl_);
+        if (!r.ok()) return io_failure(r.status, r.sys_error);
+        if (r.bytes == 0 || r.bytes > sizeof(rx_) - at) return io_failure(io_status::error);
         got = r.bytes;
         return true;
     }
 
     /// The rest of a line longer than the receive buffer: its first half stays as the line, the
     /// rest is read into the second half and dropped up to the line feed; what follows it stays.
-    bool read_cut_line(phase p, millis dl, std::string_view& line) {
+    bool read_cut_line(std::string_view& line) {
         constexpr std::size_t keep = sizeof(rx_) / 2;
         std::size_t length = sizeof(rx_); // octets of the line so far, line feed not counted
         rx_end_ = keep;
         for (;;) {
             std::size_t got = 0;
-            if (!receive(p, dl, keep, got)) return false;
+            if (!receive(keep, got)) return false;
             std::size_t upto = 0;
             while (upto < got && rx_[keep + upto] != '\n') ++upto;
             length += upto;
-            if (length + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
+            if (length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
             if (upto < got) {
                 rx_begin_ = keep + upto + 1;
                 rx_end_ = keep + got;
@@ -531,17 +539,17 @@ private:
     /// mean the server (or something in between) is out of step with the dialogue — the shape of
     /// response injection — and end the session (RFC 5321 §4.1.1 and RFC 2920 §3.1 make a client
     /// wait for each reply unless it pipelined).
-    bool read_reply(phase p, millis dl, unsigned flags = 0) {
+    bool read_reply(unsigned flags = 0) {
         reply_assembler as;
         as.start(last_);
         challenge_ok_ = false;
         do {
             std::string_view line;
-            if (!read_line(p, dl, line, p == phase::greeting && as.lines() == 0)) return false;
+            if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
             trace(trace_direction::server, line);
             reply_line parsed;
             const cause c = as.add(line, parsed);
-            if (c != cause::none) return protocol_failure(p, c);
+            if (c != cause::none) return protocol_failure(c);
             if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
             // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the
             // copy in last_ is bounded). A cut line (small receive buffer) is checked as far as it
@@ -554,7 +562,7 @@ private:
             }
         } while (!as.done());
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
-            return protocol_failure(p, cause::unexpected_reply);
+            return protocol_failure(cause::unexpected_reply);
         return true;
     }
 
@@ -624,130 +632,116 @@ private:
                 return quit_and_drop();
             }
             // Bytes after the 220 were sent before the handshake: response injection.
-            if (rx_end_ != rx_begin_) return protocol_failure(phase::starttls, cause::unexpected_reply);
+            if (rx_end_ != rx_begin_) return protocol_failure(cause::unexpected_reply);
             return start_tls() && hello();
         }
     }
 
     // ---------------------------------------------------------------- AUTH
-    /// Pieces of one SASL response, base64-encoded together on one line.
-    struct sasl_line {
-        const std::string_view* parts = nullptr;
-        std::size_t count = 0;
-        std::size_t escaped = ~std::size_t(0); ///< this part is an OAUTHBEARER saslname (RFC 5801 §4)
-        const char* shown = "<redacted>";       ///< what the trace shows instead
-    };
+    // A SASL response is written from a template: its octets as they are, except three markers
+    // that stand for the credentials (no mechanism's fixed text contains these control octets).
+    static constexpr char user_mark = '\x02', secret_mark = '\x03', saslname_mark = '\x04';
 
-    /// Octets of base64 the line takes (RFC 4648 §4), escapes included.
-    static std::size_t encoded_size(const sasl_line& l) noexcept {
+    /// Octets of base64 the response takes (RFC 4648 §4), the credentials and escapes included.
+    static std::size_t encoded_size(std::string_view tmpl, const credentials& cred) noexcept {
         std::size_t raw = 0;
-        for (std::size_t i = 0; i < l.count; ++i) {
-            raw += l.parts[i].size();
-            if (i == l.escaped) {
-                for (char c : l.parts[i]) raw += (c == '=' || c == ',') ? 2 : 0;
+        for (char t : tmpl) {
+            if (t == secret_mark) raw += cred.secret.size();
+            else if (t != user_mark && t != saslname_mark) ++raw;
+            else {
+                for (char c : cred.user) raw += (t == saslname_mark && (c == '=' || c == ',')) ? 3 : 1;
             }
         }
         return base64_encoded_size(raw);
     }
 
-    /// Streams the base64 of the line's pieces (RFC 4648 §4), so "\0user\0secret" never exists in one
+    /// Streams the base64 of a response (RFC 4648 §4), so "\0user\0secret" never exists in one
     /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer.
-    bool put_base64(phase p, millis dl, const sasl_line& l) {
+    bool put_base64(std::string_view tmpl, const credentials& cred) {
         unsigned acc = 0, n = 0;
-        auto emit = [&](unsigned have) {
-            for (unsigned k = 0; k < 4; ++k) {
-                const char c = k <= have ? detail::base64_alphabet[(acc >> (18 - 6 * k)) & 63] : '=';
-                if (!put_char(p, dl, c)) return false;
+        const auto feed = [&](char ch) {
+            acc = (acc << 8) | static_cast<unsigned char>(ch);
+            if (++n < 3) return true;
+            n = 0;
+            for (int shift = 18; shift >= 0; shift -= 6) {
+                if (!put_char(detail::base64_alphabet[(acc >> shift) & 63])) return false;
             }
-            acc = n = 0;
             return true;
         };
-        for (std::size_t i = 0; i < l.count; ++i) {
-            for (char ch : l.parts[i]) {
+        for (char t : tmpl) {
+            if (t != user_mark && t != secret_mark && t != saslname_mark) {
+                if (!feed(t)) return false;
+                continue;
+            }
+            for (char c : t == secret_mark ? cred.secret : cred.user) {
                 // RFC 5801 §4: "=" and "," in a saslname are written "=3D" and "=2C".
-                const bool esc = i == l.escaped && (ch == '=' || ch == ',');
-                const char seq[3] = {esc ? '=' : ch, ch == '=' ? '3' : '2', ch == '=' ? 'D' : 'C'};
-                for (unsigned k = 0; k < (esc ? 3u : 1u); ++k) {
-                    acc |= static_cast<unsigned>(static_cast<unsigned char>(seq[k])) << (16 - 8 * n);
-                    if (++n == 3 && !emit(3)) return false;
-                }
+                const bool esc = t == saslname_mark && (c == '=' || c == ',');
+                if (!feed(esc ? '=' : c)) return false;
+                if (esc && (!feed(c == '=' ? '3' : '2') || !feed(c == '=' ? 'D' : 'C'))) return false;
             }
         }
-        return n == 0 || emit(n);
+        if (n == 0) return true;
+        // The last group: its octets, zero bits to a whole character, and "=" padding.
+        const unsigned have = n;
+        acc <<= 8 * (3 - have);
+        for (unsigned k = 0; k < 4; ++k) {
+            if (!put_char(k <= have ? detail::base64_alphabet[(acc >> (18 - 6 * k)) & 63] : '=')) return false;
+        }
+        return true;
     }
 
     bool run_auth(const credentials& cred, auth_mechanism mech) {
-        std::string_view pieces[8];
-        sasl_line first{pieces, 0};   // the initial response (RFC 4954 §4); none for LOGIN
-        sasl_line answers[2] = {};    // what follows challenges
+        // The command, then what the trace shows for an initial response on the same line; the
+        // initial response (RFC 4954 §4); what answers challenges.
+        std::string_view command = "AUTH LOGIN";
+        std::string_view first;
+        std::string_view answers[2];
         std::size_t to_answer = 0;
-        const std::string_view nul("\0", 1), soh("\x01", 1);
-        // The command, then what the trace shows for an initial response on the same line.
-        std::string_view command;
         cause spare = cause::bad_challenge; // a challenge after everything was said
         switch (mech) {
         case auth_mechanism::plain:
-            // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
+            // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
             command = "AUTH PLAIN <redacted>";
-            pieces[0] = pieces[2] = nul;
-            pieces[1] = cred.user;
-            pieces[3] = cred.secret;
-            first.count = 4;
+            first = std::string_view("\0\x02\0\x03", 4);
             spare = cause::unexpected_reply;
             break;
         case auth_mechanism::login:
             // No initial response; the user name and the password answer the two challenges.
-            command = "AUTH LOGIN";
-            answers[0] = {&cred.user, 1, ~std::size_t(0), "<user name, base64>"};
-            answers[1] = {&cred.secret, 1};
+            answers[0] = "\x02";
+            answers[1] = "\x03";
             to_answer = 2;
             break;
         case auth_mechanism::xoauth2:
             // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
             command = "AUTH XOAUTH2 <redacted>";
-            pieces[0] = "user=";
-            pieces[1] = cred.user;
-            pieces[2] = pieces[5] = pieces[6] = soh;
-            pieces[3] = "auth=Bearer ";
-            pieces[4] = cred.secret;
-            first.count = 7;
+            first = "user=\x02\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::oauthbearer:
             // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
             if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
             command = "AUTH OAUTHBEARER <redacted>";
-            pieces[0] = "n,a=";
-            pieces[1] = cred.user;
-            pieces[2] = ",";
-            pieces[3] = pieces[6] = pieces[7] = soh;
-            pieces[4] = "auth=Bearer ";
-            pieces[5] = cred.secret;
-            first.count = 8;
-            first.escaped = 1;
+            first = "n,a=\x04,\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::automatic: return fail(phase::auth, error_kind::usage, cause::bad_argument);
         }
         // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
-        for (const sasl_line& l : {first, answers[0], answers[1]}) {
-            if (encoded_size(l) + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        for (std::string_view t : {first, answers[0], answers[1]}) {
+            if (encoded_size(t, cred) + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         }
         // The command stays within the command line limit; a longer initial response goes on its
         // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
         const std::string_view verb = detail::sub(command, 0, command.find(' ', 5)); // "AUTH PLAIN"
-        const bool inline_first = first.count != 0 && verb.size() + 1 + encoded_size(first) + 2 <= max_command_line;
-        if (first.count != 0 && !inline_first) {
-            answers[1] = answers[0];
-            answers[0] = first;
-            ++to_answer;
-        }
-        const millis dl = deadline(opt_.timeout.command);
+        const bool inline_first = !first.empty() && verb.size() + 1 + encoded_size(first, cred) + 2 <= max_command_line;
+        if (!first.empty() && !inline_first) answers[to_answer++] = first;
+
+        begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
         trace(trace_direction::client, inline_first ? command : verb);
-        if (!put_bytes(phase::auth, dl, verb)) return false;
-        if (inline_first && (!put_char(phase::auth, dl, ' ') || !put_base64(phase::auth, dl, first))) return false;
-        if (!put_bytes(phase::auth, dl, "\r\n") || !flush(phase::auth, dl)) return false;
+        if (!put_bytes(verb)) return false;
+        if (inline_first && (!put_char(' ') || !put_base64(first, cred))) return false;
+        if (!put_bytes("\r\n") || !flush()) return false;
 
         for (std::size_t answered = 0;; ++answered) {
-            if (!read_reply(phase::auth, dl)) return false;
+            if (!read_reply()) return false;
             if (last_.code == 235) {
                 // Accepted before every answer was given: a server that makes no sense here.
                 if (answered < to_answer) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
@@ -756,10 +750,8 @@ private:
             if (last_.code != 334) return reply_failure(phase::auth);
             if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
             if (answered < to_answer) {
-                trace(trace_direction::client, answers[answered].shown);
-                if (!put_base64(phase::auth, dl, answers[answered]) || !put_bytes(phase::auth, dl, "\r\n") ||
-                    !flush(phase::auth, dl))
-                    return false;
+                trace(trace_direction::client, answers[answered] == "\x02" ? "<user name, base64>" : "<redacted>");
+                if (!put_base64(answers[answered], cred) || !put_bytes("\r\n") || !flush()) return false;
                 continue;
             }
             if (mech != auth_mechanism::xoauth2 && mech != auth_mechanism::oauthbearer) return cancel_auth(spare);
@@ -822,27 +814,29 @@ private:
         };
         std::size_t worst = n; // the worst refused recipient so far; n: none
         bool mail_ok = true;
-        millis dl = 0;
         std::size_t replies = 0; // replies read so far
         for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
             const phase p = step_phase(step);
-            if (!pipelined || step == 0) dl = deadline(step_timeout(step));
+            // Pipelined, every command goes out under MAIL's deadline.
+            if (!pipelined || step == 0) begin(p, step_timeout(step));
+            phase_ = p;
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
             const bool put =
-                step == 0 ? put_command(p, dl, {"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
+                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
                                                 declare_size ? detail::format_u64(size, size_buf) : "",
                                                 env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
                                                 utf8 ? " SMTPUTF8" : ""})
-                : step > n ? put_command(p, dl, {"DATA"})
-                           : put_command(p, dl, {"RCPT TO:<", env.recipients[step - 1].address, ">"});
+                : step > n ? put_command({"DATA"})
+                           : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"});
             if (!put) return false;
             if (pipelined && step <= n) continue;
-            if (!flush(pipelined ? phase::mail : p, dl)) return false;
+            if (pipelined) phase_ = phase::mail;
+            if (!flush()) return false;
             for (; replies <= step; ++replies) {
                 const std::size_t r = replies;
                 const phase rp = step_phase(r);
-                if (!read_reply(rp, pipelined ? deadline(step_timeout(r)) : dl, r != step ? unsigned{more_follow} : 0u))
-                    return false;
+                if (pipelined) begin(rp, step_timeout(r)); // each reply under its own
+                if (!read_reply(r != step ? unsigned{more_follow} : 0u)) return false;
                 if (last_.code == 421) return reply_failure(rp);
                 if (r == 0 && last_.cls() != 2) {
                     // Pipelined, the refusal is recorded now (its reply is in last_) and reported
@@ -909,9 +903,7 @@ private:
     bool stuff(dot_stuffer& stuffer, const char* in, std::size_t size) {
         std::size_t pos = 0;
         while (pos < size) {
-            if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion &&
-                !flush(phase::body, deadline(opt_.timeout.data_block)))
-                return false;
+            if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion && !flush_content()) return false;
             std::size_t used = 0;
             tx_len_ += stuffer.feed(in + pos, size - pos, tx_ + tx_len_, sizeof(tx_) - tx_len_, used);
             pos += used;
@@ -919,10 +911,15 @@ private:
         return true;
     }
 
+    /// Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5).
+    bool flush_content() {
+        begin(phase::body, opt_.timeout.data_block);
+        return flush();
+    }
+
     /// The final "." and the reply to it.
     bool end_of_data(dot_stuffer& stuffer, std::uint64_t total) {
-        if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish && !flush(phase::body, deadline(opt_.timeout.data_block)))
-            return false;
+        if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish && !flush_content()) return false;
         tx_len_ += stuffer.finish(tx_ + tx_len_, sizeof(tx_) - tx_len_);
         if (MAILWIRE_TRACE && opt_.trace) {
             char note[64] = "<message content: ";
@@ -935,17 +932,18 @@ private:
             trace(trace_direction::client, ".");
         }
         (void)total;
-        if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
+        if (!flush_content()) return false;
 
         // From here on the server has the whole message. Without a valid reply (lost connection,
         // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
         // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
         // neither accepts nor refuses the message: the server is out of step with the dialogue, so
         // the outcome is unknown and the session unusable.
-        if (read_reply(phase::end_of_data, deadline(opt_.timeout.data_end))) {
+        begin(phase::end_of_data, opt_.timeout.data_end);
+        if (read_reply()) {
             if (last_.cls() == 2) return true;
             if (last_.cls() != 3) return reply_failure(phase::end_of_data);
-            protocol_failure(phase::end_of_data, cause::outcome_unknown);
+            protocol_failure(cause::outcome_unknown);
         }
         err_.why = cause::outcome_unknown;
         advise_now();
@@ -965,6 +963,8 @@ private:
     reply last_;
     error err_;         ///< the failure being reported (see fail())
     bool hold_ = false; ///< clean-up after a failure is running: keep err_
+    phase phase_ = phase::none; ///< the step under way: what its I/O failures are reported as
+    millis dl_ = 0;             ///< and its deadline
     bool line_cut_ = false; ///< the last line was longer than the receive buffer and was cut
     std::string_view host_;
     std::string_view ehlo_;
