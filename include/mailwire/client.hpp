@@ -56,7 +56,7 @@ struct client_options {
     /// server for TLS (SNI and the certificate check), like curl's --connect-to. Empty: the host.
     std::string_view connect_to;
     std::uint16_t port = 0;         ///< 0: the profile's port
-    bool override_encryption = false;
+    bool override_encryption = false; ///< profiles::runtime only: a fixed profile's open() refuses another mode
     encryption mode = encryption::none; ///< used when override_encryption is set
     bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
     bool pipelining = true;             ///< use PIPELINING (RFC 2920) when the server offers it
@@ -198,7 +198,10 @@ private:
 
     bool open_session(std::string_view host) {
         drop_connection();
-        mode_ = opt_.override_encryption ? opt_.mode : Profile::mode;
+        // A compile-time profile's encryption is fixed: only profiles::runtime takes another.
+        if (opt_.override_encryption && !mode_at_run_time && opt_.mode != Profile::mode)
+            return fail(phase::connect, error_kind::usage, cause::bad_argument);
+        mode_ = mode_at_run_time && opt_.override_encryption ? opt_.mode : Profile::mode;
         port_ = opt_.port != 0 ? opt_.port : Profile::port;
         host_ = host;
         if (requires_tls(mode_) && !Tls::available) return fail(phase::connect, error_kind::usage, cause::tls_not_available);
@@ -216,16 +219,26 @@ private:
             return io_failure(r.status, r.sys_error);
         }
         open_ = true;
-        if (mode_ == encryption::implicit && !start_tls()) return false;
+        if (can_be(encryption::implicit) && mode_ == encryption::implicit && !start_tls()) return false;
 
         begin(phase::greeting, opt_.timeout.greeting);
         if (!read_reply()) return false;
         // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
         if (last_.code != 220) return fail_and_quit(phase::greeting);
         if (!hello()) return false;
-        const bool upgrade = mode_ == encryption::starttls || (mode_ == encryption::opportunistic && caps_.starttls);
-        return !upgrade || encrypted_ || starttls();
+        // The STARTTLS code is only in clients that can use it (a TLS policy, a profile that may
+        // start in plaintext and upgrade).
+        if constexpr (Tls::available && (can_be(encryption::starttls) || can_be(encryption::opportunistic))) {
+            const bool upgrade = mode_ == encryption::starttls || (mode_ == encryption::opportunistic && caps_.starttls);
+            return !upgrade || encrypted_ || starttls();
+        }
+        return true;
     }
+
+    /// profiles::runtime: port and encryption come from options() at run time.
+    static constexpr bool mode_at_run_time = detail::chosen_at_run_time<Profile>::value;
+    /// Whether the client may ever be in mode m: a compile-time profile is only in its own.
+    static constexpr bool can_be(encryption m) noexcept { return mode_at_run_time || Profile::mode == m; }
 
     static constexpr bool compiled_in(auth_mechanism m) noexcept {
         return (m == auth_mechanism::plain && MAILWIRE_AUTH_PLAIN) || (m == auth_mechanism::login && MAILWIRE_AUTH_LOGIN) ||
@@ -354,7 +367,7 @@ private:
 
     millis deadline(std::uint32_t ms) noexcept { return clock_.now() + ms; }
     /// A step begins: what its failures are reported as, and when it must be over.
-    void begin(phase p, std::uint32_t ms) noexcept {
+    MAILWIRE_NOINLINE void begin(phase p, std::uint32_t ms) noexcept {
         phase_ = p;
         dl_ = deadline(ms);
     }
@@ -365,15 +378,23 @@ private:
         return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
     }
 
+    // A client whose profile is implicit TLS never speaks plaintext: no plaintext I/O is in it.
+    static constexpr bool only_tls = Tls::available && !mode_at_run_time && Profile::mode == encryption::implicit;
     io_result raw_read(char* buf, std::size_t len, millis dl) {
+        if constexpr (only_tls) {
+            if (!tls_active_) return io_result::fail(io_status::error);
+        }
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
+            if (only_tls || tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
         return transport_.read_some(buf, len, remaining(dl));
     }
     io_result raw_write(const char* buf, std::size_t len, millis dl) {
+        if constexpr (only_tls) {
+            if (!tls_active_) return io_result::fail(io_status::error);
+        }
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
+            if (only_tls || tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
         return transport_.write_some(buf, len, remaining(dl));
     }
@@ -404,16 +425,28 @@ private:
 
     // ---------------------------------------------------------------- output
     bool flush() {
-        std::size_t off = 0;
-        while (off < tx_len_) {
-            if (remaining(dl_) == 0) return io_failure(io_status::timeout);
-            const io_result r = raw_write(tx_ + off, tx_len_ - off, dl_);
-            if (!r.ok()) return io_failure(r.status, r.sys_error);
-            if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(io_status::error);
-            off += r.bytes;
+        if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
+        for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
+            if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
         }
         tx_len_ = 0;
         return true;
+    }
+
+    /// One read or write within the step's deadline; `done` > 0 octets when it succeeds.
+    bool transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
+        io_status status = io_status::timeout;
+        int sys = 0;
+        if (remaining(dl_) != 0) {
+            const io_result r = write ? raw_write(buf, len, dl_) : raw_read(buf, len, dl_);
+            if (r.ok() && r.bytes != 0 && r.bytes <= len) {
+                done = r.bytes;
+                return true;
+            }
+            status = r.ok() ? io_status::error : r.status; // no progress, or more than asked: broken
+            sys = r.sys_error;
+        }
+        return io_failure(status, sys);
     }
 
     bool put_bytes(std::string_view s) {
@@ -491,19 +524,9 @@ private:
             rx_begin_ = 0;
             rx_end_ = avail;
             std::size_t got = 0;
-            if (!receive(rx_end_, got)) return false;
+            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
             rx_end_ += got;
         }
-    }
-
-    /// One read into rx_ from `at` to its end, within the deadline; got > 0 when it succeeds.
-    bool receive(std::size_t at, std::size_t& got) {
-        if (remaining(dl_) == 0) return io_failure(io_status::timeout);
-        const io_result r = raw_read(rx_ + at, sizeof(rx_) - at, dl_);
-        if (!r.ok()) return io_failure(r.status, r.sys_error);
-        if (r.bytes == 0 || r.bytes > sizeof(rx_) - at) return io_failure(io_status::error);
-        got = r.bytes;
-        return true;
     }
 
     /// The rest of a line longer than the receive buffer: its first half stays as the line, the
@@ -514,7 +537,7 @@ private:
         rx_end_ = keep;
         for (;;) {
             std::size_t got = 0;
-            if (!receive(keep, got)) return false;
+            if (!transfer(false, rx_ + keep, sizeof(rx_) - keep, got)) return false;
             std::size_t upto = 0;
             while (upto < got && rx_[keep + upto] != '\n') ++upto;
             length += upto;
@@ -555,15 +578,30 @@ private:
             // copy in last_ is bounded). A cut line (small receive buffer) is checked as far as it
             // was kept.
             if (parsed.code == 334) {
-                std::size_t n = 0;
                 const std::string_view b64 =
                     line_cut_ ? detail::sub(parsed.text, 0, parsed.text.size() / 4 * 4) : parsed.text;
-                challenge_ok_ = as.lines() == 1 && parsed.last && base64_decode(b64, nullptr, 0, n);
+                challenge_ok_ = as.lines() == 1 && parsed.last && valid_base64(b64);
             }
         } while (!as.done());
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
             return protocol_failure(cause::unexpected_reply);
         return true;
+    }
+
+    /// RFC 4648 §4 base64 as RFC 4954 §4 wants a challenge: whole groups of four, characters of
+    /// the alphabet, at most two "=" and only at the end, and (§3.5) no stray bits before them.
+    static bool valid_base64(std::string_view s) noexcept {
+        std::size_t pad = 0;
+        int v = 0;
+        for (char c : s) {
+            if (c == '=') {
+                ++pad;
+                continue;
+            }
+            v = detail::base64_value(c);
+            if (pad != 0 || v < 0) return false;
+        }
+        return s.size() % 4 == 0 && pad <= 2 && (v & (pad == 0 ? 0 : pad == 1 ? 3 : 15)) == 0;
     }
 
     bool simple_command(phase p, std::string_view cmd) {
@@ -598,16 +636,15 @@ private:
             }
             if (ehlo_.empty()) ehlo_ = "localhost";
         }
-        caps_ = capabilities{};
-        if (!exchange(phase::ehlo, opt_.timeout.command, {"EHLO ", ehlo_}, parse_capabilities)) return false;
-        if (last_.code == 250) {
-            caps_.esmtp = true;
-            return true;
-        }
-        if (last_.code == 500 || last_.code == 502) {
+        for (const char* verb : {"EHLO ", "HELO "}) {
+            const bool esmtp = verb[0] == 'E';
             caps_ = capabilities{};
-            if (!exchange(phase::ehlo, opt_.timeout.command, {"HELO ", ehlo_})) return false;
-            if (last_.code == 250) return true;
+            if (!exchange(phase::ehlo, opt_.timeout.command, {verb, ehlo_}, esmtp ? parse_capabilities : 0u)) return false;
+            if (last_.code == 250) {
+                caps_.esmtp = esmtp;
+                return true;
+            }
+            if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
         }
         return fail_and_quit(phase::ehlo);
     }
@@ -883,6 +920,13 @@ private:
         dot_stuffer stuffer;
         char in[256];
         std::uint64_t total = 0;
+        // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
+        // it during the body.
+        phase_ = phase::body;
+        bool ok = true;
+        const auto out = [&](char c) {
+            if (ok) ok = put_char(c);
+        };
         for (;;) {
             const std::ptrdiff_t got = source.read(in, sizeof(in));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
@@ -894,33 +938,17 @@ private:
             if (got == 0) break;
             total += static_cast<std::uint64_t>(got);
             if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
-            if (!stuff(stuffer, in, static_cast<std::size_t>(got))) return false;
+            for (std::ptrdiff_t i = 0; i < got && ok;) {
+                if (stuffer.step(in[i], out)) ++i;
+            }
+            if (!ok) return false;
         }
-        return end_of_data(stuffer, total);
+        stuffer.finish(out);
+        return ok && end_of_data(total);
     }
 
-    /// Dot-stuffs one piece of content into the send buffer, flushing as it fills.
-    bool stuff(dot_stuffer& stuffer, const char* in, std::size_t size) {
-        std::size_t pos = 0;
-        while (pos < size) {
-            if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion && !flush_content()) return false;
-            std::size_t used = 0;
-            tx_len_ += stuffer.feed(in + pos, size - pos, tx_ + tx_len_, sizeof(tx_) - tx_len_, used);
-            pos += used;
-        }
-        return true;
-    }
-
-    /// Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5).
-    bool flush_content() {
-        begin(phase::body, opt_.timeout.data_block);
-        return flush();
-    }
-
-    /// The final "." and the reply to it.
-    bool end_of_data(dot_stuffer& stuffer, std::uint64_t total) {
-        if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish && !flush_content()) return false;
-        tx_len_ += stuffer.finish(tx_ + tx_len_, sizeof(tx_) - tx_len_);
+    /// The final "." (in the send buffer) goes out, and the reply to it is read.
+    bool end_of_data(std::uint64_t total) {
         if (MAILWIRE_TRACE && opt_.trace) {
             char note[64] = "<message content: ";
             char num[24];
@@ -932,7 +960,7 @@ private:
             trace(trace_direction::client, ".");
         }
         (void)total;
-        if (!flush_content()) return false;
+        if (!flush()) return false;
 
         // From here on the server has the whole message. Without a valid reply (lost connection,
         // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as

@@ -23,57 +23,65 @@ public:
     /// Most output finish() produces: "\r\n" + ".\r\n".
     static constexpr std::size_t max_finish = 5;
 
+    /// One step of the transform: writes at most max_expansion octets through `out(char)` and
+    /// returns whether `c` was used. A CR held back by the previous step (it may start a CRLF) is
+    /// written first; then `c` is looked at again in the next step unless it was that CRLF's LF.
+    template <class Out>
+    bool step(char c, Out&& out) {
+        if (pending_cr_) {
+            pending_cr_ = false;
+            out('\r');
+            out('\n');
+            at_line_start_ = true;
+            return c == '\n'; // CRLF: one line end
+        }
+        if (c == '\r') {
+            pending_cr_ = true;
+        } else if (c == '\n') {
+            out('\r');
+            out('\n');
+            at_line_start_ = true;
+        } else {
+            if (at_line_start_ && c == '.') out('.');
+            out(c);
+            at_line_start_ = false;
+        }
+        return true;
+    }
+
     /// Transforms input into `out` (capacity `cap`). Stops when the next byte might not fit.
     /// Returns bytes written; `consumed` says how much input was used.
     std::size_t feed(const char* in, std::size_t n, char* out, std::size_t cap, std::size_t& consumed) noexcept {
         std::size_t o = 0, i = 0;
         while (i < n && o + max_expansion <= cap) {
-            const char c = in[i];
-            if (pending_cr_) {
-                pending_cr_ = false;
-                out[o++] = '\r';
-                out[o++] = '\n';
-                at_line_start_ = true;
-                if (c == '\n') { // CRLF: one line end
-                    ++i;
-                    continue;
-                }
-                continue; // re-examine c with room checked again
-            }
-            if (c == '\r') {
-                pending_cr_ = true;
-            } else if (c == '\n') {
-                out[o++] = '\r';
-                out[o++] = '\n';
-                at_line_start_ = true;
-            } else {
-                if (at_line_start_ && c == '.') out[o++] = '.';
-                out[o++] = c;
-                at_line_start_ = false;
-            }
-            ++i;
+            if (step(in[i], [&](char c) { out[o++] = c; })) ++i;
         }
         consumed = i;
         bytes_in_ += i;
         return o;
     }
 
-    /// Ends the data: CRLF if the last line is open, then ".\r\n". `cap` must be >= max_finish.
+    /// Ends the data through `out(char)`: CRLF if the last line is open, then ".\r\n" (at most
+    /// max_finish octets).
+    template <class Out>
+    void finish(Out&& out) {
+        if (pending_cr_ || !at_line_start_) {
+            out('\r');
+            out('\n');
+        }
+        out('.');
+        out('\r');
+        out('\n');
+        pending_cr_ = false;
+        at_line_start_ = true;
+    }
+    /// The same into a buffer; `cap` must be >= max_finish. Returns the octets written.
     std::size_t finish(char* out, std::size_t cap) noexcept {
         if (cap < max_finish) return 0;
         std::size_t o = 0;
-        if (pending_cr_ || !at_line_start_) {
-            out[o++] = '\r';
-            out[o++] = '\n';
-        }
-        out[o++] = '.';
-        out[o++] = '\r';
-        out[o++] = '\n';
-        pending_cr_ = false;
-        at_line_start_ = true;
+        finish([&](char c) { out[o++] = c; });
         return o;
     }
-
     void reset() noexcept { *this = dot_stuffer(); }
     std::uint64_t bytes_in() const noexcept { return bytes_in_; }
 

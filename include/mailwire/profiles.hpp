@@ -43,8 +43,9 @@ struct submission : profile<587, encryption::starttls> {};
 struct submissions : profile<465, encryption::implicit> {};
 /// Port 2525: not IANA-assigned; providers offer it when 25 and 587 are blocked. STARTTLS required.
 struct alternate : profile<2525, encryption::starttls> {};
-/// For tools that choose port and encryption at run time (mailwire-send). Compiles with any TLS
-/// policy; asking for encryption without one is a run-time usage error instead.
+/// For tools that choose port and encryption at run time (mailwire-send): the only profile whose
+/// encryption options().override_encryption may change. Compiles with any TLS policy; asking for
+/// encryption without one is a run-time usage error instead.
 struct runtime : profile<587, encryption::none> {
     static constexpr bool chosen_at_run_time = true;
 };
@@ -52,6 +53,17 @@ struct runtime : profile<587, encryption::none> {
 template <std::uint16_t Port, encryption Mode>
 using custom = profile<Port, Mode>;
 } // namespace profiles
+
+namespace detail {
+template <class Profile, class = void>
+struct chosen_at_run_time {
+    static constexpr bool value = false;
+};
+template <class Profile>
+struct chosen_at_run_time<Profile, decltype(void(Profile::chosen_at_run_time))> {
+    static constexpr bool value = Profile::chosen_at_run_time;
+};
+} // namespace detail
 
 } // namespace mailwire
 

@@ -132,3 +132,31 @@ TEST_CASE("an opportunistic profile without a TLS policy stays in plaintext and 
     CHECK_FALSE(t.c.encrypted());
     CHECK(t.c.server_capabilities().starttls);
 }
+
+TEST_CASE("a compile-time profile keeps its encryption: open() refuses an override to another mode", "[unit][profiles]") {
+    // The profile is the compile-time choice; only profiles::runtime takes its mode from options().
+    // (A fixed profile that could be switched at run time would also have to carry the code for
+    // every mode, which the firmware images leave out.)
+    SECTION("plaintext profile asked for STARTTLS") {
+        mwtest::basic_session<profiles::custom<2525, encryption::none>> t;
+        mwtest::greet(t.s);
+        t.c.options().override_encryption = true;
+        t.c.options().mode = encryption::opportunistic;
+        const mailwire::error e = t.c.open("mx.example");
+        INFO(mwtest::describe(e));
+        CHECK(e.kind == mailwire::error_kind::usage);
+        CHECK(e.why == mailwire::cause::bad_argument);
+        CHECK(e.where == mailwire::phase::connect);
+        CHECK(t.s.connects == 0);
+        CHECK(t.s.written.empty());
+    }
+    SECTION("an override to the profile's own mode changes nothing") {
+        mwtest::basic_session<profiles::custom<2525, encryption::none>> t;
+        mwtest::greet(t.s);
+        t.c.options().override_encryption = true;
+        t.c.options().mode = encryption::none;
+        REQUIRE(t.c.open("mx.example").ok());
+        CHECK(t.c.mode() == encryption::none);
+        CHECK(t.s.connects == 1);
+    }
+}
