@@ -97,6 +97,14 @@ struct tls_settings {
     std::uint32_t close_notify_ms = 1000;
 };
 
+// Keeps the destructor's body out of line, so that the one a client's by-value policy argument
+// runs on its moved-from temporary folds away (it is empty until a handshake).
+#if defined(__GNUC__) || defined(__clang__)
+#define MAILWIRE_TLS_NOINLINE __attribute__((noinline))
+#else
+#define MAILWIRE_TLS_NOINLINE
+#endif
+
 namespace detail::mbedtls_compat {
 
 inline void set_minimum_tls12(mbedtls_ssl_config* conf, bool allow_tls13) noexcept {
@@ -211,8 +219,10 @@ private:
         move_fn move;
         const void* timer;
         left_fn left;
-        io_result io = io_result::done(0);
-        std::size_t first_len = 0;
+        // Set by drive(), the one place every call goes through (fewer stores at each caller).
+        io_status status; ///< what went wrong below TLS, ok when nothing did
+        int sys_error;
+        std::size_t first_len;
         unsigned char first[8];
 
         template <class Transport>
@@ -235,7 +245,8 @@ private:
                 for (std::size_t i = 0; !out && i < r.bytes && first_len < sizeof(first); ++i) first[first_len++] = buf[i];
                 return static_cast<int>(r.bytes);
             }
-            io = r.ok() ? io_result::fail(io_status::error) : r;
+            status = r.ok() ? io_status::error : r.status;
+            sys_error = r.sys_error;
             if (!out && r.status == io_status::closed) return 0; // end of stream: MBEDTLS_ERR_SSL_CONN_EOF
             return r.status == io_status::timeout ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
         }
@@ -250,6 +261,9 @@ private:
     /// Runs one mbedTLS step over `b` until it completes, fails, or the deadline passes
     /// (close_notify: once).
     int drive(bio& b, step s, unsigned char* buf, std::size_t len) {
+        b.status = io_status::ok;
+        b.sys_error = 0;
+        b.first_len = 0;
         mbedtls_ssl_set_bio(&ssl_, &b, &bio::send, &bio::recv, nullptr);
         int rc;
         for (;;) {
@@ -303,14 +317,14 @@ private:
         return io_result::fail(io_status::error);
     }
 
-    io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
+    MAILWIRE_TLS_NOINLINE io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
         if (!established_) return io_result::fail(io_status::error);
         const int rc = drive(b, s, buf, len);
         if (rc > 0) return io_result::done(static_cast<std::size_t>(rc));
         if (s == step::read && (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY))
             return io_result::fail(io_status::closed);
         lib_error_ = rc;
-        if (!b.io.ok()) return b.io;
+        if (b.status != io_status::ok) return io_result::fail(b.status, b.sys_error);
         return io_result::fail(rc == MBEDTLS_ERR_SSL_CONN_EOF ? io_status::closed : io_status::error);
     }
 
@@ -465,7 +479,8 @@ private:
 
     io_result handshake_failure(int rc, const bio& b) {
         lib_error_ = rc;
-        const io_result& io = b.io;
+        // What the transport reported, or a plain error when mbedTLS itself gave up.
+        const io_result io = io_result::fail(b.status == io_status::ok ? io_status::error : b.status, b.sys_error);
         const unsigned char* first = b.first;
         const std::size_t first_len = b.first_len;
         // RFC 5321 §4.2: a reply starts with three digits. A server that greets in plaintext on a
@@ -514,12 +529,10 @@ private:
             return io;
         }
         failure_ = cause::tls_handshake_failed;
-        if (io.status == io_status::closed) {
-            set_detail("the server closed the connection during the handshake", rc);
-            return io;
-        }
-        set_detail("TLS handshake failed", rc);
-        return io.ok() ? io_result::fail(io_status::error) : io;
+        set_detail(io.status == io_status::closed ? "the server closed the connection during the handshake"
+                                                  : "TLS handshake failed",
+                   rc);
+        return io;
     }
 
     void free_session() noexcept {
@@ -527,7 +540,7 @@ private:
         session_ = false;
         established_ = false;
     }
-    void release() noexcept {
+    MAILWIRE_TLS_NOINLINE void release() noexcept {
         free_session();
         mbedtls_ssl_config_free(&conf_);
         mbedtls_x509_crt_free(&ca_);
@@ -583,5 +596,7 @@ private:
 };
 
 } // namespace mailwire
+
+#undef MAILWIRE_TLS_NOINLINE
 
 #endif // MAILWIRE_MBEDTLS_TLS_HPP
