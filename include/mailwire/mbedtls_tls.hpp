@@ -239,10 +239,11 @@ private:
 
         int transfer(unsigned char* buf, std::size_t len, bool out) {
             const std::uint32_t ms = left(timer);
-            const io_result r =
-                ms == 0 ? io_result::fail(io_status::timeout) : move(transport, reinterpret_cast<char*>(buf), len, ms, out);
+            const io_result r = ms == 0 ? io_result::fail(io_status::timeout)
+                                        : move(transport, reinterpret_cast<char*>(buf), len, ms, out);
             if (r.ok() && r.bytes > 0 && r.bytes <= len) {
-                for (std::size_t i = 0; !out && i < r.bytes && first_len < sizeof(first); ++i) first[first_len++] = buf[i];
+                for (std::size_t i = 0; !out && i < r.bytes && first_len < sizeof(first); ++i)
+                    first[first_len++] = buf[i];
                 return static_cast<int>(r.bytes);
             }
             status = r.ok() ? io_status::error : r.status;
@@ -304,17 +305,16 @@ private:
                         established_ = true;
                         return io_result::done(0);
                     }
-                    // A failed session gives its record buffers back at once, not at the next
-                    // connection.
-                    const io_result r = handshake_failure(rc, b);
-                    free_session();
-                    return r;
+                    what = nullptr; // the handshake itself failed
                 }
             }
         }
+        io_result r = io_result::fail(io_status::error);
+        if (what != nullptr) fail_configure(what, rc);
+        else r = handshake_failure(rc, b); // reads the session's verification result: before freeing it
+        // A failed session gives its record buffers back at once, not at the next connection.
         free_session();
-        fail_configure(what, rc);
-        return io_result::fail(io_status::error);
+        return r;
     }
 
     MAILWIRE_TLS_NOINLINE io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
@@ -480,59 +480,60 @@ private:
     io_result handshake_failure(int rc, const bio& b) {
         lib_error_ = rc;
         // What the transport reported, or a plain error when mbedTLS itself gave up.
-        const io_result io = io_result::fail(b.status == io_status::ok ? io_status::error : b.status, b.sys_error);
+        io_result io = io_result::fail(b.status == io_status::ok ? io_status::error : b.status, b.sys_error);
         const unsigned char* first = b.first;
-        const std::size_t first_len = b.first_len;
         // RFC 5321 §4.2: a reply starts with three digits. A server that greets in plaintext on a
         // port the client treats as implicit TLS shows it in its first bytes.
-        if (first_len >= 3 && first[0] >= '2' && first[0] <= '5' && first[1] >= '0' && first[1] <= '9' &&
+        if (b.first_len >= 3 && first[0] >= '2' && first[0] <= '5' && first[1] >= '0' && first[1] <= '9' &&
             first[2] >= '0' && first[2] <= '9') {
             failure_ = cause::tls_plaintext_server;
-            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
-            char shown[9];
-            std::size_t n = 0;
-            for (std::size_t i = 0; i < first_len && n + 1 < sizeof(shown); ++i)
-                shown[n++] = (first[i] >= 32 && first[i] < 127) ? static_cast<char>(first[i]) : '.';
-            shown[n] = '\0';
-            set_detail2("the server sent plaintext instead of a TLS record: ", shown);
-            return io_result::fail(io_status::error);
-        }
-        if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+            io = io_result::fail(io_status::error);
+            if (MAILWIRE_TLS_DETAIL) {
+                char shown[9];
+                std::size_t n = 0;
+                for (std::size_t i = 0; i < b.first_len && n + 1 < sizeof(shown); ++i)
+                    shown[n++] = (first[i] >= 32 && first[i] < 127) ? static_cast<char>(first[i]) : '.';
+                shown[n] = '\0';
+                set_detail2("the server sent plaintext instead of a TLS record: ", shown);
+            }
+        } else if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
             const std::uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);
             if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) failure_ = cause::certificate_untrusted;
             else if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))
                 failure_ = cause::certificate_expired;
             else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) failure_ = cause::certificate_wrong_host;
             else failure_ = cause::certificate_invalid;
-            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
-            char info[160];
-            int len = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
-            if (len < 0) len = 0;
-            // One line: the verification text without its line breaks, then the names.
-            for (int i = 0; i < len; ++i)
-                if (info[i] == '\n') info[i] = (i + 1 == len) ? '\0' : ';';
-            char names[sizeof(peer_names_) + 64];
-            const char* sep = "; certificate for: ";
-            std::size_t n = 0;
-            for (const char* p = sep; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
-            for (const char* p = peer_names_[0] ? peer_names_ : "?"; *p != '\0' && n + 1 < sizeof(names); ++p)
-                names[n++] = *p;
-            for (const char* p = "; wanted: "; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
-            for (const char* p = host_; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
-            names[n] = '\0';
-            set_detail2(info, names);
-            return io_result::fail(io_status::error);
-        }
-        if (io.status == io_status::timeout) {
+            io = io_result::fail(io_status::error);
+            if (MAILWIRE_TLS_DETAIL) certificate_detail(flags);
+        } else if (io.status == io_status::timeout) {
             failure_ = cause::none; // the client reports a timeout in phase tls
             set_detail("no TLS answer from the server before the deadline", rc);
-            return io;
+        } else {
+            failure_ = cause::tls_handshake_failed;
+            set_detail(io.status == io_status::closed ? "the server closed the connection during the handshake"
+                                                      : "TLS handshake failed",
+                       rc);
         }
-        failure_ = cause::tls_handshake_failed;
-        set_detail(io.status == io_status::closed ? "the server closed the connection during the handshake"
-                                                  : "TLS handshake failed",
-                   rc);
         return io;
+    }
+
+    /// mbedTLS's verification text on one line, the names the certificate was issued for, and the
+    /// name wanted.
+    void certificate_detail(std::uint32_t flags) noexcept {
+        char info[160];
+        int len = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
+        if (len < 0) len = 0;
+        for (int i = 0; i < len; ++i)
+            if (info[i] == '\n') info[i] = (i + 1 == len) ? '\0' : ';';
+        char names[sizeof(peer_names_) + 64];
+        std::size_t n = 0;
+        for (const char* p = "; certificate for: "; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
+        for (const char* p = peer_names_[0] ? peer_names_ : "?"; *p != '\0' && n + 1 < sizeof(names); ++p)
+            names[n++] = *p;
+        for (const char* p = "; wanted: "; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
+        for (const char* p = host_; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
+        names[n] = '\0';
+        set_detail2(info, names);
     }
 
     void free_session() noexcept {
