@@ -679,26 +679,16 @@ private:
     // that stand for the credentials (no mechanism's fixed text contains these control octets).
     static constexpr char user_mark = '\x02', secret_mark = '\x03', saslname_mark = '\x04';
 
-    /// Octets of base64 the response takes (RFC 4648 §4), the credentials and escapes included.
-    static std::size_t encoded_size(std::string_view tmpl, const credentials& cred) noexcept {
-        std::size_t raw = 0;
-        for (char t : tmpl) {
-            if (t == secret_mark) raw += cred.secret.size();
-            else if (t != user_mark && t != saslname_mark) ++raw;
-            else {
-                for (char c : cred.user) raw += (t == saslname_mark && (c == '=' || c == ',')) ? 3 : 1;
-            }
-        }
-        return base64_encoded_size(raw);
-    }
-
     /// Streams the base64 of a response (RFC 4648 §4), so "\0user\0secret" never exists in one
-    /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer.
-    bool put_base64(std::string_view tmpl, const credentials& cred) {
+    /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
+    /// `size`, nothing is written: *size becomes the length of the base64, padding included.
+    bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr) {
         unsigned acc = 0, n = 0;
+        std::size_t raw = 0;
         const auto feed = [&](char ch) {
+            ++raw;
             acc = (acc << 8) | static_cast<unsigned char>(ch);
-            if (++n < 3) return true;
+            if (size != nullptr || ++n < 3) return true;
             n = 0;
             for (int shift = 18; shift >= 0; shift -= 6) {
                 if (!put_char(detail::base64_alphabet[(acc >> shift) & 63])) return false;
@@ -712,10 +702,14 @@ private:
             }
             for (char c : t == secret_mark ? cred.secret : cred.user) {
                 // RFC 5801 §4: "=" and "," in a saslname are written "=3D" and "=2C".
-                const bool esc = t == saslname_mark && (c == '=' || c == ',');
+                const bool esc = MAILWIRE_AUTH_OAUTHBEARER && t == saslname_mark && (c == '=' || c == ',');
                 if (!feed(esc ? '=' : c)) return false;
                 if (esc && (!feed(c == '=' ? '3' : '2') || !feed(c == '=' ? 'D' : 'C'))) return false;
             }
+        }
+        if (size != nullptr) {
+            *size = base64_encoded_size(raw);
+            return true;
         }
         if (n == 0) return true;
         // The last group: its octets, zero bits to a whole character, and "=" padding.
@@ -762,13 +756,15 @@ private:
         case auth_mechanism::automatic: return fail(phase::auth, error_kind::usage, cause::bad_argument);
         }
         // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
-        for (std::string_view t : {first, answers[0], answers[1]}) {
-            if (encoded_size(t, cred) + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        std::size_t first_size = 0;
+        for (std::string_view t : {answers[0], answers[1], first}) {
+            put_base64(t, cred, &first_size);
+            if (first_size + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         }
         // The command stays within the command line limit; a longer initial response goes on its
         // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
         const std::string_view verb = detail::sub(command, 0, command.find(' ', 5)); // "AUTH PLAIN"
-        const bool inline_first = !first.empty() && verb.size() + 1 + encoded_size(first, cred) + 2 <= max_command_line;
+        const bool inline_first = !first.empty() && verb.size() + 1 + first_size + 2 <= max_command_line;
         if (!first.empty() && !inline_first) answers[to_answer++] = first;
 
         begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
