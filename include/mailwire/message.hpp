@@ -474,6 +474,7 @@ protected:
             have_date_ = clock_(clock_ctx_, &date_secs_, &date_offset_);
         } else {
 #if defined(MAILWIRE_MESSAGE_POSIX)
+            date_writer_ = &write_date;
             date_secs_ = static_cast<std::int64_t>(::time(nullptr));
             date_offset_ = 0;
             have_date_ = date_secs_ > 0;
@@ -484,6 +485,7 @@ protected:
             have_id_ = random_(random_ctx_, id_, sizeof(id_));
         } else {
 #if defined(MAILWIRE_MESSAGE_POSIX)
+            id_writer_ = &write_message_id;
             int fd;
             do {
                 fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -826,6 +828,23 @@ protected:
         put("\"\r\n");
     }
 
+    // The Date and Message-ID headers are written through pointers that date(), set_clock(),
+    // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
+    // clock, no random source; the submission server adds both, RFC 6409 §8.3) has none of
+    // their code.
+    using writer = void (*)(composer&);
+    static void write_date(composer& c) { c.put_date(); }
+    static void write_message_id(composer& c) {
+        c.put("Message-ID: <");
+        for (unsigned char b : c.id_) c.put_hex(b, 0x20);
+        c.put(".mailwire@");
+        const std::string_view addr = c.from_.address;
+        std::size_t at = addr.size();
+        while (at > 0 && addr[at - 1] != '@') --at;
+        c.put(addr.data() + at, addr.size() - at);
+        c.put(">\r\n");
+    }
+
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
     void put_date() {
         // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
@@ -887,7 +906,7 @@ protected:
         case st_date:
             if (have_date_) {
                 put("Date: ");
-                put_date();
+                date_writer_(*this);
                 crlf();
             }
             break;
@@ -927,16 +946,7 @@ protected:
             }
             break;
         case st_message_id:
-            if (have_id_) {
-                put("Message-ID: <");
-                for (unsigned char b : id_) put_hex(b, 0x20);
-                put(".mailwire@");
-                const std::string_view addr = from_.address;
-                std::size_t at = addr.size();
-                while (at > 0 && addr[at - 1] != '@') --at;
-                put(addr.data() + at, addr.size() - at);
-                put(">\r\n");
-            }
+            if (have_id_) id_writer_(*this);
             break;
         case st_custom:
             if (index_ < header_count_) {
@@ -1157,6 +1167,8 @@ protected:
     std::string_view subject_;
     source_slot text_ = {}, html_ = {};
 
+    writer date_writer_ = nullptr;
+    writer id_writer_ = nullptr;
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
@@ -1254,15 +1266,18 @@ public:
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
     error header(text_ref name, text_ref value) { return add_header(headers_, MaxHeaders, name.view(), value.view()); }
     void set_clock(clock_fn fn, void* context = nullptr) noexcept {
+        date_writer_ = &write_date;
         clock_ = fn;
         clock_ctx_ = context;
     }
     void set_random(random_fn fn, void* context = nullptr) noexcept {
+        id_writer_ = &write_message_id;
         random_ = fn;
         random_ctx_ = context;
     }
     /// A fixed Date instead of the clock's.
     void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
+        date_writer_ = &write_date;
         fixed_date_ = true;
         date_secs_ = unix_seconds;
         date_offset_ = utc_offset_minutes;
