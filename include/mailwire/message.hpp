@@ -277,7 +277,7 @@ public:
     bool needs_smtputf8() const noexcept { return needs_utf8_; }
 
 protected:
-    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to };
+    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
     enum op_code : std::uint8_t { op_sub, op_part, op_close, op_end };
     enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
@@ -302,73 +302,85 @@ protected:
 
     constexpr composer() noexcept = default;
 
-    static error usage(cause c) noexcept {
+    /// The error for cause c (none: success).
+    MAILWIRE_MESSAGE_NOINLINE static error usage(cause c) noexcept {
         error e;
-        e.kind = error_kind::usage;
-        e.why = c;
-        e.advice_text = advise(e, advice_context{});
+        if (c != cause::none) {
+            e.kind = error_kind::usage;
+            e.why = c;
+            e.advice_text = advise(e, advice_context{});
+        }
         return e;
     }
-    /// A setter's refusal. The first one is also kept, and prepare() returns it: a caller who
+    /// A setter's result. The first refusal is also kept, and prepare() returns it: a caller who
     /// ignores a setter's result still cannot send a message that lost a recipient or a header.
-    MAILWIRE_MESSAGE_NOINLINE error refuse(cause c) noexcept {
+    MAILWIRE_MESSAGE_NOINLINE error result(cause c) noexcept {
         if (first_refusal_ == cause::none) first_refusal_ = c;
         return usage(c);
     }
 
-    MAILWIRE_MESSAGE_NOINLINE error check_mailbox_and_display(std::string_view address, std::string_view display,
-                                                              bool& utf8) {
-        switch (check_mailbox(address)) {
-        case address_check::ok: utf8 = false; break;
-        case address_check::ok_needs_utf8: utf8 = true; break;
-        default: return refuse(cause::bad_address);
-        }
-        if (has_ctl_or_nul(display) || display.size() > 400) return refuse(cause::bad_header);
-        return error{};
-    }
-    MAILWIRE_MESSAGE_NOINLINE error set_mailbox(address_entry& m, std::string_view address, std::string_view display) {
-        bool utf8 = false;
-        if (error e = check_mailbox_and_display(address, display, utf8); !e.ok()) return e;
-        m = address_entry{address, display, kind_to, utf8};
-        return error{};
-    }
+    /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
     MAILWIRE_MESSAGE_NOINLINE error add_address(address_entry* list, std::size_t cap, std::uint8_t k,
                                                 std::string_view address, std::string_view display) {
-        bool utf8 = false;
-        if (error e = check_mailbox_and_display(address, display, utf8); !e.ok()) return e;
-        if (address_count_ == cap) return refuse(cause::too_many);
-        list[address_count_++] = address_entry{address, display, k, utf8};
-        return error{};
+        return result(address_cause(list, cap, k, address, display));
+    }
+    cause address_cause(address_entry* list, std::size_t cap, std::uint8_t k, std::string_view address,
+                        std::string_view display) noexcept {
+        const address_check check = check_mailbox(address);
+        if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
+        if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
+        const address_entry e{address, display, k >= kind_from ? std::uint8_t{kind_to} : k,
+                              check == address_check::ok_needs_utf8};
+        if (k >= kind_from) {
+            (k == kind_from ? from_ : sender_) = e;
+            return cause::none;
+        }
+        if (address_count_ == cap) return cause::too_many;
+        list[address_count_++] = e;
+        return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
                                                std::string_view value) {
-        if (!valid_field_name(name) || has_ctl_or_nul(value) || value.size() > max_header_text)
-            return refuse(cause::bad_header);
+        return result(header_cause(list, cap, name, value));
+    }
+    cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
+        if (!valid_field_name(name) || has_ctl_or_nul(value) || value.size() > max_header_text) return cause::bad_header;
         // The names the composer writes itself.
         static constexpr char own[] = "from\0sender\0to\0cc\0bcc\0reply-to\0subject\0date\0message-id\0"
                                       "mime-version\0content-type\0content-transfer-encoding\0";
         for (const char* p = own; *p != '\0';) {
             std::size_t n = 0;
             while (p[n] != '\0') ++n;
-            if (mailwire::detail::iequals(name, std::string_view(p, n))) return refuse(cause::bad_header);
+            if (mailwire::detail::iequals(name, std::string_view(p, n))) return cause::bad_header;
             p += n + 1;
         }
-        if (header_count_ == cap) return refuse(cause::too_many);
+        if (header_count_ == cap) return cause::too_many;
         list[header_count_++] = custom_header{name, value};
-        return error{};
+        return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error add_part(part* list, std::size_t cap, const content_source& src,
                                              std::string_view filename, std::string_view type, std::string_view cid) {
-        if (!valid_content_type(type)) return refuse(cause::bad_header);
-        if (has_ctl_or_nul(filename) || filename.size() > 255) return refuse(cause::bad_header);
-        if (part_count_ == cap) return refuse(cause::too_many);
-        list[part_count_++] = part{slot_of(src), filename, type, cid};
-        return error{};
+        return result(part_cause(list, cap, src, filename, type, cid));
     }
-    void set_body(bool html, const content_source& src, text_encoding enc) noexcept {
-        (html ? html_ : text_) = slot_of(src);
-        (html ? has_html_ : has_text_) = true;
-        (html ? html_enc_ : text_enc_) = enc;
+    cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
+                     std::string_view type, std::string_view cid) noexcept {
+        if (!valid_content_type(type) || has_ctl_or_nul(filename) ||
+            filename.size() > 255)
+            return cause::bad_header;
+        if (part_count_ == cap) return cause::too_many;
+        list[part_count_++] = part{slot_of(src), filename, type, cid};
+        return cause::none;
+    }
+    MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
+        if (has_ctl_or_nul(text) || text.size() > max_header_text) return result(cause::bad_header);
+        subject_ = text;
+        return result(cause::none);
+    }
+    MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
+        body_[html] = slot_of(src);
+        has_body_[html] = true;
+        body_enc_[html] = enc;
+        return result(cause::none);
     }
 
     std::size_t recipient_count_of(const address_entry* list) const noexcept {
@@ -391,19 +403,22 @@ protected:
 
     // ------------------------------------------------------------------ prepare
     MAILWIRE_MESSAGE_NOINLINE error prepare_bound(bool eightbitmime, bool smtputf8) {
-        if (first_refusal_ != cause::none) return usage(first_refusal_);
-        if (from_.address.empty()) return usage(cause::bad_address);
-        if (recipient_count_of(addr_) == 0) return usage(cause::bad_argument);
+        return usage(prepare_cause(eightbitmime, smtputf8));
+    }
+    cause prepare_cause(bool eightbitmime, bool smtputf8) {
+        if (first_refusal_ != cause::none) return first_refusal_;
+        if (from_.address.empty()) return cause::bad_address;
+        if (recipient_count_of(addr_) == 0) return cause::bad_argument;
         needs_utf8_ = from_.utf8 || sender_.utf8;
         for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addr_[i].utf8;
-        if (needs_utf8_ && !smtputf8) return usage(cause::utf8_not_supported);
+        if (needs_utf8_ && !smtputf8) return cause::utf8_not_supported;
         eight_bit_ = false;
-        if (has_text_) text_cte_ = choose(text_, text_enc_, eightbitmime);
-        if (has_html_) html_cte_ = choose(html_, html_enc_, eightbitmime);
-        if (!has_text_ && !has_html_ && part_count_ == 0) {
-            has_text_ = true; // an empty text/plain body, so that the structure is valid
-            text_ = source_slot{};
-            text_cte_ = cte_7bit;
+        for (int i = 0; i < 2; ++i)
+            if (has_body_[i]) body_cte_[i] = choose(body_[i], body_enc_[i], eightbitmime);
+        if (!has_body_[0] && !has_body_[1] && part_count_ == 0) {
+            has_body_[0] = true; // an empty text/plain body, so that the structure is valid
+            body_[0] = source_slot{};
+            body_cte_[0] = cte_7bit;
         }
         make_date_and_id();
         build_program();
@@ -415,7 +430,7 @@ protected:
         char last[2] = {0, 0};
         for (;;) {
             const std::ptrdiff_t got = read_bound(scratch, sizeof(scratch));
-            if (got < 0) return usage(cause::source_failed);
+            if (got < 0) return cause::source_failed;
             if (got == 0) break;
             n += static_cast<std::uint64_t>(got);
             last[0] = got >= 2 ? scratch[got - 2] : last[1];
@@ -426,11 +441,11 @@ protected:
         size_ = size_known_ ? n + dry_extra_ + (ends_crlf || n == 0 ? 0 : 2) : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
         for (std::size_t i = 0; i < part_count_ + 2; ++i) {
-            const source_slot& src = source_of(static_cast<std::uint8_t>(i == 0 ? std::size_t{ref_text} : i == 1 ? std::size_t{ref_html} : i - 2));
-            if (src.rewind != nullptr && !src.rewind(src.context)) return usage(cause::source_failed);
+            const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
+            if (src.rewind != nullptr && !src.rewind(src.context)) return cause::source_failed;
         }
         start(false);
-        return error{};
+        return cause::none;
     }
 
     /// The transfer encoding of a text part. Text not in memory cannot be checked in advance, so
@@ -506,7 +521,7 @@ protected:
         prog_len_ = 0;
         bool inline_parts = false, attachments = false;
         for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments : inline_parts) = true;
-        const bool alternative = has_text_ && has_html_;
+        const bool alternative = has_body_[0] && has_body_[1];
         std::uint8_t levels = 0;
         if (attachments) kinds_[levels++] = mp_mixed;
         if (inline_parts) kinds_[levels++] = mp_related;
@@ -519,7 +534,7 @@ protected:
             emit(op_part, inner, ref_html);
             emit(op_close, inner, 0);
         } else {
-            const std::uint8_t body = has_html_ ? ref_html : ref_text;
+            const std::uint8_t body = has_body_[1] ? ref_html : ref_text;
             // The outermost part's headers are the message's: a single part writes them there.
             if (levels == 0) single_ref_ = body;
             emit(op_part, inner, body);
@@ -796,7 +811,7 @@ protected:
         if (ref >= ref_text) {
             put(ref == ref_text ? std::string_view("text/plain") : std::string_view("text/html"));
             put("; charset=utf-8\r\nContent-Transfer-Encoding: ");
-            const cte c = ref == ref_text ? text_cte_ : html_cte_;
+            const cte c = body_cte_[ref - ref_text];
             put(c == cte_7bit ? std::string_view("7bit")
                 : c == cte_8bit ? std::string_view("8bit")
                 : c == cte_qp   ? std::string_view("quoted-printable")
@@ -1010,12 +1025,12 @@ protected:
 
     // -- content encoding
     const source_slot& source_of(std::uint8_t ref) const noexcept {
-        return ref == ref_text ? text_ : ref == ref_html ? html_ : parts_[ref].src;
+        return ref >= ref_text ? body_[ref - ref_text] : parts_[ref].src;
     }
     void begin_content(std::uint8_t ref) {
         in_content_ = true;
         cur_ = source_of(ref);
-        cur_cte_ = ref == ref_text ? text_cte_ : ref == ref_html ? html_cte_ : cte_base64;
+        cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
         mem_pos_ = 0;
         in_len_ = in_pos_ = 0;
         eof_ = false;
@@ -1165,7 +1180,7 @@ protected:
     std::size_t header_count_ = 0;
     std::size_t part_count_ = 0;
     std::string_view subject_;
-    source_slot text_ = {}, html_ = {};
+    source_slot body_[2] = {}; // text, HTML
 
     writer date_writer_ = nullptr;
     writer id_writer_ = nullptr;
@@ -1197,9 +1212,9 @@ protected:
     std::size_t b64_carry_ = 0, b64_col_ = 0;
     // The small members last, together, so they pack (clang-tidy's padding check).
     unsigned char id_[12] = {};
-    bool has_text_ = false, has_html_ = false;
-    text_encoding text_enc_ = text_encoding::automatic, html_enc_ = text_encoding::automatic;
-    cte text_cte_ = cte_7bit, html_cte_ = cte_7bit;
+    bool has_body_[2] = {};
+    text_encoding body_enc_[2] = {};
+    cte body_cte_[2] = {};
     cause first_refusal_ = cause::none;
     bool fixed_date_ = false;
     bool have_date_ = false, have_id_ = false;
@@ -1243,10 +1258,10 @@ public:
     basic_message& operator=(const basic_message&) = delete;
 
     // ------------------------------------------------------------------ headers
-    error from(text_ref address, text_ref display = {}) { return set_mailbox(from_, address.view(), display.view()); }
+    error from(text_ref address, text_ref display = {}) { return add(kind_from, address.view(), display.view()); }
     /// Sender: when From names someone else (RFC 5322 §3.6.2).
     error sender(text_ref address, text_ref display = {}) {
-        return set_mailbox(sender_, address.view(), display.view());
+        return add(kind_sender, address.view(), display.view());
     }
     error to(text_ref address, text_ref display = {}) { return add(kind_to, address.view(), display.view()); }
     error cc(text_ref address, text_ref display = {}) { return add(kind_cc, address.view(), display.view()); }
@@ -1256,12 +1271,7 @@ public:
         return add(kind_reply_to, address.view(), display.view());
     }
     /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
-    error subject(text_ref subject_text) {
-        const std::string_view text = subject_text.view();
-        if (detail::mime::has_ctl_or_nul(text) || text.size() > max_header_text) return refuse(cause::bad_header);
-        subject_ = text;
-        return error{};
-    }
+    error subject(text_ref subject_text) { return set_subject(subject_text.view()); }
     /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
     error header(text_ref name, text_ref value) { return add_header(headers_, MaxHeaders, name.view(), value.view()); }
@@ -1288,15 +1298,13 @@ public:
         return text(content_source::from_memory(body.view()), enc);
     }
     error text(content_source src, text_encoding enc = text_encoding::automatic) {
-        set_body(false, src, enc);
-        return error{};
+        return set_body(false, src, enc);
     }
     error html(text_ref body, text_encoding enc = text_encoding::automatic) {
         return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
-        set_body(true, src, enc);
-        return error{};
+        return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
     error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
@@ -1304,7 +1312,7 @@ public:
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        if (!detail::mime::valid_content_id(content_id.view())) return refuse(cause::bad_header);
+        if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
         return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
     }
 
