@@ -183,7 +183,10 @@ constexpr bool has_pair(std::string_view s, char a, char b) noexcept {
 }
 /// RFC 2045 §5.1 token characters (for type and subtype).
 constexpr bool is_token_char(unsigned char c) noexcept {
-    return c > 32 && c < 127 && !has("()<>@,;:\\\"/[]?=", static_cast<char>(c));
+    if (c <= 32 || c >= 127) return false;
+    for (const char* t = "()<>@,;:\\\"/[]?="; *t != '\0'; ++t)
+        if (static_cast<unsigned char>(*t) == c) return false;
+    return true;
 }
 constexpr bool valid_content_type(std::string_view t) noexcept {
     std::size_t slash = 0;
@@ -404,6 +407,22 @@ protected:
     // ------------------------------------------------------------------ prepare
     MAILWIRE_MESSAGE_NOINLINE error prepare_bound(bool eightbitmime, bool smtputf8) {
         return usage(prepare_cause(eightbitmime, smtputf8));
+    }
+    /// send_message()'s part: prepare() for this server, the recipients checked against the
+    /// storage, and the envelope. False with err set (at phase::mail) when it cannot be sent.
+    MAILWIRE_MESSAGE_NOINLINE bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage,
+                                                    std::size_t capacity, error& err) {
+        err = usage(prepare_cause(caps.eightbitmime, caps.smtputf8));
+        if (err.ok() && recipient_count_of(addr_) > capacity) {
+            err.kind = error_kind::usage;
+            err.why = cause::too_many;
+        }
+        if (!err.ok()) {
+            err.where = phase::mail;
+            return false;
+        }
+        fill_envelope_of(addr_, env, storage, capacity);
+        return true;
     }
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
@@ -809,35 +828,45 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
         put("Content-Type: ");
         if (ref >= ref_text) {
-            put(ref == ref_text ? std::string_view("text/plain") : std::string_view("text/html"));
-            put("; charset=utf-8\r\nContent-Transfer-Encoding: ");
-            const cte c = body_cte_[ref - ref_text];
-            put(c == cte_7bit ? std::string_view("7bit")
-                : c == cte_8bit ? std::string_view("8bit")
-                : c == cte_qp   ? std::string_view("quoted-printable")
-                                : std::string_view("base64"));
-            crlf();
+            if (ref == ref_text) {
+                put("text/plain");
+            } else {
+                put("text/html");
+            }
+            put("; charset=utf-8\r\n");
+            put_transfer_encoding(body_cte_[ref - ref_text]);
             return;
         }
         const part& p = parts_[ref];
         put(p.type);
         if (!p.filename.empty()) put_param("name", p.filename);
-        put("\r\nContent-Transfer-Encoding: base64\r\n");
+        crlf();
+        put_transfer_encoding(cte_base64);
         if (!p.content_id.empty()) {
             put("Content-ID: <");
             put(p.content_id);
             put(">\r\n");
+            put("Content-Disposition: inline");
+        } else {
+            put("Content-Disposition: attachment");
         }
-        put("Content-Disposition: ");
-        put(p.content_id.empty() ? std::string_view("attachment") : std::string_view("inline"));
         if (!p.filename.empty()) put_param("filename", p.filename);
+        crlf();
+    }
+    void put_transfer_encoding(cte c) {
+        static constexpr char names[] = "7bit8bitquoted-printablebase64";
+        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
+        put("Content-Transfer-Encoding: ");
+        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
         crlf();
     }
 
     MAILWIRE_MESSAGE_NOINLINE void put_multipart_type(std::uint8_t level) {
+        static constexpr char names[] = "mixedrelatedalternative";
+        static constexpr unsigned char at[] = {0, 5, 12, 23};
         const std::uint8_t k = kinds_[level];
         put("Content-Type: multipart/");
-        put(k == mp_mixed ? std::string_view("mixed") : k == mp_related ? std::string_view("related") : std::string_view("alternative"));
+        put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
         put("; boundary=\"");
         put_dashes_tail(level);
         put("\"\r\n");
@@ -929,7 +958,11 @@ protected:
         case st_sender: {
             const address_entry& m = stage_ == st_from ? from_ : sender_;
             if (!m.address.empty()) {
-                put(stage_ == st_from ? std::string_view("From: ") : std::string_view("Sender: "));
+                if (stage_ == st_from) {
+                    put("From: ");
+                } else {
+                    put("Sender: ");
+                }
                 put_mailbox(m, true);
                 crlf();
             }
@@ -942,7 +975,8 @@ protected:
             // One mailbox per step, so a long list never overflows out_.
             while (index_ < address_count_ && addr_[index_].k != k) ++index_;
             if (index_ < address_count_) {
-                if (sub_ == 0) put(k == kind_to ? std::string_view("To: ") : k == kind_cc ? std::string_view("Cc: ") : std::string_view("Reply-To: "));
+                // "To: ", "Cc: ", "Reply-To: "
+                if (sub_ == 0) put(&"To: Cc: Reply-To: "[k == kind_to ? 0 : k == kind_cc ? 4 : 8], k == kind_reply_to ? 10 : 4);
                 put_mailbox(addr_[index_], sub_ == 0);
                 sub_ = 1;
                 ++index_;
@@ -1029,7 +1063,7 @@ protected:
     }
     void begin_content(std::uint8_t ref) {
         in_content_ = true;
-        cur_ = source_of(ref);
+        cur_ = &source_of(ref);
         cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
         mem_pos_ = 0;
         in_len_ = in_pos_ = 0;
@@ -1040,11 +1074,11 @@ protected:
         b64_carry_ = 0;
         b64_col_ = 0;
         mid_line_ = false;
-        if (dry_ && cur_.fill != nullptr) {
+        if (dry_ && cur_->fill != nullptr) {
             // Not read now: base64 of a known size is computed (lines of 76 characters from 57
             // octets, each with its CRLF); anything else makes the size unknown.
-            if (cur_cte_ == cte_base64 && cur_.size >= 0) {
-                const std::uint64_t s = static_cast<std::uint64_t>(cur_.size);
+            if (cur_cte_ == cte_base64 && cur_->size >= 0) {
+                const std::uint64_t s = static_cast<std::uint64_t>(cur_->size);
                 const std::uint64_t lines = mailwire::detail::div_u64(s, 57);
                 const unsigned r = static_cast<unsigned>(s - lines * 57);
                 dry_extra_ += lines * 78 + (r != 0 ? (r + 2) / 3 * 4 + 2 : 0);
@@ -1060,13 +1094,13 @@ protected:
         in_pos_ = 0;
         in_len_ = 0;
         std::size_t n;
-        if (cur_.fill == nullptr) {
-            const std::size_t left = cur_.memory.size() - mem_pos_;
+        if (cur_->fill == nullptr) {
+            const std::size_t left = cur_->memory.size() - mem_pos_;
             n = left < sizeof(in_) ? left : sizeof(in_);
-            if (n != 0) std::memcpy(in_, cur_.memory.data() + mem_pos_, n); // data() may be null when empty
+            if (n != 0) std::memcpy(in_, cur_->memory.data() + mem_pos_, n); // data() may be null when empty
             mem_pos_ += n;
         } else {
-            const std::ptrdiff_t got = cur_.fill(cur_.context, in_, sizeof(in_));
+            const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
             n = static_cast<std::size_t>(got);
         }
@@ -1204,7 +1238,7 @@ protected:
     char out_[2048] = {};
     std::size_t out_len_ = 0, out_pos_ = 0;
 
-    source_slot cur_ = {};
+    const source_slot* cur_ = nullptr;
     std::size_t mem_pos_ = 0;
     char in_[570] = {};
     std::size_t in_len_ = 0, in_pos_ = 0;
@@ -1331,6 +1365,13 @@ public:
         return read_bound(buf, cap);
     }
 
+    /// For send_message(): prepare(), the recipients checked against the storage, the envelope.
+    bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage, std::size_t capacity,
+                          error& err) {
+        bind();
+        return composer::prepare_envelope(caps, env, storage, capacity, err);
+    }
+
     /// The envelope's recipients: To, Cc and Bcc (not Reply-To), in that order.
     std::size_t recipient_count() const noexcept { return recipient_count_of(addresses_); }
     /// Fills the envelope for this message into `env`, with `storage` holding its recipients.
@@ -1364,18 +1405,8 @@ using message = basic_message<>;
 template <class Client, std::size_t A, std::size_t H, std::size_t P>
 send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient* storage, std::size_t capacity) {
     send_result res;
-    const capabilities& caps = client.server_capabilities();
-    res.err = msg.prepare(caps.eightbitmime, caps.smtputf8);
-    if (res.err.ok() && msg.recipient_count() > capacity) {
-        res.err.kind = error_kind::usage;
-        res.err.why = cause::too_many;
-    }
-    if (!res.err.ok()) {
-        res.err.where = phase::mail;
-        return res;
-    }
     envelope env;
-    msg.fill_envelope(env, storage, capacity);
+    if (!msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) return res;
     return client.send(env, msg);
 }
 
