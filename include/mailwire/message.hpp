@@ -146,7 +146,16 @@ private:
 /// is not in memory, whose lines cannot be checked in advance).
 enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
 
+// Internal: code that the compiler would otherwise copy into many call sites.
+#if defined(__GNUC__) || defined(__clang__)
+#define MAILWIRE_MESSAGE_NOINLINE __attribute__((noinline))
+#else
+#define MAILWIRE_MESSAGE_NOINLINE
+#endif
+
 namespace detail::mime {
+
+inline constexpr char hex_digits[] = "0123456789ABCDEF";
 
 constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
     for (char ch : s)
@@ -160,14 +169,29 @@ constexpr bool is_ascii_printable(std::string_view s) noexcept {
     }
     return true;
 }
+/// Whether s contains c.
+constexpr bool has(std::string_view s, char c) noexcept {
+    for (char ch : s)
+        if (ch == c) return true;
+    return false;
+}
+/// Whether s contains the two characters a b in a row ("=?" of an encoded-word, a double space).
+constexpr bool has_pair(std::string_view s, char a, char b) noexcept {
+    for (std::size_t i = 1; i < s.size(); ++i)
+        if (s[i - 1] == a && s[i] == b) return true;
+    return false;
+}
 /// RFC 2045 §5.1 token characters (for type and subtype).
 constexpr bool is_token_char(unsigned char c) noexcept {
-    return c > 32 && c < 127 && c != '(' && c != ')' && c != '<' && c != '>' && c != '@' && c != ',' && c != ';' &&
-           c != ':' && c != '\\' && c != '"' && c != '/' && c != '[' && c != ']' && c != '?' && c != '=';
+    if (c <= 32 || c >= 127) return false;
+    for (const char* t = "()<>@,;:\\\"/[]?="; *t != '\0'; ++t)
+        if (static_cast<unsigned char>(*t) == c) return false;
+    return true;
 }
 constexpr bool valid_content_type(std::string_view t) noexcept {
-    const std::size_t slash = t.find('/');
-    if (slash == std::string_view::npos || slash == 0 || slash + 1 >= t.size() || t.size() > 127) return false;
+    std::size_t slash = 0;
+    while (slash < t.size() && t[slash] != '/') ++slash;
+    if (slash == t.size() || slash == 0 || slash + 1 >= t.size() || t.size() > 127) return false;
     for (std::size_t i = 0; i < t.size(); ++i)
         if (i != slash && !is_token_char(static_cast<unsigned char>(t[i]))) return false;
     return true;
@@ -183,7 +207,7 @@ constexpr bool valid_field_name(std::string_view n) noexcept {
 }
 /// A Content-ID's inside: id-left "@" id-right, printable ASCII without "<", ">", spaces.
 constexpr bool valid_content_id(std::string_view id) noexcept {
-    if (id.empty() || id.size() > 250 || id.find('@') == std::string_view::npos) return false;
+    if (id.empty() || id.size() > 250 || !has(id, '@')) return false;
     for (char ch : id) {
         const unsigned char c = static_cast<unsigned char>(ch);
         if (c <= 32 || c >= 127 || c == '<' || c == '>' || c == '"' || c == '\\') return false;
@@ -203,123 +227,217 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-} // namespace detail::mime
+/// A body or part source as the composer keeps it: content_source without its member defaults,
+/// so that a message object is all zeros before use (a static one lands in .bss and needs no
+/// start-up code).
+struct source_slot {
+    std::ptrdiff_t (*fill)(void*, char*, std::size_t);
+    void* context;
+    std::int64_t size;
+    std::string_view memory;
+    bool (*rewind)(void*);
+};
+inline source_slot slot_of(const content_source& s) noexcept {
+    return source_slot{s.fill, s.context, s.size, s.memory, s.rewind};
+}
 
-/// The composer. Strings are not copied: every string_view and source given to it must outlive
-/// the send. A setter that refuses its input returns the error and also keeps it: prepare() (and
-/// so send_message) fails with the first one, so nothing is sent without what was refused. Capacities are template arguments (no heap): addresses (To + Cc + Bcc + Reply-To),
-/// custom headers, and attachments plus inline parts.
-template <std::size_t MaxAddresses = 16, std::size_t MaxHeaders = 8, std::size_t MaxAttachments = 8>
-class basic_message {
+struct address_entry {
+    std::string_view address;
+    std::string_view display;
+    std::uint8_t k; ///< composer::kind
+    bool utf8;
+};
+struct custom_header {
+    std::string_view name;
+    std::string_view value;
+};
+struct part {
+    source_slot src;
+    std::string_view filename;
+    std::string_view type;
+    std::string_view content_id; ///< inline parts
+};
+/// One step of the body (see composer::build_program).
+struct op {
+    std::uint8_t code;
+    std::uint8_t level;  ///< boundary level
+    std::uint8_t target; ///< part index, ref_text or ref_html
+};
+
+/// Everything of basic_message that does not depend on its capacities, so that messages of
+/// different capacities share one copy of the code (the way ETL's containers derive from a
+/// capacity-free base). The arrays stay in basic_message; bind() points at them on every entry.
+class composer {
 public:
-    /// Seconds since 1970 (UTC) and the local offset in minutes, for the Date header. POSIX uses
-    /// time() and UTC when none is set; without a clock (firmware with no RTC) the Date header is
-    /// left out and the submission server adds it (RFC 6409 §8.3).
     using clock_fn = bool (*)(void* context, std::int64_t* unix_seconds, int* utc_offset_minutes);
-    /// Fills buf with random bytes (Message-ID). POSIX reads /dev/urandom when none is set;
-    /// without one the Message-ID is left out and the submission server adds it (RFC 6409 §8.3).
     using random_fn = bool (*)(void* context, unsigned char* buf, std::size_t len);
 
-    // prog_, out_ and in_ are written by prepare() and the steps before anything reads them.
-    // cppcheck-suppress uninitMemberVar
-    basic_message() noexcept = default;
-    basic_message(const basic_message&) = delete;
-    basic_message& operator=(const basic_message&) = delete;
+    /// The message's size in octets as SIZE= counts it (RFC 1870 §4), 0 when some part's size is
+    /// not known in advance. Valid after prepare().
+    std::uint64_t size() const noexcept { return size_; }
+    /// Whether the composed content has 8-bit text (BODY=8BITMIME), after prepare().
+    bool eight_bit() const noexcept { return eight_bit_; }
+    bool needs_smtputf8() const noexcept { return needs_utf8_; }
 
-    // ------------------------------------------------------------------ headers
-    error from(text_ref address, text_ref display = {}) { return set_mailbox(from_, address.view(), display.view()); }
-    /// Sender: when From names someone else (RFC 5322 §3.6.2).
-    error sender(text_ref address, text_ref display = {}) {
-        return set_mailbox(sender_, address.view(), display.view());
+protected:
+    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
+    enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
+    enum op_code : std::uint8_t { op_sub, op_part, op_close, op_end };
+    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
+    enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
+    // The header section is a list of steps (stage_, index_): each step writes one header, or one
+    // mailbox of an address list, into out_. Then the body program runs.
+    enum stage : std::uint8_t {
+        st_date,
+        st_from,
+        st_sender,
+        st_to,
+        st_cc,
+        st_reply_to,
+        st_subject,
+        st_message_id,
+        st_custom,
+        st_mime,
+        st_blank,
+        st_body,
+        st_done,
+    };
+
+    constexpr composer() noexcept = default;
+
+    /// The error for cause c (none: success).
+    MAILWIRE_MESSAGE_NOINLINE static error usage(cause c) noexcept {
+        error e;
+        if (c != cause::none) {
+            e.kind = error_kind::usage;
+            e.why = c;
+            e.advice_text = advise(e, advice_context{});
+        }
+        return e;
     }
-    error to(text_ref address, text_ref display = {}) { return add(kind_to, address.view(), display.view()); }
-    error cc(text_ref address, text_ref display = {}) { return add(kind_cc, address.view(), display.view()); }
-    /// Bcc recipients go into the envelope only, never into a header.
-    error bcc(text_ref address) { return add(kind_bcc, address.view(), {}); }
-    error reply_to(text_ref address, text_ref display = {}) {
-        return add(kind_reply_to, address.view(), display.view());
+    /// A setter's result. The first refusal is also kept, and prepare() returns it: a caller who
+    /// ignores a setter's result still cannot send a message that lost a recipient or a header.
+    MAILWIRE_MESSAGE_NOINLINE error result(cause c) noexcept {
+        if (first_refusal_ == cause::none) first_refusal_ = c;
+        return usage(c);
     }
-    /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
-    error subject(text_ref subject_text) {
-        const std::string_view text = subject_text.view();
-        if (detail::mime::has_ctl_or_nul(text) || text.size() > max_header_text) return refuse(cause::bad_header);
+
+    /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
+    MAILWIRE_MESSAGE_NOINLINE error add_address(address_entry* list, std::size_t cap, std::uint8_t k,
+                                                std::string_view address, std::string_view display) {
+        return result(address_cause(list, cap, k, address, display));
+    }
+    cause address_cause(address_entry* list, std::size_t cap, std::uint8_t k, std::string_view address,
+                        std::string_view display) noexcept {
+        const address_check check = check_mailbox(address);
+        if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
+        if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
+        const address_entry e{address, display, k >= kind_from ? std::uint8_t{kind_to} : k,
+                              check == address_check::ok_needs_utf8};
+        if (k >= kind_from) {
+            (k == kind_from ? from_ : sender_) = e;
+            return cause::none;
+        }
+        if (address_count_ == cap) return cause::too_many;
+        list[address_count_++] = e;
+        return cause::none;
+    }
+    MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
+                                               std::string_view value) {
+        return result(header_cause(list, cap, name, value));
+    }
+    cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
+        if (!valid_field_name(name) || has_ctl_or_nul(value) || value.size() > max_header_text) return cause::bad_header;
+        // The names the composer writes itself.
+        static constexpr char own[] = "from\0sender\0to\0cc\0bcc\0reply-to\0subject\0date\0message-id\0"
+                                      "mime-version\0content-type\0content-transfer-encoding\0";
+        for (const char* p = own; *p != '\0';) {
+            std::size_t n = 0;
+            while (p[n] != '\0') ++n;
+            if (mailwire::detail::iequals(name, std::string_view(p, n))) return cause::bad_header;
+            p += n + 1;
+        }
+        if (header_count_ == cap) return cause::too_many;
+        list[header_count_++] = custom_header{name, value};
+        return cause::none;
+    }
+    MAILWIRE_MESSAGE_NOINLINE error add_part(part* list, std::size_t cap, const content_source& src,
+                                             std::string_view filename, std::string_view type, std::string_view cid) {
+        return result(part_cause(list, cap, src, filename, type, cid));
+    }
+    cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
+                     std::string_view type, std::string_view cid) noexcept {
+        if (!valid_content_type(type) || has_ctl_or_nul(filename) ||
+            filename.size() > 255)
+            return cause::bad_header;
+        if (part_count_ == cap) return cause::too_many;
+        list[part_count_++] = part{slot_of(src), filename, type, cid};
+        return cause::none;
+    }
+    MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
+        if (has_ctl_or_nul(text) || text.size() > max_header_text) return result(cause::bad_header);
         subject_ = text;
-        return error{};
+        return result(cause::none);
     }
-    /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
-    /// text (encoded when not ASCII). Names the composer writes itself are refused.
-    error header(text_ref name_ref, text_ref value_ref) {
-        const std::string_view name = name_ref.view(), value = value_ref.view();
-        if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > max_header_text)
-            return refuse(cause::bad_header);
-        for (std::string_view own : {"from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id",
-                                     "mime-version", "content-type", "content-transfer-encoding"})
-            if (mailwire::detail::iequals(name, own)) return refuse(cause::bad_header);
-        if (header_count_ == MaxHeaders) return refuse(cause::too_many);
-        headers_[header_count_++] = {name, value};
-        return error{};
-    }
-    void set_clock(clock_fn fn, void* context = nullptr) noexcept {
-        clock_ = fn;
-        clock_ctx_ = context;
-    }
-    void set_random(random_fn fn, void* context = nullptr) noexcept {
-        random_ = fn;
-        random_ctx_ = context;
-    }
-    /// A fixed Date instead of the clock's.
-    void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
-        fixed_date_ = true;
-        date_secs_ = unix_seconds;
-        date_offset_ = utc_offset_minutes;
+    MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
+        body_[html] = slot_of(src);
+        has_body_[html] = true;
+        body_enc_[html] = enc;
+        return result(cause::none);
     }
 
-    // ------------------------------------------------------------------ bodies
-    error text(text_ref body, text_encoding enc = text_encoding::automatic) {
-        return text(content_source::from_memory(body.view()), enc);
+    std::size_t recipient_count_of(const address_entry* list) const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < address_count_; ++i)
+            if (list[i].k != kind_reply_to) ++n;
+        return n;
     }
-    error text(content_source src, text_encoding enc = text_encoding::automatic) {
-        text_ = src;
-        has_text_ = true;
-        text_enc_ = enc;
-        return error{};
-    }
-    error html(text_ref body, text_encoding enc = text_encoding::automatic) {
-        return html(content_source::from_memory(body.view()), enc);
-    }
-    error html(content_source src, text_encoding enc = text_encoding::automatic) {
-        html_ = src;
-        has_html_ = true;
-        html_enc_ = enc;
-        return error{};
-    }
-    /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
-    error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
-        return add_part(src, filename.view(), content_type.view(), {});
-    }
-    /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
-    error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        if (!detail::mime::valid_content_id(content_id.view())) return refuse(cause::bad_header);
-        return add_part(src, filename.view(), content_type.view(), content_id.view());
+    void fill_envelope_of(const address_entry* list, envelope& env, recipient* storage,
+                          std::size_t capacity) const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < address_count_ && n < capacity; ++i)
+            if (list[i].k != kind_reply_to) storage[n++] = recipient{list[i].address, reply{}};
+        env.sender = from_.address;
+        env.recipients = storage;
+        env.recipient_count = n;
+        env.size = size_;
+        env.eight_bit = eight_bit_;
     }
 
-    // ------------------------------------------------------------------ for sending
-    /// Chooses the encodings for a server with these extensions, computes the size where every
-    /// part's size is known, and starts reading from the beginning. send_message() calls it.
-    error prepare(bool eightbitmime, bool smtputf8) {
-        if (!first_error_.ok()) return first_error_;
-        if (from_.address.empty()) return usage(cause::bad_address);
-        if (recipient_count() == 0) return usage(cause::bad_argument);
+    // ------------------------------------------------------------------ prepare
+    MAILWIRE_MESSAGE_NOINLINE error prepare_bound(bool eightbitmime, bool smtputf8) {
+        return usage(prepare_cause(eightbitmime, smtputf8));
+    }
+    /// send_message()'s part: prepare() for this server, the recipients checked against the
+    /// storage, and the envelope. False with err set (at phase::mail) when it cannot be sent.
+    MAILWIRE_MESSAGE_NOINLINE bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage,
+                                                    std::size_t capacity, error& err) {
+        err = usage(prepare_cause(caps.eightbitmime, caps.smtputf8));
+        if (err.ok() && recipient_count_of(addr_) > capacity) {
+            err.kind = error_kind::usage;
+            err.why = cause::too_many;
+        }
+        if (!err.ok()) {
+            err.where = phase::mail;
+            return false;
+        }
+        fill_envelope_of(addr_, env, storage, capacity);
+        return true;
+    }
+    cause prepare_cause(bool eightbitmime, bool smtputf8) {
+        if (first_refusal_ != cause::none) return first_refusal_;
+        if (from_.address.empty()) return cause::bad_address;
+        if (recipient_count_of(addr_) == 0) return cause::bad_argument;
         needs_utf8_ = from_.utf8 || sender_.utf8;
-        for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addresses_[i].utf8;
-        if (needs_utf8_ && !smtputf8) return usage(cause::utf8_not_supported);
+        for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addr_[i].utf8;
+        if (needs_utf8_ && !smtputf8) return cause::utf8_not_supported;
         eight_bit_ = false;
-        if (has_text_) text_cte_ = choose(text_, text_enc_, eightbitmime);
-        if (has_html_) html_cte_ = choose(html_, html_enc_, eightbitmime);
-        if (!has_text_ && !has_html_ && part_count_ == 0) {
-            has_text_ = true; // an empty text/plain body, so that the structure is valid
-            text_ = content_source::from_memory({});
-            text_cte_ = cte_7bit;
+        for (int i = 0; i < 2; ++i)
+            if (has_body_[i]) body_cte_[i] = choose(body_[i], body_enc_[i], eightbitmime);
+        if (!has_body_[0] && !has_body_[1] && part_count_ == 0) {
+            has_body_[0] = true; // an empty text/plain body, so that the structure is valid
+            body_[0] = source_slot{};
+            body_cte_[0] = cte_7bit;
         }
         make_date_and_id();
         build_program();
@@ -330,8 +448,8 @@ public:
         std::uint64_t n = 0;
         char last[2] = {0, 0};
         for (;;) {
-            const std::ptrdiff_t got = read(scratch, sizeof(scratch));
-            if (got < 0) return usage(cause::source_failed);
+            const std::ptrdiff_t got = read_bound(scratch, sizeof(scratch));
+            if (got < 0) return cause::source_failed;
             if (got == 0) break;
             n += static_cast<std::uint64_t>(got);
             last[0] = got >= 2 ? scratch[got - 2] : last[1];
@@ -341,27 +459,133 @@ public:
         const bool ends_crlf = last[0] == '\r' && last[1] == '\n';
         size_ = size_known_ ? n + dry_extra_ + (ends_crlf || n == 0 ? 0 : 2) : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
-        for (content_source* src : {&text_, &html_}) {
-            if (src->rewind != nullptr && !src->rewind(src->context)) return usage(cause::source_failed);
-        }
-        for (std::size_t i = 0; i < part_count_; ++i) {
-            const content_source& src = parts_[i].src;
-            if (src.rewind != nullptr && !src.rewind(src.context)) return usage(cause::source_failed);
+        for (std::size_t i = 0; i < part_count_ + 2; ++i) {
+            const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
+            if (src.rewind != nullptr && !src.rewind(src.context)) return cause::source_failed;
         }
         start(false);
-        return error{};
+        return cause::none;
     }
 
-    /// The message's size in octets as SIZE= counts it (RFC 1870 §4), 0 when some part's size is
-    /// not known in advance. Valid after prepare().
-    std::uint64_t size() const noexcept { return size_; }
-    /// Whether the composed content has 8-bit text (BODY=8BITMIME), after prepare().
-    bool eight_bit() const noexcept { return eight_bit_; }
-    bool needs_smtputf8() const noexcept { return needs_utf8_; }
+    /// The transfer encoding of a text part. Text not in memory cannot be checked in advance, so
+    /// it is quoted-printable (or base64, if asked).
+    cte choose(const source_slot& src, text_encoding want, bool eightbitmime) noexcept {
+        if (want == text_encoding::base64) return cte_base64;
+        if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
+        bool high = false;
+        std::size_t line = 0, longest = 0;
+        const std::string_view s = src.memory;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const unsigned char c = static_cast<unsigned char>(s[i]);
+            if (c == '\r' || c == '\n') {
+                line = 0;
+                continue;
+            }
+            if (c == 0) return cte_qp;
+            if (c >= 0x80) high = true;
+            if (++line > longest) longest = line;
+            // A line that looks like one of our boundaries could end a part early: such text is
+            // encoded (QP turns "=" into "=3D").
+            if (c == '_' && i >= 6 && std::string_view(s.data() + i - 6, 7) == "--=_mw_") return cte_qp;
+        }
+        // RFC 5322 §2.1.1: at most 998 octets per line.
+        if (longest > 998) return cte_qp;
+        if (!high) return cte_7bit;
+        if (eightbitmime) {
+            eight_bit_ = true;
+            return cte_8bit;
+        }
+        return cte_qp;
+    }
 
-    /// The source interface: the next piece of the composed message. After the last piece, 0;
-    /// when a part's source fails, -1 (the client then aborts without the final ".").
-    std::ptrdiff_t read(char* buf, std::size_t cap) {
+    void make_date_and_id() {
+        have_date_ = false;
+        if (fixed_date_) {
+            have_date_ = true;
+        } else if (clock_ != nullptr) {
+            date_secs_ = 0;
+            date_offset_ = 0;
+            have_date_ = clock_(clock_ctx_, &date_secs_, &date_offset_);
+        } else {
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            date_writer_ = &write_date;
+            date_secs_ = static_cast<std::int64_t>(::time(nullptr));
+            date_offset_ = 0;
+            have_date_ = date_secs_ > 0;
+#endif
+        }
+        have_id_ = false;
+        if (random_ != nullptr) {
+            have_id_ = random_(random_ctx_, id_, sizeof(id_));
+        } else {
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            id_writer_ = &write_message_id;
+            int fd;
+            do {
+                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+            } while (fd < 0 && errno == EINTR);
+            if (fd >= 0) {
+                have_id_ = ::read(fd, id_, sizeof(id_)) == static_cast<ssize_t>(sizeof(id_));
+                ::close(fd);
+            }
+#endif
+        }
+    }
+
+    /// The body as a program of steps. The multiparts nest in one line (RFC 2046 §5.1): mixed
+    /// for attachments, inside it related for inline parts, inside that alternative for text and
+    /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
+    /// first part of the one around it.
+    void build_program() {
+        prog_len_ = 0;
+        bool inline_parts = false, attachments = false;
+        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments : inline_parts) = true;
+        const bool alternative = has_body_[0] && has_body_[1];
+        std::uint8_t levels = 0;
+        if (attachments) kinds_[levels++] = mp_mixed;
+        if (inline_parts) kinds_[levels++] = mp_related;
+        if (alternative) kinds_[levels++] = mp_alternative;
+        for (std::uint8_t l = 1; l < levels; ++l) emit(op_sub, l, 0);
+        const std::uint8_t inner = levels != 0 ? static_cast<std::uint8_t>(levels - 1) : 0;
+        single_ref_ = 0;
+        if (alternative) {
+            emit(op_part, inner, ref_text);
+            emit(op_part, inner, ref_html);
+            emit(op_close, inner, 0);
+        } else {
+            const std::uint8_t body = has_body_[1] ? ref_html : ref_text;
+            // The outermost part's headers are the message's: a single part writes them there.
+            if (levels == 0) single_ref_ = body;
+            emit(op_part, inner, body);
+        }
+        // The inline parts (related), then the attachments (mixed, level 0).
+        for (int pass = 0; pass < 2; ++pass) {
+            if (!(pass == 0 ? inline_parts : attachments)) continue;
+            const std::uint8_t level = (pass == 0 && attachments) ? 1 : 0;
+            for (std::size_t i = 0; i < part_count_; ++i)
+                if (parts_[i].content_id.empty() == (pass == 1)) emit(op_part, level, static_cast<std::uint8_t>(i));
+            emit(op_close, level, 0);
+        }
+        emit(op_end, 0, 0);
+    }
+    void emit(std::uint8_t code, std::uint8_t level, std::uint8_t target) noexcept {
+        prog_[prog_len_++] = op{code, level, target};
+    }
+
+    // ------------------------------------------------------------------ production
+    void start(bool dry) {
+        dry_ = dry;
+        dry_extra_ = 0;
+        stage_ = st_date;
+        index_ = 0;
+        sub_ = 0;
+        pc_ = 0;
+        in_content_ = false;
+        out_len_ = out_pos_ = 0;
+        col_ = 0;
+    }
+
+    MAILWIRE_MESSAGE_NOINLINE std::ptrdiff_t read_bound(char* buf, std::size_t cap) {
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
@@ -379,348 +603,70 @@ public:
         return static_cast<std::ptrdiff_t>(n);
     }
 
-    /// The envelope's recipients: To, Cc and Bcc (not Reply-To), in that order.
-    std::size_t recipient_count() const noexcept {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < address_count_; ++i)
-            if (addresses_[i].k != kind_reply_to) ++n;
-        return n;
-    }
-    /// Fills the envelope for this message into `env`, with `storage` holding its recipients.
-    void fill_envelope(envelope& env, recipient* storage, std::size_t capacity) const noexcept {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < address_count_ && n < capacity; ++i)
-            if (addresses_[i].k != kind_reply_to) storage[n++] = recipient{addresses_[i].address, reply{}};
-        env.sender = from_.address;
-        env.recipients = storage;
-        env.recipient_count = n;
-        env.size = size_;
-        env.eight_bit = eight_bit_;
-    }
-
-private:
-    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to };
-    enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    struct address_entry {
-        std::string_view address;
-        std::string_view display;
-        kind k = kind_to;
-        bool utf8 = false;
-    };
-    struct custom_header {
-        std::string_view name;
-        std::string_view value;
-    };
-    struct part {
-        content_source src;
-        std::string_view filename;
-        std::string_view type;
-        std::string_view content_id; ///< inline parts
-    };
-    // The body as a program of steps, built by prepare().
-    enum op_code : std::uint8_t { op_boundary, op_close, op_multipart_headers, op_part_headers, op_content, op_end };
-    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
-    struct op {
-        op_code code;
-        std::uint8_t level;  ///< boundary level
-        std::uint8_t target; ///< part index, ref_text, ref_html, or the multipart subtype
-    };
-    enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
-
-    static error usage(cause c) noexcept {
-        error e;
-        e.kind = error_kind::usage;
-        e.why = c;
-        e.advice_text = advise(e, advice_context{});
-        return e;
-    }
-    /// A setter's refusal. The first one is also kept, and prepare() returns it: a caller who
-    /// ignores a setter's result still cannot send a message that lost a recipient or a header.
-    error refuse(cause c) noexcept {
-        const error e = usage(c);
-        if (first_error_.ok()) first_error_ = e;
-        return e;
-    }
-
-    error check_mailbox_and_display(std::string_view address, std::string_view display, bool& utf8) {
-        switch (check_mailbox(address)) {
-        case address_check::ok: utf8 = false; break;
-        case address_check::ok_needs_utf8: utf8 = true; break;
-        default: return refuse(cause::bad_address);
-        }
-        if (detail::mime::has_ctl_or_nul(display) || display.size() > 400) return refuse(cause::bad_header);
-        return error{};
-    }
-    error set_mailbox(address_entry& m, std::string_view address, std::string_view display) {
-        bool utf8 = false;
-        if (error e = check_mailbox_and_display(address, display, utf8); !e.ok()) return e;
-        m = address_entry{address, display, kind_to, utf8};
-        return error{};
-    }
-    error add(kind k, std::string_view address, std::string_view display) {
-        bool utf8 = false;
-        if (error e = check_mailbox_and_display(address, display, utf8); !e.ok()) return e;
-        if (address_count_ == MaxAddresses) return refuse(cause::too_many);
-        addresses_[address_count_++] = address_entry{address, display, k, utf8};
-        return error{};
-    }
-    error add_part(content_source src, std::string_view filename, std::string_view type, std::string_view cid) {
-        if (!detail::mime::valid_content_type(type)) return refuse(cause::bad_header);
-        if (detail::mime::has_ctl_or_nul(filename) || filename.size() > 255) return refuse(cause::bad_header);
-        if (part_count_ == MaxAttachments) return refuse(cause::too_many);
-        parts_[part_count_++] = part{src, filename, type, cid};
-        return error{};
-    }
-
-    /// The transfer encoding of a text part. Text not in memory cannot be checked in advance, so
-    /// it is quoted-printable (or base64, if asked).
-    cte choose(const content_source& src, text_encoding want, bool eightbitmime) noexcept {
-        if (want == text_encoding::base64) return cte_base64;
-        if (want == text_encoding::quoted_printable || !src.in_memory()) return cte_qp;
-        bool high = false;
-        std::size_t line = 0, longest = 0;
-        const std::string_view s = src.memory;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(s[i]);
-            if (c == '\r' || c == '\n') {
-                line = 0;
-                continue;
-            }
-            if (c == 0) return cte_qp;
-            if (c >= 0x80) high = true;
-            if (++line > longest) longest = line;
-        }
-        // RFC 5322 §2.1.1: at most 998 octets per line. A line that looks like one of our
-        // boundaries could end a part early: such text is encoded (QP turns "=" into "=3D").
-        if (longest > 998 || s.find("--=_mw_") != std::string_view::npos) return cte_qp;
-        if (!high) return cte_7bit;
-        if (eightbitmime) {
-            eight_bit_ = true;
-            return cte_8bit;
-        }
-        return cte_qp;
-    }
-
-    void make_date_and_id() {
-        have_date_ = false;
-        std::int64_t secs = 0;
-        int offset = 0;
-        if (fixed_date_) {
-            secs = date_secs_;
-            offset = date_offset_;
-            have_date_ = true;
-        } else if (clock_ != nullptr) {
-            have_date_ = clock_(clock_ctx_, &secs, &offset);
-        } else {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            secs = static_cast<std::int64_t>(::time(nullptr));
-            have_date_ = secs > 0;
-#endif
-        }
-        if (have_date_) format_date(secs, offset);
-
-        unsigned char rnd[12];
-        have_id_ = false;
-        if (random_ != nullptr) {
-            have_id_ = random_(random_ctx_, rnd, sizeof(rnd));
-        } else {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            int fd;
-            do {
-                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-            } while (fd < 0 && errno == EINTR);
-            if (fd >= 0) {
-                have_id_ = ::read(fd, rnd, sizeof(rnd)) == static_cast<ssize_t>(sizeof(rnd));
-                ::close(fd);
-            }
-#endif
-        }
-        if (have_id_) {
-            static const char hex[] = "0123456789abcdef";
-            std::size_t n = 0;
-            for (unsigned char b : rnd) {
-                id_[n++] = hex[b >> 4];
-                id_[n++] = hex[b & 15];
-            }
-            id_len_ = n;
-        }
-    }
-
-    /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
-    void format_date(std::int64_t secs, int offset_minutes) {
-        // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
-        // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
-        // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
-        constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
-        constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
-        std::int64_t local = secs + static_cast<std::int64_t>(offset_minutes) * 60;
-        if (local < min_local) local = min_local;
-        if (local > max_local) local = max_local;
-        // floor(local / 86400) as floor(floor(local / 128) / 675); |local / 128| < 2^31.
-        const std::int32_t q = static_cast<std::int32_t>(local >= 0 ? local >> 7 : ~((~local) >> 7));
-        const std::int32_t days = q >= 0 ? q / 675 : -((-q + 674) / 675);
-        const std::int32_t rem = static_cast<std::int32_t>(local - static_cast<std::int64_t>(days) * 86400);
-        // 1970-01-01 was a Thursday.
-        static const char* const wd[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-        const char* weekday = wd[((days % 7) + 7) % 7];
-        // Civil date from a day count (the proleptic Gregorian calendar, eras of 400 years).
-        const std::int32_t z = days + 719468;
-        const std::int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-        const std::int32_t doe = z - era * 146097;
-        const std::int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const std::int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const std::int32_t mp = (5 * doy + 2) / 153;
-        const std::int32_t d = doy - (153 * mp + 2) / 5 + 1;
-        const std::int32_t m = mp < 10 ? mp + 3 : mp - 9;
-        const std::int32_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-        static const char* const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-        char* p = date_;
-        auto put = [&](const char* s) {
-            while (*s) *p++ = *s++;
-        };
-        auto num = [&](std::int32_t v, int width) {
-            char tmp[12];
-            int k = 0;
-            do {
-                tmp[k++] = static_cast<char>('0' + v % 10);
-                v /= 10;
-            } while (v > 0 && k < 11);
-            while (k < width) tmp[k++] = '0';
-            while (k > 0) *p++ = tmp[--k];
-        };
-        put(weekday);
-        put(", ");
-        num(d, 2);
-        *p++ = ' ';
-        put(mon[m - 1]);
-        *p++ = ' ';
-        num(y, 4);
-        *p++ = ' ';
-        num(rem / 3600, 2);
-        *p++ = ':';
-        num(rem / 60 % 60, 2);
-        *p++ = ':';
-        num(rem % 60, 2);
-        *p++ = ' ';
-        *p++ = offset_minutes < 0 ? '-' : '+';
-        const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-        num(off / 60, 2);
-        num(off % 60, 2);
-        date_len_ = static_cast<std::size_t>(p - date_);
-    }
-
-    void build_program() {
-        prog_len_ = 0;
-        std::size_t inline_count = 0, attach_count = 0;
-        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attach_count : inline_count)++;
-        const bool alternative = has_text_ && has_html_;
-        const bool related = inline_count > 0;
-        const bool mixed = attach_count > 0;
-        std::uint8_t level = 0;
-        top_multipart_ = mixed ? 0 : related ? 1 : alternative ? 2 : 3;
-        auto emit = [&](op_code c, std::uint8_t lv, std::uint8_t target) { prog_[prog_len_++] = op{c, lv, target}; };
-        auto body_of = [&](std::uint8_t ref) {
-            emit(op_part_headers, 0, ref);
-            emit(op_content, 0, ref);
-        };
-        // A multipart: its headers (the message's own for the outermost), then its parts.
-        auto open = [&](multipart_kind k, bool outermost) {
-            if (!outermost) emit(op_multipart_headers, level, k);
-            return level++;
-        };
-        const std::uint8_t mixed_level = mixed ? open(mp_mixed, true) : 0;
-        std::uint8_t related_level = 0;
-        if (mixed) emit(op_boundary, mixed_level, 0);
-        if (related) {
-            related_level = open(mp_related, !mixed);
-            emit(op_boundary, related_level, 0);
-        }
-        if (alternative) {
-            const std::uint8_t alt = open(mp_alternative, !mixed && !related);
-            emit(op_boundary, alt, 0);
-            body_of(ref_text);
-            emit(op_boundary, alt, 0);
-            body_of(ref_html);
-            emit(op_close, alt, 0);
-        } else {
-            body_of(has_html_ ? ref_html : ref_text);
-        }
-        if (related) {
-            for (std::size_t i = 0; i < part_count_; ++i) {
-                if (parts_[i].content_id.empty()) continue;
-                emit(op_boundary, related_level, 0);
-                body_of(static_cast<std::uint8_t>(i));
-            }
-            emit(op_close, related_level, 0);
-        }
-        if (mixed) {
-            for (std::size_t i = 0; i < part_count_; ++i) {
-                if (!parts_[i].content_id.empty()) continue;
-                emit(op_boundary, mixed_level, 0);
-                body_of(static_cast<std::uint8_t>(i));
-            }
-            emit(op_close, mixed_level, 0);
-        }
-        emit(op_end, 0, 0);
-        // The outermost part's headers are the message's: a single part writes them there.
-        single_ref_ = (!mixed && !related && !alternative) ? (has_html_ ? ref_html : ref_text) : 0;
-    }
-
-    // ------------------------------------------------------------------ production
-    // The header section is a list of steps (stage_, index_): each step writes one header, or one
-    // fold of one, into out_ (at most one line of 998 octets + CRLF). Then the body program runs.
-    enum stage : std::uint8_t {
-        st_date,
-        st_from,
-        st_sender,
-        st_to,
-        st_cc,
-        st_reply_to,
-        st_subject,
-        st_message_id,
-        st_custom,
-        st_mime,
-        st_blank,
-        st_body,
-        st_done,
-    };
-
-    void start(bool dry) {
-        dry_ = dry;
-        dry_extra_ = 0;
-        stage_ = st_date;
-        index_ = 0;
-        sub_ = 0;
-        pc_ = 0;
-        in_content_ = false;
-        out_len_ = out_pos_ = 0;
-        col_ = 0;
-    }
-
-    // -- output helpers: out_ holds what read() hands out next
-    void put(std::string_view s) noexcept {
-        MAILWIRE_ASSERT(out_len_ + s.size() <= sizeof(out_)); // sized for the longest step, below
-        for (char c : s) {
+    // -- output: out_ holds what read() hands out next; col_ is the column (for folding)
+    MAILWIRE_MESSAGE_NOINLINE void put(const char* s, std::size_t n) noexcept {
+        MAILWIRE_ASSERT(out_len_ + n <= sizeof(out_)); // sized for the longest step, below
+        for (std::size_t i = 0; i < n; ++i) {
+            const char c = s[i];
             if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
+            col_ = c == '\n' ? 0 : col_ + 1;
         }
-        for (char c : s) col_ = (c == '\n') ? 0 : col_ + 1;
     }
-    void crlf() noexcept { put("\r\n"); }
+    void put(std::string_view s) noexcept { put(s.data(), s.size()); }
+    template <std::size_t N>
+    void put(const char (&literal)[N]) noexcept {
+        put(literal, N - 1);
+    }
+    MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept { put(&c, 1); }
+    MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put("\r\n"); }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
+    /// Two hex digits; lower = 0x20 makes the letters lower case.
+    MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
+        const char h[2] = {static_cast<char>(hex_digits[(c >> 4) & 15] | lower), static_cast<char>(hex_digits[c & 15] | lower)};
+        put(h, 2);
+    }
+    /// v in decimal, at least `width` digits.
+    MAILWIRE_MESSAGE_NOINLINE void put_num(std::int32_t v, int width) noexcept {
+        char tmp[12];
+        int k = 0;
+        do {
+            tmp[k++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v > 0 && k < 11);
+        while (k < width) tmp[k++] = '0';
+        while (k > 0) put1(tmp[--k]);
+    }
+    /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
+    MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
+        const char* const a = base64_alphabet;
+        const unsigned v = (unsigned(p[0]) << 16) | (n > 1 ? unsigned(p[1]) << 8 : 0u) | (n > 2 ? unsigned(p[2]) : 0u);
+        const char four[4] = {a[(v >> 18) & 63], a[(v >> 12) & 63], n > 1 ? a[(v >> 6) & 63] : '=',
+                              n > 2 ? a[v & 63] : '='};
+        put(four, 4);
+    }
 
-    /// Appends one word of a header, folding before it when the line would pass 78 octets
-    /// (RFC 5322 §2.2.3: the fold is a CRLF before white space).
-    void put_word(std::string_view word, bool space_before) {
-        const std::size_t need = word.size() + (space_before ? 1 : 0);
-        if (space_before && col_ > 1 && col_ + need > 78) {
-            crlf();
-            put(" ");
-            put(word);
-            return;
+    /// A word of a header: word() writes the space before it (unless it is the first), the
+    /// caller the word, and word_end() folds before that space when the line would pass 78
+    /// octets (RFC 5322 §2.2.3: the fold is a CRLF before white space).
+    void word(bool space_before) noexcept {
+        word_at_ = out_len_;
+        word_col_ = space_before ? col_ : 0;
+        if (space_before) put1(' ');
+    }
+    MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
+        const std::size_t len = out_len_ - word_at_; // with the space
+        if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
+            std::memmove(out_ + word_at_ + 2, out_ + word_at_, len);
+            out_[word_at_] = '\r';
+            out_[word_at_ + 1] = '\n';
+            out_len_ += 2;
+            col_ = len;
         }
-        if (space_before) put(" ");
-        put(word);
+    }
+    MAILWIRE_MESSAGE_NOINLINE void put_word(std::string_view w, bool space_before) {
+        word(space_before);
+        put(w);
+        word_end();
     }
 
     /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
@@ -729,22 +675,17 @@ private:
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
         // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
-        bool plain = detail::mime::is_ascii_printable(text) && text.find("=?") == std::string_view::npos &&
-                     text.find("  ") == std::string_view::npos &&
+        bool plain = is_ascii_printable(text) && !has_pair(text, '=', '?') && !has_pair(text, ' ', ' ') &&
                      (text.empty() || (text.front() != ' ' && text.back() != ' '));
-        if (plain) {
-            // Every word must fit a line: the first after "Name: ", the others after a fold.
-            std::size_t run = 0;
-            bool first_word = true;
-            for (char c : text) {
-                if (c == ' ' || c == '\t') {
-                    if (run != 0) first_word = false;
-                    run = 0;
-                    continue;
-                }
-                ++run;
-                if ((first_word ? col_ + run : 1 + run) > 78) plain = false;
+        // Every word must fit a line: the first after "Name: ", the others after a fold.
+        std::size_t run = 0, before = col_;
+        for (std::size_t i = 0; plain && i < text.size(); ++i) {
+            if (text[i] == ' ') {
+                run = 0;
+                before = 1;
+                continue;
             }
+            if (before + ++run > 78) plain = false;
         }
         if (plain) {
             put_phrase_words(text);
@@ -752,36 +693,39 @@ private:
             put_encoded_words(text);
         }
     }
-    void put_phrase_words(std::string_view text) {
-        std::size_t i = 0;
-        bool first = true;
-        while (i < text.size()) {
-            std::size_t j = text.find(' ', i);
-            if (j == std::string_view::npos) j = text.size();
-            if (j > i) {
-                put_word(mailwire::detail::sub(text, i, j - i), !first);
-                first = false;
-            } else if (!first) {
-                put(" "); // keep runs of spaces
+    /// Words separated by single spaces, each a foldable word.
+    MAILWIRE_MESSAGE_NOINLINE void put_phrase_words(std::string_view text) {
+        bool in_word = false, first = true;
+        for (char c : text) {
+            if (c == ' ') {
+                if (in_word) word_end();
+                in_word = false;
+                continue;
             }
-            i = j + 1;
+            if (!in_word) {
+                word(!first);
+                first = false;
+                in_word = true;
+            }
+            put1(c);
         }
+        if (in_word) word_end();
     }
 
     /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
     /// (§5), one per folded line after the first.
-    void put_encoded_words(std::string_view text) {
+    MAILWIRE_MESSAGE_NOINLINE void put_encoded_words(std::string_view text) {
         // "=?UTF-8?B?" + 4*ceil(n/3) + "?=" <= 75  ->  at most 45 octets of text per word; fewer
         // when that fits the rest of the current line (78), so the first word does not overflow it.
         std::size_t i = 0;
         bool first = true;
-        while (i < text.size() || first) {
+        do {
             const std::size_t used = col_ + (first ? 0 : 1) + 12;
             std::size_t max = used < 78 ? (78 - used) / 4 * 3 : 0;
             if (max < 6) {
                 if (!first || col_ > 20) {
                     crlf(); // a fresh line has room for a whole word
-                    put(" ");
+                    put1(' ');
                     first = true;
                 }
                 max = 45;
@@ -789,138 +733,119 @@ private:
             if (max > 45) max = 45;
             std::size_t n = 0;
             while (i + n < text.size()) {
-                const std::size_t len = detail::mime::utf8_len(static_cast<unsigned char>(text[i + n]));
+                const std::size_t len = utf8_len(static_cast<unsigned char>(text[i + n]));
                 if (n + len > max) break;
                 n += len;
             }
             if (n == 0 && i < text.size()) n = 1; // a stray byte, so that progress is made
-            char word[80] = "=?UTF-8?B?";
-            std::size_t w = 10;
-            w += base64_encode(mailwire::detail::sub(text, i, n), word + w, sizeof(word) - w - 2);
-            word[w++] = '?';
-            word[w++] = '=';
-            put_word(std::string_view(word, w), !first);
+            // A truncated sequence at the end counts whole here: only what is there is encoded.
+            const std::size_t m = i + n <= text.size() ? n : text.size() - i;
+            word(!first);
+            put("=?UTF-8?B?");
+            for (std::size_t k = 0; k < m; k += 3)
+                put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
+            put("?=");
+            word_end();
             first = false;
             i += n;
-            if (text.empty()) break;
-        }
+        } while (i < text.size());
     }
 
     /// A display name: atoms, a quoted string, or encoded-words when it is not ASCII.
     void put_display(std::string_view d) {
-        if (d.empty()) return;
-        if (detail::mime::is_plain_phrase(d) && d.find("=?") == std::string_view::npos &&
-            d.find("  ") == std::string_view::npos && d.size() <= 70) {
+        // The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
+        // longer one is written as encoded-words instead.
+        std::size_t quoted = 2;
+        for (char c : d) quoted += (c == '"' || c == '\\') ? 2 : 1;
+        const bool no_ew = !has_pair(d, '=', '?');
+        if (is_plain_phrase(d) && no_ew && !has_pair(d, ' ', ' ') && d.size() <= 70) {
             put_phrase_words(d);
-        } else if (detail::mime::is_ascii_printable(d) && quoted_size(d) <= 72 && d.find("=?") == std::string_view::npos) {
-            char q[160];
-            std::size_t n = 0;
-            q[n++] = '"';
+        } else if (is_ascii_printable(d) && quoted <= 72 && no_ew) {
+            put1('"');
             for (char c : d) {
-                if (c == '"' || c == '\\') q[n++] = '\\';
-                q[n++] = c;
+                if (c == '"' || c == '\\') put1('\\');
+                put1(c);
             }
-            q[n++] = '"';
-            put_word(std::string_view(q, n), false);
+            put1('"');
         } else {
             put_encoded_words(d);
         }
     }
-    /// The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
-    /// longer one is written as encoded-words instead.
-    static std::size_t quoted_size(std::string_view d) noexcept {
-        std::size_t n = 2;
-        for (char c : d) n += (c == '"' || c == '\\') ? 2 : 1;
-        return n;
-    }
-    void put_mailbox(const address_entry& m, bool first_in_list) {
-        if (!first_in_list) put(",");
-        if (!m.display.empty()) {
-            if (!first_in_list) {
-                if (col_ + 2 > 60) {
-                    crlf();
-                    put(" ");
-                } else {
-                    put(" ");
-                }
-            }
-            put_display(m.display);
-            char a[260];
-            std::size_t n = 0;
-            a[n++] = '<';
-            std::memcpy(a + n, m.address.data(), m.address.size());
-            n += m.address.size();
-            a[n++] = '>';
-            put_word(std::string_view(a, n), true);
-        } else {
+    MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
+        if (!first_in_list) put1(',');
+        if (m.display.empty()) {
             put_word(m.address, !first_in_list);
+            return;
         }
+        if (!first_in_list) {
+            if (col_ + 2 > 60) crlf();
+            put1(' ');
+        }
+        put_display(m.display);
+        word(true);
+        put1('<');
+        put(m.address);
+        put1('>');
+        word_end();
     }
 
-    /// A MIME parameter value (RFC 2045 §5.1; RFC 2231 §4 for names that are not ASCII).
-    void put_param(std::string_view name, std::string_view value) {
-        put(";");
-        bool simple = detail::mime::is_ascii_printable(value);
-        for (char c : value)
-            if (c == '"' || c == '\\') simple = false;
-        char buf[800];
-        std::size_t n = 0;
-        auto add = [&](std::string_view s) {
-            for (char c : s)
-                if (n < sizeof(buf)) buf[n++] = c;
-        };
-        add(name);
+    /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
+    MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
+        put1(';');
+        const bool simple = is_ascii_printable(value) && !has(value, '"') && !has(value, '\\');
+        word(true);
+        put(name);
         if (simple) {
-            add("=\"");
-            add(value);
-            add("\"");
+            put("=\"");
+            put(value);
+            put1('"');
         } else {
-            static const char hex[] = "0123456789ABCDEF";
-            add("*=UTF-8''");
+            put("*=UTF-8''");
             for (char ch : value) {
                 const unsigned char c = static_cast<unsigned char>(ch);
                 if (mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_') {
-                    if (n < sizeof(buf)) buf[n++] = ch;
-                } else if (n + 3 <= sizeof(buf)) {
-                    buf[n++] = '%';
-                    buf[n++] = hex[c >> 4];
-                    buf[n++] = hex[c & 15];
+                    put1(ch);
+                } else {
+                    put1('%');
+                    put_hex(c);
                 }
             }
         }
-        put_word(std::string_view(buf, n), true);
+        word_end();
     }
 
-    void put_boundary_value(std::uint8_t level) {
-        char b[12] = "=_mw_";
-        b[5] = static_cast<char>('0' + level);
-        put(std::string_view(b, 6));
+    /// "--" and the boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in
+    /// quoted-printable or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
+    MAILWIRE_MESSAGE_NOINLINE void put_dashes(std::uint8_t level) {
+        const char b[8] = {'-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
+        put(b, 8);
+    }
+    void put_dashes_tail(std::uint8_t level) {
+        const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
+        put(b, 6);
     }
 
-    void put_content_headers(std::uint8_t ref) {
-        if (ref == ref_text || ref == ref_html) {
-            put(ref == ref_text ? "Content-Type: text/plain; charset=utf-8" : "Content-Type: text/html; charset=utf-8");
-            crlf();
-            const cte c = ref == ref_text ? text_cte_ : html_cte_;
-            put(c == cte_7bit ? "Content-Transfer-Encoding: 7bit"
-                : c == cte_8bit ? "Content-Transfer-Encoding: 8bit"
-                : c == cte_qp   ? "Content-Transfer-Encoding: quoted-printable"
-                                : "Content-Transfer-Encoding: base64");
-            crlf();
+    MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
+        put("Content-Type: ");
+        if (ref >= ref_text) {
+            if (ref == ref_text) {
+                put("text/plain");
+            } else {
+                put("text/html");
+            }
+            put("; charset=utf-8\r\n");
+            put_transfer_encoding(body_cte_[ref - ref_text]);
             return;
         }
         const part& p = parts_[ref];
-        put("Content-Type: ");
         put(p.type);
         if (!p.filename.empty()) put_param("name", p.filename);
         crlf();
-        put("Content-Transfer-Encoding: base64");
-        crlf();
+        put_transfer_encoding(cte_base64);
         if (!p.content_id.empty()) {
             put("Content-ID: <");
             put(p.content_id);
-            put(">");
-            crlf();
+            put(">\r\n");
             put("Content-Disposition: inline");
         } else {
             put("Content-Disposition: attachment");
@@ -928,162 +853,218 @@ private:
         if (!p.filename.empty()) put_param("filename", p.filename);
         crlf();
     }
-
-    void put_multipart_type(std::uint8_t kind, std::uint8_t level) {
-        put(kind == mp_mixed ? "Content-Type: multipart/mixed; boundary=\""
-            : kind == mp_related ? "Content-Type: multipart/related; boundary=\""
-                                 : "Content-Type: multipart/alternative; boundary=\"");
-        put_boundary_value(level);
-        put("\"");
+    void put_transfer_encoding(cte c) {
+        static constexpr char names[] = "7bit8bitquoted-printablebase64";
+        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
+        put("Content-Transfer-Encoding: ");
+        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
         crlf();
     }
 
+    MAILWIRE_MESSAGE_NOINLINE void put_multipart_type(std::uint8_t level) {
+        static constexpr char names[] = "mixedrelatedalternative";
+        static constexpr unsigned char at[] = {0, 5, 12, 23};
+        const std::uint8_t k = kinds_[level];
+        put("Content-Type: multipart/");
+        put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
+        put("; boundary=\"");
+        put_dashes_tail(level);
+        put("\"\r\n");
+    }
+
+    // The Date and Message-ID headers are written through pointers that date(), set_clock(),
+    // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
+    // clock, no random source; the submission server adds both, RFC 6409 §8.3) has none of
+    // their code.
+    using writer = void (*)(composer&);
+    static void write_date(composer& c) { c.put_date(); }
+    static void write_message_id(composer& c) {
+        c.put("Message-ID: <");
+        for (unsigned char b : c.id_) c.put_hex(b, 0x20);
+        c.put(".mailwire@");
+        const std::string_view addr = c.from_.address;
+        std::size_t at = addr.size();
+        while (at > 0 && addr[at - 1] != '@') --at;
+        c.put(addr.data() + at, addr.size() - at);
+        c.put(">\r\n");
+    }
+
+    /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
+    void put_date() {
+        // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
+        // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
+        // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
+        constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
+        constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
+        std::int64_t local = date_secs_ + static_cast<std::int64_t>(date_offset_) * 60;
+        if (local < min_local) local = min_local;
+        if (local > max_local) local = max_local;
+        // Seconds since 0000-01-01 (below 2^39): a day is 128 * 675 seconds, and the seconds
+        // over 128 fit 32 bits.
+        const std::uint64_t since = static_cast<std::uint64_t>(local - min_local);
+        const std::uint32_t q = static_cast<std::uint32_t>(since >> 7);
+        const std::int32_t rem = static_cast<std::int32_t>(q % 675 * 128 + static_cast<std::uint32_t>(since & 127));
+        // Days since 0000-01-01 of the proleptic Gregorian calendar (1970-01-01, day 719528, was a
+        // Thursday), then whole 400-year cycles, years and months off it.
+        std::uint32_t left = q / 675;
+        put(&"SatSunMonTueWedThuFri"[left % 7 * 3], 3);
+        std::uint32_t y = left / 146097 * 400, m = 0;
+        left %= 146097;
+        auto leap = [&y] { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); };
+        for (;;) {
+            const std::uint32_t n = leap() ? 366 : 365;
+            if (left < n) break;
+            left -= n;
+            ++y;
+        }
+        static constexpr unsigned char month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        for (;;) {
+            const std::uint32_t n = month_days[m] + (m == 1 && leap() ? 1u : 0u);
+            if (left < n) break;
+            left -= n;
+            ++m;
+        }
+        const std::int32_t d = static_cast<std::int32_t>(left) + 1;
+        put(", ");
+        put_num(d, 2);
+        put1(' ');
+        put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[m * 3], 3);
+        put1(' ');
+        put_num(static_cast<std::int32_t>(y), 4);
+        put1(' ');
+        put_num(rem / 3600, 2);
+        put1(':');
+        put_num(rem / 60 % 60, 2);
+        put1(':');
+        put_num(rem % 60, 2);
+        put1(' ');
+        put1(date_offset_ < 0 ? '-' : '+');
+        const int off = date_offset_ < 0 ? -date_offset_ : date_offset_;
+        put_num(off / 60, 2);
+        put_num(off % 60, 2);
+    }
+
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
-    int step() {
+    MAILWIRE_MESSAGE_NOINLINE int step() {
         switch (stage_) {
         case st_date:
-            stage_ = st_from;
             if (have_date_) {
                 put("Date: ");
-                put(std::string_view(date_, date_len_));
+                date_writer_(*this);
                 crlf();
             }
-            return 1;
+            break;
         case st_from:
-            put("From: ");
-            put_mailbox(from_, true);
-            crlf();
-            stage_ = st_sender;
-            return 1;
-        case st_sender:
-            stage_ = st_to;
-            if (!sender_.address.empty()) {
-                put("Sender: ");
-                put_mailbox(sender_, true);
+        case st_sender: {
+            const address_entry& m = stage_ == st_from ? from_ : sender_;
+            if (!m.address.empty()) {
+                if (stage_ == st_from) {
+                    put("From: ");
+                } else {
+                    put("Sender: ");
+                }
+                put_mailbox(m, true);
                 crlf();
             }
-            return 1;
+            break;
+        }
         case st_to:
         case st_cc:
         case st_reply_to: {
-            const kind k = stage_ == st_to ? kind_to : stage_ == st_cc ? kind_cc : kind_reply_to;
+            const std::uint8_t k = stage_ == st_to ? kind_to : stage_ == st_cc ? kind_cc : kind_reply_to;
             // One mailbox per step, so a long list never overflows out_.
-            while (index_ < address_count_ && addresses_[index_].k != k) ++index_;
+            while (index_ < address_count_ && addr_[index_].k != k) ++index_;
             if (index_ < address_count_) {
-                if (sub_ == 0) put(k == kind_to ? "To: " : k == kind_cc ? "Cc: " : "Reply-To: ");
-                put_mailbox(addresses_[index_], sub_ == 0);
-                ++sub_;
+                // "To: ", "Cc: ", "Reply-To: "
+                if (sub_ == 0) put(&"To: Cc: Reply-To: "[k == kind_to ? 0 : k == kind_cc ? 4 : 8], k == kind_reply_to ? 10 : 4);
+                put_mailbox(addr_[index_], sub_ == 0);
+                sub_ = 1;
                 ++index_;
                 return 1;
             }
             if (sub_ != 0) crlf();
             index_ = 0;
             sub_ = 0;
-            stage_ = stage_ == st_to ? st_cc : stage_ == st_cc ? st_reply_to : st_subject;
-            return 1;
+            break;
         }
         case st_subject:
-            stage_ = st_message_id;
             if (!subject_.empty()) {
                 put("Subject: ");
                 put_unstructured(subject_);
                 crlf();
             }
-            return 1;
+            break;
         case st_message_id:
-            stage_ = st_custom;
-            if (have_id_) {
-                const std::string_view addr = from_.address;
-                const std::size_t at = addr.rfind('@');
-                put("Message-ID: <");
-                put(std::string_view(id_, id_len_));
-                put(".mailwire@");
-                put(mailwire::detail::sub(addr, at + 1));
-                put(">");
-                crlf();
-            }
-            return 1;
+            if (have_id_) id_writer_(*this);
+            break;
         case st_custom:
             if (index_ < header_count_) {
-                put(headers_[index_].name);
+                put(hdr_[index_].name);
                 put(": ");
-                put_unstructured(headers_[index_].value);
+                put_unstructured(hdr_[index_].value);
                 crlf();
                 ++index_;
                 return 1;
             }
             index_ = 0;
-            stage_ = st_mime;
-            return 1;
+            break;
         case st_mime:
-            put("MIME-Version: 1.0");
-            crlf();
+            put("MIME-Version: 1.0\r\n");
             if (single_ref_ != 0) {
                 put_content_headers(single_ref_);
             } else {
-                put_multipart_type(top_multipart_, 0);
+                put_multipart_type(0);
             }
-            stage_ = st_blank;
-            return 1;
-        case st_blank:
-            crlf();
-            stage_ = st_body;
-            return 1;
+            break;
+        case st_blank: crlf(); break;
         case st_body: return run_program();
-        case st_done: return 0;
+        default: return 0;
         }
-        return 0;
+        stage_ = static_cast<stage>(stage_ + 1);
+        return 1;
     }
 
     int run_program() {
         if (in_content_) return content_step();
-        const op o = prog_[pc_];
-        switch (o.code) {
-        case op_boundary:
-            ++pc_;
-            // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the boundary. The first
-            // boundary of the body has nothing before it to end.
-            if (pc_ != 1) crlf();
-            put("--");
-            put_boundary_value(o.level);
-            crlf();
-            return 1;
-        case op_close:
-            ++pc_;
-            crlf();
-            put("--");
-            put_boundary_value(o.level);
-            put("--");
-            return 1;
-        case op_multipart_headers:
-            ++pc_;
-            put_multipart_type(o.target, o.level);
-            crlf();
-            return 1;
-        case op_part_headers:
-            ++pc_;
-            if (single_ref_ == 0) {
-                put_content_headers(o.target);
-                crlf();
-            }
-            return 1;
-        case op_content:
-            ++pc_;
-            begin_content(o.target);
-            return 1;
-        case op_end:
+        const op o = prog_[pc_++];
+        if (o.code == op_end) {
             if (single_ref_ == 0) crlf();
             stage_ = st_done;
             return 1;
         }
-        return 0;
+        // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the boundary. The first
+        // boundary of the body has nothing before it to end.
+        if (o.code == op_close) {
+            crlf();
+            put_dashes(o.level);
+            put("--");
+            return 1;
+        }
+        if (single_ref_ == 0) {
+            if (pc_ != 1) crlf();
+            // A nested multipart starts as the first part of the one around it.
+            put_dashes(o.code == op_sub ? static_cast<std::uint8_t>(o.level - 1) : o.level);
+            crlf();
+            if (o.code == op_sub) {
+                put_multipart_type(o.level);
+                crlf();
+                return 1;
+            }
+            put_content_headers(o.target);
+            crlf();
+        }
+        begin_content(o.target);
+        return 1;
     }
 
     // -- content encoding
+    const source_slot& source_of(std::uint8_t ref) const noexcept {
+        return ref >= ref_text ? body_[ref - ref_text] : parts_[ref].src;
+    }
     void begin_content(std::uint8_t ref) {
         in_content_ = true;
-        cur_ = ref == ref_text ? text_ : ref == ref_html ? html_ : parts_[ref].src;
-        cur_cte_ = ref == ref_text ? text_cte_ : ref == ref_html ? html_cte_ : cte_base64;
+        cur_ = &source_of(ref);
+        cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
         mem_pos_ = 0;
         in_len_ = in_pos_ = 0;
         eof_ = false;
@@ -1092,12 +1073,15 @@ private:
         held_ws_ = 0;
         b64_carry_ = 0;
         b64_col_ = 0;
-        line_start_ = true;
-        if (dry_ && !cur_.in_memory()) {
-            // Not read now: base64 of a known size is computed; anything else makes the size unknown.
-            if (cur_cte_ == cte_base64 && cur_.size >= 0) {
-                const std::uint64_t enc = mailwire::detail::div_u64(static_cast<std::uint64_t>(cur_.size) + 2, 3) * 4;
-                dry_extra_ += enc + mailwire::detail::div_u64(enc + 75, 76) * 2;
+        mid_line_ = false;
+        if (dry_ && cur_->fill != nullptr) {
+            // Not read now: base64 of a known size is computed (lines of 76 characters from 57
+            // octets, each with its CRLF); anything else makes the size unknown.
+            if (cur_cte_ == cte_base64 && cur_->size >= 0) {
+                const std::uint64_t s = static_cast<std::uint64_t>(cur_->size);
+                const std::uint64_t lines = mailwire::detail::div_u64(s, 57);
+                const unsigned r = static_cast<unsigned>(s - lines * 57);
+                dry_extra_ += lines * 78 + (r != 0 ? (r + 2) / 3 * 4 + 2 : 0);
             } else {
                 size_known_ = false;
             }
@@ -1109,52 +1093,74 @@ private:
     bool refill() {
         in_pos_ = 0;
         in_len_ = 0;
-        if (cur_.in_memory()) {
-            const std::size_t left = cur_.memory.size() - mem_pos_;
-            const std::size_t n = left < sizeof(in_) ? left : sizeof(in_);
-            if (n != 0) std::memcpy(in_, cur_.memory.data() + mem_pos_, n); // data() may be null when empty
+        std::size_t n;
+        if (cur_->fill == nullptr) {
+            const std::size_t left = cur_->memory.size() - mem_pos_;
+            n = left < sizeof(in_) ? left : sizeof(in_);
+            if (n != 0) std::memcpy(in_, cur_->memory.data() + mem_pos_, n); // data() may be null when empty
             mem_pos_ += n;
-            in_len_ = n;
-            if (n == 0) eof_ = true;
-            return true;
+        } else {
+            const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
+            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
+            n = static_cast<std::size_t>(got);
         }
-        const std::ptrdiff_t got = cur_.fill(cur_.context, in_, sizeof(in_));
-        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
-        if (got == 0) eof_ = true;
-        in_len_ = static_cast<std::size_t>(got);
+        if (n == 0) eof_ = true;
+        in_len_ = n;
         return true;
     }
 
+    /// The current part, encoded, until out_ is nearly full: base64 in lines of 76 (RFC 2045
+    /// §6.8); quoted-printable (RFC 2045 §6.7) with every kind of line end made CRLF, lines of at
+    /// most 76 with "=" soft breaks, "=", non-printables and trailing white space encoded, and a
+    /// "." at the start of a line encoded too (so no line of the body starts with "."); 7bit and
+    /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
     int content_step() {
         while (room() > 96) {
-            if (in_pos_ == in_len_ && !eof_) {
-                if (!refill()) return -1;
+            if (in_pos_ == in_len_) {
+                if (!eof_ && !refill()) return -1;
+                if (in_pos_ == in_len_) { // the end of the source
+                    if (cur_cte_ == cte_base64) {
+                        if (b64_carry_ > 0) b64_group();
+                        if (b64_col_ > 0) crlf();
+                    } else if (pending_cr_ || mid_line_) {
+                        // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before "." anyway).
+                        line_break();
+                    }
+                    in_content_ = false;
+                    return 1;
+                }
             }
-            if (in_pos_ == in_len_ && eof_) {
-                finish_content();
-                in_content_ = false;
-                return 1;
+            const unsigned char c = static_cast<unsigned char>(in_[in_pos_++]);
+            if (cur_cte_ == cte_base64) {
+                b64_in_[b64_carry_++] = c;
+                if (b64_carry_ == 3) b64_group();
+                continue;
             }
-            switch (cur_cte_) {
-            case cte_base64: base64_step(); break;
-            case cte_qp: qp_step(); break;
-            default: plain_step(); break;
+            if (pending_cr_) {
+                line_break();
+                if (c == '\n') continue;
+            }
+            if (c == '\r') {
+                pending_cr_ = true;
+            } else if (c == '\n') {
+                line_break();
+            } else if (cur_cte_ != cte_qp) {
+                put1(static_cast<char>(c));
+                mid_line_ = true;
+            } else if (c == ' ' || c == '\t') {
+                qp_flush_ws(false);
+                held_ws_ = c;
+                mid_line_ = true;
+            } else {
+                qp_flush_ws(false);
+                qp_out(c, c == '=' || c < 32 || c > 126 || (!mid_line_ && c == '.'));
+                mid_line_ = true;
             }
         }
         return 1;
     }
-
-    // base64 in lines of 76 (RFC 2045 §6.8), 57 input octets per line.
-    void base64_step() {
-        while (in_pos_ < in_len_ && room() > 96) {
-            b64_in_[b64_carry_++] = in_[in_pos_++];
-            if (b64_carry_ == 3) emit_b64_group();
-        }
-    }
-    void emit_b64_group() {
-        char four[4];
-        base64_encode(std::string_view(b64_in_, b64_carry_), four, 4);
-        put(std::string_view(four, 4));
+    void b64_group() {
+        put_b64(b64_in_, b64_carry_);
         b64_carry_ = 0;
         b64_col_ += 4;
         if (b64_col_ == 76) {
@@ -1162,166 +1168,233 @@ private:
             b64_col_ = 0;
         }
     }
-
-    // quoted-printable (RFC 2045 §6.7): line ends of any kind become CRLF, lines at most 76
-    // with "=" soft breaks, "=" and non-printables and trailing white space encoded, and a "."
-    // at the start of a line encoded too, so no line of the body starts with "." at all.
-    void qp_put_encoded(unsigned char c) {
-        static const char hex[] = "0123456789ABCDEF";
-        const char e[3] = {'=', hex[c >> 4], hex[c & 15]};
-        qp_token(std::string_view(e, 3));
-    }
-    void qp_token(std::string_view t) {
-        if (qp_line_ + t.size() > 75) {
+    /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
+    /// pass 76 with it.
+    MAILWIRE_MESSAGE_NOINLINE void qp_out(unsigned char c, bool encoded) {
+        const std::size_t n = encoded ? 3 : 1;
+        if (qp_line_ + n > 75) {
             put("=\r\n");
             qp_line_ = 0;
         }
-        put(t);
-        qp_line_ += t.size();
+        if (encoded) {
+            put1('=');
+            put_hex(c);
+        } else {
+            put1(static_cast<char>(c));
+        }
+        qp_line_ += n;
     }
+    /// White space is held until the next character shows whether it ends a line (then it is
+    /// encoded, RFC 2045 §6.7 rule 3).
     void qp_flush_ws(bool before_break) {
         if (held_ws_ == 0) return;
         const unsigned char w = held_ws_;
         held_ws_ = 0;
-        if (before_break) qp_put_encoded(w);
-        else qp_token(std::string_view(reinterpret_cast<const char*>(&w), 1));
+        qp_out(w, before_break);
     }
-    void qp_break() {
+    MAILWIRE_MESSAGE_NOINLINE void line_break() {
         qp_flush_ws(true);
         crlf();
+        pending_cr_ = false;
         qp_line_ = 0;
-        line_start_ = true;
-    }
-    void qp_step() {
-        while (in_pos_ < in_len_ && room() > 96) {
-            const unsigned char c = static_cast<unsigned char>(in_[in_pos_++]);
-            if (pending_cr_) {
-                pending_cr_ = false;
-                qp_break();
-                if (c == '\n') continue;
-            }
-            if (c == '\r') {
-                pending_cr_ = true;
-                continue;
-            }
-            if (c == '\n') {
-                qp_break();
-                continue;
-            }
-            if (c == ' ' || c == '\t') {
-                qp_flush_ws(false);
-                held_ws_ = c;
-                line_start_ = false;
-                continue;
-            }
-            qp_flush_ws(false);
-            if (c == '=' || c < 32 || c > 126 || (line_start_ && c == '.')) qp_put_encoded(c);
-            else qp_token(std::string_view(reinterpret_cast<const char*>(&c), 1));
-            line_start_ = false;
-        }
-    }
-
-    // 7bit / 8bit: the text with its line ends made CRLF (only chosen for checked memory text).
-    void plain_step() {
-        while (in_pos_ < in_len_ && room() > 96) {
-            const char c = in_[in_pos_++];
-            if (pending_cr_) {
-                pending_cr_ = false;
-                crlf();
-                line_start_ = true;
-                if (c == '\n') continue;
-            }
-            if (c == '\r') {
-                pending_cr_ = true;
-            } else if (c == '\n') {
-                crlf();
-                line_start_ = true;
-            } else {
-                put(std::string_view(&c, 1));
-                line_start_ = false;
-            }
-        }
-    }
-
-    void finish_content() {
-        if (cur_cte_ == cte_base64) {
-            if (b64_carry_ > 0) emit_b64_group();
-            if (b64_col_ > 0) {
-                crlf();
-                b64_col_ = 0;
-            }
-        } else if (cur_cte_ == cte_qp) {
-            // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before the final "." anyway).
-            if (pending_cr_ || !line_start_ || held_ws_ != 0) qp_break();
-            pending_cr_ = false;
-        } else if (pending_cr_ || !line_start_) {
-            pending_cr_ = false;
-            crlf();
-        }
+        mid_line_ = false;
     }
 
     // ------------------------------------------------------------------ state
-    error first_error_;
-    address_entry from_;
-    address_entry sender_;
-    address_entry addresses_[MaxAddresses];
-    std::size_t address_count_ = 0;
-    custom_header headers_[MaxHeaders];
-    std::size_t header_count_ = 0;
-    std::string_view subject_;
-    content_source text_, html_;
-    part parts_[MaxAttachments];
-    std::size_t part_count_ = 0;
+    // All zeros before use: a static message needs no start-up code and sits in .bss.
+    // Set by basic_message on every entry (its arrays).
+    address_entry* addr_ = nullptr;
+    custom_header* hdr_ = nullptr;
+    part* parts_ = nullptr;
+    op* prog_ = nullptr;
 
+    address_entry from_ = {};
+    address_entry sender_ = {};
+    std::size_t address_count_ = 0;
+    std::size_t header_count_ = 0;
+    std::size_t part_count_ = 0;
+    std::string_view subject_;
+    source_slot body_[2] = {}; // text, HTML
+
+    writer date_writer_ = nullptr;
+    writer id_writer_ = nullptr;
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
     void* random_ctx_ = nullptr;
     std::int64_t date_secs_ = 0;
     int date_offset_ = 0;
-    char date_[40] = {};
-    std::size_t date_len_ = 0;
-    char id_[32] = {};
-    std::size_t id_len_ = 0;
 
     std::uint64_t size_ = 0;
     std::uint64_t dry_extra_ = 0;
 
-    op prog_[MaxAttachments * 3 + 16];
     std::size_t prog_len_ = 0, pc_ = 0;
-
-    std::size_t index_ = 0, sub_ = 0;
+    std::size_t index_ = 0;
     std::size_t col_ = 0;
+    std::size_t word_at_ = 0, word_col_ = 0;
     // One step's output. The longest step is one header: a 900-octet subject or custom value as
     // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
     // 1,700 octets with its name; a content step stops 96 octets before the end.
-    char out_[2048];
+    char out_[2048] = {};
     std::size_t out_len_ = 0, out_pos_ = 0;
 
-    content_source cur_;
+    const source_slot* cur_ = nullptr;
     std::size_t mem_pos_ = 0;
-    char in_[570];
+    char in_[570] = {};
     std::size_t in_len_ = 0, in_pos_ = 0;
     std::size_t qp_line_ = 0;
     std::size_t b64_carry_ = 0, b64_col_ = 0;
     // The small members last, together, so they pack (clang-tidy's padding check).
-    bool has_text_ = false, has_html_ = false;
-    text_encoding text_enc_ = text_encoding::automatic, html_enc_ = text_encoding::automatic;
-    cte text_cte_ = cte_7bit, html_cte_ = cte_7bit;
+    unsigned char id_[12] = {};
+    bool has_body_[2] = {};
+    text_encoding body_enc_[2] = {};
+    cte body_cte_[2] = {};
+    cause first_refusal_ = cause::none;
     bool fixed_date_ = false;
     bool have_date_ = false, have_id_ = false;
     bool needs_utf8_ = false, eight_bit_ = false;
     bool size_known_ = false;
     bool dry_ = false;
-    std::uint8_t top_multipart_ = 0;
+    std::uint8_t kinds_[3] = {};
     std::uint8_t single_ref_ = 0;
+    std::uint8_t sub_ = 0;
     stage stage_ = st_date;
     bool in_content_ = false;
     cte cur_cte_ = cte_7bit;
     bool eof_ = false;
-    bool pending_cr_ = false, line_start_ = true;
+    bool pending_cr_ = false, mid_line_ = false;
     unsigned char held_ws_ = 0;
-    char b64_in_[3] = {};
+    unsigned char b64_in_[3] = {};
+};
+
+} // namespace detail::mime
+
+/// The composer. Strings are not copied: every string_view and source given to it must outlive
+/// the send. A setter that refuses its input returns the error and also keeps it: prepare() (and
+/// so send_message) fails with the first one, so nothing is sent without what was refused.
+/// Capacities are template arguments (no heap): addresses (To + Cc + Bcc + Reply-To), custom
+/// headers, and attachments plus inline parts; the code is shared by all capacities.
+template <std::size_t MaxAddresses = 16, std::size_t MaxHeaders = 8, std::size_t MaxAttachments = 8>
+class basic_message : public detail::mime::composer {
+    static_assert(MaxAttachments < 250, "mailwire: at most 249 attachments and inline parts");
+
+public:
+    /// Seconds since 1970 (UTC) and the local offset in minutes, for the Date header. POSIX uses
+    /// time() and UTC when none is set; without a clock (firmware with no RTC) the Date header is
+    /// left out and the submission server adds it (RFC 6409 §8.3).
+    using clock_fn = detail::mime::composer::clock_fn;
+    /// Fills buf with random bytes (Message-ID). POSIX reads /dev/urandom when none is set;
+    /// without one the Message-ID is left out and the submission server adds it (RFC 6409 §8.3).
+    using random_fn = detail::mime::composer::random_fn;
+
+    constexpr basic_message() noexcept = default;
+    basic_message(const basic_message&) = delete;
+    basic_message& operator=(const basic_message&) = delete;
+
+    // ------------------------------------------------------------------ headers
+    error from(text_ref address, text_ref display = {}) { return add(kind_from, address.view(), display.view()); }
+    /// Sender: when From names someone else (RFC 5322 §3.6.2).
+    error sender(text_ref address, text_ref display = {}) {
+        return add(kind_sender, address.view(), display.view());
+    }
+    error to(text_ref address, text_ref display = {}) { return add(kind_to, address.view(), display.view()); }
+    error cc(text_ref address, text_ref display = {}) { return add(kind_cc, address.view(), display.view()); }
+    /// Bcc recipients go into the envelope only, never into a header.
+    error bcc(text_ref address) { return add(kind_bcc, address.view(), {}); }
+    error reply_to(text_ref address, text_ref display = {}) {
+        return add(kind_reply_to, address.view(), display.view());
+    }
+    /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
+    error subject(text_ref subject_text) { return set_subject(subject_text.view()); }
+    /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
+    /// text (encoded when not ASCII). Names the composer writes itself are refused.
+    error header(text_ref name, text_ref value) { return add_header(headers_, MaxHeaders, name.view(), value.view()); }
+    void set_clock(clock_fn fn, void* context = nullptr) noexcept {
+        date_writer_ = &write_date;
+        clock_ = fn;
+        clock_ctx_ = context;
+    }
+    void set_random(random_fn fn, void* context = nullptr) noexcept {
+        id_writer_ = &write_message_id;
+        random_ = fn;
+        random_ctx_ = context;
+    }
+    /// A fixed Date instead of the clock's.
+    void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
+        date_writer_ = &write_date;
+        fixed_date_ = true;
+        date_secs_ = unix_seconds;
+        date_offset_ = utc_offset_minutes;
+    }
+
+    // ------------------------------------------------------------------ bodies
+    error text(text_ref body, text_encoding enc = text_encoding::automatic) {
+        return text(content_source::from_memory(body.view()), enc);
+    }
+    error text(content_source src, text_encoding enc = text_encoding::automatic) {
+        return set_body(false, src, enc);
+    }
+    error html(text_ref body, text_encoding enc = text_encoding::automatic) {
+        return html(content_source::from_memory(body.view()), enc);
+    }
+    error html(content_source src, text_encoding enc = text_encoding::automatic) {
+        return set_body(true, src, enc);
+    }
+    /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
+    error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
+        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), {});
+    }
+    /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
+    error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
+        if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
+        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
+    }
+
+    // ------------------------------------------------------------------ for sending
+    /// Chooses the encodings for a server with these extensions, computes the size where every
+    /// part's size is known, and starts reading from the beginning. send_message() calls it.
+    error prepare(bool eightbitmime, bool smtputf8) {
+        bind();
+        return prepare_bound(eightbitmime, smtputf8);
+    }
+
+    /// The source interface: the next piece of the composed message. After the last piece, 0;
+    /// when a part's source fails, -1 (the client then aborts without the final ".").
+    std::ptrdiff_t read(char* buf, std::size_t cap) {
+        bind();
+        return read_bound(buf, cap);
+    }
+
+    /// For send_message(): prepare(), the recipients checked against the storage, the envelope.
+    bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage, std::size_t capacity,
+                          error& err) {
+        bind();
+        return composer::prepare_envelope(caps, env, storage, capacity, err);
+    }
+
+    /// The envelope's recipients: To, Cc and Bcc (not Reply-To), in that order.
+    std::size_t recipient_count() const noexcept { return recipient_count_of(addresses_); }
+    /// Fills the envelope for this message into `env`, with `storage` holding its recipients.
+    void fill_envelope(envelope& env, recipient* storage, std::size_t capacity) const noexcept {
+        fill_envelope_of(addresses_, env, storage, capacity);
+    }
+
+private:
+    error add(std::uint8_t k, std::string_view address, std::string_view display) {
+        return add_address(addresses_, MaxAddresses, k, address, display);
+    }
+    void bind() noexcept {
+        addr_ = addresses_;
+        hdr_ = headers_;
+        parts_ = parts_store_;
+        prog_ = prog_store_;
+    }
+
+    detail::mime::address_entry addresses_[MaxAddresses] = {};
+    detail::mime::custom_header headers_[MaxHeaders] = {};
+    detail::mime::part parts_store_[MaxAttachments] = {};
+    // The body program: the nested multiparts' starts, the parts, three closes and the end.
+    detail::mime::op prog_store_[MaxAttachments + 8] = {};
 };
 
 using message = basic_message<>;
@@ -1332,21 +1405,13 @@ using message = basic_message<>;
 template <class Client, std::size_t A, std::size_t H, std::size_t P>
 send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient* storage, std::size_t capacity) {
     send_result res;
-    const capabilities& caps = client.server_capabilities();
-    res.err = msg.prepare(caps.eightbitmime, caps.smtputf8);
-    if (res.err.ok() && msg.recipient_count() > capacity) {
-        res.err.kind = error_kind::usage;
-        res.err.why = cause::too_many;
-    }
-    if (!res.err.ok()) {
-        res.err.where = phase::mail;
-        return res;
-    }
     envelope env;
-    msg.fill_envelope(env, storage, capacity);
+    if (!msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) return res;
     return client.send(env, msg);
 }
 
 } // namespace mailwire
+
+#undef MAILWIRE_MESSAGE_NOINLINE
 
 #endif // MAILWIRE_MESSAGE_HPP
