@@ -721,6 +721,11 @@ private:
         return true;
     }
 
+    /// The base64 of a response, the line end, and out.
+    bool send_response(std::string_view tmpl, const credentials& cred) {
+        return put_base64(tmpl, cred) && put_bytes("\r\n") && flush();
+    }
+
     bool run_auth(const credentials& cred, auth_mechanism mech) {
         // The command, then what the trace shows for an initial response on the same line; the
         // initial response (RFC 4954 §4); what answers challenges.
@@ -730,31 +735,37 @@ private:
         std::size_t to_answer = 0;
         cause spare = cause::bad_challenge; // a challenge after everything was said
         switch (mech) {
+        // (auth_session() lets only the mechanisms compiled in get here; the others are left out.)
         case auth_mechanism::plain:
+            if constexpr (!MAILWIRE_AUTH_PLAIN) break;
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
             command = "AUTH PLAIN <redacted>";
             first = std::string_view("\0\x02\0\x03", 4);
             spare = cause::unexpected_reply;
             break;
         case auth_mechanism::login:
+            if constexpr (!MAILWIRE_AUTH_LOGIN) break;
             // No initial response; the user name and the password answer the two challenges.
             answers[0] = "\x02";
             answers[1] = "\x03";
             to_answer = 2;
             break;
         case auth_mechanism::xoauth2:
+            if constexpr (!MAILWIRE_AUTH_XOAUTH2) break;
             // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
             command = "AUTH XOAUTH2 <redacted>";
             first = "user=\x02\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::oauthbearer:
+            if constexpr (!MAILWIRE_AUTH_OAUTHBEARER) break;
             // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
             if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
             command = "AUTH OAUTHBEARER <redacted>";
             first = "n,a=\x04,\x01" "auth=Bearer \x03\x01\x01";
             break;
-        case auth_mechanism::automatic: return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        case auth_mechanism::automatic: break;
         }
+        if (first.empty() && to_answer == 0) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
         std::size_t first_size = 0;
         for (std::string_view t : {answers[0], answers[1], first}) {
@@ -763,15 +774,17 @@ private:
         }
         // The command stays within the command line limit; a longer initial response goes on its
         // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
-        const std::string_view verb = detail::sub(command, 0, command.find(' ', 5)); // "AUTH PLAIN"
+        std::size_t verb_size = 5; // "AUTH PLAIN" (no find(): it brings the C library's memchr along)
+        while (verb_size < command.size() && command[verb_size] != ' ') ++verb_size;
+        const std::string_view verb(command.data(), verb_size);
         const bool inline_first = !first.empty() && verb.size() + 1 + first_size + 2 <= max_command_line;
         if (!first.empty() && !inline_first) answers[to_answer++] = first;
 
         begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
         trace(trace_direction::client, inline_first ? command : verb);
         if (!put_bytes(verb)) return false;
-        if (inline_first && (!put_char(' ') || !put_base64(first, cred))) return false;
-        if (!put_bytes("\r\n") || !flush()) return false;
+        if (inline_first && !put_char(' ')) return false;
+        if (!send_response(inline_first ? first : std::string_view(), cred)) return false;
 
         for (std::size_t answered = 0;; ++answered) {
             if (!read_reply()) return false;
@@ -784,7 +797,7 @@ private:
             if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
             if (answered < to_answer) {
                 trace(trace_direction::client, answers[answered] == "\x02" ? "<user name, base64>" : "<redacted>");
-                if (!put_base64(answers[answered], cred) || !put_bytes("\r\n") || !flush()) return false;
+                if (!send_response(answers[answered], cred)) return false;
                 continue;
             }
             if (mech != auth_mechanism::xoauth2 && mech != auth_mechanism::oauthbearer) return cancel_auth(spare);

@@ -88,6 +88,17 @@
 #define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
+// Keeps a small function that many steps call out of line (firmware size); only a hint.
+#ifndef MAILWIRE_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define MAILWIRE_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define MAILWIRE_NOINLINE __declspec(noinline)
+#else
+#define MAILWIRE_NOINLINE
+#endif
+#endif
+
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
 #include <cassert>
@@ -1058,57 +1069,65 @@ public:
     /// Most output finish() produces: "\r\n" + ".\r\n".
     static constexpr std::size_t max_finish = 5;
 
+    /// One step of the transform: writes at most max_expansion octets through `out(char)` and
+    /// returns whether `c` was used. A CR held back by the previous step (it may start a CRLF) is
+    /// written first; then `c` is looked at again in the next step unless it was that CRLF's LF.
+    template <class Out>
+    bool step(char c, Out&& out) {
+        if (pending_cr_) {
+            pending_cr_ = false;
+            out('\r');
+            out('\n');
+            at_line_start_ = true;
+            return c == '\n'; // CRLF: one line end
+        }
+        if (c == '\r') {
+            pending_cr_ = true;
+        } else if (c == '\n') {
+            out('\r');
+            out('\n');
+            at_line_start_ = true;
+        } else {
+            if (at_line_start_ && c == '.') out('.');
+            out(c);
+            at_line_start_ = false;
+        }
+        return true;
+    }
+
     /// Transforms input into `out` (capacity `cap`). Stops when the next byte might not fit.
     /// Returns bytes written; `consumed` says how much input was used.
     std::size_t feed(const char* in, std::size_t n, char* out, std::size_t cap, std::size_t& consumed) noexcept {
         std::size_t o = 0, i = 0;
         while (i < n && o + max_expansion <= cap) {
-            const char c = in[i];
-            if (pending_cr_) {
-                pending_cr_ = false;
-                out[o++] = '\r';
-                out[o++] = '\n';
-                at_line_start_ = true;
-                if (c == '\n') { // CRLF: one line end
-                    ++i;
-                    continue;
-                }
-                continue; // re-examine c with room checked again
-            }
-            if (c == '\r') {
-                pending_cr_ = true;
-            } else if (c == '\n') {
-                out[o++] = '\r';
-                out[o++] = '\n';
-                at_line_start_ = true;
-            } else {
-                if (at_line_start_ && c == '.') out[o++] = '.';
-                out[o++] = c;
-                at_line_start_ = false;
-            }
-            ++i;
+            if (step(in[i], [&](char c) { out[o++] = c; })) ++i;
         }
         consumed = i;
         bytes_in_ += i;
         return o;
     }
 
-    /// Ends the data: CRLF if the last line is open, then ".\r\n". `cap` must be >= max_finish.
+    /// Ends the data through `out(char)`: CRLF if the last line is open, then ".\r\n" (at most
+    /// max_finish octets).
+    template <class Out>
+    void finish(Out&& out) {
+        if (pending_cr_ || !at_line_start_) {
+            out('\r');
+            out('\n');
+        }
+        out('.');
+        out('\r');
+        out('\n');
+        pending_cr_ = false;
+        at_line_start_ = true;
+    }
+    /// The same into a buffer; `cap` must be >= max_finish. Returns the octets written.
     std::size_t finish(char* out, std::size_t cap) noexcept {
         if (cap < max_finish) return 0;
         std::size_t o = 0;
-        if (pending_cr_ || !at_line_start_) {
-            out[o++] = '\r';
-            out[o++] = '\n';
-        }
-        out[o++] = '.';
-        out[o++] = '\r';
-        out[o++] = '\n';
-        pending_cr_ = false;
-        at_line_start_ = true;
+        finish([&](char c) { out[o++] = c; });
         return o;
     }
-
     void reset() noexcept { *this = dot_stuffer(); }
     std::uint64_t bytes_in() const noexcept { return bytes_in_; }
 
@@ -1328,8 +1347,9 @@ struct submission : profile<587, encryption::starttls> {};
 struct submissions : profile<465, encryption::implicit> {};
 /// Port 2525: not IANA-assigned; providers offer it when 25 and 587 are blocked. STARTTLS required.
 struct alternate : profile<2525, encryption::starttls> {};
-/// For tools that choose port and encryption at run time (mailwire-send). Compiles with any TLS
-/// policy; asking for encryption without one is a run-time usage error instead.
+/// For tools that choose port and encryption at run time (mailwire-send): the only profile whose
+/// encryption options().override_encryption may change. Compiles with any TLS policy; asking for
+/// encryption without one is a run-time usage error instead.
 struct runtime : profile<587, encryption::none> {
     static constexpr bool chosen_at_run_time = true;
 };
@@ -1337,6 +1357,17 @@ struct runtime : profile<587, encryption::none> {
 template <std::uint16_t Port, encryption Mode>
 using custom = profile<Port, Mode>;
 } // namespace profiles
+
+namespace detail {
+template <class Profile, class = void>
+struct chosen_at_run_time {
+    static constexpr bool value = false;
+};
+template <class Profile>
+struct chosen_at_run_time<Profile, decltype(void(Profile::chosen_at_run_time))> {
+    static constexpr bool value = Profile::chosen_at_run_time;
+};
+} // namespace detail
 
 } // namespace mailwire
 
@@ -1753,7 +1784,7 @@ struct client_options {
     /// server for TLS (SNI and the certificate check), like curl's --connect-to. Empty: the host.
     std::string_view connect_to;
     std::uint16_t port = 0;         ///< 0: the profile's port
-    bool override_encryption = false;
+    bool override_encryption = false; ///< profiles::runtime only: a fixed profile's open() refuses another mode
     encryption mode = encryption::none; ///< used when override_encryption is set
     bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
     bool pipelining = true;             ///< use PIPELINING (RFC 2920) when the server offers it
@@ -1878,9 +1909,8 @@ public:
     /// QUIT (RFC 5321 §4.1.1.10), then closes the connection whatever the reply.
     error quit() {
         if (!open_) return error{};
-        const millis dl = deadline(opt_.timeout.quit);
-        const bool ok = put_command(phase::quit, dl, {"QUIT"}) && flush(phase::quit, dl) &&
-                        read_reply(phase::quit, dl, closing) && (last_.code == 221 || reply_failure(phase::quit));
+        const bool ok = exchange(phase::quit, opt_.timeout.quit, {"QUIT"}, closing) &&
+                        (last_.code == 221 || reply_failure(phase::quit));
         drop_connection();
         return result(ok);
     }
@@ -1889,48 +1919,54 @@ public:
     void close() noexcept { drop_connection(); }
 
 private:
+    // Written for size as much as for clarity: this is the code a firmware image carries. Every
+    // step is a member function returning bool, the few shapes the dialogue has (one command and
+    // its reply; the same as clean-up; a SASL exchange) are written once, and a failure is
+    // recorded once, where it happens.
+
     bool open_session(std::string_view host) {
         drop_connection();
-        mode_ = opt_.override_encryption ? opt_.mode : Profile::mode;
+        // A compile-time profile's encryption is fixed: only profiles::runtime takes another.
+        if (opt_.override_encryption && !mode_at_run_time && opt_.mode != Profile::mode)
+            return fail(phase::connect, error_kind::usage, cause::bad_argument);
+        mode_ = mode_at_run_time && opt_.override_encryption ? opt_.mode : Profile::mode;
         port_ = opt_.port != 0 ? opt_.port : Profile::port;
         host_ = host;
-        if (requires_tls(mode_) && !Tls::available)
-            return fail(phase::connect, error_kind::usage, cause::tls_not_available);
-        if (host.empty() || host.size() > 255 || has_control_or_space(host))
-            return fail(phase::connect, error_kind::usage, cause::bad_argument);
-        if (!choose_ehlo_name()) return false;
-
-        const millis dl = deadline(opt_.timeout.connect);
-        trace_info("connecting");
+        if (requires_tls(mode_) && !Tls::available) return fail(phase::connect, error_kind::usage, cause::tls_not_available);
+        ehlo_ = opt_.ehlo_name;
         const std::string_view target = opt_.connect_to.empty() ? host : opt_.connect_to;
-        if (target.size() > 255 || has_control_or_space(target))
-            return fail(phase::connect, error_kind::usage, cause::bad_argument);
-        const io_result r = transport_.connect(target, port_, remaining(dl));
+        // Names go into the dialogue (EHLO, the modem's dial string): no controls, no spaces.
+        if (!plain_name(host) || !plain_name(target)) return fail(phase::connect, error_kind::usage, cause::bad_argument);
+        if (!ehlo_.empty() && !plain_name(ehlo_)) return fail(phase::ehlo, error_kind::usage, cause::bad_argument);
+
+        trace_info("connecting");
+        phase_ = phase::connect;
+        const io_result r = transport_.connect(target, port_, opt_.timeout.connect);
         if (!r.ok()) {
             transport_.close();
-            return io_failure(phase::connect, r);
+            return io_failure(r.status, r.sys_error);
         }
         open_ = true;
-        if (mode_ == encryption::implicit) {
-            if (!start_tls()) return false;
-        }
+        if (can_be(encryption::implicit) && mode_ == encryption::implicit && !start_tls()) return false;
 
-        if (!read_reply(phase::greeting, deadline(opt_.timeout.greeting))) return false;
-        if (last_.code != 220) {
-            // RFC 5321 §3.1: after a 554 greeting the client should send QUIT.
-            reply_failure(phase::greeting);
-            if (open_ && last_.code != 421) polite_quit();
-            drop_connection();
-            return false;
-        }
+        begin(phase::greeting, opt_.timeout.greeting);
+        if (!read_reply()) return false;
+        // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
+        if (last_.code != 220) return fail_and_quit(phase::greeting);
         if (!hello()) return false;
-
-        const bool upgrade = mode_ == encryption::starttls || (mode_ == encryption::opportunistic && caps_.starttls);
-        if (upgrade && !encrypted_) {
-            if (!starttls()) return false;
+        // The STARTTLS code is only in clients that can use it (a TLS policy, a profile that may
+        // start in plaintext and upgrade).
+        if constexpr (Tls::available && (can_be(encryption::starttls) || can_be(encryption::opportunistic))) {
+            const bool upgrade = mode_ == encryption::starttls || (mode_ == encryption::opportunistic && caps_.starttls);
+            return !upgrade || encrypted_ || starttls();
         }
         return true;
     }
+
+    /// profiles::runtime: port and encryption come from options() at run time.
+    static constexpr bool mode_at_run_time = detail::chosen_at_run_time<Profile>::value;
+    /// Whether the client may ever be in mode m: a compile-time profile is only in its own.
+    static constexpr bool can_be(encryption m) noexcept { return mode_at_run_time || Profile::mode == m; }
 
     static constexpr bool compiled_in(auth_mechanism m) noexcept {
         return (m == auth_mechanism::plain && MAILWIRE_AUTH_PLAIN) || (m == auth_mechanism::login && MAILWIRE_AUTH_LOGIN) ||
@@ -1948,32 +1984,25 @@ private:
         if (mech == auth_mechanism::automatic) {
             // A password fits PLAIN and LOGIN; PLAIN needs one round trip. The OAuth2 mechanisms are
             // chosen only when nothing else is offered (a password is no bearer token).
-            const auth_mechanism order[] = {auth_mechanism::plain, auth_mechanism::login, auth_mechanism::oauthbearer,
-                                            auth_mechanism::xoauth2};
-            for (auth_mechanism m : order) {
+            for (auth_mechanism m : {auth_mechanism::plain, auth_mechanism::login, auth_mechanism::oauthbearer,
+                                     auth_mechanism::xoauth2}) {
                 if (compiled_in(m) && caps_.offers(m)) {
                     mech = m;
                     break;
                 }
             }
-            if (mech == auth_mechanism::automatic)
-                return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
+            if (mech == auth_mechanism::automatic) return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
         } else if (!compiled_in(mech)) {
             return fail(phase::auth, error_kind::usage, cause::mechanism_not_offered);
         } else if (!caps_.offers(mech)) {
             return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
         }
-        if ((mech == auth_mechanism::xoauth2 || mech == auth_mechanism::oauthbearer || mech == auth_mechanism::plain) &&
-            cred.user.empty())
-            return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        if (mech != auth_mechanism::login && cred.user.empty()) return fail(phase::auth, error_kind::usage, cause::bad_argument);
 
         if (run_auth(cred, mech)) return true;
         // A usage error (credentials past a limit) comes before anything is sent: the session
         // stays usable. Anything else ended the exchange: nothing but QUIT follows.
-        if (open_ && err_.kind != error_kind::usage) {
-            polite_quit();
-            drop_connection();
-        }
+        if (err_.kind != error_kind::usage) quit_and_drop();
         return false;
     }
 
@@ -1984,65 +2013,67 @@ private:
     //
     // While hold_ is set, failures are not recorded: the clean-up after a failure (QUIT, RSET,
     // "*", an empty message) must not replace the error being reported.
-    bool fail(phase p, error_kind k, cause c, int sys = 0, bool with_reply = false) noexcept {
+    bool fail(phase p, error_kind k, cause c) noexcept { return record(p, k, c, nullptr); }
+    bool fail_reply(phase p, error_kind k, cause c) noexcept { return record(p, k, c, &last_); }
+    bool record(phase p, error_kind k, cause c, const reply* about) noexcept {
         if (hold_) return false;
         err_.where = p;
         err_.kind = k;
         err_.why = c;
-        err_.sys_error = sys;
-        if (with_reply) err_.server = last_;
+        err_.sys_error = 0;
+        if (about != nullptr) err_.server = *about;
         else err_.server.clear();
-        err_.advice_text = advise(err_, advice_context{port_, mode_, encrypted_});
+        advise_now();
         return false;
     }
-    error result(bool ok) const noexcept { return ok ? error{} : err_; }
-    /// Runs a clean-up step with the recorded error held.
-    template <class F>
-    void holding_error(F&& step) {
-        const bool was = hold_;
-        hold_ = true;
-        step();
-        hold_ = was;
+    void advise_now() noexcept {
+        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port_, mode_, encrypted_});
     }
+    error result(bool ok) const noexcept { return ok ? error{} : err_; }
 
     /// An error from the last reply's class. 421 means the server is closing (RFC 5321 §3.8).
     bool reply_failure(phase p) noexcept {
-        error_kind k = error_kind::protocol;
-        cause c = cause::none;
-        if (last_.transient()) {
-            k = error_kind::temporary;
-        } else if (last_.permanent()) {
-            k = error_kind::permanent;
-        } else {
-            c = cause::unexpected_reply;
-        }
+        error_kind k = kind_of(last_);
+        cause c = k == error_kind::protocol ? cause::unexpected_reply : cause::none;
         if (p == phase::auth && last_.permanent()) {
             k = error_kind::auth;
             c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
         }
-        fail(p, k, c, 0, true);
+        fail_reply(p, k, c);
         if (last_.code == 421) drop_connection();
         return false;
     }
+    static error_kind kind_of(const reply& r) noexcept {
+        return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
+    }
 
-    bool io_failure(phase p, const io_result& r) noexcept {
-        switch (r.status) {
-        case io_status::resolve: fail(p, error_kind::resolve, cause::none, r.sys_error); break;
-        case io_status::refused: fail(p, error_kind::network, cause::connection_refused, r.sys_error); break;
-        case io_status::timeout: fail(p, error_kind::timeout, cause::none, r.sys_error); break;
-        case io_status::unreachable: fail(p, error_kind::network, cause::none, r.sys_error); break;
-        case io_status::closed:
-        case io_status::error:
-        case io_status::ok:
-            fail(p, error_kind::network, p == phase::connect ? cause::none : cause::connection_lost, r.sys_error);
-            break;
-        }
+    bool io_failure(io_status s, int sys = 0) noexcept {
+        const phase p = phase_;
+        error_kind k = error_kind::network;
+        cause c = cause::none;
+        if (s == io_status::resolve) k = error_kind::resolve;
+        else if (s == io_status::timeout) k = error_kind::timeout;
+        else if (s == io_status::refused) c = cause::connection_refused;
+        else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
+        fail(p, k, c);
+        if (!hold_) err_.sys_error = sys;
         drop_connection();
         return false;
     }
 
-    bool protocol_failure(phase p, cause c) noexcept {
-        fail(p, error_kind::protocol, c, 0, last_.code != 0);
+    bool protocol_failure(cause c) noexcept {
+        record(phase_, error_kind::protocol, c, last_.code != 0 ? &last_ : nullptr);
+        drop_connection();
+        return false;
+    }
+
+    /// The reply in last_ failed step p: record it, QUIT politely and close.
+    bool fail_and_quit(phase p) {
+        reply_failure(p);
+        return quit_and_drop();
+    }
+    bool quit_and_drop() {
+        if (open_) (void)quietly(phase::quit, opt_.timeout.quit, {"QUIT"}, closing);
         drop_connection();
         return false;
     }
@@ -2063,6 +2094,11 @@ private:
     }
 
     millis deadline(std::uint32_t ms) noexcept { return clock_.now() + ms; }
+    /// A step begins: what its failures are reported as, and when it must be over.
+    MAILWIRE_NOINLINE void begin(phase p, std::uint32_t ms) noexcept {
+        phase_ = p;
+        dl_ = deadline(ms);
+    }
     std::uint32_t remaining(millis dl) noexcept {
         const millis now = clock_.now();
         if (now >= dl) return 0;
@@ -2070,15 +2106,23 @@ private:
         return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
     }
 
+    // A client whose profile is implicit TLS never speaks plaintext: no plaintext I/O is in it.
+    static constexpr bool only_tls = Tls::available && !mode_at_run_time && Profile::mode == encryption::implicit;
     io_result raw_read(char* buf, std::size_t len, millis dl) {
+        if constexpr (only_tls) {
+            if (!tls_active_) return io_result::fail(io_status::error);
+        }
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
+            if (only_tls || tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
         return transport_.read_some(buf, len, remaining(dl));
     }
     io_result raw_write(const char* buf, std::size_t len, millis dl) {
+        if constexpr (only_tls) {
+            if (!tls_active_) return io_result::fail(io_status::error);
+        }
         if constexpr (Tls::available) {
-            if (tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
+            if (only_tls || tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
         }
         return transport_.write_some(buf, len, remaining(dl));
     }
@@ -2094,8 +2138,8 @@ private:
                 const error_kind k = c == cause::tls_setup_failed       ? error_kind::usage
                                      : r.status == io_status::timeout ? error_kind::timeout
                                                                       : error_kind::tls;
-                const cause why = (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c;
-                fail(phase::tls, k, why, r.sys_error);
+                fail(phase::tls, k, (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c);
+                if (!hold_) err_.sys_error = r.sys_error;
                 drop_connection();
                 return false;
             }
@@ -2108,75 +2152,71 @@ private:
     }
 
     // ---------------------------------------------------------------- output
-    bool flush(phase p, millis dl) {
-        std::size_t off = 0;
-        while (off < tx_len_) {
-            if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
-            const io_result r = raw_write(tx_ + off, tx_len_ - off, dl);
-            if (!r.ok()) return io_failure(p, r);
-            if (r.bytes == 0 || r.bytes > tx_len_ - off) return io_failure(p, io_result::fail(io_status::error));
-            off += r.bytes;
+    bool flush() {
+        if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
+        for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
+            if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
         }
         tx_len_ = 0;
         return true;
     }
 
-    bool put_bytes(phase p, millis dl, std::string_view s) {
-        while (!s.empty()) {
-            if (tx_len_ == sizeof(tx_)) {
-                if (!flush(p, dl)) return false;
+    /// One read or write within the step's deadline; `done` > 0 octets when it succeeds.
+    bool transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
+        io_status status = io_status::timeout;
+        int sys = 0;
+        if (remaining(dl_) != 0) {
+            const io_result r = write ? raw_write(buf, len, dl_) : raw_read(buf, len, dl_);
+            if (r.ok() && r.bytes != 0 && r.bytes <= len) {
+                done = r.bytes;
+                return true;
             }
-            const std::size_t room = sizeof(tx_) - tx_len_;
-            const std::size_t n = s.size() < room ? s.size() : room;
-            std::memcpy(tx_ + tx_len_, s.data(), n);
-            tx_len_ += n;
-            s.remove_prefix(n);
+            status = r.ok() ? io_status::error : r.status; // no progress, or more than asked: broken
+            sys = r.sys_error;
         }
+        return io_failure(status, sys);
+    }
+
+    bool put_bytes(std::string_view s) {
+        for (char c : s) {
+            if (!put_char(c)) return false;
+        }
+        return true;
+    }
+    bool put_char(char c) {
+        if (tx_len_ == sizeof(tx_) && !flush()) return false;
+        tx_[tx_len_++] = c;
         return true;
     }
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
     /// a command is at most 512 octets, RFC 5321 §4.5.3.1.4) is streamed through it in pieces.
-    bool put_command(phase p, millis dl, std::initializer_list<std::string_view> parts) {
+    bool put_command(std::initializer_list<std::string_view> parts) {
         std::size_t total = 2;
         for (std::string_view s : parts) total += s.size();
-        if (tx_len_ + total > sizeof(tx_)) {
-            if (!flush(p, dl)) return false;
-        }
-        if (total > sizeof(tx_)) {
-            std::string_view first = parts.size() ? *parts.begin() : std::string_view();
-            trace(trace_direction::client, first); // the verb; the whole line has no one place to be shown from
-            for (std::string_view s : parts)
-                if (!put_bytes(p, dl, s)) return false;
-            return put_bytes(p, dl, "\r\n");
-        }
+        if (tx_len_ + total > sizeof(tx_) && !flush()) return false;
         const std::size_t start = tx_len_;
         for (std::string_view s : parts) {
-            if (!s.empty()) std::memcpy(tx_ + tx_len_, s.data(), s.size()); // data() may be null when empty
-            tx_len_ += s.size();
+            if (!put_bytes(s)) return false;
         }
-        trace(trace_direction::client, std::string_view(tx_ + start, tx_len_ - start));
-        tx_[tx_len_++] = '\r';
-        tx_[tx_len_++] = '\n';
-        return true;
+        // The whole line when it fit; otherwise the verb (the line has no one place to be shown from).
+        if (MAILWIRE_TRACE) trace(trace_direction::client, total <= sizeof(tx_) ? std::string_view(tx_ + start, tx_len_ - start) : *parts.begin());
+        return put_bytes("\r\n");
     }
 
-    /// A command whose argument is base64 of secret pieces; streamed, so it may exceed the buffer
-    /// (RFC 4954 §4 allows 12288 octets). The trace shows `shown` instead.
-    bool put_base64_command(phase p, millis dl, std::string_view prefix, std::initializer_list<std::string_view> pieces,
-                             std::string_view shown) {
-        trace(trace_direction::client, shown);
-        if (!put_bytes(p, dl, prefix)) return false;
-        base64_encoder enc;
-        bool status = true;
-        auto put = [&](std::string_view four) {
-            if (status) status = put_bytes(p, dl, four);
-        };
-        for (std::string_view s : pieces) enc.feed(s, put);
-        enc.finish(put);
-        if (!status) return false;
-        return put_bytes(p, dl, "\r\n");
+    /// One command and its reply, under the timeout of that step.
+    bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
+        begin(p, ms);
+        return put_command(parts) && flush() && read_reply(flags);
+    }
+    /// The same as clean-up after a failure, with the recorded error held.
+    bool quietly(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
+        const bool was = hold_;
+        hold_ = true;
+        const bool ok = exchange(p, ms, parts, flags);
+        hold_ = was;
+        return ok;
     }
 
     // ---------------------------------------------------------------- input
@@ -2188,60 +2228,49 @@ private:
     /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
-    bool read_line(phase p, millis dl, std::string_view& line, bool greeting_start = false) {
+    bool read_line(std::string_view& line, bool greeting_start) {
         line_cut_ = false;
         for (;;) {
             const char* begin = rx_ + rx_begin_;
             const std::size_t avail = rx_end_ - rx_begin_;
             if (greeting_start && avail > 0 && (begin[0] == '\x15' || begin[0] == '\x16'))
-                return protocol_failure(p, cause::greeting_looks_like_tls);
-            const void* nl = avail ? std::memchr(begin, '\n', avail) : nullptr;
-            if (nl != nullptr) {
-                const std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - begin);
-                if (len + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
+                return protocol_failure(cause::greeting_looks_like_tls);
+            std::size_t len = 0;
+            while (len < avail && begin[len] != '\n') ++len;
+            if (len < avail) {
+                if (len + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
                 rx_begin_ += len + 1;
                 line = std::string_view(begin, (len > 0 && begin[len - 1] == '\r') ? len - 1 : len);
                 return true;
             }
-            if (avail >= max_reply_line) return protocol_failure(p, cause::reply_too_long);
+            if (avail >= max_reply_line) return protocol_failure(cause::reply_too_long);
             if constexpr (sizeof(rx_) < max_reply_line + 2) {
-                if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(p, dl, line);
+                if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(line);
             }
-            if (rx_begin_ != 0) {
-                std::memmove(rx_, rx_ + rx_begin_, avail);
-                rx_begin_ = 0;
-                rx_end_ = avail;
-            }
+            // Move the partial line to the front (forward, byte by byte: the areas may overlap).
+            for (std::size_t i = 0; i < avail; ++i) rx_[i] = begin[i];
+            rx_begin_ = 0;
+            rx_end_ = avail;
             std::size_t got = 0;
-            if (!receive(p, dl, rx_end_, got)) return false;
+            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
             rx_end_ += got;
         }
     }
 
-    /// One read into rx_ from `at` to its end, within the deadline; got > 0 when it succeeds.
-    bool receive(phase p, millis dl, std::size_t at, std::size_t& got) {
-        if (remaining(dl) == 0) return io_failure(p, io_result::fail(io_status::timeout));
-        const io_result r = raw_read(rx_ + at, sizeof(rx_) - at, dl);
-        if (!r.ok()) return io_failure(p, r);
-        if (r.bytes == 0 || r.bytes > sizeof(rx_) - at) return io_failure(p, io_result::fail(io_status::error));
-        got = r.bytes;
-        return true;
-    }
-
     /// The rest of a line longer than the receive buffer: its first half stays as the line, the
     /// rest is read into the second half and dropped up to the line feed; what follows it stays.
-    bool read_cut_line(phase p, millis dl, std::string_view& line) {
+    bool read_cut_line(std::string_view& line) {
         constexpr std::size_t keep = sizeof(rx_) / 2;
         std::size_t length = sizeof(rx_); // octets of the line so far, line feed not counted
         rx_end_ = keep;
         for (;;) {
             std::size_t got = 0;
-            if (!receive(p, dl, keep, got)) return false;
-            const void* nl = std::memchr(rx_ + keep, '\n', got);
-            const std::size_t upto = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - (rx_ + keep)) : got;
+            if (!transfer(false, rx_ + keep, sizeof(rx_) - keep, got)) return false;
+            std::size_t upto = 0;
+            while (upto < got && rx_[keep + upto] != '\n') ++upto;
             length += upto;
-            if (length + 1 > max_reply_line) return protocol_failure(p, cause::reply_too_long);
-            if (nl != nullptr) {
+            if (length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
+            if (upto < got) {
                 rx_begin_ = keep + upto + 1;
                 rx_end_ = keep + got;
                 line = std::string_view(rx_, keep);
@@ -2261,102 +2290,91 @@ private:
     /// mean the server (or something in between) is out of step with the dialogue — the shape of
     /// response injection — and end the session (RFC 5321 §4.1.1 and RFC 2920 §3.1 make a client
     /// wait for each reply unless it pipelined).
-    bool read_reply(phase p, millis dl, unsigned flags = 0) {
+    bool read_reply(unsigned flags = 0) {
         reply_assembler as;
         as.start(last_);
         challenge_ok_ = false;
         do {
             std::string_view line;
-            if (!read_line(p, dl, line, p == phase::greeting && as.lines() == 0)) return false;
+            if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
             trace(trace_direction::server, line);
             reply_line parsed;
             const cause c = as.add(line, parsed);
-            if (c != cause::none) return protocol_failure(p, c);
+            if (c != cause::none) return protocol_failure(c);
             if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
             // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the
-            // copy in last_ is bounded).
+            // copy in last_ is bounded). A cut line (small receive buffer) is checked as far as it
+            // was kept.
             if (parsed.code == 334) {
-                // A cut line (small receive buffer) is checked as far as it was kept.
-                std::size_t n = 0;
                 const std::string_view b64 =
                     line_cut_ ? detail::sub(parsed.text, 0, parsed.text.size() / 4 * 4) : parsed.text;
-                challenge_ok_ = as.lines() == 1 && parsed.last && base64_decode(b64, nullptr, 0, n);
+                challenge_ok_ = as.lines() == 1 && parsed.last && valid_base64(b64);
             }
         } while (!as.done());
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
-            return protocol_failure(p, cause::unexpected_reply);
+            return protocol_failure(cause::unexpected_reply);
         return true;
+    }
+
+    /// RFC 4648 §4 base64 as RFC 4954 §4 wants a challenge: whole groups of four, characters of
+    /// the alphabet, at most two "=" and only at the end, and (§3.5) no stray bits before them.
+    static bool valid_base64(std::string_view s) noexcept {
+        std::size_t pad = 0;
+        int v = 0;
+        for (char c : s) {
+            if (c == '=') {
+                ++pad;
+                continue;
+            }
+            v = detail::base64_value(c);
+            if (pad != 0 || v < 0) return false;
+        }
+        return s.size() % 4 == 0 && pad <= 2 && (v & (pad == 0 ? 0 : pad == 1 ? 3 : 15)) == 0;
     }
 
     bool simple_command(phase p, std::string_view cmd) {
         if (!open_) return fail(p, error_kind::usage, cause::not_connected);
-        const millis dl = deadline(opt_.timeout.command);
-        if (!put_command(p, dl, {cmd})) return false;
-        if (!flush(p, dl)) return false;
-        if (!read_reply(p, dl)) return false;
-        return last_.code == 250 || reply_failure(p);
-    }
-
-    /// QUIT without caring for the answer, before closing after a failure.
-    void polite_quit() noexcept {
-        holding_error([this] {
-            const millis dl = deadline(opt_.timeout.quit);
-            if (put_command(phase::quit, dl, {"QUIT"}) && flush(phase::quit, dl)) (void)read_reply(phase::quit, dl, closing);
-        });
+        return exchange(p, opt_.timeout.command, {cmd}) && (last_.code == 250 || reply_failure(p));
     }
 
     // ---------------------------------------------------------------- session setup
-    static bool has_control_or_space(std::string_view s) noexcept {
+    /// A host or EHLO name: 1 to 255 octets, no controls, no spaces.
+    static bool plain_name(std::string_view s) noexcept {
+        if (s.empty() || s.size() > 255) return false;
         for (char ch : s) {
             const unsigned char c = static_cast<unsigned char>(ch);
-            if (c <= 32 || c == 127) return true;
+            if (c <= 32 || c == 127) return false;
+        }
+        return true;
+    }
+    static bool contains_nul(std::string_view s) noexcept {
+        for (char c : s) {
+            if (c == '\0') return true;
         }
         return false;
-    }
-    static bool contains_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
-
-    /// The caller's EHLO name, checked; when there is none, hello() asks the connected transport.
-    bool choose_ehlo_name() {
-        ehlo_ = opt_.ehlo_name;
-        if (!ehlo_.empty() && (ehlo_.size() > 255 || has_control_or_space(ehlo_)))
-            return fail(phase::ehlo, error_kind::usage, cause::bad_argument);
-        return true;
     }
 
     /// EHLO, or HELO when EHLO is not understood (RFC 5321 §3.2, §4.1.4). Everything learned
-    /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2).
+    /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2). Without a
+    /// caller's name, the connected transport's address literal, else "localhost".
     bool hello() {
         if (ehlo_.empty()) {
             if constexpr (detail::has_local_address_literal<Transport>::value) {
-                if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_)))
-                    ehlo_ = std::string_view(ehlo_buf_);
+                if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_))) ehlo_ = std::string_view(ehlo_buf_);
             }
             if (ehlo_.empty()) ehlo_ = "localhost";
         }
-        caps_ = capabilities{};
-        const millis dl = deadline(opt_.timeout.command);
-        if (!put_command(phase::ehlo, dl, {"EHLO ", ehlo_})) return false;
-        if (!flush(phase::ehlo, dl)) return false;
-        if (!read_reply(phase::ehlo, dl, parse_capabilities)) return false;
-        if (last_.code == 250) {
-            caps_.esmtp = true;
-            return true;
+        for (const char* verb : {"EHLO ", "HELO "}) {
+            const bool esmtp = verb[0] == 'E';
+            caps_ = capabilities{};
+            if (!exchange(phase::ehlo, opt_.timeout.command, {verb, ehlo_}, esmtp ? parse_capabilities : 0u)) return false;
+            if (last_.code == 250) {
+                caps_.esmtp = esmtp;
+                return true;
+            }
+            if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
         }
-        if (last_.code != 500 && last_.code != 502) return fail_and_quit(phase::ehlo);
-        caps_ = capabilities{};
-        const millis dl2 = deadline(opt_.timeout.command);
-        if (!put_command(phase::ehlo, dl2, {"HELO ", ehlo_})) return false;
-        if (!flush(phase::ehlo, dl2)) return false;
-        if (!read_reply(phase::ehlo, dl2)) return false;
-        if (last_.code != 250) return fail_and_quit(phase::ehlo);
-        return true;
-    }
-
-    bool fail_and_quit(phase p) {
-        reply_failure(p);
-        if (open_) polite_quit();
-        drop_connection();
-        return false;
+        return fail_and_quit(phase::ehlo);
     }
 
     /// RFC 3207. Only an exact 220 proceeds; a required upgrade that fails aborts before anything
@@ -2364,217 +2382,181 @@ private:
     bool starttls() {
         if (!caps_.starttls) {
             if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
-            fail(phase::starttls, error_kind::tls, cause::starttls_not_offered, 0, true);
-            polite_quit();
-            drop_connection();
-            return false;
+            fail_reply(phase::starttls, error_kind::tls, cause::starttls_not_offered);
+            return quit_and_drop();
         }
         if constexpr (!Tls::available) {
             return true; // opportunistic without a TLS policy (required modes are refused in open())
         } else {
-            const millis dl = deadline(opt_.timeout.command);
-            if (!put_command(phase::starttls, dl, {"STARTTLS"})) return false;
-            if (!flush(phase::starttls, dl)) return false;
-            if (!read_reply(phase::starttls, dl)) return false;
+            if (!exchange(phase::starttls, opt_.timeout.command, {"STARTTLS"})) return false;
             if (last_.code != 220) {
                 if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
                     return true; // RFC 3207 §4.1: a relay may go on without TLS
-                fail(phase::starttls, error_kind::tls, cause::starttls_refused, 0, true);
-                if (last_.code != 421) polite_quit();
-                drop_connection();
-                return false;
+                fail_reply(phase::starttls, error_kind::tls, cause::starttls_refused);
+                if (last_.code == 421) drop_connection(); // closing: no QUIT
+                return quit_and_drop();
             }
             // Bytes after the 220 were sent before the handshake: response injection.
-            if (rx_end_ != rx_begin_) return protocol_failure(phase::starttls, cause::unexpected_reply);
-            if (!start_tls()) return false;
-            return hello();
+            if (rx_end_ != rx_begin_) return protocol_failure(cause::unexpected_reply);
+            return start_tls() && hello();
         }
     }
 
     // ---------------------------------------------------------------- AUTH
-    /// Reads the reply to an AUTH step; a 334 challenge must be valid base64 (RFC 4954 §4).
-    bool auth_reply(millis dl, bool& challenge) {
-        challenge = false;
-        if (!read_reply(phase::auth, dl)) return false;
-        if (last_.code == 235) return true;
-        if (last_.code == 334) {
-            if (!challenge_ok_) return cancel_auth(dl, cause::bad_challenge);
-            challenge = true;
+    // A SASL response is written from a template: its octets as they are, except three markers
+    // that stand for the credentials (no mechanism's fixed text contains these control octets).
+    static constexpr char user_mark = '\x02', secret_mark = '\x03', saslname_mark = '\x04';
+
+    /// Streams the base64 of a response (RFC 4648 §4), so "\0user\0secret" never exists in one
+    /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
+    /// `size`, nothing is written: *size becomes the length of the base64, padding included.
+    bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr) {
+        unsigned acc = 0, n = 0;
+        std::size_t raw = 0;
+        const auto feed = [&](char ch) {
+            ++raw;
+            acc = (acc << 8) | static_cast<unsigned char>(ch);
+            if (size != nullptr || ++n < 3) return true;
+            n = 0;
+            for (int shift = 18; shift >= 0; shift -= 6) {
+                if (!put_char(detail::base64_alphabet[(acc >> shift) & 63])) return false;
+            }
+            return true;
+        };
+        for (char t : tmpl) {
+            if (t != user_mark && t != secret_mark && t != saslname_mark) {
+                if (!feed(t)) return false;
+                continue;
+            }
+            for (char c : t == secret_mark ? cred.secret : cred.user) {
+                // RFC 5801 §4: "=" and "," in a saslname are written "=3D" and "=2C".
+                const bool esc = MAILWIRE_AUTH_OAUTHBEARER && t == saslname_mark && (c == '=' || c == ',');
+                if (!feed(esc ? '=' : c)) return false;
+                if (esc && (!feed(c == '=' ? '3' : '2') || !feed(c == '=' ? 'D' : 'C'))) return false;
+            }
+        }
+        if (size != nullptr) {
+            *size = base64_encoded_size(raw);
             return true;
         }
-        return reply_failure(phase::auth);
-    }
-
-    /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
-    bool cancel_auth(millis dl, cause why) {
-        fail(phase::auth, error_kind::protocol, why, 0, true);
-        holding_error([&] {
-            if (put_command(phase::auth, dl, {"*"}) && flush(phase::auth, dl)) (void)read_reply(phase::auth, dl);
-        });
-        return false;
-    }
-
-    /// Sends "AUTH <mechanism>" with its initial response, flushed. RFC 4954 §4: the command must
-    /// stay within the command line limit; a longer initial response goes on its own line after
-    /// the server's empty challenge (RFC 4422 §5). Either way the base64 line is bounded by
-    /// max_sasl_response, checked before anything is sent.
-    bool initial_response(millis dl, std::string_view command, std::string_view shown,
-                          std::initializer_list<std::string_view> pieces) {
-        const std::size_t encoded = encoded_size(pieces);
-        if (encoded + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-        if (command.size() + 1 + encoded + 2 <= max_command_line) {
-            if (!put_bytes(phase::auth, dl, command)) return false;
-            if (!put_base64_command(phase::auth, dl, " ", pieces, shown)) return false;
-            return flush(phase::auth, dl);
+        if (n == 0) return true;
+        // The last group: its octets, zero bits to a whole character, and "=" padding.
+        const unsigned have = n;
+        acc <<= 8 * (3 - have);
+        for (unsigned k = 0; k < 4; ++k) {
+            if (!put_char(k <= have ? detail::base64_alphabet[(acc >> (18 - 6 * k)) & 63] : '=')) return false;
         }
-        if (!put_command(phase::auth, dl, {command})) return false;
-        if (!flush(phase::auth, dl)) return false;
-        bool challenge = false;
-        if (!auth_reply(dl, challenge)) return false;
-        // Accepted before any credentials were given: a server that makes no sense here.
-        if (!challenge) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
-        return send_auth_line(dl, pieces, "<redacted>");
-    }
-
-    static std::size_t encoded_size(std::initializer_list<std::string_view> pieces) noexcept {
-        std::size_t raw = 0;
-        for (std::string_view s : pieces) raw += s.size();
-        return base64_encoded_size(raw);
-    }
-
-    bool send_auth_line(millis dl, std::initializer_list<std::string_view> pieces, std::string_view shown) {
-        if (!put_base64_command(phase::auth, dl, {}, pieces, shown)) return false;
-        return flush(phase::auth, dl);
+        return true;
     }
 
     bool run_auth(const credentials& cred, auth_mechanism mech) {
-        const millis dl = deadline(opt_.timeout.command);
-        bool challenge = false;
+        // The command, then what the trace shows for an initial response on the same line; the
+        // initial response (RFC 4954 §4); what answers challenges.
+        std::string_view command = "AUTH LOGIN";
+        std::string_view first;
+        std::string_view answers[2];
+        std::size_t to_answer = 0;
+        cause spare = cause::bad_challenge; // a challenge after everything was said
         switch (mech) {
-        case auth_mechanism::plain: {
-            if constexpr (!MAILWIRE_AUTH_PLAIN) break;
-            // RFC 4616 §2: [authzid] NUL authcid NUL passwd, as an initial response.
-            const char nul[1] = {'\0'};
-            const std::string_view zero(nul, 1);
-            if (!initial_response(dl, "AUTH PLAIN", "AUTH PLAIN <redacted>", {zero, cred.user, zero, cred.secret}))
-                return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (challenge) return cancel_auth(dl, cause::unexpected_reply); // PLAIN has no challenge
-            return true;
-        }
-        case auth_mechanism::login: {
-            if constexpr (!MAILWIRE_AUTH_LOGIN) break;
-            if (encoded_size({cred.user}) + 2 > max_sasl_response || encoded_size({cred.secret}) + 2 > max_sasl_response)
-                return fail(phase::auth, error_kind::usage, cause::bad_argument);
-            if (!put_command(phase::auth, dl, {"AUTH LOGIN"})) return false;
-            if (!flush(phase::auth, dl)) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
-            if (!send_auth_line(dl, {cred.user}, "<user name, base64>")) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (!challenge) return cancel_auth(dl, cause::unexpected_reply);
-            if (!send_auth_line(dl, {cred.secret}, "<redacted>")) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (challenge) return cancel_auth(dl, cause::bad_challenge); // a third challenge: no loop
-            return true;
-        }
+        case auth_mechanism::plain:
+            // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
+            command = "AUTH PLAIN <redacted>";
+            first = std::string_view("\0\x02\0\x03", 4);
+            spare = cause::unexpected_reply;
+            break;
+        case auth_mechanism::login:
+            // No initial response; the user name and the password answer the two challenges.
+            answers[0] = "\x02";
+            answers[1] = "\x03";
+            to_answer = 2;
+            break;
         case auth_mechanism::xoauth2:
-        case auth_mechanism::oauthbearer: {
-            if constexpr (MAILWIRE_AUTH_XOAUTH2 + MAILWIRE_AUTH_OAUTHBEARER == 0) break;
-            const char one[1] = {'\x01'};
-            const std::string_view sep(one, 1);
-            bool sent = false;
-            if (!MAILWIRE_AUTH_OAUTHBEARER || mech == auth_mechanism::xoauth2) {
-                // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-                sent = initial_response(dl, "AUTH XOAUTH2", "AUTH XOAUTH2 <redacted>",
-                                        {"user=", cred.user, sep, "auth=Bearer ", cred.secret, sep, sep});
-            } else if constexpr (MAILWIRE_AUTH_OAUTHBEARER) {
-                // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A, with
-                // "=" and "," in the name escaped as "=3D" and "=2C" (RFC 5801 §4).
-                char name[3 * max_sasl_user];
-                std::size_t len = 0;
-                if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-                for (char c : cred.user) {
-                    if (len + 3 > sizeof(name)) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-                    if (c == '=' || c == ',') {
-                        name[len++] = '=';
-                        name[len++] = c == '=' ? '3' : '2';
-                        name[len++] = c == '=' ? 'D' : 'C';
-                    } else {
-                        name[len++] = c;
-                    }
-                }
-                sent = initial_response(dl, "AUTH OAUTHBEARER", "AUTH OAUTHBEARER <redacted>",
-                                        {"n,a=", std::string_view(name, len), ",", sep, "auth=Bearer ", cred.secret, sep, sep});
+            // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
+            command = "AUTH XOAUTH2 <redacted>";
+            first = "user=\x02\x01" "auth=Bearer \x03\x01\x01";
+            break;
+        case auth_mechanism::oauthbearer:
+            // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
+            if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+            command = "AUTH OAUTHBEARER <redacted>";
+            first = "n,a=\x04,\x01" "auth=Bearer \x03\x01\x01";
+            break;
+        case auth_mechanism::automatic: return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        }
+        // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
+        std::size_t first_size = 0;
+        for (std::string_view t : {answers[0], answers[1], first}) {
+            put_base64(t, cred, &first_size);
+            if (first_size + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        }
+        // The command stays within the command line limit; a longer initial response goes on its
+        // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
+        const std::string_view verb = detail::sub(command, 0, command.find(' ', 5)); // "AUTH PLAIN"
+        const bool inline_first = !first.empty() && verb.size() + 1 + first_size + 2 <= max_command_line;
+        if (!first.empty() && !inline_first) answers[to_answer++] = first;
+
+        begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
+        trace(trace_direction::client, inline_first ? command : verb);
+        if (!put_bytes(verb)) return false;
+        if (inline_first && (!put_char(' ') || !put_base64(first, cred))) return false;
+        if (!put_bytes("\r\n") || !flush()) return false;
+
+        for (std::size_t answered = 0;; ++answered) {
+            if (!read_reply()) return false;
+            if (last_.code == 235) {
+                // Accepted before every answer was given: a server that makes no sense here.
+                if (answered < to_answer) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
+                return true;
             }
-            if (!sent) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (!challenge) return true;
-            // The 334 carries an error report; the client answers with an empty response (XOAUTH2)
-            // or ^A (RFC 7628 §3.2.3) and the server ends with a failure reply.
-            const std::string_view answer = mech == auth_mechanism::xoauth2 ? std::string_view() : std::string_view("AQ==");
-            if (!put_command(phase::auth, dl, {answer})) return false;
-            if (!flush(phase::auth, dl)) return false;
-            if (!auth_reply(dl, challenge)) return false;
-            if (challenge) return cancel_auth(dl, cause::bad_challenge);
+            if (last_.code != 334) return reply_failure(phase::auth);
+            if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
+            if (answered < to_answer) {
+                trace(trace_direction::client, answers[answered] == "\x02" ? "<user name, base64>" : "<redacted>");
+                if (!put_base64(answers[answered], cred) || !put_bytes("\r\n") || !flush()) return false;
+                continue;
+            }
+            if (mech != auth_mechanism::xoauth2 && mech != auth_mechanism::oauthbearer) return cancel_auth(spare);
+            // OAuth2: the 334 carries an error report; the client answers with an empty response
+            // (XOAUTH2) or ^A (RFC 7628 §3.2.3) and the server ends with a failure reply.
+            if (!exchange(phase::auth, opt_.timeout.command, {mech == auth_mechanism::xoauth2 ? "" : "AQ=="})) return false;
+            if (last_.code == 334) return cancel_auth(cause::bad_challenge);
             // A server that accepts after reporting an error is broken; treat it as rejected.
-            if (last_.code == 235) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, 0, true);
+            if (last_.code == 235) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
             return reply_failure(phase::auth);
         }
-        case auth_mechanism::automatic: break;
-        }
-        return fail(phase::auth, error_kind::usage, cause::bad_argument);
+    }
+
+    /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
+    bool cancel_auth(cause why) {
+        fail_reply(phase::auth, error_kind::protocol, why);
+        (void)quietly(phase::auth, opt_.timeout.command, {"*"});
+        return false;
     }
 
     // ---------------------------------------------------------------- the mail transaction
-    static error_kind kind_of(const reply& r) noexcept {
-        return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
-    }
-
     /// Ends a failed transaction with RSET so the connection can carry the next message.
     void abandon_transaction() {
         if (!open_) return;
         const reply keep = last_;
-        holding_error([this] {
-            const millis dl = deadline(opt_.timeout.command);
-            if (!put_command(phase::rset, dl, {"RSET"}) || !flush(phase::rset, dl) || !read_reply(phase::rset, dl) ||
-                last_.code != 250)
-                drop_connection();
-        });
+        if (!quietly(phase::rset, opt_.timeout.command, {"RSET"}) || last_.code != 250) drop_connection();
         last_ = keep;
     }
 
-    /// After a 354 that should not have come (no valid recipient, with PIPELINING): RFC 2920 §3.1
-    /// has the client send an empty message, which the server then rejects.
-    void terminate_unwanted_data() {
-        holding_error([this] {
-            const millis dl = deadline(opt_.timeout.data_end);
-            if (!put_command(phase::body, dl, {"."}) || !flush(phase::body, dl) || !read_reply(phase::end_of_data, dl))
-                drop_connection();
-        });
-    }
-
-    template <class Source>
-    bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+    /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
+    bool envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
         if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
         // Everything is checked before the first byte leaves.
         bool utf8 = false;
-        switch (check_sender(env.sender)) {
-        case address_check::ok: break;
-        case address_check::ok_needs_utf8: utf8 = true; break;
-        default: return fail(phase::mail, error_kind::usage, cause::bad_address);
+        const std::size_t n = env.recipients == nullptr ? 0 : env.recipient_count;
+        for (std::size_t i = 0; i <= n; ++i) {
+            const address_check a = i == 0 ? check_sender(env.sender) : check_recipient(env.recipients[i - 1].address);
+            if (a != address_check::ok && a != address_check::ok_needs_utf8)
+                return fail(i == 0 ? phase::mail : phase::rcpt, error_kind::usage, cause::bad_address);
+            utf8 |= a == address_check::ok_needs_utf8;
+            if (i != 0) env.recipients[i - 1].result.clear();
         }
-        if (env.recipients == nullptr || env.recipient_count == 0)
-            return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
-        for (std::size_t i = 0; i < env.recipient_count; ++i) {
-            env.recipients[i].result.clear();
-            switch (check_recipient(env.recipients[i].address)) {
-            case address_check::ok: break;
-            case address_check::ok_needs_utf8: utf8 = true; break;
-            default: return fail(phase::rcpt, error_kind::usage, cause::bad_address);
-            }
-        }
+        if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
         if (utf8 && !caps_.smtputf8) return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
         // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
         if (size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
@@ -2583,89 +2565,77 @@ private:
         const bool pipelined = caps_.pipelining && opt_.pipelining;
         char size_buf[24];
         const bool declare_size = caps_.size && size != 0;
-        const std::string_view size_param = declare_size ? std::string_view(" SIZE=") : std::string_view();
-        const std::string_view size_value = declare_size ? std::string_view(detail::format_u64(size, size_buf)) : std::string_view();
-        const std::string_view body_param = (env.eight_bit && caps_.eightbitmime) ? " BODY=8BITMIME" : "";
-        const std::string_view utf8_param = utf8 ? " SMTPUTF8" : "";
 
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
         // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
         // deadline and the replies are read in order, each under its own (RFC 2920 §3.1).
-        const std::size_t data_step = env.recipient_count + 1;
-        const auto step_phase = [data_step](std::size_t i) {
-            return i == 0 ? phase::mail : i == data_step ? phase::data : phase::rcpt;
+        const auto step_phase = [n](std::size_t i) { return i == 0 ? phase::mail : i > n ? phase::data : phase::rcpt; };
+        const auto step_timeout = [this, n](std::size_t i) {
+            return i == 0 ? opt_.timeout.mail : i > n ? opt_.timeout.data_init : opt_.timeout.rcpt;
         };
-        const auto step_timeout = [this, data_step](std::size_t i) {
-            return i == 0 ? opt_.timeout.mail : i == data_step ? opt_.timeout.data_init : opt_.timeout.rcpt;
-        };
-        reply worst;
+        std::size_t worst = n; // the worst refused recipient so far; n: none
         bool mail_ok = true;
-        millis dl = 0;
-        for (std::size_t step = 0; step <= data_step; ++step) {
+        std::size_t replies = 0; // replies read so far
+        for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
             const phase p = step_phase(step);
-            if (!pipelined || step == 0) dl = deadline(step_timeout(step));
-            if (!pipelined && step == data_step && res.accepted == 0) {
-                recipients_failure(worst); // no DATA without a recipient
-                abandon_transaction();
-                return false;
-            }
-            const bool put = step == 0 ? put_command(p, dl, {"MAIL FROM:<", env.sender, ">", size_param, size_value,
-                                                              body_param, utf8_param})
-                             : step == data_step ? put_command(p, dl, {"DATA"})
-                                                 : put_command(p, dl, {"RCPT TO:<", env.recipients[step - 1].address, ">"});
+            // Pipelined, every command goes out under MAIL's deadline.
+            if (!pipelined || step == 0) begin(p, step_timeout(step));
+            phase_ = p;
+            if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
+            const bool put =
+                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
+                                                declare_size ? detail::format_u64(size, size_buf) : "",
+                                                env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                                utf8 ? " SMTPUTF8" : ""})
+                : step > n ? put_command({"DATA"})
+                           : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"});
             if (!put) return false;
-            if (pipelined && step != data_step) continue;
-            if (!flush(pipelined ? phase::mail : p, dl)) return false;
-            for (std::size_t r = pipelined ? 0 : step; r <= step; ++r) {
+            if (pipelined && step <= n) continue;
+            if (pipelined) phase_ = phase::mail;
+            if (!flush()) return false;
+            for (; replies <= step; ++replies) {
+                const std::size_t r = replies;
                 const phase rp = step_phase(r);
-                if (!read_reply(rp, pipelined ? deadline(step_timeout(r)) : dl, pipelined && r != step ? unsigned{more_follow} : 0u))
-                    return false;
+                if (pipelined) begin(rp, step_timeout(r)); // each reply under its own
+                if (!read_reply(r != step ? unsigned{more_follow} : 0u)) return false;
                 if (last_.code == 421) return reply_failure(rp);
                 if (r == 0 && last_.cls() != 2) {
                     // Pipelined, the refusal is recorded now (its reply is in last_) and reported
                     // after the other replies are read, unless reading them fails first.
                     mail_ok = false;
                     reply_failure(phase::mail);
-                    if (!pipelined) {
-                        abandon_transaction();
-                        return false;
+                } else if (r != 0 && r <= n && mail_ok) {
+                    recipient& rc = env.recipients[r - 1];
+                    rc.result = last_;
+                    if (rc.accepted()) {
+                        ++res.accepted;
+                    } else {
+                        ++res.refused;
+                        // The worst refusal is a permanent one; among equals, keep the first.
+                        if (worst == n || (last_.permanent() && !env.recipients[worst].result.permanent())) worst = r - 1;
                     }
-                } else if (r != 0 && r != data_step && mail_ok) {
-                    note_recipient(env.recipients[r - 1], res, worst);
                 }
             }
         }
-        if (!mail_ok || res.accepted == 0) { // pipelined: DATA went out regardless
-            if (mail_ok) recipients_failure(worst);
-            if (last_.code == 354) terminate_unwanted_data();
-            abandon_transaction();
-            return false;
-        }
-        if (last_.code != 354) {
+        if (mail_ok && last_.code == 354 && res.accepted != 0) return true;
+        if (mail_ok && res.accepted == 0) {
+            const reply& w = env.recipients[worst].result;
+            record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
+        } else if (mail_ok) {
             reply_failure(phase::data);
-            abandon_transaction();
-            return false;
         }
-        return content(source, size);
-    }
-
-    void note_recipient(recipient& r, send_result& res, reply& worst) noexcept {
-        r.result = last_;
-        if (r.accepted()) {
-            ++res.accepted;
-            return;
+        // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
+        // the client sends an empty message, which the server then rejects.
+        if (last_.code == 354) {
+            (void)quietly(phase::end_of_data, opt_.timeout.data_end, {"."});
         }
-        ++res.refused;
-        // The worst refusal is a permanent one; among equals, keep the first.
-        if (worst.code == 0 || (last_.permanent() && !worst.permanent())) worst = last_;
-    }
-
-    bool recipients_failure(const reply& worst) noexcept {
-        const reply keep = last_;
-        last_ = worst;
-        fail(phase::rcpt, kind_of(worst), cause::all_recipients_refused, 0, true);
-        last_ = keep;
+        abandon_transaction();
         return false;
+    }
+
+    template <class Source>
+    bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+        return envelope_commands(env, res, size) && content(source, size);
     }
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
@@ -2674,6 +2644,13 @@ private:
         dot_stuffer stuffer;
         char in[256];
         std::uint64_t total = 0;
+        // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
+        // it during the body.
+        phase_ = phase::body;
+        bool ok = true;
+        const auto out = [&](char c) {
+            if (ok) ok = put_char(c);
+        };
         for (;;) {
             const std::ptrdiff_t got = source.read(in, sizeof(in));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
@@ -2685,20 +2662,17 @@ private:
             if (got == 0) break;
             total += static_cast<std::uint64_t>(got);
             if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
-            std::size_t pos = 0;
-            while (pos < static_cast<std::size_t>(got)) {
-                if (sizeof(tx_) - tx_len_ < dot_stuffer::max_expansion) {
-                    if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
-                }
-                std::size_t used = 0;
-                tx_len_ += stuffer.feed(in + pos, static_cast<std::size_t>(got) - pos, tx_ + tx_len_, sizeof(tx_) - tx_len_, used);
-                pos += used;
+            for (std::ptrdiff_t i = 0; i < got && ok;) {
+                if (stuffer.step(in[i], out)) ++i;
             }
+            if (!ok) return false;
         }
-        if (sizeof(tx_) - tx_len_ < dot_stuffer::max_finish) {
-            if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
-        }
-        tx_len_ += stuffer.finish(tx_ + tx_len_, sizeof(tx_) - tx_len_);
+        stuffer.finish(out);
+        return ok && end_of_data(total);
+    }
+
+    /// The final "." (in the send buffer) goes out, and the reply to it is read.
+    bool end_of_data(std::uint64_t total) {
         if (MAILWIRE_TRACE && opt_.trace) {
             char note[64] = "<message content: ";
             char num[24];
@@ -2709,27 +2683,24 @@ private:
             trace(trace_direction::client, std::string_view(note, n));
             trace(trace_direction::client, ".");
         }
-        if (!flush(phase::body, deadline(opt_.timeout.data_block))) return false;
+        (void)total;
+        if (!flush()) return false;
 
         // From here on the server has the whole message. Without a valid reply (lost connection,
         // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
-        // sent, nor as refused. The kind still says what went wrong.
-        if (!read_reply(phase::end_of_data, deadline(opt_.timeout.data_end))) {
-            err_.why = cause::outcome_unknown;
-            err_.advice_text = advise(err_, advice_context{port_, mode_, false});
-            return false;
+        // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
+        // neither accepts nor refuses the message: the server is out of step with the dialogue, so
+        // the outcome is unknown and the session unusable.
+        begin(phase::end_of_data, opt_.timeout.data_end);
+        if (read_reply()) {
+            if (last_.cls() == 2) return true;
+            if (last_.cls() != 3) return reply_failure(phase::end_of_data);
+            protocol_failure(cause::outcome_unknown);
         }
-        if (last_.cls() == 2) return true;
-        if (last_.cls() == 3) {
-            // A 3xx here (a second 354, say) neither accepts nor refuses the message: the server is
-            // out of step with the dialogue, so the outcome is unknown and the session unusable.
-            protocol_failure(phase::end_of_data, cause::outcome_unknown);
-            err_.advice_text = advise(err_, advice_context{port_, mode_, false});
-            return false;
-        }
-        return reply_failure(phase::end_of_data);
+        err_.why = cause::outcome_unknown;
+        advise_now();
+        return false;
     }
-
     // ---------------------------------------------------------------- trace
     void trace(trace_direction d, std::string_view line) noexcept {
         if (MAILWIRE_TRACE && opt_.trace) opt_.trace(opt_.trace_context, d, line);
@@ -2744,6 +2715,8 @@ private:
     reply last_;
     error err_;         ///< the failure being reported (see fail())
     bool hold_ = false; ///< clean-up after a failure is running: keep err_
+    phase phase_ = phase::none; ///< the step under way: what its I/O failures are reported as
+    millis dl_ = 0;             ///< and its deadline
     bool line_cut_ = false; ///< the last line was longer than the receive buffer and was cut
     std::string_view host_;
     std::string_view ehlo_;
@@ -2912,7 +2885,16 @@ private:
 /// is not in memory, whose lines cannot be checked in advance).
 enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
 
+// Internal: code that the compiler would otherwise copy into many call sites.
+#if defined(__GNUC__) || defined(__clang__)
+#define MAILWIRE_MESSAGE_NOINLINE __attribute__((noinline))
+#else
+#define MAILWIRE_MESSAGE_NOINLINE
+#endif
+
 namespace detail::mime {
+
+inline constexpr char hex_digits[] = "0123456789ABCDEF";
 
 constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
     for (char ch : s)
@@ -2926,14 +2908,29 @@ constexpr bool is_ascii_printable(std::string_view s) noexcept {
     }
     return true;
 }
+/// Whether s contains c.
+constexpr bool has(std::string_view s, char c) noexcept {
+    for (char ch : s)
+        if (ch == c) return true;
+    return false;
+}
+/// Whether s contains the two characters a b in a row ("=?" of an encoded-word, a double space).
+constexpr bool has_pair(std::string_view s, char a, char b) noexcept {
+    for (std::size_t i = 1; i < s.size(); ++i)
+        if (s[i - 1] == a && s[i] == b) return true;
+    return false;
+}
 /// RFC 2045 §5.1 token characters (for type and subtype).
 constexpr bool is_token_char(unsigned char c) noexcept {
-    return c > 32 && c < 127 && c != '(' && c != ')' && c != '<' && c != '>' && c != '@' && c != ',' && c != ';' &&
-           c != ':' && c != '\\' && c != '"' && c != '/' && c != '[' && c != ']' && c != '?' && c != '=';
+    if (c <= 32 || c >= 127) return false;
+    for (const char* t = "()<>@,;:\\\"/[]?="; *t != '\0'; ++t)
+        if (static_cast<unsigned char>(*t) == c) return false;
+    return true;
 }
 constexpr bool valid_content_type(std::string_view t) noexcept {
-    const std::size_t slash = t.find('/');
-    if (slash == std::string_view::npos || slash == 0 || slash + 1 >= t.size() || t.size() > 127) return false;
+    std::size_t slash = 0;
+    while (slash < t.size() && t[slash] != '/') ++slash;
+    if (slash == t.size() || slash == 0 || slash + 1 >= t.size() || t.size() > 127) return false;
     for (std::size_t i = 0; i < t.size(); ++i)
         if (i != slash && !is_token_char(static_cast<unsigned char>(t[i]))) return false;
     return true;
@@ -2949,7 +2946,7 @@ constexpr bool valid_field_name(std::string_view n) noexcept {
 }
 /// A Content-ID's inside: id-left "@" id-right, printable ASCII without "<", ">", spaces.
 constexpr bool valid_content_id(std::string_view id) noexcept {
-    if (id.empty() || id.size() > 250 || id.find('@') == std::string_view::npos) return false;
+    if (id.empty() || id.size() > 250 || !has(id, '@')) return false;
     for (char ch : id) {
         const unsigned char c = static_cast<unsigned char>(ch);
         if (c <= 32 || c >= 127 || c == '<' || c == '>' || c == '"' || c == '\\') return false;
@@ -2969,123 +2966,217 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-} // namespace detail::mime
+/// A body or part source as the composer keeps it: content_source without its member defaults,
+/// so that a message object is all zeros before use (a static one lands in .bss and needs no
+/// start-up code).
+struct source_slot {
+    std::ptrdiff_t (*fill)(void*, char*, std::size_t);
+    void* context;
+    std::int64_t size;
+    std::string_view memory;
+    bool (*rewind)(void*);
+};
+inline source_slot slot_of(const content_source& s) noexcept {
+    return source_slot{s.fill, s.context, s.size, s.memory, s.rewind};
+}
 
-/// The composer. Strings are not copied: every string_view and source given to it must outlive
-/// the send. A setter that refuses its input returns the error and also keeps it: prepare() (and
-/// so send_message) fails with the first one, so nothing is sent without what was refused. Capacities are template arguments (no heap): addresses (To + Cc + Bcc + Reply-To),
-/// custom headers, and attachments plus inline parts.
-template <std::size_t MaxAddresses = 16, std::size_t MaxHeaders = 8, std::size_t MaxAttachments = 8>
-class basic_message {
+struct address_entry {
+    std::string_view address;
+    std::string_view display;
+    std::uint8_t k; ///< composer::kind
+    bool utf8;
+};
+struct custom_header {
+    std::string_view name;
+    std::string_view value;
+};
+struct part {
+    source_slot src;
+    std::string_view filename;
+    std::string_view type;
+    std::string_view content_id; ///< inline parts
+};
+/// One step of the body (see composer::build_program).
+struct op {
+    std::uint8_t code;
+    std::uint8_t level;  ///< boundary level
+    std::uint8_t target; ///< part index, ref_text or ref_html
+};
+
+/// Everything of basic_message that does not depend on its capacities, so that messages of
+/// different capacities share one copy of the code (the way ETL's containers derive from a
+/// capacity-free base). The arrays stay in basic_message; bind() points at them on every entry.
+class composer {
 public:
-    /// Seconds since 1970 (UTC) and the local offset in minutes, for the Date header. POSIX uses
-    /// time() and UTC when none is set; without a clock (firmware with no RTC) the Date header is
-    /// left out and the submission server adds it (RFC 6409 §8.3).
     using clock_fn = bool (*)(void* context, std::int64_t* unix_seconds, int* utc_offset_minutes);
-    /// Fills buf with random bytes (Message-ID). POSIX reads /dev/urandom when none is set;
-    /// without one the Message-ID is left out and the submission server adds it (RFC 6409 §8.3).
     using random_fn = bool (*)(void* context, unsigned char* buf, std::size_t len);
 
-    // prog_, out_ and in_ are written by prepare() and the steps before anything reads them.
-    // cppcheck-suppress uninitMemberVar
-    basic_message() noexcept = default;
-    basic_message(const basic_message&) = delete;
-    basic_message& operator=(const basic_message&) = delete;
+    /// The message's size in octets as SIZE= counts it (RFC 1870 §4), 0 when some part's size is
+    /// not known in advance. Valid after prepare().
+    std::uint64_t size() const noexcept { return size_; }
+    /// Whether the composed content has 8-bit text (BODY=8BITMIME), after prepare().
+    bool eight_bit() const noexcept { return eight_bit_; }
+    bool needs_smtputf8() const noexcept { return needs_utf8_; }
 
-    // ------------------------------------------------------------------ headers
-    error from(text_ref address, text_ref display = {}) { return set_mailbox(from_, address.view(), display.view()); }
-    /// Sender: when From names someone else (RFC 5322 §3.6.2).
-    error sender(text_ref address, text_ref display = {}) {
-        return set_mailbox(sender_, address.view(), display.view());
+protected:
+    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
+    enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
+    enum op_code : std::uint8_t { op_sub, op_part, op_close, op_end };
+    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
+    enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
+    // The header section is a list of steps (stage_, index_): each step writes one header, or one
+    // mailbox of an address list, into out_. Then the body program runs.
+    enum stage : std::uint8_t {
+        st_date,
+        st_from,
+        st_sender,
+        st_to,
+        st_cc,
+        st_reply_to,
+        st_subject,
+        st_message_id,
+        st_custom,
+        st_mime,
+        st_blank,
+        st_body,
+        st_done,
+    };
+
+    constexpr composer() noexcept = default;
+
+    /// The error for cause c (none: success).
+    MAILWIRE_MESSAGE_NOINLINE static error usage(cause c) noexcept {
+        error e;
+        if (c != cause::none) {
+            e.kind = error_kind::usage;
+            e.why = c;
+            e.advice_text = advise(e, advice_context{});
+        }
+        return e;
     }
-    error to(text_ref address, text_ref display = {}) { return add(kind_to, address.view(), display.view()); }
-    error cc(text_ref address, text_ref display = {}) { return add(kind_cc, address.view(), display.view()); }
-    /// Bcc recipients go into the envelope only, never into a header.
-    error bcc(text_ref address) { return add(kind_bcc, address.view(), {}); }
-    error reply_to(text_ref address, text_ref display = {}) {
-        return add(kind_reply_to, address.view(), display.view());
+    /// A setter's result. The first refusal is also kept, and prepare() returns it: a caller who
+    /// ignores a setter's result still cannot send a message that lost a recipient or a header.
+    MAILWIRE_MESSAGE_NOINLINE error result(cause c) noexcept {
+        if (first_refusal_ == cause::none) first_refusal_ = c;
+        return usage(c);
     }
-    /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
-    error subject(text_ref subject_text) {
-        const std::string_view text = subject_text.view();
-        if (detail::mime::has_ctl_or_nul(text) || text.size() > max_header_text) return refuse(cause::bad_header);
+
+    /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
+    MAILWIRE_MESSAGE_NOINLINE error add_address(address_entry* list, std::size_t cap, std::uint8_t k,
+                                                std::string_view address, std::string_view display) {
+        return result(address_cause(list, cap, k, address, display));
+    }
+    cause address_cause(address_entry* list, std::size_t cap, std::uint8_t k, std::string_view address,
+                        std::string_view display) noexcept {
+        const address_check check = check_mailbox(address);
+        if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
+        if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
+        const address_entry e{address, display, k >= kind_from ? std::uint8_t{kind_to} : k,
+                              check == address_check::ok_needs_utf8};
+        if (k >= kind_from) {
+            (k == kind_from ? from_ : sender_) = e;
+            return cause::none;
+        }
+        if (address_count_ == cap) return cause::too_many;
+        list[address_count_++] = e;
+        return cause::none;
+    }
+    MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
+                                               std::string_view value) {
+        return result(header_cause(list, cap, name, value));
+    }
+    cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
+        if (!valid_field_name(name) || has_ctl_or_nul(value) || value.size() > max_header_text) return cause::bad_header;
+        // The names the composer writes itself.
+        static constexpr char own[] = "from\0sender\0to\0cc\0bcc\0reply-to\0subject\0date\0message-id\0"
+                                      "mime-version\0content-type\0content-transfer-encoding\0";
+        for (const char* p = own; *p != '\0';) {
+            std::size_t n = 0;
+            while (p[n] != '\0') ++n;
+            if (mailwire::detail::iequals(name, std::string_view(p, n))) return cause::bad_header;
+            p += n + 1;
+        }
+        if (header_count_ == cap) return cause::too_many;
+        list[header_count_++] = custom_header{name, value};
+        return cause::none;
+    }
+    MAILWIRE_MESSAGE_NOINLINE error add_part(part* list, std::size_t cap, const content_source& src,
+                                             std::string_view filename, std::string_view type, std::string_view cid) {
+        return result(part_cause(list, cap, src, filename, type, cid));
+    }
+    cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
+                     std::string_view type, std::string_view cid) noexcept {
+        if (!valid_content_type(type) || has_ctl_or_nul(filename) ||
+            filename.size() > 255)
+            return cause::bad_header;
+        if (part_count_ == cap) return cause::too_many;
+        list[part_count_++] = part{slot_of(src), filename, type, cid};
+        return cause::none;
+    }
+    MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
+        if (has_ctl_or_nul(text) || text.size() > max_header_text) return result(cause::bad_header);
         subject_ = text;
-        return error{};
+        return result(cause::none);
     }
-    /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
-    /// text (encoded when not ASCII). Names the composer writes itself are refused.
-    error header(text_ref name_ref, text_ref value_ref) {
-        const std::string_view name = name_ref.view(), value = value_ref.view();
-        if (!detail::mime::valid_field_name(name) || detail::mime::has_ctl_or_nul(value) || value.size() > max_header_text)
-            return refuse(cause::bad_header);
-        for (std::string_view own : {"from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id",
-                                     "mime-version", "content-type", "content-transfer-encoding"})
-            if (mailwire::detail::iequals(name, own)) return refuse(cause::bad_header);
-        if (header_count_ == MaxHeaders) return refuse(cause::too_many);
-        headers_[header_count_++] = {name, value};
-        return error{};
-    }
-    void set_clock(clock_fn fn, void* context = nullptr) noexcept {
-        clock_ = fn;
-        clock_ctx_ = context;
-    }
-    void set_random(random_fn fn, void* context = nullptr) noexcept {
-        random_ = fn;
-        random_ctx_ = context;
-    }
-    /// A fixed Date instead of the clock's.
-    void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
-        fixed_date_ = true;
-        date_secs_ = unix_seconds;
-        date_offset_ = utc_offset_minutes;
+    MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
+        body_[html] = slot_of(src);
+        has_body_[html] = true;
+        body_enc_[html] = enc;
+        return result(cause::none);
     }
 
-    // ------------------------------------------------------------------ bodies
-    error text(text_ref body, text_encoding enc = text_encoding::automatic) {
-        return text(content_source::from_memory(body.view()), enc);
+    std::size_t recipient_count_of(const address_entry* list) const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < address_count_; ++i)
+            if (list[i].k != kind_reply_to) ++n;
+        return n;
     }
-    error text(content_source src, text_encoding enc = text_encoding::automatic) {
-        text_ = src;
-        has_text_ = true;
-        text_enc_ = enc;
-        return error{};
-    }
-    error html(text_ref body, text_encoding enc = text_encoding::automatic) {
-        return html(content_source::from_memory(body.view()), enc);
-    }
-    error html(content_source src, text_encoding enc = text_encoding::automatic) {
-        html_ = src;
-        has_html_ = true;
-        html_enc_ = enc;
-        return error{};
-    }
-    /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
-    error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
-        return add_part(src, filename.view(), content_type.view(), {});
-    }
-    /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
-    error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        if (!detail::mime::valid_content_id(content_id.view())) return refuse(cause::bad_header);
-        return add_part(src, filename.view(), content_type.view(), content_id.view());
+    void fill_envelope_of(const address_entry* list, envelope& env, recipient* storage,
+                          std::size_t capacity) const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < address_count_ && n < capacity; ++i)
+            if (list[i].k != kind_reply_to) storage[n++] = recipient{list[i].address, reply{}};
+        env.sender = from_.address;
+        env.recipients = storage;
+        env.recipient_count = n;
+        env.size = size_;
+        env.eight_bit = eight_bit_;
     }
 
-    // ------------------------------------------------------------------ for sending
-    /// Chooses the encodings for a server with these extensions, computes the size where every
-    /// part's size is known, and starts reading from the beginning. send_message() calls it.
-    error prepare(bool eightbitmime, bool smtputf8) {
-        if (!first_error_.ok()) return first_error_;
-        if (from_.address.empty()) return usage(cause::bad_address);
-        if (recipient_count() == 0) return usage(cause::bad_argument);
+    // ------------------------------------------------------------------ prepare
+    MAILWIRE_MESSAGE_NOINLINE error prepare_bound(bool eightbitmime, bool smtputf8) {
+        return usage(prepare_cause(eightbitmime, smtputf8));
+    }
+    /// send_message()'s part: prepare() for this server, the recipients checked against the
+    /// storage, and the envelope. False with err set (at phase::mail) when it cannot be sent.
+    MAILWIRE_MESSAGE_NOINLINE bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage,
+                                                    std::size_t capacity, error& err) {
+        err = usage(prepare_cause(caps.eightbitmime, caps.smtputf8));
+        if (err.ok() && recipient_count_of(addr_) > capacity) {
+            err.kind = error_kind::usage;
+            err.why = cause::too_many;
+        }
+        if (!err.ok()) {
+            err.where = phase::mail;
+            return false;
+        }
+        fill_envelope_of(addr_, env, storage, capacity);
+        return true;
+    }
+    cause prepare_cause(bool eightbitmime, bool smtputf8) {
+        if (first_refusal_ != cause::none) return first_refusal_;
+        if (from_.address.empty()) return cause::bad_address;
+        if (recipient_count_of(addr_) == 0) return cause::bad_argument;
         needs_utf8_ = from_.utf8 || sender_.utf8;
-        for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addresses_[i].utf8;
-        if (needs_utf8_ && !smtputf8) return usage(cause::utf8_not_supported);
+        for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addr_[i].utf8;
+        if (needs_utf8_ && !smtputf8) return cause::utf8_not_supported;
         eight_bit_ = false;
-        if (has_text_) text_cte_ = choose(text_, text_enc_, eightbitmime);
-        if (has_html_) html_cte_ = choose(html_, html_enc_, eightbitmime);
-        if (!has_text_ && !has_html_ && part_count_ == 0) {
-            has_text_ = true; // an empty text/plain body, so that the structure is valid
-            text_ = content_source::from_memory({});
-            text_cte_ = cte_7bit;
+        for (int i = 0; i < 2; ++i)
+            if (has_body_[i]) body_cte_[i] = choose(body_[i], body_enc_[i], eightbitmime);
+        if (!has_body_[0] && !has_body_[1] && part_count_ == 0) {
+            has_body_[0] = true; // an empty text/plain body, so that the structure is valid
+            body_[0] = source_slot{};
+            body_cte_[0] = cte_7bit;
         }
         make_date_and_id();
         build_program();
@@ -3096,8 +3187,8 @@ public:
         std::uint64_t n = 0;
         char last[2] = {0, 0};
         for (;;) {
-            const std::ptrdiff_t got = read(scratch, sizeof(scratch));
-            if (got < 0) return usage(cause::source_failed);
+            const std::ptrdiff_t got = read_bound(scratch, sizeof(scratch));
+            if (got < 0) return cause::source_failed;
             if (got == 0) break;
             n += static_cast<std::uint64_t>(got);
             last[0] = got >= 2 ? scratch[got - 2] : last[1];
@@ -3107,27 +3198,133 @@ public:
         const bool ends_crlf = last[0] == '\r' && last[1] == '\n';
         size_ = size_known_ ? n + dry_extra_ + (ends_crlf || n == 0 ? 0 : 2) : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
-        for (content_source* src : {&text_, &html_}) {
-            if (src->rewind != nullptr && !src->rewind(src->context)) return usage(cause::source_failed);
-        }
-        for (std::size_t i = 0; i < part_count_; ++i) {
-            const content_source& src = parts_[i].src;
-            if (src.rewind != nullptr && !src.rewind(src.context)) return usage(cause::source_failed);
+        for (std::size_t i = 0; i < part_count_ + 2; ++i) {
+            const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
+            if (src.rewind != nullptr && !src.rewind(src.context)) return cause::source_failed;
         }
         start(false);
-        return error{};
+        return cause::none;
     }
 
-    /// The message's size in octets as SIZE= counts it (RFC 1870 §4), 0 when some part's size is
-    /// not known in advance. Valid after prepare().
-    std::uint64_t size() const noexcept { return size_; }
-    /// Whether the composed content has 8-bit text (BODY=8BITMIME), after prepare().
-    bool eight_bit() const noexcept { return eight_bit_; }
-    bool needs_smtputf8() const noexcept { return needs_utf8_; }
+    /// The transfer encoding of a text part. Text not in memory cannot be checked in advance, so
+    /// it is quoted-printable (or base64, if asked).
+    cte choose(const source_slot& src, text_encoding want, bool eightbitmime) noexcept {
+        if (want == text_encoding::base64) return cte_base64;
+        if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
+        bool high = false;
+        std::size_t line = 0, longest = 0;
+        const std::string_view s = src.memory;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const unsigned char c = static_cast<unsigned char>(s[i]);
+            if (c == '\r' || c == '\n') {
+                line = 0;
+                continue;
+            }
+            if (c == 0) return cte_qp;
+            if (c >= 0x80) high = true;
+            if (++line > longest) longest = line;
+            // A line that looks like one of our boundaries could end a part early: such text is
+            // encoded (QP turns "=" into "=3D").
+            if (c == '_' && i >= 6 && std::string_view(s.data() + i - 6, 7) == "--=_mw_") return cte_qp;
+        }
+        // RFC 5322 §2.1.1: at most 998 octets per line.
+        if (longest > 998) return cte_qp;
+        if (!high) return cte_7bit;
+        if (eightbitmime) {
+            eight_bit_ = true;
+            return cte_8bit;
+        }
+        return cte_qp;
+    }
 
-    /// The source interface: the next piece of the composed message. After the last piece, 0;
-    /// when a part's source fails, -1 (the client then aborts without the final ".").
-    std::ptrdiff_t read(char* buf, std::size_t cap) {
+    void make_date_and_id() {
+        have_date_ = false;
+        if (fixed_date_) {
+            have_date_ = true;
+        } else if (clock_ != nullptr) {
+            date_secs_ = 0;
+            date_offset_ = 0;
+            have_date_ = clock_(clock_ctx_, &date_secs_, &date_offset_);
+        } else {
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            date_writer_ = &write_date;
+            date_secs_ = static_cast<std::int64_t>(::time(nullptr));
+            date_offset_ = 0;
+            have_date_ = date_secs_ > 0;
+#endif
+        }
+        have_id_ = false;
+        if (random_ != nullptr) {
+            have_id_ = random_(random_ctx_, id_, sizeof(id_));
+        } else {
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            id_writer_ = &write_message_id;
+            int fd;
+            do {
+                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+            } while (fd < 0 && errno == EINTR);
+            if (fd >= 0) {
+                have_id_ = ::read(fd, id_, sizeof(id_)) == static_cast<ssize_t>(sizeof(id_));
+                ::close(fd);
+            }
+#endif
+        }
+    }
+
+    /// The body as a program of steps. The multiparts nest in one line (RFC 2046 §5.1): mixed
+    /// for attachments, inside it related for inline parts, inside that alternative for text and
+    /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
+    /// first part of the one around it.
+    void build_program() {
+        prog_len_ = 0;
+        bool inline_parts = false, attachments = false;
+        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments : inline_parts) = true;
+        const bool alternative = has_body_[0] && has_body_[1];
+        std::uint8_t levels = 0;
+        if (attachments) kinds_[levels++] = mp_mixed;
+        if (inline_parts) kinds_[levels++] = mp_related;
+        if (alternative) kinds_[levels++] = mp_alternative;
+        for (std::uint8_t l = 1; l < levels; ++l) emit(op_sub, l, 0);
+        const std::uint8_t inner = levels != 0 ? static_cast<std::uint8_t>(levels - 1) : 0;
+        single_ref_ = 0;
+        if (alternative) {
+            emit(op_part, inner, ref_text);
+            emit(op_part, inner, ref_html);
+            emit(op_close, inner, 0);
+        } else {
+            const std::uint8_t body = has_body_[1] ? ref_html : ref_text;
+            // The outermost part's headers are the message's: a single part writes them there.
+            if (levels == 0) single_ref_ = body;
+            emit(op_part, inner, body);
+        }
+        // The inline parts (related), then the attachments (mixed, level 0).
+        for (int pass = 0; pass < 2; ++pass) {
+            if (!(pass == 0 ? inline_parts : attachments)) continue;
+            const std::uint8_t level = (pass == 0 && attachments) ? 1 : 0;
+            for (std::size_t i = 0; i < part_count_; ++i)
+                if (parts_[i].content_id.empty() == (pass == 1)) emit(op_part, level, static_cast<std::uint8_t>(i));
+            emit(op_close, level, 0);
+        }
+        emit(op_end, 0, 0);
+    }
+    void emit(std::uint8_t code, std::uint8_t level, std::uint8_t target) noexcept {
+        prog_[prog_len_++] = op{code, level, target};
+    }
+
+    // ------------------------------------------------------------------ production
+    void start(bool dry) {
+        dry_ = dry;
+        dry_extra_ = 0;
+        stage_ = st_date;
+        index_ = 0;
+        sub_ = 0;
+        pc_ = 0;
+        in_content_ = false;
+        out_len_ = out_pos_ = 0;
+        col_ = 0;
+    }
+
+    MAILWIRE_MESSAGE_NOINLINE std::ptrdiff_t read_bound(char* buf, std::size_t cap) {
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
@@ -3145,348 +3342,70 @@ public:
         return static_cast<std::ptrdiff_t>(n);
     }
 
-    /// The envelope's recipients: To, Cc and Bcc (not Reply-To), in that order.
-    std::size_t recipient_count() const noexcept {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < address_count_; ++i)
-            if (addresses_[i].k != kind_reply_to) ++n;
-        return n;
-    }
-    /// Fills the envelope for this message into `env`, with `storage` holding its recipients.
-    void fill_envelope(envelope& env, recipient* storage, std::size_t capacity) const noexcept {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < address_count_ && n < capacity; ++i)
-            if (addresses_[i].k != kind_reply_to) storage[n++] = recipient{addresses_[i].address, reply{}};
-        env.sender = from_.address;
-        env.recipients = storage;
-        env.recipient_count = n;
-        env.size = size_;
-        env.eight_bit = eight_bit_;
-    }
-
-private:
-    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to };
-    enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    struct address_entry {
-        std::string_view address;
-        std::string_view display;
-        kind k = kind_to;
-        bool utf8 = false;
-    };
-    struct custom_header {
-        std::string_view name;
-        std::string_view value;
-    };
-    struct part {
-        content_source src;
-        std::string_view filename;
-        std::string_view type;
-        std::string_view content_id; ///< inline parts
-    };
-    // The body as a program of steps, built by prepare().
-    enum op_code : std::uint8_t { op_boundary, op_close, op_multipart_headers, op_part_headers, op_content, op_end };
-    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
-    struct op {
-        op_code code;
-        std::uint8_t level;  ///< boundary level
-        std::uint8_t target; ///< part index, ref_text, ref_html, or the multipart subtype
-    };
-    enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
-
-    static error usage(cause c) noexcept {
-        error e;
-        e.kind = error_kind::usage;
-        e.why = c;
-        e.advice_text = advise(e, advice_context{});
-        return e;
-    }
-    /// A setter's refusal. The first one is also kept, and prepare() returns it: a caller who
-    /// ignores a setter's result still cannot send a message that lost a recipient or a header.
-    error refuse(cause c) noexcept {
-        const error e = usage(c);
-        if (first_error_.ok()) first_error_ = e;
-        return e;
-    }
-
-    error check_mailbox_and_display(std::string_view address, std::string_view display, bool& utf8) {
-        switch (check_mailbox(address)) {
-        case address_check::ok: utf8 = false; break;
-        case address_check::ok_needs_utf8: utf8 = true; break;
-        default: return refuse(cause::bad_address);
-        }
-        if (detail::mime::has_ctl_or_nul(display) || display.size() > 400) return refuse(cause::bad_header);
-        return error{};
-    }
-    error set_mailbox(address_entry& m, std::string_view address, std::string_view display) {
-        bool utf8 = false;
-        if (error e = check_mailbox_and_display(address, display, utf8); !e.ok()) return e;
-        m = address_entry{address, display, kind_to, utf8};
-        return error{};
-    }
-    error add(kind k, std::string_view address, std::string_view display) {
-        bool utf8 = false;
-        if (error e = check_mailbox_and_display(address, display, utf8); !e.ok()) return e;
-        if (address_count_ == MaxAddresses) return refuse(cause::too_many);
-        addresses_[address_count_++] = address_entry{address, display, k, utf8};
-        return error{};
-    }
-    error add_part(content_source src, std::string_view filename, std::string_view type, std::string_view cid) {
-        if (!detail::mime::valid_content_type(type)) return refuse(cause::bad_header);
-        if (detail::mime::has_ctl_or_nul(filename) || filename.size() > 255) return refuse(cause::bad_header);
-        if (part_count_ == MaxAttachments) return refuse(cause::too_many);
-        parts_[part_count_++] = part{src, filename, type, cid};
-        return error{};
-    }
-
-    /// The transfer encoding of a text part. Text not in memory cannot be checked in advance, so
-    /// it is quoted-printable (or base64, if asked).
-    cte choose(const content_source& src, text_encoding want, bool eightbitmime) noexcept {
-        if (want == text_encoding::base64) return cte_base64;
-        if (want == text_encoding::quoted_printable || !src.in_memory()) return cte_qp;
-        bool high = false;
-        std::size_t line = 0, longest = 0;
-        const std::string_view s = src.memory;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(s[i]);
-            if (c == '\r' || c == '\n') {
-                line = 0;
-                continue;
-            }
-            if (c == 0) return cte_qp;
-            if (c >= 0x80) high = true;
-            if (++line > longest) longest = line;
-        }
-        // RFC 5322 §2.1.1: at most 998 octets per line. A line that looks like one of our
-        // boundaries could end a part early: such text is encoded (QP turns "=" into "=3D").
-        if (longest > 998 || s.find("--=_mw_") != std::string_view::npos) return cte_qp;
-        if (!high) return cte_7bit;
-        if (eightbitmime) {
-            eight_bit_ = true;
-            return cte_8bit;
-        }
-        return cte_qp;
-    }
-
-    void make_date_and_id() {
-        have_date_ = false;
-        std::int64_t secs = 0;
-        int offset = 0;
-        if (fixed_date_) {
-            secs = date_secs_;
-            offset = date_offset_;
-            have_date_ = true;
-        } else if (clock_ != nullptr) {
-            have_date_ = clock_(clock_ctx_, &secs, &offset);
-        } else {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            secs = static_cast<std::int64_t>(::time(nullptr));
-            have_date_ = secs > 0;
-#endif
-        }
-        if (have_date_) format_date(secs, offset);
-
-        unsigned char rnd[12];
-        have_id_ = false;
-        if (random_ != nullptr) {
-            have_id_ = random_(random_ctx_, rnd, sizeof(rnd));
-        } else {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            int fd;
-            do {
-                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-            } while (fd < 0 && errno == EINTR);
-            if (fd >= 0) {
-                have_id_ = ::read(fd, rnd, sizeof(rnd)) == static_cast<ssize_t>(sizeof(rnd));
-                ::close(fd);
-            }
-#endif
-        }
-        if (have_id_) {
-            static const char hex[] = "0123456789abcdef";
-            std::size_t n = 0;
-            for (unsigned char b : rnd) {
-                id_[n++] = hex[b >> 4];
-                id_[n++] = hex[b & 15];
-            }
-            id_len_ = n;
-        }
-    }
-
-    /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
-    void format_date(std::int64_t secs, int offset_minutes) {
-        // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
-        // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
-        // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
-        constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
-        constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
-        std::int64_t local = secs + static_cast<std::int64_t>(offset_minutes) * 60;
-        if (local < min_local) local = min_local;
-        if (local > max_local) local = max_local;
-        // floor(local / 86400) as floor(floor(local / 128) / 675); |local / 128| < 2^31.
-        const std::int32_t q = static_cast<std::int32_t>(local >= 0 ? local >> 7 : ~((~local) >> 7));
-        const std::int32_t days = q >= 0 ? q / 675 : -((-q + 674) / 675);
-        const std::int32_t rem = static_cast<std::int32_t>(local - static_cast<std::int64_t>(days) * 86400);
-        // 1970-01-01 was a Thursday.
-        static const char* const wd[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-        const char* weekday = wd[((days % 7) + 7) % 7];
-        // Civil date from a day count (the proleptic Gregorian calendar, eras of 400 years).
-        const std::int32_t z = days + 719468;
-        const std::int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-        const std::int32_t doe = z - era * 146097;
-        const std::int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const std::int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const std::int32_t mp = (5 * doy + 2) / 153;
-        const std::int32_t d = doy - (153 * mp + 2) / 5 + 1;
-        const std::int32_t m = mp < 10 ? mp + 3 : mp - 9;
-        const std::int32_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-        static const char* const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-        char* p = date_;
-        auto put = [&](const char* s) {
-            while (*s) *p++ = *s++;
-        };
-        auto num = [&](std::int32_t v, int width) {
-            char tmp[12];
-            int k = 0;
-            do {
-                tmp[k++] = static_cast<char>('0' + v % 10);
-                v /= 10;
-            } while (v > 0 && k < 11);
-            while (k < width) tmp[k++] = '0';
-            while (k > 0) *p++ = tmp[--k];
-        };
-        put(weekday);
-        put(", ");
-        num(d, 2);
-        *p++ = ' ';
-        put(mon[m - 1]);
-        *p++ = ' ';
-        num(y, 4);
-        *p++ = ' ';
-        num(rem / 3600, 2);
-        *p++ = ':';
-        num(rem / 60 % 60, 2);
-        *p++ = ':';
-        num(rem % 60, 2);
-        *p++ = ' ';
-        *p++ = offset_minutes < 0 ? '-' : '+';
-        const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-        num(off / 60, 2);
-        num(off % 60, 2);
-        date_len_ = static_cast<std::size_t>(p - date_);
-    }
-
-    void build_program() {
-        prog_len_ = 0;
-        std::size_t inline_count = 0, attach_count = 0;
-        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attach_count : inline_count)++;
-        const bool alternative = has_text_ && has_html_;
-        const bool related = inline_count > 0;
-        const bool mixed = attach_count > 0;
-        std::uint8_t level = 0;
-        top_multipart_ = mixed ? 0 : related ? 1 : alternative ? 2 : 3;
-        auto emit = [&](op_code c, std::uint8_t lv, std::uint8_t target) { prog_[prog_len_++] = op{c, lv, target}; };
-        auto body_of = [&](std::uint8_t ref) {
-            emit(op_part_headers, 0, ref);
-            emit(op_content, 0, ref);
-        };
-        // A multipart: its headers (the message's own for the outermost), then its parts.
-        auto open = [&](multipart_kind k, bool outermost) {
-            if (!outermost) emit(op_multipart_headers, level, k);
-            return level++;
-        };
-        const std::uint8_t mixed_level = mixed ? open(mp_mixed, true) : 0;
-        std::uint8_t related_level = 0;
-        if (mixed) emit(op_boundary, mixed_level, 0);
-        if (related) {
-            related_level = open(mp_related, !mixed);
-            emit(op_boundary, related_level, 0);
-        }
-        if (alternative) {
-            const std::uint8_t alt = open(mp_alternative, !mixed && !related);
-            emit(op_boundary, alt, 0);
-            body_of(ref_text);
-            emit(op_boundary, alt, 0);
-            body_of(ref_html);
-            emit(op_close, alt, 0);
-        } else {
-            body_of(has_html_ ? ref_html : ref_text);
-        }
-        if (related) {
-            for (std::size_t i = 0; i < part_count_; ++i) {
-                if (parts_[i].content_id.empty()) continue;
-                emit(op_boundary, related_level, 0);
-                body_of(static_cast<std::uint8_t>(i));
-            }
-            emit(op_close, related_level, 0);
-        }
-        if (mixed) {
-            for (std::size_t i = 0; i < part_count_; ++i) {
-                if (!parts_[i].content_id.empty()) continue;
-                emit(op_boundary, mixed_level, 0);
-                body_of(static_cast<std::uint8_t>(i));
-            }
-            emit(op_close, mixed_level, 0);
-        }
-        emit(op_end, 0, 0);
-        // The outermost part's headers are the message's: a single part writes them there.
-        single_ref_ = (!mixed && !related && !alternative) ? (has_html_ ? ref_html : ref_text) : 0;
-    }
-
-    // ------------------------------------------------------------------ production
-    // The header section is a list of steps (stage_, index_): each step writes one header, or one
-    // fold of one, into out_ (at most one line of 998 octets + CRLF). Then the body program runs.
-    enum stage : std::uint8_t {
-        st_date,
-        st_from,
-        st_sender,
-        st_to,
-        st_cc,
-        st_reply_to,
-        st_subject,
-        st_message_id,
-        st_custom,
-        st_mime,
-        st_blank,
-        st_body,
-        st_done,
-    };
-
-    void start(bool dry) {
-        dry_ = dry;
-        dry_extra_ = 0;
-        stage_ = st_date;
-        index_ = 0;
-        sub_ = 0;
-        pc_ = 0;
-        in_content_ = false;
-        out_len_ = out_pos_ = 0;
-        col_ = 0;
-    }
-
-    // -- output helpers: out_ holds what read() hands out next
-    void put(std::string_view s) noexcept {
-        MAILWIRE_ASSERT(out_len_ + s.size() <= sizeof(out_)); // sized for the longest step, below
-        for (char c : s) {
+    // -- output: out_ holds what read() hands out next; col_ is the column (for folding)
+    MAILWIRE_MESSAGE_NOINLINE void put(const char* s, std::size_t n) noexcept {
+        MAILWIRE_ASSERT(out_len_ + n <= sizeof(out_)); // sized for the longest step, below
+        for (std::size_t i = 0; i < n; ++i) {
+            const char c = s[i];
             if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
+            col_ = c == '\n' ? 0 : col_ + 1;
         }
-        for (char c : s) col_ = (c == '\n') ? 0 : col_ + 1;
     }
-    void crlf() noexcept { put("\r\n"); }
+    void put(std::string_view s) noexcept { put(s.data(), s.size()); }
+    template <std::size_t N>
+    void put(const char (&literal)[N]) noexcept {
+        put(literal, N - 1);
+    }
+    MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept { put(&c, 1); }
+    MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put("\r\n"); }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
+    /// Two hex digits; lower = 0x20 makes the letters lower case.
+    MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
+        const char h[2] = {static_cast<char>(hex_digits[(c >> 4) & 15] | lower), static_cast<char>(hex_digits[c & 15] | lower)};
+        put(h, 2);
+    }
+    /// v in decimal, at least `width` digits.
+    MAILWIRE_MESSAGE_NOINLINE void put_num(std::int32_t v, int width) noexcept {
+        char tmp[12];
+        int k = 0;
+        do {
+            tmp[k++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v > 0 && k < 11);
+        while (k < width) tmp[k++] = '0';
+        while (k > 0) put1(tmp[--k]);
+    }
+    /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
+    MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
+        const char* const a = base64_alphabet;
+        const unsigned v = (unsigned(p[0]) << 16) | (n > 1 ? unsigned(p[1]) << 8 : 0u) | (n > 2 ? unsigned(p[2]) : 0u);
+        const char four[4] = {a[(v >> 18) & 63], a[(v >> 12) & 63], n > 1 ? a[(v >> 6) & 63] : '=',
+                              n > 2 ? a[v & 63] : '='};
+        put(four, 4);
+    }
 
-    /// Appends one word of a header, folding before it when the line would pass 78 octets
-    /// (RFC 5322 §2.2.3: the fold is a CRLF before white space).
-    void put_word(std::string_view word, bool space_before) {
-        const std::size_t need = word.size() + (space_before ? 1 : 0);
-        if (space_before && col_ > 1 && col_ + need > 78) {
-            crlf();
-            put(" ");
-            put(word);
-            return;
+    /// A word of a header: word() writes the space before it (unless it is the first), the
+    /// caller the word, and word_end() folds before that space when the line would pass 78
+    /// octets (RFC 5322 §2.2.3: the fold is a CRLF before white space).
+    void word(bool space_before) noexcept {
+        word_at_ = out_len_;
+        word_col_ = space_before ? col_ : 0;
+        if (space_before) put1(' ');
+    }
+    MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
+        const std::size_t len = out_len_ - word_at_; // with the space
+        if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
+            std::memmove(out_ + word_at_ + 2, out_ + word_at_, len);
+            out_[word_at_] = '\r';
+            out_[word_at_ + 1] = '\n';
+            out_len_ += 2;
+            col_ = len;
         }
-        if (space_before) put(" ");
-        put(word);
+    }
+    MAILWIRE_MESSAGE_NOINLINE void put_word(std::string_view w, bool space_before) {
+        word(space_before);
+        put(w);
+        word_end();
     }
 
     /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
@@ -3495,22 +3414,17 @@ private:
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
         // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
-        bool plain = detail::mime::is_ascii_printable(text) && text.find("=?") == std::string_view::npos &&
-                     text.find("  ") == std::string_view::npos &&
+        bool plain = is_ascii_printable(text) && !has_pair(text, '=', '?') && !has_pair(text, ' ', ' ') &&
                      (text.empty() || (text.front() != ' ' && text.back() != ' '));
-        if (plain) {
-            // Every word must fit a line: the first after "Name: ", the others after a fold.
-            std::size_t run = 0;
-            bool first_word = true;
-            for (char c : text) {
-                if (c == ' ' || c == '\t') {
-                    if (run != 0) first_word = false;
-                    run = 0;
-                    continue;
-                }
-                ++run;
-                if ((first_word ? col_ + run : 1 + run) > 78) plain = false;
+        // Every word must fit a line: the first after "Name: ", the others after a fold.
+        std::size_t run = 0, before = col_;
+        for (std::size_t i = 0; plain && i < text.size(); ++i) {
+            if (text[i] == ' ') {
+                run = 0;
+                before = 1;
+                continue;
             }
+            if (before + ++run > 78) plain = false;
         }
         if (plain) {
             put_phrase_words(text);
@@ -3518,36 +3432,39 @@ private:
             put_encoded_words(text);
         }
     }
-    void put_phrase_words(std::string_view text) {
-        std::size_t i = 0;
-        bool first = true;
-        while (i < text.size()) {
-            std::size_t j = text.find(' ', i);
-            if (j == std::string_view::npos) j = text.size();
-            if (j > i) {
-                put_word(mailwire::detail::sub(text, i, j - i), !first);
-                first = false;
-            } else if (!first) {
-                put(" "); // keep runs of spaces
+    /// Words separated by single spaces, each a foldable word.
+    MAILWIRE_MESSAGE_NOINLINE void put_phrase_words(std::string_view text) {
+        bool in_word = false, first = true;
+        for (char c : text) {
+            if (c == ' ') {
+                if (in_word) word_end();
+                in_word = false;
+                continue;
             }
-            i = j + 1;
+            if (!in_word) {
+                word(!first);
+                first = false;
+                in_word = true;
+            }
+            put1(c);
         }
+        if (in_word) word_end();
     }
 
     /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
     /// (§5), one per folded line after the first.
-    void put_encoded_words(std::string_view text) {
+    MAILWIRE_MESSAGE_NOINLINE void put_encoded_words(std::string_view text) {
         // "=?UTF-8?B?" + 4*ceil(n/3) + "?=" <= 75  ->  at most 45 octets of text per word; fewer
         // when that fits the rest of the current line (78), so the first word does not overflow it.
         std::size_t i = 0;
         bool first = true;
-        while (i < text.size() || first) {
+        do {
             const std::size_t used = col_ + (first ? 0 : 1) + 12;
             std::size_t max = used < 78 ? (78 - used) / 4 * 3 : 0;
             if (max < 6) {
                 if (!first || col_ > 20) {
                     crlf(); // a fresh line has room for a whole word
-                    put(" ");
+                    put1(' ');
                     first = true;
                 }
                 max = 45;
@@ -3555,138 +3472,119 @@ private:
             if (max > 45) max = 45;
             std::size_t n = 0;
             while (i + n < text.size()) {
-                const std::size_t len = detail::mime::utf8_len(static_cast<unsigned char>(text[i + n]));
+                const std::size_t len = utf8_len(static_cast<unsigned char>(text[i + n]));
                 if (n + len > max) break;
                 n += len;
             }
             if (n == 0 && i < text.size()) n = 1; // a stray byte, so that progress is made
-            char word[80] = "=?UTF-8?B?";
-            std::size_t w = 10;
-            w += base64_encode(mailwire::detail::sub(text, i, n), word + w, sizeof(word) - w - 2);
-            word[w++] = '?';
-            word[w++] = '=';
-            put_word(std::string_view(word, w), !first);
+            // A truncated sequence at the end counts whole here: only what is there is encoded.
+            const std::size_t m = i + n <= text.size() ? n : text.size() - i;
+            word(!first);
+            put("=?UTF-8?B?");
+            for (std::size_t k = 0; k < m; k += 3)
+                put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
+            put("?=");
+            word_end();
             first = false;
             i += n;
-            if (text.empty()) break;
-        }
+        } while (i < text.size());
     }
 
     /// A display name: atoms, a quoted string, or encoded-words when it is not ASCII.
     void put_display(std::string_view d) {
-        if (d.empty()) return;
-        if (detail::mime::is_plain_phrase(d) && d.find("=?") == std::string_view::npos &&
-            d.find("  ") == std::string_view::npos && d.size() <= 70) {
+        // The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
+        // longer one is written as encoded-words instead.
+        std::size_t quoted = 2;
+        for (char c : d) quoted += (c == '"' || c == '\\') ? 2 : 1;
+        const bool no_ew = !has_pair(d, '=', '?');
+        if (is_plain_phrase(d) && no_ew && !has_pair(d, ' ', ' ') && d.size() <= 70) {
             put_phrase_words(d);
-        } else if (detail::mime::is_ascii_printable(d) && quoted_size(d) <= 72 && d.find("=?") == std::string_view::npos) {
-            char q[160];
-            std::size_t n = 0;
-            q[n++] = '"';
+        } else if (is_ascii_printable(d) && quoted <= 72 && no_ew) {
+            put1('"');
             for (char c : d) {
-                if (c == '"' || c == '\\') q[n++] = '\\';
-                q[n++] = c;
+                if (c == '"' || c == '\\') put1('\\');
+                put1(c);
             }
-            q[n++] = '"';
-            put_word(std::string_view(q, n), false);
+            put1('"');
         } else {
             put_encoded_words(d);
         }
     }
-    /// The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
-    /// longer one is written as encoded-words instead.
-    static std::size_t quoted_size(std::string_view d) noexcept {
-        std::size_t n = 2;
-        for (char c : d) n += (c == '"' || c == '\\') ? 2 : 1;
-        return n;
-    }
-    void put_mailbox(const address_entry& m, bool first_in_list) {
-        if (!first_in_list) put(",");
-        if (!m.display.empty()) {
-            if (!first_in_list) {
-                if (col_ + 2 > 60) {
-                    crlf();
-                    put(" ");
-                } else {
-                    put(" ");
-                }
-            }
-            put_display(m.display);
-            char a[260];
-            std::size_t n = 0;
-            a[n++] = '<';
-            std::memcpy(a + n, m.address.data(), m.address.size());
-            n += m.address.size();
-            a[n++] = '>';
-            put_word(std::string_view(a, n), true);
-        } else {
+    MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
+        if (!first_in_list) put1(',');
+        if (m.display.empty()) {
             put_word(m.address, !first_in_list);
+            return;
         }
+        if (!first_in_list) {
+            if (col_ + 2 > 60) crlf();
+            put1(' ');
+        }
+        put_display(m.display);
+        word(true);
+        put1('<');
+        put(m.address);
+        put1('>');
+        word_end();
     }
 
-    /// A MIME parameter value (RFC 2045 §5.1; RFC 2231 §4 for names that are not ASCII).
-    void put_param(std::string_view name, std::string_view value) {
-        put(";");
-        bool simple = detail::mime::is_ascii_printable(value);
-        for (char c : value)
-            if (c == '"' || c == '\\') simple = false;
-        char buf[800];
-        std::size_t n = 0;
-        auto add = [&](std::string_view s) {
-            for (char c : s)
-                if (n < sizeof(buf)) buf[n++] = c;
-        };
-        add(name);
+    /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
+    MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
+        put1(';');
+        const bool simple = is_ascii_printable(value) && !has(value, '"') && !has(value, '\\');
+        word(true);
+        put(name);
         if (simple) {
-            add("=\"");
-            add(value);
-            add("\"");
+            put("=\"");
+            put(value);
+            put1('"');
         } else {
-            static const char hex[] = "0123456789ABCDEF";
-            add("*=UTF-8''");
+            put("*=UTF-8''");
             for (char ch : value) {
                 const unsigned char c = static_cast<unsigned char>(ch);
                 if (mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_') {
-                    if (n < sizeof(buf)) buf[n++] = ch;
-                } else if (n + 3 <= sizeof(buf)) {
-                    buf[n++] = '%';
-                    buf[n++] = hex[c >> 4];
-                    buf[n++] = hex[c & 15];
+                    put1(ch);
+                } else {
+                    put1('%');
+                    put_hex(c);
                 }
             }
         }
-        put_word(std::string_view(buf, n), true);
+        word_end();
     }
 
-    void put_boundary_value(std::uint8_t level) {
-        char b[12] = "=_mw_";
-        b[5] = static_cast<char>('0' + level);
-        put(std::string_view(b, 6));
+    /// "--" and the boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in
+    /// quoted-printable or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
+    MAILWIRE_MESSAGE_NOINLINE void put_dashes(std::uint8_t level) {
+        const char b[8] = {'-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
+        put(b, 8);
+    }
+    void put_dashes_tail(std::uint8_t level) {
+        const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
+        put(b, 6);
     }
 
-    void put_content_headers(std::uint8_t ref) {
-        if (ref == ref_text || ref == ref_html) {
-            put(ref == ref_text ? "Content-Type: text/plain; charset=utf-8" : "Content-Type: text/html; charset=utf-8");
-            crlf();
-            const cte c = ref == ref_text ? text_cte_ : html_cte_;
-            put(c == cte_7bit ? "Content-Transfer-Encoding: 7bit"
-                : c == cte_8bit ? "Content-Transfer-Encoding: 8bit"
-                : c == cte_qp   ? "Content-Transfer-Encoding: quoted-printable"
-                                : "Content-Transfer-Encoding: base64");
-            crlf();
+    MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
+        put("Content-Type: ");
+        if (ref >= ref_text) {
+            if (ref == ref_text) {
+                put("text/plain");
+            } else {
+                put("text/html");
+            }
+            put("; charset=utf-8\r\n");
+            put_transfer_encoding(body_cte_[ref - ref_text]);
             return;
         }
         const part& p = parts_[ref];
-        put("Content-Type: ");
         put(p.type);
         if (!p.filename.empty()) put_param("name", p.filename);
         crlf();
-        put("Content-Transfer-Encoding: base64");
-        crlf();
+        put_transfer_encoding(cte_base64);
         if (!p.content_id.empty()) {
             put("Content-ID: <");
             put(p.content_id);
-            put(">");
-            crlf();
+            put(">\r\n");
             put("Content-Disposition: inline");
         } else {
             put("Content-Disposition: attachment");
@@ -3694,162 +3592,218 @@ private:
         if (!p.filename.empty()) put_param("filename", p.filename);
         crlf();
     }
-
-    void put_multipart_type(std::uint8_t kind, std::uint8_t level) {
-        put(kind == mp_mixed ? "Content-Type: multipart/mixed; boundary=\""
-            : kind == mp_related ? "Content-Type: multipart/related; boundary=\""
-                                 : "Content-Type: multipart/alternative; boundary=\"");
-        put_boundary_value(level);
-        put("\"");
+    void put_transfer_encoding(cte c) {
+        static constexpr char names[] = "7bit8bitquoted-printablebase64";
+        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
+        put("Content-Transfer-Encoding: ");
+        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
         crlf();
     }
 
+    MAILWIRE_MESSAGE_NOINLINE void put_multipart_type(std::uint8_t level) {
+        static constexpr char names[] = "mixedrelatedalternative";
+        static constexpr unsigned char at[] = {0, 5, 12, 23};
+        const std::uint8_t k = kinds_[level];
+        put("Content-Type: multipart/");
+        put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
+        put("; boundary=\"");
+        put_dashes_tail(level);
+        put("\"\r\n");
+    }
+
+    // The Date and Message-ID headers are written through pointers that date(), set_clock(),
+    // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
+    // clock, no random source; the submission server adds both, RFC 6409 §8.3) has none of
+    // their code.
+    using writer = void (*)(composer&);
+    static void write_date(composer& c) { c.put_date(); }
+    static void write_message_id(composer& c) {
+        c.put("Message-ID: <");
+        for (unsigned char b : c.id_) c.put_hex(b, 0x20);
+        c.put(".mailwire@");
+        const std::string_view addr = c.from_.address;
+        std::size_t at = addr.size();
+        while (at > 0 && addr[at - 1] != '@') --at;
+        c.put(addr.data() + at, addr.size() - at);
+        c.put(">\r\n");
+    }
+
+    /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
+    void put_date() {
+        // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
+        // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
+        // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
+        constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
+        constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
+        std::int64_t local = date_secs_ + static_cast<std::int64_t>(date_offset_) * 60;
+        if (local < min_local) local = min_local;
+        if (local > max_local) local = max_local;
+        // Seconds since 0000-01-01 (below 2^39): a day is 128 * 675 seconds, and the seconds
+        // over 128 fit 32 bits.
+        const std::uint64_t since = static_cast<std::uint64_t>(local - min_local);
+        const std::uint32_t q = static_cast<std::uint32_t>(since >> 7);
+        const std::int32_t rem = static_cast<std::int32_t>(q % 675 * 128 + static_cast<std::uint32_t>(since & 127));
+        // Days since 0000-01-01 of the proleptic Gregorian calendar (1970-01-01, day 719528, was a
+        // Thursday), then whole 400-year cycles, years and months off it.
+        std::uint32_t left = q / 675;
+        put(&"SatSunMonTueWedThuFri"[left % 7 * 3], 3);
+        std::uint32_t y = left / 146097 * 400, m = 0;
+        left %= 146097;
+        auto leap = [&y] { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); };
+        for (;;) {
+            const std::uint32_t n = leap() ? 366 : 365;
+            if (left < n) break;
+            left -= n;
+            ++y;
+        }
+        static constexpr unsigned char month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        for (;;) {
+            const std::uint32_t n = month_days[m] + (m == 1 && leap() ? 1u : 0u);
+            if (left < n) break;
+            left -= n;
+            ++m;
+        }
+        const std::int32_t d = static_cast<std::int32_t>(left) + 1;
+        put(", ");
+        put_num(d, 2);
+        put1(' ');
+        put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[m * 3], 3);
+        put1(' ');
+        put_num(static_cast<std::int32_t>(y), 4);
+        put1(' ');
+        put_num(rem / 3600, 2);
+        put1(':');
+        put_num(rem / 60 % 60, 2);
+        put1(':');
+        put_num(rem % 60, 2);
+        put1(' ');
+        put1(date_offset_ < 0 ? '-' : '+');
+        const int off = date_offset_ < 0 ? -date_offset_ : date_offset_;
+        put_num(off / 60, 2);
+        put_num(off % 60, 2);
+    }
+
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
-    int step() {
+    MAILWIRE_MESSAGE_NOINLINE int step() {
         switch (stage_) {
         case st_date:
-            stage_ = st_from;
             if (have_date_) {
                 put("Date: ");
-                put(std::string_view(date_, date_len_));
+                date_writer_(*this);
                 crlf();
             }
-            return 1;
+            break;
         case st_from:
-            put("From: ");
-            put_mailbox(from_, true);
-            crlf();
-            stage_ = st_sender;
-            return 1;
-        case st_sender:
-            stage_ = st_to;
-            if (!sender_.address.empty()) {
-                put("Sender: ");
-                put_mailbox(sender_, true);
+        case st_sender: {
+            const address_entry& m = stage_ == st_from ? from_ : sender_;
+            if (!m.address.empty()) {
+                if (stage_ == st_from) {
+                    put("From: ");
+                } else {
+                    put("Sender: ");
+                }
+                put_mailbox(m, true);
                 crlf();
             }
-            return 1;
+            break;
+        }
         case st_to:
         case st_cc:
         case st_reply_to: {
-            const kind k = stage_ == st_to ? kind_to : stage_ == st_cc ? kind_cc : kind_reply_to;
+            const std::uint8_t k = stage_ == st_to ? kind_to : stage_ == st_cc ? kind_cc : kind_reply_to;
             // One mailbox per step, so a long list never overflows out_.
-            while (index_ < address_count_ && addresses_[index_].k != k) ++index_;
+            while (index_ < address_count_ && addr_[index_].k != k) ++index_;
             if (index_ < address_count_) {
-                if (sub_ == 0) put(k == kind_to ? "To: " : k == kind_cc ? "Cc: " : "Reply-To: ");
-                put_mailbox(addresses_[index_], sub_ == 0);
-                ++sub_;
+                // "To: ", "Cc: ", "Reply-To: "
+                if (sub_ == 0) put(&"To: Cc: Reply-To: "[k == kind_to ? 0 : k == kind_cc ? 4 : 8], k == kind_reply_to ? 10 : 4);
+                put_mailbox(addr_[index_], sub_ == 0);
+                sub_ = 1;
                 ++index_;
                 return 1;
             }
             if (sub_ != 0) crlf();
             index_ = 0;
             sub_ = 0;
-            stage_ = stage_ == st_to ? st_cc : stage_ == st_cc ? st_reply_to : st_subject;
-            return 1;
+            break;
         }
         case st_subject:
-            stage_ = st_message_id;
             if (!subject_.empty()) {
                 put("Subject: ");
                 put_unstructured(subject_);
                 crlf();
             }
-            return 1;
+            break;
         case st_message_id:
-            stage_ = st_custom;
-            if (have_id_) {
-                const std::string_view addr = from_.address;
-                const std::size_t at = addr.rfind('@');
-                put("Message-ID: <");
-                put(std::string_view(id_, id_len_));
-                put(".mailwire@");
-                put(mailwire::detail::sub(addr, at + 1));
-                put(">");
-                crlf();
-            }
-            return 1;
+            if (have_id_) id_writer_(*this);
+            break;
         case st_custom:
             if (index_ < header_count_) {
-                put(headers_[index_].name);
+                put(hdr_[index_].name);
                 put(": ");
-                put_unstructured(headers_[index_].value);
+                put_unstructured(hdr_[index_].value);
                 crlf();
                 ++index_;
                 return 1;
             }
             index_ = 0;
-            stage_ = st_mime;
-            return 1;
+            break;
         case st_mime:
-            put("MIME-Version: 1.0");
-            crlf();
+            put("MIME-Version: 1.0\r\n");
             if (single_ref_ != 0) {
                 put_content_headers(single_ref_);
             } else {
-                put_multipart_type(top_multipart_, 0);
+                put_multipart_type(0);
             }
-            stage_ = st_blank;
-            return 1;
-        case st_blank:
-            crlf();
-            stage_ = st_body;
-            return 1;
+            break;
+        case st_blank: crlf(); break;
         case st_body: return run_program();
-        case st_done: return 0;
+        default: return 0;
         }
-        return 0;
+        stage_ = static_cast<stage>(stage_ + 1);
+        return 1;
     }
 
     int run_program() {
         if (in_content_) return content_step();
-        const op o = prog_[pc_];
-        switch (o.code) {
-        case op_boundary:
-            ++pc_;
-            // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the boundary. The first
-            // boundary of the body has nothing before it to end.
-            if (pc_ != 1) crlf();
-            put("--");
-            put_boundary_value(o.level);
-            crlf();
-            return 1;
-        case op_close:
-            ++pc_;
-            crlf();
-            put("--");
-            put_boundary_value(o.level);
-            put("--");
-            return 1;
-        case op_multipart_headers:
-            ++pc_;
-            put_multipart_type(o.target, o.level);
-            crlf();
-            return 1;
-        case op_part_headers:
-            ++pc_;
-            if (single_ref_ == 0) {
-                put_content_headers(o.target);
-                crlf();
-            }
-            return 1;
-        case op_content:
-            ++pc_;
-            begin_content(o.target);
-            return 1;
-        case op_end:
+        const op o = prog_[pc_++];
+        if (o.code == op_end) {
             if (single_ref_ == 0) crlf();
             stage_ = st_done;
             return 1;
         }
-        return 0;
+        // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the boundary. The first
+        // boundary of the body has nothing before it to end.
+        if (o.code == op_close) {
+            crlf();
+            put_dashes(o.level);
+            put("--");
+            return 1;
+        }
+        if (single_ref_ == 0) {
+            if (pc_ != 1) crlf();
+            // A nested multipart starts as the first part of the one around it.
+            put_dashes(o.code == op_sub ? static_cast<std::uint8_t>(o.level - 1) : o.level);
+            crlf();
+            if (o.code == op_sub) {
+                put_multipart_type(o.level);
+                crlf();
+                return 1;
+            }
+            put_content_headers(o.target);
+            crlf();
+        }
+        begin_content(o.target);
+        return 1;
     }
 
     // -- content encoding
+    const source_slot& source_of(std::uint8_t ref) const noexcept {
+        return ref >= ref_text ? body_[ref - ref_text] : parts_[ref].src;
+    }
     void begin_content(std::uint8_t ref) {
         in_content_ = true;
-        cur_ = ref == ref_text ? text_ : ref == ref_html ? html_ : parts_[ref].src;
-        cur_cte_ = ref == ref_text ? text_cte_ : ref == ref_html ? html_cte_ : cte_base64;
+        cur_ = &source_of(ref);
+        cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
         mem_pos_ = 0;
         in_len_ = in_pos_ = 0;
         eof_ = false;
@@ -3858,12 +3812,15 @@ private:
         held_ws_ = 0;
         b64_carry_ = 0;
         b64_col_ = 0;
-        line_start_ = true;
-        if (dry_ && !cur_.in_memory()) {
-            // Not read now: base64 of a known size is computed; anything else makes the size unknown.
-            if (cur_cte_ == cte_base64 && cur_.size >= 0) {
-                const std::uint64_t enc = mailwire::detail::div_u64(static_cast<std::uint64_t>(cur_.size) + 2, 3) * 4;
-                dry_extra_ += enc + mailwire::detail::div_u64(enc + 75, 76) * 2;
+        mid_line_ = false;
+        if (dry_ && cur_->fill != nullptr) {
+            // Not read now: base64 of a known size is computed (lines of 76 characters from 57
+            // octets, each with its CRLF); anything else makes the size unknown.
+            if (cur_cte_ == cte_base64 && cur_->size >= 0) {
+                const std::uint64_t s = static_cast<std::uint64_t>(cur_->size);
+                const std::uint64_t lines = mailwire::detail::div_u64(s, 57);
+                const unsigned r = static_cast<unsigned>(s - lines * 57);
+                dry_extra_ += lines * 78 + (r != 0 ? (r + 2) / 3 * 4 + 2 : 0);
             } else {
                 size_known_ = false;
             }
@@ -3875,52 +3832,74 @@ private:
     bool refill() {
         in_pos_ = 0;
         in_len_ = 0;
-        if (cur_.in_memory()) {
-            const std::size_t left = cur_.memory.size() - mem_pos_;
-            const std::size_t n = left < sizeof(in_) ? left : sizeof(in_);
-            if (n != 0) std::memcpy(in_, cur_.memory.data() + mem_pos_, n); // data() may be null when empty
+        std::size_t n;
+        if (cur_->fill == nullptr) {
+            const std::size_t left = cur_->memory.size() - mem_pos_;
+            n = left < sizeof(in_) ? left : sizeof(in_);
+            if (n != 0) std::memcpy(in_, cur_->memory.data() + mem_pos_, n); // data() may be null when empty
             mem_pos_ += n;
-            in_len_ = n;
-            if (n == 0) eof_ = true;
-            return true;
+        } else {
+            const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
+            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
+            n = static_cast<std::size_t>(got);
         }
-        const std::ptrdiff_t got = cur_.fill(cur_.context, in_, sizeof(in_));
-        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
-        if (got == 0) eof_ = true;
-        in_len_ = static_cast<std::size_t>(got);
+        if (n == 0) eof_ = true;
+        in_len_ = n;
         return true;
     }
 
+    /// The current part, encoded, until out_ is nearly full: base64 in lines of 76 (RFC 2045
+    /// §6.8); quoted-printable (RFC 2045 §6.7) with every kind of line end made CRLF, lines of at
+    /// most 76 with "=" soft breaks, "=", non-printables and trailing white space encoded, and a
+    /// "." at the start of a line encoded too (so no line of the body starts with "."); 7bit and
+    /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
     int content_step() {
         while (room() > 96) {
-            if (in_pos_ == in_len_ && !eof_) {
-                if (!refill()) return -1;
+            if (in_pos_ == in_len_) {
+                if (!eof_ && !refill()) return -1;
+                if (in_pos_ == in_len_) { // the end of the source
+                    if (cur_cte_ == cte_base64) {
+                        if (b64_carry_ > 0) b64_group();
+                        if (b64_col_ > 0) crlf();
+                    } else if (pending_cr_ || mid_line_) {
+                        // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before "." anyway).
+                        line_break();
+                    }
+                    in_content_ = false;
+                    return 1;
+                }
             }
-            if (in_pos_ == in_len_ && eof_) {
-                finish_content();
-                in_content_ = false;
-                return 1;
+            const unsigned char c = static_cast<unsigned char>(in_[in_pos_++]);
+            if (cur_cte_ == cte_base64) {
+                b64_in_[b64_carry_++] = c;
+                if (b64_carry_ == 3) b64_group();
+                continue;
             }
-            switch (cur_cte_) {
-            case cte_base64: base64_step(); break;
-            case cte_qp: qp_step(); break;
-            default: plain_step(); break;
+            if (pending_cr_) {
+                line_break();
+                if (c == '\n') continue;
+            }
+            if (c == '\r') {
+                pending_cr_ = true;
+            } else if (c == '\n') {
+                line_break();
+            } else if (cur_cte_ != cte_qp) {
+                put1(static_cast<char>(c));
+                mid_line_ = true;
+            } else if (c == ' ' || c == '\t') {
+                qp_flush_ws(false);
+                held_ws_ = c;
+                mid_line_ = true;
+            } else {
+                qp_flush_ws(false);
+                qp_out(c, c == '=' || c < 32 || c > 126 || (!mid_line_ && c == '.'));
+                mid_line_ = true;
             }
         }
         return 1;
     }
-
-    // base64 in lines of 76 (RFC 2045 §6.8), 57 input octets per line.
-    void base64_step() {
-        while (in_pos_ < in_len_ && room() > 96) {
-            b64_in_[b64_carry_++] = in_[in_pos_++];
-            if (b64_carry_ == 3) emit_b64_group();
-        }
-    }
-    void emit_b64_group() {
-        char four[4];
-        base64_encode(std::string_view(b64_in_, b64_carry_), four, 4);
-        put(std::string_view(four, 4));
+    void b64_group() {
+        put_b64(b64_in_, b64_carry_);
         b64_carry_ = 0;
         b64_col_ += 4;
         if (b64_col_ == 76) {
@@ -3928,166 +3907,233 @@ private:
             b64_col_ = 0;
         }
     }
-
-    // quoted-printable (RFC 2045 §6.7): line ends of any kind become CRLF, lines at most 76
-    // with "=" soft breaks, "=" and non-printables and trailing white space encoded, and a "."
-    // at the start of a line encoded too, so no line of the body starts with "." at all.
-    void qp_put_encoded(unsigned char c) {
-        static const char hex[] = "0123456789ABCDEF";
-        const char e[3] = {'=', hex[c >> 4], hex[c & 15]};
-        qp_token(std::string_view(e, 3));
-    }
-    void qp_token(std::string_view t) {
-        if (qp_line_ + t.size() > 75) {
+    /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
+    /// pass 76 with it.
+    MAILWIRE_MESSAGE_NOINLINE void qp_out(unsigned char c, bool encoded) {
+        const std::size_t n = encoded ? 3 : 1;
+        if (qp_line_ + n > 75) {
             put("=\r\n");
             qp_line_ = 0;
         }
-        put(t);
-        qp_line_ += t.size();
+        if (encoded) {
+            put1('=');
+            put_hex(c);
+        } else {
+            put1(static_cast<char>(c));
+        }
+        qp_line_ += n;
     }
+    /// White space is held until the next character shows whether it ends a line (then it is
+    /// encoded, RFC 2045 §6.7 rule 3).
     void qp_flush_ws(bool before_break) {
         if (held_ws_ == 0) return;
         const unsigned char w = held_ws_;
         held_ws_ = 0;
-        if (before_break) qp_put_encoded(w);
-        else qp_token(std::string_view(reinterpret_cast<const char*>(&w), 1));
+        qp_out(w, before_break);
     }
-    void qp_break() {
+    MAILWIRE_MESSAGE_NOINLINE void line_break() {
         qp_flush_ws(true);
         crlf();
+        pending_cr_ = false;
         qp_line_ = 0;
-        line_start_ = true;
-    }
-    void qp_step() {
-        while (in_pos_ < in_len_ && room() > 96) {
-            const unsigned char c = static_cast<unsigned char>(in_[in_pos_++]);
-            if (pending_cr_) {
-                pending_cr_ = false;
-                qp_break();
-                if (c == '\n') continue;
-            }
-            if (c == '\r') {
-                pending_cr_ = true;
-                continue;
-            }
-            if (c == '\n') {
-                qp_break();
-                continue;
-            }
-            if (c == ' ' || c == '\t') {
-                qp_flush_ws(false);
-                held_ws_ = c;
-                line_start_ = false;
-                continue;
-            }
-            qp_flush_ws(false);
-            if (c == '=' || c < 32 || c > 126 || (line_start_ && c == '.')) qp_put_encoded(c);
-            else qp_token(std::string_view(reinterpret_cast<const char*>(&c), 1));
-            line_start_ = false;
-        }
-    }
-
-    // 7bit / 8bit: the text with its line ends made CRLF (only chosen for checked memory text).
-    void plain_step() {
-        while (in_pos_ < in_len_ && room() > 96) {
-            const char c = in_[in_pos_++];
-            if (pending_cr_) {
-                pending_cr_ = false;
-                crlf();
-                line_start_ = true;
-                if (c == '\n') continue;
-            }
-            if (c == '\r') {
-                pending_cr_ = true;
-            } else if (c == '\n') {
-                crlf();
-                line_start_ = true;
-            } else {
-                put(std::string_view(&c, 1));
-                line_start_ = false;
-            }
-        }
-    }
-
-    void finish_content() {
-        if (cur_cte_ == cte_base64) {
-            if (b64_carry_ > 0) emit_b64_group();
-            if (b64_col_ > 0) {
-                crlf();
-                b64_col_ = 0;
-            }
-        } else if (cur_cte_ == cte_qp) {
-            // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before the final "." anyway).
-            if (pending_cr_ || !line_start_ || held_ws_ != 0) qp_break();
-            pending_cr_ = false;
-        } else if (pending_cr_ || !line_start_) {
-            pending_cr_ = false;
-            crlf();
-        }
+        mid_line_ = false;
     }
 
     // ------------------------------------------------------------------ state
-    error first_error_;
-    address_entry from_;
-    address_entry sender_;
-    address_entry addresses_[MaxAddresses];
-    std::size_t address_count_ = 0;
-    custom_header headers_[MaxHeaders];
-    std::size_t header_count_ = 0;
-    std::string_view subject_;
-    content_source text_, html_;
-    part parts_[MaxAttachments];
-    std::size_t part_count_ = 0;
+    // All zeros before use: a static message needs no start-up code and sits in .bss.
+    // Set by basic_message on every entry (its arrays).
+    address_entry* addr_ = nullptr;
+    custom_header* hdr_ = nullptr;
+    part* parts_ = nullptr;
+    op* prog_ = nullptr;
 
+    address_entry from_ = {};
+    address_entry sender_ = {};
+    std::size_t address_count_ = 0;
+    std::size_t header_count_ = 0;
+    std::size_t part_count_ = 0;
+    std::string_view subject_;
+    source_slot body_[2] = {}; // text, HTML
+
+    writer date_writer_ = nullptr;
+    writer id_writer_ = nullptr;
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
     void* random_ctx_ = nullptr;
     std::int64_t date_secs_ = 0;
     int date_offset_ = 0;
-    char date_[40] = {};
-    std::size_t date_len_ = 0;
-    char id_[32] = {};
-    std::size_t id_len_ = 0;
 
     std::uint64_t size_ = 0;
     std::uint64_t dry_extra_ = 0;
 
-    op prog_[MaxAttachments * 3 + 16];
     std::size_t prog_len_ = 0, pc_ = 0;
-
-    std::size_t index_ = 0, sub_ = 0;
+    std::size_t index_ = 0;
     std::size_t col_ = 0;
+    std::size_t word_at_ = 0, word_col_ = 0;
     // One step's output. The longest step is one header: a 900-octet subject or custom value as
     // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
     // 1,700 octets with its name; a content step stops 96 octets before the end.
-    char out_[2048];
+    char out_[2048] = {};
     std::size_t out_len_ = 0, out_pos_ = 0;
 
-    content_source cur_;
+    const source_slot* cur_ = nullptr;
     std::size_t mem_pos_ = 0;
-    char in_[570];
+    char in_[570] = {};
     std::size_t in_len_ = 0, in_pos_ = 0;
     std::size_t qp_line_ = 0;
     std::size_t b64_carry_ = 0, b64_col_ = 0;
     // The small members last, together, so they pack (clang-tidy's padding check).
-    bool has_text_ = false, has_html_ = false;
-    text_encoding text_enc_ = text_encoding::automatic, html_enc_ = text_encoding::automatic;
-    cte text_cte_ = cte_7bit, html_cte_ = cte_7bit;
+    unsigned char id_[12] = {};
+    bool has_body_[2] = {};
+    text_encoding body_enc_[2] = {};
+    cte body_cte_[2] = {};
+    cause first_refusal_ = cause::none;
     bool fixed_date_ = false;
     bool have_date_ = false, have_id_ = false;
     bool needs_utf8_ = false, eight_bit_ = false;
     bool size_known_ = false;
     bool dry_ = false;
-    std::uint8_t top_multipart_ = 0;
+    std::uint8_t kinds_[3] = {};
     std::uint8_t single_ref_ = 0;
+    std::uint8_t sub_ = 0;
     stage stage_ = st_date;
     bool in_content_ = false;
     cte cur_cte_ = cte_7bit;
     bool eof_ = false;
-    bool pending_cr_ = false, line_start_ = true;
+    bool pending_cr_ = false, mid_line_ = false;
     unsigned char held_ws_ = 0;
-    char b64_in_[3] = {};
+    unsigned char b64_in_[3] = {};
+};
+
+} // namespace detail::mime
+
+/// The composer. Strings are not copied: every string_view and source given to it must outlive
+/// the send. A setter that refuses its input returns the error and also keeps it: prepare() (and
+/// so send_message) fails with the first one, so nothing is sent without what was refused.
+/// Capacities are template arguments (no heap): addresses (To + Cc + Bcc + Reply-To), custom
+/// headers, and attachments plus inline parts; the code is shared by all capacities.
+template <std::size_t MaxAddresses = 16, std::size_t MaxHeaders = 8, std::size_t MaxAttachments = 8>
+class basic_message : public detail::mime::composer {
+    static_assert(MaxAttachments < 250, "mailwire: at most 249 attachments and inline parts");
+
+public:
+    /// Seconds since 1970 (UTC) and the local offset in minutes, for the Date header. POSIX uses
+    /// time() and UTC when none is set; without a clock (firmware with no RTC) the Date header is
+    /// left out and the submission server adds it (RFC 6409 §8.3).
+    using clock_fn = detail::mime::composer::clock_fn;
+    /// Fills buf with random bytes (Message-ID). POSIX reads /dev/urandom when none is set;
+    /// without one the Message-ID is left out and the submission server adds it (RFC 6409 §8.3).
+    using random_fn = detail::mime::composer::random_fn;
+
+    constexpr basic_message() noexcept = default;
+    basic_message(const basic_message&) = delete;
+    basic_message& operator=(const basic_message&) = delete;
+
+    // ------------------------------------------------------------------ headers
+    error from(text_ref address, text_ref display = {}) { return add(kind_from, address.view(), display.view()); }
+    /// Sender: when From names someone else (RFC 5322 §3.6.2).
+    error sender(text_ref address, text_ref display = {}) {
+        return add(kind_sender, address.view(), display.view());
+    }
+    error to(text_ref address, text_ref display = {}) { return add(kind_to, address.view(), display.view()); }
+    error cc(text_ref address, text_ref display = {}) { return add(kind_cc, address.view(), display.view()); }
+    /// Bcc recipients go into the envelope only, never into a header.
+    error bcc(text_ref address) { return add(kind_bcc, address.view(), {}); }
+    error reply_to(text_ref address, text_ref display = {}) {
+        return add(kind_reply_to, address.view(), display.view());
+    }
+    /// UTF-8; anything but plain ASCII becomes RFC 2047 encoded-words.
+    error subject(text_ref subject_text) { return set_subject(subject_text.view()); }
+    /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
+    /// text (encoded when not ASCII). Names the composer writes itself are refused.
+    error header(text_ref name, text_ref value) { return add_header(headers_, MaxHeaders, name.view(), value.view()); }
+    void set_clock(clock_fn fn, void* context = nullptr) noexcept {
+        date_writer_ = &write_date;
+        clock_ = fn;
+        clock_ctx_ = context;
+    }
+    void set_random(random_fn fn, void* context = nullptr) noexcept {
+        id_writer_ = &write_message_id;
+        random_ = fn;
+        random_ctx_ = context;
+    }
+    /// A fixed Date instead of the clock's.
+    void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
+        date_writer_ = &write_date;
+        fixed_date_ = true;
+        date_secs_ = unix_seconds;
+        date_offset_ = utc_offset_minutes;
+    }
+
+    // ------------------------------------------------------------------ bodies
+    error text(text_ref body, text_encoding enc = text_encoding::automatic) {
+        return text(content_source::from_memory(body.view()), enc);
+    }
+    error text(content_source src, text_encoding enc = text_encoding::automatic) {
+        return set_body(false, src, enc);
+    }
+    error html(text_ref body, text_encoding enc = text_encoding::automatic) {
+        return html(content_source::from_memory(body.view()), enc);
+    }
+    error html(content_source src, text_encoding enc = text_encoding::automatic) {
+        return set_body(true, src, enc);
+    }
+    /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
+    error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
+        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), {});
+    }
+    /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
+    error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
+        if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
+        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
+    }
+
+    // ------------------------------------------------------------------ for sending
+    /// Chooses the encodings for a server with these extensions, computes the size where every
+    /// part's size is known, and starts reading from the beginning. send_message() calls it.
+    error prepare(bool eightbitmime, bool smtputf8) {
+        bind();
+        return prepare_bound(eightbitmime, smtputf8);
+    }
+
+    /// The source interface: the next piece of the composed message. After the last piece, 0;
+    /// when a part's source fails, -1 (the client then aborts without the final ".").
+    std::ptrdiff_t read(char* buf, std::size_t cap) {
+        bind();
+        return read_bound(buf, cap);
+    }
+
+    /// For send_message(): prepare(), the recipients checked against the storage, the envelope.
+    bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage, std::size_t capacity,
+                          error& err) {
+        bind();
+        return composer::prepare_envelope(caps, env, storage, capacity, err);
+    }
+
+    /// The envelope's recipients: To, Cc and Bcc (not Reply-To), in that order.
+    std::size_t recipient_count() const noexcept { return recipient_count_of(addresses_); }
+    /// Fills the envelope for this message into `env`, with `storage` holding its recipients.
+    void fill_envelope(envelope& env, recipient* storage, std::size_t capacity) const noexcept {
+        fill_envelope_of(addresses_, env, storage, capacity);
+    }
+
+private:
+    error add(std::uint8_t k, std::string_view address, std::string_view display) {
+        return add_address(addresses_, MaxAddresses, k, address, display);
+    }
+    void bind() noexcept {
+        addr_ = addresses_;
+        hdr_ = headers_;
+        parts_ = parts_store_;
+        prog_ = prog_store_;
+    }
+
+    detail::mime::address_entry addresses_[MaxAddresses] = {};
+    detail::mime::custom_header headers_[MaxHeaders] = {};
+    detail::mime::part parts_store_[MaxAttachments] = {};
+    // The body program: the nested multiparts' starts, the parts, three closes and the end.
+    detail::mime::op prog_store_[MaxAttachments + 8] = {};
 };
 
 using message = basic_message<>;
@@ -4098,22 +4144,14 @@ using message = basic_message<>;
 template <class Client, std::size_t A, std::size_t H, std::size_t P>
 send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient* storage, std::size_t capacity) {
     send_result res;
-    const capabilities& caps = client.server_capabilities();
-    res.err = msg.prepare(caps.eightbitmime, caps.smtputf8);
-    if (res.err.ok() && msg.recipient_count() > capacity) {
-        res.err.kind = error_kind::usage;
-        res.err.why = cause::too_many;
-    }
-    if (!res.err.ok()) {
-        res.err.where = phase::mail;
-        return res;
-    }
     envelope env;
-    msg.fill_envelope(env, storage, capacity);
+    if (!msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) return res;
     return client.send(env, msg);
 }
 
 } // namespace mailwire
+
+#undef MAILWIRE_MESSAGE_NOINLINE
 
 #endif // MAILWIRE_MESSAGE_HPP
 // ---- end include/mailwire/message.hpp ----

@@ -115,6 +115,17 @@
 #define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
+// Keeps a small function that many steps call out of line (firmware size); only a hint.
+#ifndef MAILWIRE_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define MAILWIRE_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define MAILWIRE_NOINLINE __declspec(noinline)
+#else
+#define MAILWIRE_NOINLINE
+#endif
+#endif
+
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
 #include <cassert>
@@ -594,6 +605,14 @@ struct tls_settings {
     std::uint32_t close_notify_ms = 1000;
 };
 
+// Keeps the destructor's body out of line, so that the one a client's by-value policy argument
+// runs on its moved-from temporary folds away (it is empty until a handshake).
+#if defined(__GNUC__) || defined(__clang__)
+#define MAILWIRE_TLS_NOINLINE __attribute__((noinline))
+#else
+#define MAILWIRE_TLS_NOINLINE
+#endif
+
 namespace detail::mbedtls_compat {
 
 inline void set_minimum_tls12(mbedtls_ssl_config* conf, bool allow_tls13) noexcept {
@@ -632,21 +651,19 @@ class mbedtls_tls {
 public:
     static constexpr bool available = true;
 
-    explicit mbedtls_tls(const tls_settings& settings = tls_settings()) noexcept : settings_(settings) {}
+    mbedtls_tls() noexcept { detail_[0] = '\0'; }
+    explicit mbedtls_tls(const tls_settings& settings) noexcept : settings_(settings) { detail_[0] = '\0'; }
     /// Only a policy that has not connected yet can move (the client takes it by value); mbedTLS's
     /// contexts point into themselves once set up.
-    mbedtls_tls(mbedtls_tls&& other) noexcept : settings_(other.settings_) { MAILWIRE_ASSERT(!other.configured_); }
+    mbedtls_tls(mbedtls_tls&& other) noexcept : settings_(other.settings_) {
+        MAILWIRE_ASSERT(!other.configured_);
+        detail_[0] = '\0';
+    }
     mbedtls_tls(const mbedtls_tls&) = delete;
     mbedtls_tls& operator=(const mbedtls_tls&) = delete;
     mbedtls_tls& operator=(mbedtls_tls&&) = delete;
     ~mbedtls_tls() {
-        free_session();
-        if (configured_) {
-            mbedtls_ssl_config_free(&conf_);
-            mbedtls_x509_crt_free(&ca_);
-            mbedtls_ctr_drbg_free(&drbg_);
-            mbedtls_entropy_free(&entropy_);
-        }
+        if (configured_) release(); // a policy that never connected (the client's moved-from one) has nothing
     }
 
     tls_settings& settings() noexcept { return settings_; }
@@ -655,155 +672,207 @@ public:
     /// tls_plaintext_server, tls_setup_failed, tls_handshake_failed, or none (a timeout, or success).
     cause failure() const noexcept { return failure_; }
     /// One line about the last failure: mbedTLS's verification text and the names the certificate
-    /// was issued for, the error code, or what the server sent instead of TLS. "" when none.
-    const char* failure_detail() const noexcept { return detail_; }
+    /// was issued for, the error code, or what the server sent instead of TLS. "" when none, and
+    /// always "" with MAILWIRE_TLS_DETAIL 0.
+    const char* failure_detail() const noexcept { return MAILWIRE_TLS_DETAIL ? detail_ : ""; }
     /// mbedTLS's error code of the last failure (negative), 0 when none.
     int library_error() const noexcept { return lib_error_; }
     /// The negotiated version ("TLSv1.2", "TLSv1.3") while a session is up, else "".
     const char* version() const noexcept { return established_ ? detail::mbedtls_compat::version_of(&ssl_) : ""; }
 
+    // The four operations below only bind the transport and the deadline to one call and hand over
+    // to code that is the same whatever the transport and timer types (one copy in an image).
+
     template <class Transport, class Timer>
     io_result handshake(Transport& transport, std::string_view host, const Timer& timer) {
+        bio b(transport, &timer, &bio::template left_of<Timer>);
+        return start(b, host);
+    }
+
+    template <class Transport, class Timer>
+    io_result read_some(Transport& transport, char* buf, std::size_t len, const Timer& timer) {
+        bio b(transport, &timer, &bio::template left_of<Timer>);
+        return stream(b, step::read, reinterpret_cast<unsigned char*>(buf), len);
+    }
+
+    template <class Transport, class Timer>
+    io_result write_some(Transport& transport, const char* buf, std::size_t len, const Timer& timer) {
+        bio b(transport, &timer, &bio::template left_of<Timer>);
+        return stream(b, step::write, reinterpret_cast<unsigned char*>(const_cast<char*>(buf)), len);
+    }
+
+    /// Sends close_notify (each transport write bounded by settings().close_notify_ms) and frees
+    /// the session. The transport itself is closed by the client.
+    template <class Transport>
+    void close(Transport& transport) noexcept {
+        bio b(transport, &settings_.close_notify_ms, &bio::fixed_left);
+        finish(b);
+    }
+
+private:
+    enum class step : unsigned char { handshake, read, write, close_notify };
+
+    /// What mbedTLS's I/O callbacks see of one call: the transport (behind one function for both
+    /// directions), the step's deadline, what went wrong below TLS, and the first bytes the server
+    /// sent (to recognise plaintext SMTP).
+    struct bio {
+        using move_fn = io_result (*)(void* transport, char* buf, std::size_t len, std::uint32_t ms, bool out);
+        using left_fn = std::uint32_t (*)(const void* timer);
+
+        template <class Transport>
+        bio(Transport& t, const void* tm, left_fn lf) noexcept
+            : transport(&t), move(&move_bytes<Transport>), timer(tm), left(lf) {}
+
+        void* transport;
+        move_fn move;
+        const void* timer;
+        left_fn left;
+        // Set by drive(), the one place every call goes through (fewer stores at each caller).
+        io_status status; ///< what went wrong below TLS, ok when nothing did
+        int sys_error;
+        std::size_t first_len;
+        unsigned char first[8];
+
+        template <class Transport>
+        static io_result move_bytes(void* t, char* buf, std::size_t len, std::uint32_t ms, bool out) {
+            Transport& transport = *static_cast<Transport*>(t);
+            return out ? transport.write_some(buf, len, ms) : transport.read_some(buf, len, ms);
+        }
+        template <class Timer>
+        static std::uint32_t left_of(const void* timer) {
+            return static_cast<const Timer*>(timer)->remaining_ms();
+        }
+        /// close_notify: a fixed bound for each write (one write at most).
+        static std::uint32_t fixed_left(const void* ms) { return *static_cast<const std::uint32_t*>(ms); }
+
+        int transfer(unsigned char* buf, std::size_t len, bool out) {
+            const std::uint32_t ms = left(timer);
+            const io_result r = ms == 0 ? io_result::fail(io_status::timeout)
+                                        : move(transport, reinterpret_cast<char*>(buf), len, ms, out);
+            if (r.ok() && r.bytes > 0 && r.bytes <= len) {
+                for (std::size_t i = 0; !out && i < r.bytes && first_len < sizeof(first); ++i)
+                    first[first_len++] = buf[i];
+                return static_cast<int>(r.bytes);
+            }
+            status = r.ok() ? io_status::error : r.status;
+            sys_error = r.sys_error;
+            if (!out && r.status == io_status::closed) return 0; // end of stream: MBEDTLS_ERR_SSL_CONN_EOF
+            return r.status == io_status::timeout ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+        }
+        static int send(void* self, const unsigned char* buf, std::size_t len) {
+            return static_cast<bio*>(self)->transfer(const_cast<unsigned char*>(buf), len, true);
+        }
+        static int recv(void* self, unsigned char* buf, std::size_t len) {
+            return static_cast<bio*>(self)->transfer(buf, len, false);
+        }
+    };
+
+    /// Runs one mbedTLS step over `b` until it completes, fails, or the deadline passes
+    /// (close_notify: once).
+    int drive(bio& b, step s, unsigned char* buf, std::size_t len) {
+        b.status = io_status::ok;
+        b.sys_error = 0;
+        b.first_len = 0;
+        mbedtls_ssl_set_bio(&ssl_, &b, &bio::send, &bio::recv, nullptr);
+        int rc;
+        for (;;) {
+            switch (s) {
+            case step::handshake: rc = mbedtls_ssl_handshake(&ssl_); break;
+            case step::read: rc = mbedtls_ssl_read(&ssl_, buf, len); break;
+            case step::write: rc = mbedtls_ssl_write(&ssl_, buf, len); break;
+            default: rc = mbedtls_ssl_close_notify(&ssl_); break;
+            }
+            if (s == step::close_notify || !detail::mbedtls_compat::read_again(rc) || b.left(b.timer) == 0) break;
+        }
+        mbedtls_ssl_set_bio(&ssl_, nullptr, nullptr, nullptr, nullptr);
+        return rc;
+    }
+
+    io_result start(bio& b, std::string_view host) {
         free_session();
-        if (!configured_) (void)configure();
+        if (!configured_) configure();
         if (!configured_ok_) return io_result::fail(io_status::error); // failure() and its detail stay
         failure_ = cause::none;
         detail_[0] = '\0';
         lib_error_ = 0;
         peer_names_[0] = '\0';
-        if (host.empty() || host.size() >= sizeof(host_)) return setup_failure("host name empty or too long", 0);
-        std::memcpy(host_, host.data(), host.size());
-        host_[host.size()] = '\0';
-
-        mbedtls_ssl_init(&ssl_);
-        session_ = true;
-        if (int rc = mbedtls_ssl_setup(&ssl_, &conf_); rc != 0) return setup_failure("mbedtls_ssl_setup failed", rc);
-        // Always: SNI, and the name the certificate must carry (CVE-2025-27809 when skipped).
-        if (int rc = mbedtls_ssl_set_hostname(&ssl_, host_); rc != 0)
-            return setup_failure("mbedtls_ssl_set_hostname failed", rc);
-
-        bio<Transport, Timer> b{&transport, &timer, io_result::done(0), 0, {}};
-        mbedtls_ssl_set_bio(&ssl_, &b, &bio<Transport, Timer>::send, &bio<Transport, Timer>::recv, nullptr);
-        int rc;
-        do {
-            rc = mbedtls_ssl_handshake(&ssl_);
-        } while ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && timer.remaining_ms() > 0);
-        mbedtls_ssl_set_bio(&ssl_, nullptr, nullptr, nullptr, nullptr);
-        if (rc == 0) {
-            established_ = true;
-            return io_result::done(0);
+        int rc = 0;
+        const char* what = text("host name empty or too long");
+        if (!host.empty() && host.size() < sizeof(host_)) {
+            std::memcpy(host_, host.data(), host.size());
+            host_[host.size()] = '\0';
+            mbedtls_ssl_init(&ssl_);
+            session_ = true;
+            what = text("mbedtls_ssl_setup failed");
+            if ((rc = mbedtls_ssl_setup(&ssl_, &conf_)) == 0) {
+                // Always: SNI, and the name the certificate must carry (CVE-2025-27809 when skipped).
+                what = text("mbedtls_ssl_set_hostname failed");
+                if ((rc = mbedtls_ssl_set_hostname(&ssl_, host_)) == 0) {
+                    rc = drive(b, step::handshake, nullptr, 0);
+                    if (rc == 0) {
+                        established_ = true;
+                        return io_result::done(0);
+                    }
+                    what = nullptr; // the handshake itself failed
+                }
+            }
         }
+        io_result r = io_result::fail(io_status::error);
+        if (what != nullptr) fail_configure(what, rc);
+        else r = handshake_failure(rc, b); // reads the session's verification result: before freeing it
         // A failed session gives its record buffers back at once, not at the next connection.
-        const io_result r = handshake_failure(rc, b.io, b.first, b.first_len);
         free_session();
         return r;
     }
 
-    template <class Transport, class Timer>
-    io_result read_some(Transport& transport, char* buf, std::size_t len, const Timer& timer) {
+    MAILWIRE_TLS_NOINLINE io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
         if (!established_) return io_result::fail(io_status::error);
-        bio<Transport, Timer> b{&transport, &timer, io_result::done(0), 0, {}};
-        mbedtls_ssl_set_bio(&ssl_, &b, &bio<Transport, Timer>::send, &bio<Transport, Timer>::recv, nullptr);
-        int rc;
-        do {
-            rc = mbedtls_ssl_read(&ssl_, reinterpret_cast<unsigned char*>(buf), len);
-        } while (detail::mbedtls_compat::read_again(rc) && timer.remaining_ms() > 0);
-        mbedtls_ssl_set_bio(&ssl_, nullptr, nullptr, nullptr, nullptr);
+        const int rc = drive(b, s, buf, len);
         if (rc > 0) return io_result::done(static_cast<std::size_t>(rc));
-        if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return io_result::fail(io_status::closed);
-        return stream_failure(rc, b.io);
+        if (s == step::read && (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY))
+            return io_result::fail(io_status::closed);
+        lib_error_ = rc;
+        if (b.status != io_status::ok) return io_result::fail(b.status, b.sys_error);
+        return io_result::fail(rc == MBEDTLS_ERR_SSL_CONN_EOF ? io_status::closed : io_status::error);
     }
 
-    template <class Transport, class Timer>
-    io_result write_some(Transport& transport, const char* buf, std::size_t len, const Timer& timer) {
-        if (!established_) return io_result::fail(io_status::error);
-        bio<Transport, Timer> b{&transport, &timer, io_result::done(0), 0, {}};
-        mbedtls_ssl_set_bio(&ssl_, &b, &bio<Transport, Timer>::send, &bio<Transport, Timer>::recv, nullptr);
-        int rc;
-        do {
-            rc = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(buf), len);
-        } while ((rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) && timer.remaining_ms() > 0);
-        mbedtls_ssl_set_bio(&ssl_, nullptr, nullptr, nullptr, nullptr);
-        if (rc > 0) return io_result::done(static_cast<std::size_t>(rc));
-        return stream_failure(rc, b.io);
-    }
-
-    /// Sends close_notify (bounded by settings().close_notify_ms) and frees the session. The
-    /// transport itself is closed by the client.
-    template <class Transport>
-    void close(Transport& transport) noexcept {
-        if (established_) {
-            struct fixed_timer {
-                std::uint32_t ms;
-                std::uint32_t remaining_ms() const noexcept { return ms; } // one write at most
-            } timer{settings_.close_notify_ms};
-            bio<Transport, fixed_timer> b{&transport, &timer, io_result::done(0), 0, {}};
-            mbedtls_ssl_set_bio(&ssl_, &b, &bio<Transport, fixed_timer>::send, &bio<Transport, fixed_timer>::recv,
-                                nullptr);
-            (void)mbedtls_ssl_close_notify(&ssl_);
-            mbedtls_ssl_set_bio(&ssl_, nullptr, nullptr, nullptr, nullptr);
-        }
+    void finish(bio& b) noexcept {
+        if (established_) (void)drive(b, step::close_notify, nullptr, 0);
         free_session();
     }
 
-private:
-    /// The I/O callbacks' view of one call: the transport, the step's deadline, what went wrong
-    /// below TLS, and the first bytes the server sent (to recognise plaintext SMTP).
-    template <class Transport, class Timer>
-    struct bio {
-        Transport* transport;
-        const Timer* timer;
-        io_result io;
-        std::size_t first_len;
-        unsigned char first[8];
+    /// The detail texts are compiled out with MAILWIRE_TLS_DETAIL 0.
+    static constexpr const char* text(const char* s) noexcept { return MAILWIRE_TLS_DETAIL ? s : ""; }
 
-        static int send(void* ctx, const unsigned char* buf, std::size_t len) {
-            bio& b = *static_cast<bio*>(ctx);
-            const std::uint32_t left = b.timer->remaining_ms();
-            const io_result r = left == 0 ? io_result::fail(io_status::timeout)
-                                          : b.transport->write_some(reinterpret_cast<const char*>(buf), len, left);
-            if (r.ok() && r.bytes > 0 && r.bytes <= len) return static_cast<int>(r.bytes);
-            b.io = r.ok() ? io_result::fail(io_status::error) : r;
-            return r.status == io_status::timeout ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
-        }
-        static int recv(void* ctx, unsigned char* buf, std::size_t len) {
-            bio& b = *static_cast<bio*>(ctx);
-            const std::uint32_t left = b.timer->remaining_ms();
-            const io_result r = left == 0 ? io_result::fail(io_status::timeout)
-                                          : b.transport->read_some(reinterpret_cast<char*>(buf), len, left);
-            if (r.ok() && r.bytes > 0 && r.bytes <= len) {
-                for (std::size_t i = 0; i < r.bytes && b.first_len < sizeof(b.first); ++i) b.first[b.first_len++] = buf[i];
-                return static_cast<int>(r.bytes);
-            }
-            b.io = r.ok() ? io_result::fail(io_status::error) : r;
-            if (r.status == io_status::closed) return 0; // end of stream: MBEDTLS_ERR_SSL_CONN_EOF
-            return r.status == io_status::timeout ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
-        }
-    };
-
-    bool configure() {
+    void configure() {
         mbedtls_entropy_init(&entropy_);
         mbedtls_ctr_drbg_init(&drbg_);
         mbedtls_x509_crt_init(&ca_);
         mbedtls_ssl_config_init(&conf_);
         configured_ = true; // from here on the destructor frees them
-
-        if (!detail::mbedtls_compat::start_crypto()) return fail_configure("psa_crypto_init failed", 0);
-        if (settings_.entropy_source != nullptr) {
-            if (int rc = mbedtls_entropy_add_source(&entropy_, settings_.entropy_source, settings_.entropy_context, 32,
-                                                    MBEDTLS_ENTROPY_SOURCE_STRONG);
-                rc != 0)
-                return fail_configure("mbedtls_entropy_add_source failed", rc);
+        int rc = 0;
+        const char* what = setup(rc);
+        if (what == nullptr) {
+            configured_ok_ = true;
+        } else {
+            fail_configure(what, rc);
         }
+    }
+
+    /// The configuration's steps; nullptr when all went well, else what failed (and rc, mbedTLS's
+    /// code when there is one).
+    const char* setup(int& rc) {
+        if (!detail::mbedtls_compat::start_crypto()) return text("psa_crypto_init failed");
+        if (settings_.entropy_source != nullptr &&
+            (rc = mbedtls_entropy_add_source(&entropy_, settings_.entropy_source, settings_.entropy_context, 32,
+                                             MBEDTLS_ENTROPY_SOURCE_STRONG)) != 0)
+            return text("mbedtls_entropy_add_source failed");
         static const unsigned char personal[] = "mailwire";
-        if (int rc = mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personal, sizeof(personal) - 1);
-            rc != 0)
-            return fail_configure("no entropy: seeding the random generator failed (give tls_settings::entropy_source)",
-                                  rc);
-        if (int rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                                 MBEDTLS_SSL_PRESET_DEFAULT);
-            rc != 0)
-            return fail_configure("mbedtls_ssl_config_defaults failed", rc);
+        if ((rc = mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personal, sizeof(personal) - 1)) != 0)
+            return text("no entropy: seeding the random generator failed (give tls_settings::entropy_source)");
+        if ((rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                              MBEDTLS_SSL_PRESET_DEFAULT)) != 0)
+            return text("mbedtls_ssl_config_defaults failed");
         // mbedTLS 3.6's TLS 1.3 client offers max_fragment_length but refuses the server's answer
         // to it (UNSUPPORTED_EXTENSION; 1.3 has record_size_limit, RFC 8449, instead): with a
         // max_fragment the session stays at TLS 1.2, where RFC 6066 §4 applies.
@@ -811,57 +880,47 @@ private:
         mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
         if (settings_.max_fragment != 0) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
-            unsigned char code = 0;
-            switch (settings_.max_fragment) {
-            case 512: code = MBEDTLS_SSL_MAX_FRAG_LEN_512; break;
-            case 1024: code = MBEDTLS_SSL_MAX_FRAG_LEN_1024; break;
-            case 2048: code = MBEDTLS_SSL_MAX_FRAG_LEN_2048; break;
-            case 4096: code = MBEDTLS_SSL_MAX_FRAG_LEN_4096; break;
-            default: return fail_configure("max_fragment must be 512, 1024, 2048 or 4096", 0);
-            }
-            if (int rc = mbedtls_ssl_conf_max_frag_len(&conf_, code); rc != 0)
-                return fail_configure("max_fragment is larger than mbedTLS's smaller record buffer "
-                                      "(MBEDTLS_SSL_IN_CONTENT_LEN, MBEDTLS_SSL_OUT_CONTENT_LEN)",
-                                      rc);
+            // RFC 6066 §4: 2^9 (1) to 2^12 (4), MBEDTLS_SSL_MAX_FRAG_LEN_512 to _4096.
+            unsigned char code = 1;
+            while (code < 4 && (256u << code) != settings_.max_fragment) ++code;
+            if ((256u << code) != settings_.max_fragment) return text("max_fragment must be 512, 1024, 2048 or 4096");
+            if ((rc = mbedtls_ssl_conf_max_frag_len(&conf_, code)) != 0)
+                return text("max_fragment is larger than mbedTLS's smaller record buffer "
+                            "(MBEDTLS_SSL_IN_CONTENT_LEN, MBEDTLS_SSL_OUT_CONTENT_LEN)");
 #else
-            return fail_configure("max_fragment needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH in mbedTLS's configuration", 0);
+            return text("max_fragment needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH in mbedTLS's configuration");
 #endif
         }
         if (settings_.insecure_skip_verify) {
             mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
-        } else if (settings_.attach_trust != nullptr) {
-            mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
-            if (const int rc = settings_.attach_trust(&conf_); rc != 0)
-                return fail_configure("tls_settings::attach_trust failed", rc);
-        } else {
-            if (!load_trust_anchors()) return false;
-            mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
-            mbedtls_ssl_conf_ca_chain(&conf_, &ca_, nullptr);
-#if MAILWIRE_TLS_DETAIL
-            mbedtls_ssl_conf_verify(&conf_, &mbedtls_tls::on_verify, this);
-#endif
+            return nullptr;
         }
-        configured_ok_ = true;
-        return true;
+        mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
+        if (settings_.attach_trust != nullptr)
+            return (rc = settings_.attach_trust(&conf_)) != 0 ? text("tls_settings::attach_trust failed") : nullptr;
+        if (const char* what = load_trust_anchors(rc)) return what;
+        mbedtls_ssl_conf_ca_chain(&conf_, &ca_, nullptr);
+#if MAILWIRE_TLS_DETAIL
+        mbedtls_ssl_conf_verify(&conf_, &mbedtls_tls::on_verify, this);
+#endif
+        return nullptr;
     }
 
-    bool load_trust_anchors() {
+    /// Parses the trust anchors the settings name into ca_: nullptr when done, else what failed.
+    const char* load_trust_anchors(int& rc) {
         if (settings_.ca_data != nullptr && settings_.ca_size != 0) {
-            const int rc = mbedtls_x509_crt_parse(&ca_, settings_.ca_data, settings_.ca_size);
-            if (rc < 0 || ca_.raw.len == 0)
-                return fail_configure("the CA buffer holds no certificate (PEM must count its NUL)", rc);
-            return true;
+            rc = mbedtls_x509_crt_parse(&ca_, settings_.ca_data, settings_.ca_size);
+            return rc < 0 || ca_.raw.len == 0 ? text("the CA buffer holds no certificate (PEM must count its NUL)")
+                                              : nullptr;
         }
 #if defined(MBEDTLS_FS_IO)
         if (settings_.ca_file != nullptr) {
-            const int rc = mbedtls_x509_crt_parse_file(&ca_, settings_.ca_file);
-            if (rc < 0 || ca_.raw.len == 0) return fail_configure("cannot read a certificate from the CA file", rc);
-            return true;
+            rc = mbedtls_x509_crt_parse_file(&ca_, settings_.ca_file);
+            return rc < 0 || ca_.raw.len == 0 ? text("cannot read a certificate from the CA file") : nullptr;
         }
         if (settings_.ca_path != nullptr) {
-            const int rc = mbedtls_x509_crt_parse_path(&ca_, settings_.ca_path);
-            if (rc < 0 || ca_.raw.len == 0) return fail_configure("cannot read a certificate from the CA directory", rc);
-            return true;
+            rc = mbedtls_x509_crt_parse_path(&ca_, settings_.ca_path);
+            return rc < 0 || ca_.raw.len == 0 ? text("cannot read a certificate from the CA directory") : nullptr;
         }
         if (settings_.use_system_bundle) {
             // Parsing leaves no trace on failure of one candidate; a bundle with a few certificates
@@ -877,17 +936,17 @@ private:
             };
             for (const char* path : candidates) {
                 if (path == nullptr || *path == '\0') continue;
-                const int rc = mbedtls_x509_crt_parse_file(&ca_, path);
-                if (rc >= 0 && ca_.raw.len != 0) return true;
+                if (mbedtls_x509_crt_parse_file(&ca_, path) >= 0 && ca_.raw.len != 0) return nullptr;
                 mbedtls_x509_crt_free(&ca_);
                 mbedtls_x509_crt_init(&ca_);
             }
-            return fail_configure("no system CA bundle found (Debian: install ca-certificates) and none given", 0);
+            rc = 0;
+            return text("no system CA bundle found (Debian: install ca-certificates) and none given");
         }
 #endif
-        return fail_configure("no trust anchors: give ca_data (or ca_file), or set insecure_skip_verify", 0);
+        rc = 0;
+        return text("no trust anchors: give ca_data (or ca_file), or set insecure_skip_verify");
     }
-
     /// Called for each certificate of the chain; keeps the names of the server's own (depth 0) so a
     /// wrong-host failure can say what the certificate was issued for. Changes no verdict.
     static int on_verify(void* self, mbedtls_x509_crt* crt, int depth, std::uint32_t* flags) {
@@ -920,85 +979,82 @@ private:
         return 0;
     }
 
-    io_result setup_failure(const char* what, int rc) noexcept {
-        free_session();
-        (void)fail_configure(what, rc);
-        return io_result::fail(io_status::error);
-    }
-    bool fail_configure(const char* what, int rc) noexcept {
+    void fail_configure(const char* what, int rc) noexcept {
         failure_ = cause::tls_setup_failed;
         lib_error_ = rc;
         set_detail(what, rc);
-        return false;
     }
 
-    io_result handshake_failure(int rc, const io_result& io, const unsigned char* first, std::size_t first_len) {
+    io_result handshake_failure(int rc, const bio& b) {
         lib_error_ = rc;
+        // What the transport reported, or a plain error when mbedTLS itself gave up.
+        io_result io = io_result::fail(b.status == io_status::ok ? io_status::error : b.status, b.sys_error);
+        const unsigned char* first = b.first;
         // RFC 5321 §4.2: a reply starts with three digits. A server that greets in plaintext on a
         // port the client treats as implicit TLS shows it in its first bytes.
-        if (first_len >= 3 && first[0] >= '2' && first[0] <= '5' && first[1] >= '0' && first[1] <= '9' &&
+        if (b.first_len >= 3 && first[0] >= '2' && first[0] <= '5' && first[1] >= '0' && first[1] <= '9' &&
             first[2] >= '0' && first[2] <= '9') {
             failure_ = cause::tls_plaintext_server;
-            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
-            char shown[9];
-            std::size_t n = 0;
-            for (std::size_t i = 0; i < first_len && n + 1 < sizeof(shown); ++i)
-                shown[n++] = (first[i] >= 32 && first[i] < 127) ? static_cast<char>(first[i]) : '.';
-            shown[n] = '\0';
-            set_detail2("the server sent plaintext instead of a TLS record: ", shown);
-            return io_result::fail(io_status::error);
-        }
-        if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+            io = io_result::fail(io_status::error);
+            if (MAILWIRE_TLS_DETAIL) {
+                char shown[9];
+                std::size_t n = 0;
+                for (std::size_t i = 0; i < b.first_len && n + 1 < sizeof(shown); ++i)
+                    shown[n++] = (first[i] >= 32 && first[i] < 127) ? static_cast<char>(first[i]) : '.';
+                shown[n] = '\0';
+                set_detail2("the server sent plaintext instead of a TLS record: ", shown);
+            }
+        } else if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
             const std::uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);
             if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) failure_ = cause::certificate_untrusted;
             else if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))
                 failure_ = cause::certificate_expired;
             else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) failure_ = cause::certificate_wrong_host;
             else failure_ = cause::certificate_invalid;
-            if (!MAILWIRE_TLS_DETAIL) return io_result::fail(io_status::error);
-            char info[160];
-            int len = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
-            if (len < 0) len = 0;
-            // One line: the verification text without its line breaks, then the names.
-            for (int i = 0; i < len; ++i)
-                if (info[i] == '\n') info[i] = (i + 1 == len) ? '\0' : ';';
-            char names[sizeof(peer_names_) + 64];
-            const char* sep = "; certificate for: ";
-            std::size_t n = 0;
-            for (const char* p = sep; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
-            for (const char* p = peer_names_[0] ? peer_names_ : "?"; *p != '\0' && n + 1 < sizeof(names); ++p)
-                names[n++] = *p;
-            for (const char* p = "; wanted: "; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
-            for (const char* p = host_; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
-            names[n] = '\0';
-            set_detail2(info, names);
-            return io_result::fail(io_status::error);
-        }
-        if (io.status == io_status::timeout) {
+            io = io_result::fail(io_status::error);
+            if (MAILWIRE_TLS_DETAIL) certificate_detail(flags);
+        } else if (io.status == io_status::timeout) {
             failure_ = cause::none; // the client reports a timeout in phase tls
             set_detail("no TLS answer from the server before the deadline", rc);
-            return io;
+        } else {
+            failure_ = cause::tls_handshake_failed;
+            set_detail(io.status == io_status::closed ? "the server closed the connection during the handshake"
+                                                      : "TLS handshake failed",
+                       rc);
         }
-        failure_ = cause::tls_handshake_failed;
-        if (io.status == io_status::closed) {
-            set_detail("the server closed the connection during the handshake", rc);
-            return io;
-        }
-        set_detail("TLS handshake failed", rc);
-        return io.ok() ? io_result::fail(io_status::error) : io;
+        return io;
     }
 
-    io_result stream_failure(int rc, const io_result& io) noexcept {
-        lib_error_ = rc;
-        if (!io.ok()) return io;
-        if (rc == MBEDTLS_ERR_SSL_CONN_EOF) return io_result::fail(io_status::closed);
-        return io_result::fail(io_status::error);
+    /// mbedTLS's verification text on one line, the names the certificate was issued for, and the
+    /// name wanted.
+    void certificate_detail(std::uint32_t flags) noexcept {
+        char info[160];
+        int len = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
+        if (len < 0) len = 0;
+        for (int i = 0; i < len; ++i)
+            if (info[i] == '\n') info[i] = (i + 1 == len) ? '\0' : ';';
+        char names[sizeof(peer_names_) + 64];
+        std::size_t n = 0;
+        for (const char* p = "; certificate for: "; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
+        for (const char* p = peer_names_[0] ? peer_names_ : "?"; *p != '\0' && n + 1 < sizeof(names); ++p)
+            names[n++] = *p;
+        for (const char* p = "; wanted: "; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
+        for (const char* p = host_; *p != '\0' && n + 1 < sizeof(names); ++p) names[n++] = *p;
+        names[n] = '\0';
+        set_detail2(info, names);
     }
 
     void free_session() noexcept {
         if (session_) mbedtls_ssl_free(&ssl_);
         session_ = false;
         established_ = false;
+    }
+    MAILWIRE_TLS_NOINLINE void release() noexcept {
+        free_session();
+        mbedtls_ssl_config_free(&conf_);
+        mbedtls_x509_crt_free(&ca_);
+        mbedtls_ctr_drbg_free(&drbg_);
+        mbedtls_entropy_free(&entropy_);
     }
 
     void set_detail(const char* what, int rc) noexcept {
@@ -1042,12 +1098,15 @@ private:
     bool established_ = false;   ///< the handshake completed
     cause failure_ = cause::none;
     int lib_error_ = 0;
-    char host_[256] = {};
-    char peer_names_[160] = {};
-    char detail_[320] = {};
+    // Written before they are read (detail_'s first octet by the constructors): not zeroed.
+    char host_[256];
+    char peer_names_[160];
+    char detail_[320];
 };
 
 } // namespace mailwire
+
+#undef MAILWIRE_TLS_NOINLINE
 
 #endif // MAILWIRE_MBEDTLS_TLS_HPP
 // ---- end include/mailwire/mbedtls_tls.hpp ----

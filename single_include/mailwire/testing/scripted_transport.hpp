@@ -100,6 +100,17 @@
 #define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
+// Keeps a small function that many steps call out of line (firmware size); only a hint.
+#ifndef MAILWIRE_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define MAILWIRE_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define MAILWIRE_NOINLINE __declspec(noinline)
+#else
+#define MAILWIRE_NOINLINE
+#endif
+#endif
+
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
 #include <cassert>
