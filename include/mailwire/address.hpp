@@ -56,21 +56,21 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
     constexpr unsigned syntax = static_cast<unsigned>(address_check::syntax);
     unsigned utf8 = static_cast<unsigned>(address_check::ok);
     if (p == e) return syntax;
-    if (*p == (domain ? '[' : '"')) {
-        // Quoted-string: qtextSMTP (32-126 but '"' and '\') or quoted-pairSMTP ("\" 32-126).
-        // address-literal (§4.1.3): "[" ( IPv4 / "IPv6:" IPv6 / General ) "]", checked loosely:
-        // printable characters but space, brackets and backslash inside, at least one.
-        if (e - p < 2 + domain || e[-1] != (domain ? ']' : '"')) return syntax;
+    // Quoted-string: qtextSMTP (32-126 but '"' and '\\') or quoted-pairSMTP ("\\" 32-126).
+    // address-literal (§4.1.3): "[" ( IPv4 / "IPv6:" IPv6 / General ) "]", checked loosely:
+    // printable characters but space, brackets and backslash inside, at least one.
+    const char open = domain ? '[' : '"';
+    const char close = static_cast<char>(open + 2 * domain); // ']' or '"'
+    if (*p == open) {
+        if (e - p < 2 + domain || e[-1] != close) return syntax;
         for (++p, --e; p != e; ++p) {
             const unsigned char c = static_cast<unsigned char>(*p);
             if (c >= 0x80) {
                 if (domain) return syntax;
                 utf8 = static_cast<unsigned>(address_check::ok_needs_utf8);
-            } else if (domain) {
-                if (c == ' ' || static_cast<unsigned char>(c - '[') < 3) return syntax; // '[', '\\', ']'
             } else if (c == '\\') {
-                if (++p == e || static_cast<unsigned char>(*p) >= 0x80) return syntax;
-            } else if (c == '"') {
+                if (domain || ++p == e || static_cast<unsigned char>(*p) >= 0x80) return syntax;
+            } else if (c == open || c == close || (domain && c == ' ')) {
                 return syntax;
             }
         }
@@ -79,21 +79,20 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
     // Dot-string = Atom *("." Atom); Domain = sub-domain *("." sub-domain) with sub-domain =
     // Let-dig [Ldh-str]: no '-' first or last, labels of at most 63 octets (RFC 1035 §2.3.4; a
     // local part's atoms are bounded by its 64). The start and the end count as dots.
-    const ascii_set& chars = atom_chars[domain];
-    const std::size_t longest = domain ? 63 : 64;
+    const std::size_t longest = 64u - domain;
     const unsigned hyphen_dot = domain ? '-' + '.' : 0; // the sum of a '-' and a '.' side by side
     const char* atom = p;
     unsigned char prev = '.';
     for (;; ++p) {
         const unsigned char c = p != e ? static_cast<unsigned char>(*p) : '.';
-        if (c + prev == hyphen_dot) return syntax; // of characters allowed here, only '-' and '.'
+        if (c + prev == hyphen_dot) return syntax; // of the characters allowed, only '-' and '.'
         if (c == '.') {
             if (static_cast<std::size_t>(p - atom) - 1 >= longest) return syntax; // empty or too long
             if (p == e) return utf8;
             atom = p + 1;
         } else if (c >= 0x80) {
             utf8 = static_cast<unsigned>(address_check::ok_needs_utf8);
-        } else if (!chars.has(c)) {
+        } else if (!atom_chars[domain].has(c)) {
             return syntax;
         }
         prev = c;
@@ -105,21 +104,27 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
 /// CR, LF, NUL and other controls are rejected first and separately: they are how commands get
 /// injected. Non-ASCII is accepted but reported as needing SMTPUTF8.
 constexpr address_check check_mailbox(std::string_view a) noexcept {
-    for (char ch : a) {
-        const unsigned char c = static_cast<unsigned char>(ch);
+    const char* const begin = a.data();
+    const std::size_t n = a.size();
+    // One pass from the end finds the controls and the last '@' (a quoted local part may hold more).
+    std::size_t at = std::string_view::npos;
+    for (std::size_t i = n; i-- != 0;) {
+        const unsigned char c = static_cast<unsigned char>(begin[i]);
         if (c < 32 || c == 127) return address_check::control_char;
+        if (c == '@' && at == std::string_view::npos) at = i;
     }
-    if (a.size() + 2 > max_path) return address_check::too_long;
-    const std::size_t at = a.rfind('@');
+    if (n + 2 > max_path) return address_check::too_long;
     if (at == std::string_view::npos) return address_check::syntax;
-    // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own.
-    if (at > max_local_part || a.size() - at - 1 > max_domain) return address_check::too_long;
+    // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own;
+    // the domain's follows from the path's.
+    static_assert(max_path - 3 <= max_domain, "a mailbox short enough for a path has a short enough domain");
+    if (at > max_local_part) return address_check::too_long;
     static_assert(static_cast<unsigned>(address_check::ok) == 0 &&
                       static_cast<unsigned>(address_check::ok_needs_utf8) == 1 &&
                       static_cast<unsigned>(address_check::syntax) == 3,
                   "check_mailbox_part's answers combine with '|'");
-    return static_cast<address_check>(detail::check_mailbox_part(a.data(), a.data() + at, false) |
-                                      detail::check_mailbox_part(a.data() + at + 1, a.data() + a.size(), true));
+    return static_cast<address_check>(detail::check_mailbox_part(begin, begin + at, false) |
+                                      detail::check_mailbox_part(begin + at + 1, begin + n, true));
 }
 
 /// The reverse-path may be empty (the null sender "<>", RFC 5321 §4.5.5).
@@ -129,7 +134,7 @@ constexpr address_check check_sender(std::string_view a) noexcept {
 
 /// A recipient may also be the bare "Postmaster" (RFC 5321 §4.1.1.3).
 constexpr address_check check_recipient(std::string_view a) noexcept {
-    return detail::lookup(a, "POSTMASTER\1") != 0 ? address_check::ok : check_mailbox(a);
+    return detail::lookup(a.data(), a.size(), "POSTMASTER\1") != 0 ? address_check::ok : check_mailbox(a);
 }
 
 } // namespace mailwire

@@ -38,16 +38,16 @@ constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcep
     return s.size() >= prefix.size() && iequals(mailwire::detail::sub(s, 0, prefix.size()), prefix);
 }
 
-/// Looks `word` up in `names`, whole and ASCII case-insensitively (RFC 5321 §2.4): `names` holds
-/// upper-case names, each ended by a byte from 1 to 31, the number returned when that name
-/// matches; 0 when none does.
-constexpr unsigned lookup(std::string_view word, const char* names) noexcept {
+/// Looks the `n` octets at `word` up in `names`, whole and ASCII case-insensitively (RFC 5321
+/// §2.4): `names` holds upper-case names, each ended by a byte from 1 to 31, the number returned
+/// when that name matches; 0 when none does.
+constexpr unsigned lookup(const char* word, std::size_t n, const char* names) noexcept {
     std::size_t i = 0; // octets of `word` matched so far in this name; npos after a mismatch
     for (;; ++names) {
         const unsigned char t = static_cast<unsigned char>(*names);
         if (t >= ' ') {
-            i = (i < word.size() && ascii_upper(word[i]) == static_cast<char>(t)) ? i + 1 : std::string_view::npos;
-        } else if (t == 0 || i == word.size()) {
+            i = (i < n && ascii_upper(word[i]) == static_cast<char>(t)) ? i + 1 : std::string_view::npos;
+        } else if (t == 0 || i == n) {
             return t;
         } else {
             i = 0;
@@ -124,10 +124,12 @@ private:
     /// Skips spaces, then looks the word up to the next space, `stop` or the end in `names`
     /// (detail::lookup), leaving `p` on the character that ended the word.
     static unsigned next_word(const char*& p, const char* end, char stop, const char* names) noexcept {
-        while (p != end && *p == ' ') ++p;
-        const char* const word = p;
-        while (p != end && *p != ' ' && *p != stop) ++p;
-        return detail::lookup(std::string_view(word, static_cast<std::size_t>(p - word)), names);
+        const char* word = p;
+        while (word != end && *word == ' ') ++word;
+        const char* q = word;
+        while (q != end && *q != ' ' && *q != stop) ++q;
+        p = q;
+        return detail::lookup(word, static_cast<std::size_t>(q - word), names);
     }
 };
 
