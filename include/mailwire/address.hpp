@@ -22,19 +22,20 @@ enum class address_check : unsigned char {
 };
 
 namespace detail {
-/// A set of ASCII characters, one bit per code (128 bits): a test is one load and a shift instead
-/// of a chain of comparisons, which keeps the checks small on firmware.
+/// A set of printable ASCII characters (32-127), one bit per code: a test is one load and a
+/// shift instead of a chain of comparisons, which keeps the checks small on firmware.
 struct ascii_set {
-    std::uint32_t bits[4];
-    constexpr bool has(unsigned char c) const noexcept { return c < 128 && ((bits[c >> 5] >> (c & 31)) & 1u) != 0; }
+    std::uint32_t bits[3];
+    /// `c` must be 32 to 127.
+    constexpr bool has(unsigned char c) const noexcept { return ((bits[(c >> 5) - 1] >> (c & 31)) & 1u) != 0; }
 };
 /// The letters and digits, and `others`.
 constexpr ascii_set alnum_and(std::string_view others) noexcept {
     ascii_set s{};
-    for (unsigned c = 0; c < 128; ++c) {
+    for (unsigned c = 32; c < 128; ++c) {
         bool in = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         for (char o : others) in = in || static_cast<unsigned char>(o) == c;
-        if (in) s.bits[c >> 5] |= 1u << (c & 31);
+        if (in) s.bits[(c >> 5) - 1] |= 1u << (c & 31);
     }
     return s;
 }
@@ -42,7 +43,7 @@ constexpr ascii_set alnum_and(std::string_view others) noexcept {
 /// [1]: Let-dig and '-', the characters of a domain's labels (RFC 5321 §4.1.2 sub-domain).
 inline constexpr ascii_set atom_chars[2] = {alnum_and("!#$%&'*+-/=?^_`{|}~"), alnum_and("-")};
 
-constexpr bool is_atext(unsigned char c) noexcept { return atom_chars[0].has(c); }
+constexpr bool is_atext(unsigned char c) noexcept { return c >= 32 && c < 128 && atom_chars[0].has(c); }
 constexpr bool is_let_dig(unsigned char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -98,14 +99,9 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
         prev = c;
     }
 }
-} // namespace detail
 
-/// Checks a mailbox ("user@example.org", without angle brackets) as RFC 5321 §4.1.2 defines it.
-/// CR, LF, NUL and other controls are rejected first and separately: they are how commands get
-/// injected. Non-ASCII is accepted but reported as needing SMTPUTF8.
-constexpr address_check check_mailbox(std::string_view a) noexcept {
-    const char* const begin = a.data();
-    const std::size_t n = a.size();
+/// check_mailbox on the `n` octets at `begin`: a pointer and a length travel in registers.
+constexpr address_check check_mailbox_octets(const char* begin, std::size_t n) noexcept {
     // One pass from the end finds the controls and the last '@' (a quoted local part may hold more).
     std::size_t at = std::string_view::npos;
     for (std::size_t i = n; i-- != 0;) {
@@ -125,6 +121,14 @@ constexpr address_check check_mailbox(std::string_view a) noexcept {
                   "check_mailbox_part's answers combine with '|'");
     return static_cast<address_check>(detail::check_mailbox_part(begin, begin + at, false) |
                                       detail::check_mailbox_part(begin + at + 1, begin + n, true));
+}
+} // namespace detail
+
+/// Checks a mailbox ("user@example.org", without angle brackets) as RFC 5321 §4.1.2 defines it.
+/// CR, LF, NUL and other controls are rejected first and separately: they are how commands get
+/// injected. Non-ASCII is accepted but reported as needing SMTPUTF8.
+constexpr address_check check_mailbox(std::string_view a) noexcept {
+    return detail::check_mailbox_octets(a.data(), a.size());
 }
 
 /// The reverse-path may be empty (the null sender "<>", RFC 5321 §4.5.5).

@@ -78,9 +78,10 @@ struct capabilities {
     /// "AUTH PLAIN LOGIN", the old "AUTH=LOGIN PLAIN"). Keywords are case-insensitive
     /// (RFC 5321 §2.4); unknown or odd lines are ignored. Do not pass the first line: it carries the
     /// server's name, not an extension.
-    void add_line(std::string_view line) noexcept {
-        const char* p = line.data();
-        const char* const end = p + line.size();
+    void add_line(std::string_view line) noexcept { parse_line(line.data(), line.data() + line.size()); }
+
+private:
+    void parse_line(const char* p, const char* const end) noexcept {
         // One string and one compare loop for all keywords, and one table of what each switches
         // on: the parser stays small on firmware. The keyword ends at a space or '=' (the old
         // "AUTH=LOGIN"), its parameters start after that one character.
@@ -120,7 +121,6 @@ struct capabilities {
         }
     }
 
-private:
     /// Skips spaces, then looks the word up to the next space, `stop` or the end in `names`
     /// (detail::lookup), leaving `p` on the character that ended the word.
     static unsigned next_word(const char*& p, const char* end, char stop, const char* names) noexcept {
