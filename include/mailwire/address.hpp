@@ -57,7 +57,8 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
     constexpr unsigned syntax = static_cast<unsigned>(address_check::syntax);
     unsigned utf8 = static_cast<unsigned>(address_check::ok);
     if (p == e) return syntax;
-    // Quoted-string: qtextSMTP (32-126 but '"' and '\\') or quoted-pairSMTP ("\\" 32-126).
+    // Quoted-string: qtextSMTP (32-126 but '"' and backslash) or quoted-pairSMTP (backslash, then
+    // any of 32-126).
     // address-literal (§4.1.3): "[" ( IPv4 / "IPv6:" IPv6 / General ) "]", checked loosely:
     // printable characters but space, brackets and backslash inside, at least one.
     const char open = domain ? '[' : '"';
