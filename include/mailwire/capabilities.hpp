@@ -37,6 +37,23 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals(mailwire::detail::sub(s, 0, prefix.size()), prefix);
 }
+
+/// Looks the `n` octets at `word` up in `names`, whole and ASCII case-insensitively (RFC 5321
+/// §2.4): `names` holds upper-case names, each ended by a byte from 1 to 31, the number returned
+/// when that name matches; 0 when none does.
+constexpr unsigned lookup(const char* word, std::size_t n, const char* names) noexcept {
+    std::size_t i = 0; // octets of `word` matched so far in this name; npos after a mismatch
+    for (;; ++names) {
+        const unsigned char t = static_cast<unsigned char>(*names);
+        if (t >= ' ') {
+            i = (i < n && ascii_upper(word[i]) == static_cast<char>(t)) ? i + 1 : std::string_view::npos;
+        } else if (t == 0 || i == n) {
+            return t;
+        } else {
+            i = 0;
+        }
+    }
+}
 } // namespace detail
 
 struct capabilities {
@@ -61,70 +78,58 @@ struct capabilities {
     /// "AUTH PLAIN LOGIN", the old "AUTH=LOGIN PLAIN"). Keywords are case-insensitive
     /// (RFC 5321 §2.4); unknown or odd lines are ignored. Do not pass the first line: it carries the
     /// server's name, not an extension.
-    void add_line(std::string_view line) noexcept {
-        std::size_t i = 0;
-        while (i < line.size() && line[i] == ' ') ++i;
-        line.remove_prefix(i);
-        std::size_t end = 0;
-        while (end < line.size() && line[end] != ' ' && line[end] != '=') ++end;
-        const std::string_view keyword = mailwire::detail::sub(line, 0, end);
-        std::string_view params = end < line.size() ? mailwire::detail::sub(line, end + 1) : std::string_view();
+    void add_line(std::string_view line) noexcept { parse_line(line.data(), line.data() + line.size()); }
 
-        using detail::iequals;
-        // Keywords that only switch a flag on, in one table: the code stays small on firmware.
-        struct flag {
-            const char* name;
-            bool capabilities::*member;
+private:
+    void parse_line(const char* p, const char* const end) noexcept {
+        // One string and one compare loop for all keywords, and one table of what each switches
+        // on: the parser stays small on firmware. The keyword ends at a space or '=' (the old
+        // "AUTH=LOGIN"), its parameters start after that one character. SIZE is \10 (8), AUTH \11 (9).
+        const unsigned k = next_word(p, end, '=',
+                                     "PIPELINING\1STARTTLS\2" "8BITMIME\3SMTPUTF8\4CHUNKING\5DSN\6"
+                                     "ENHANCEDSTATUSCODES\7SIZE\10AUTH\11");
+        if (k == 0) return;
+        static constexpr bool capabilities::*const flags[] = {
+            &capabilities::pipelining, &capabilities::starttls, &capabilities::eightbitmime,
+            &capabilities::smtputf8,   &capabilities::chunking, &capabilities::dsn,
+            &capabilities::enhanced_status_codes, &capabilities::size, &capabilities::auth,
         };
-        static constexpr flag flags[] = {
-            {"PIPELINING", &capabilities::pipelining}, {"STARTTLS", &capabilities::starttls},
-            {"8BITMIME", &capabilities::eightbitmime}, {"SMTPUTF8", &capabilities::smtputf8},
-            {"CHUNKING", &capabilities::chunking},     {"DSN", &capabilities::dsn},
-            {"ENHANCEDSTATUSCODES", &capabilities::enhanced_status_codes},
-        };
-        for (const flag& f : flags) {
-            if (iequals(keyword, f.name)) {
-                this->*f.member = true;
-                return;
-            }
-        }
-        if (iequals(keyword, "SIZE")) {
-            size = true;
+        this->*flags[k - 1] = true;
+        if (p != end) ++p;
+        if (k == 8) {
+            // RFC 1870 §4: SIZE's argument is the limit; absent (or 0) means none stated. An absurd
+            // value is treated as "no limit stated" too, never wrapped into a small one.
             std::uint64_t v = 0;
-            bool any = false;
-            for (char ch : params) {
-                if (ch < '0' || ch > '9') break;
-                if (v > (UINT64_MAX - 9) / 10) { // absurd value: treat as "no limit stated"
-                    any = false;
+            for (; p != end && *p >= '0' && *p <= '9'; ++p) {
+                if (v > (UINT64_MAX - 9) / 10) {
+                    v = 0;
                     break;
                 }
-                v = v * 10 + static_cast<std::uint64_t>(ch - '0');
-                any = true;
+                v = v * 10 + static_cast<std::uint64_t>(*p - '0');
             }
-            size_limit = any ? v : 0;
-        } else if (iequals(keyword, "AUTH")) {
-            auth = true;
-            // The mechanisms in auth_mechanism's order, from plain (1) on.
-            static constexpr const char* mechanisms[] = {"PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER"};
-            static_assert(static_cast<int>(auth_mechanism::plain) == 1 &&
+            size_limit = v;
+        } else if (k == 9) {
+            // RFC 4954 §3: the mechanisms, separated by spaces; each name's number is its
+            // auth_mechanism value.
+            static_assert(static_cast<int>(auth_mechanism::plain) == 1 && static_cast<int>(auth_mechanism::login) == 2 &&
+                              static_cast<int>(auth_mechanism::xoauth2) == 3 &&
                               static_cast<int>(auth_mechanism::oauthbearer) == 4,
-                          "mechanisms[] follows auth_mechanism");
-            while (!params.empty()) {
-                std::size_t s = 0;
-                while (s < params.size() && params[s] == ' ') ++s;
-                std::size_t e = s;
-                while (e < params.size() && params[e] != ' ') ++e;
-                const std::string_view mech = mailwire::detail::sub(params, s, e - s);
-                for (unsigned m = 0; m < 4; ++m)
-                    if (iequals(mech, mechanisms[m])) set(static_cast<auth_mechanism>(m + 1));
-                params.remove_prefix(e);
-            }
+                          "the mechanism names' numbers follow auth_mechanism");
+            while (p != end)
+                if (const unsigned m = next_word(p, end, ' ', "PLAIN\1LOGIN\2XOAUTH2\3OAUTHBEARER\4"))
+                    auth_mechanisms = static_cast<std::uint8_t>(auth_mechanisms | (1u << m));
         }
     }
 
-private:
-    void set(auth_mechanism m) noexcept {
-        auth_mechanisms = static_cast<std::uint8_t>(auth_mechanisms | (1u << static_cast<unsigned>(m)));
+    /// Skips spaces, then looks the word up to the next space, `stop` or the end in `names`
+    /// (detail::lookup), leaving `p` on the character that ended the word.
+    static unsigned next_word(const char*& p, const char* end, char stop, const char* names) noexcept {
+        const char* word = p;
+        while (word != end && *word == ' ') ++word;
+        const char* q = word;
+        while (q != end && *q != ' ' && *q != stop) ++q;
+        p = q;
+        return detail::lookup(word, static_cast<std::size_t>(q - word), names);
     }
 };
 
