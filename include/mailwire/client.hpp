@@ -345,7 +345,7 @@ private:
         return quit_and_drop();
     }
     bool quit_and_drop() {
-        if (open_) (void)quietly(phase::quit, opt_.timeout.quit, {"QUIT"}, closing);
+        if (open_) (void)quietly(phase::quit, opt_.timeout.quit, "QUIT", closing);
         drop_connection();
         return false;
     }
@@ -482,11 +482,11 @@ private:
         begin(p, ms);
         return put_command(parts) && flush() && read_reply(flags);
     }
-    /// The same as clean-up after a failure, with the recorded error held.
-    bool quietly(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
+    /// One command as clean-up after a failure, with the recorded error held.
+    bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0) {
         const bool was = hold_;
         hold_ = true;
-        const bool ok = exchange(p, ms, parts, flags);
+        const bool ok = exchange(p, ms, {std::string_view(command)}, flags);
         hold_ = was;
         return ok;
     }
@@ -814,7 +814,7 @@ private:
     /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
     bool cancel_auth(cause why) {
         fail_reply(phase::auth, error_kind::protocol, why);
-        (void)quietly(phase::auth, opt_.timeout.command, {"*"});
+        (void)quietly(phase::auth, opt_.timeout.command, "*");
         return false;
     }
 
@@ -823,7 +823,7 @@ private:
     void abandon_transaction() {
         if (!open_) return;
         const reply keep = last_;
-        if (!quietly(phase::rset, opt_.timeout.command, {"RSET"}) || last_.code != 250) drop_connection();
+        if (!quietly(phase::rset, opt_.timeout.command, "RSET") || last_.code != 250) drop_connection();
         last_ = keep;
     }
 
@@ -912,7 +912,7 @@ private:
         // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
         // the client sends an empty message, which the server then rejects.
         if (last_.code == 354) {
-            (void)quietly(phase::end_of_data, opt_.timeout.data_end, {"."});
+            (void)quietly(phase::end_of_data, opt_.timeout.data_end, ".");
         }
         abandon_transaction();
         return false;

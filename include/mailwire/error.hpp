@@ -93,7 +93,7 @@ struct error {
     mailwire::cause why = cause::none;
     reply server;       ///< the reply that caused it; code 0 when there was none
     int sys_error = 0;  ///< errno or the platform's equivalent
-    const char* advice_text = "";
+    const char* advice_text = nullptr; ///< use advice(): "" when none (a null default keeps error all zeros)
 
     constexpr bool ok() const noexcept { return kind == error_kind::none; }
     /// Whether trying again later may help (RFC 5321 §4.2.1: 4yz is transient, 5yz permanent).

@@ -482,7 +482,7 @@ struct error {
     mailwire::cause why = cause::none;
     reply server;       ///< the reply that caused it; code 0 when there was none
     int sys_error = 0;  ///< errno or the platform's equivalent
-    const char* advice_text = "";
+    const char* advice_text = nullptr; ///< use advice(): "" when none (a null default keeps error all zeros)
 
     constexpr bool ok() const noexcept { return kind == error_kind::none; }
     /// Whether trying again later may help (RFC 5321 §4.2.1: 4yz is transient, 5yz permanent).
@@ -833,6 +833,23 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals(mailwire::detail::sub(s, 0, prefix.size()), prefix);
 }
+
+/// Looks the `n` octets at `word` up in `names`, whole and ASCII case-insensitively (RFC 5321
+/// §2.4): `names` holds upper-case names, each ended by a byte from 1 to 31, the number returned
+/// when that name matches; 0 when none does.
+constexpr unsigned lookup(const char* word, std::size_t n, const char* names) noexcept {
+    std::size_t i = 0; // octets of `word` matched so far in this name; npos after a mismatch
+    for (;; ++names) {
+        const unsigned char t = static_cast<unsigned char>(*names);
+        if (t >= ' ') {
+            i = (i < n && ascii_upper(word[i]) == static_cast<char>(t)) ? i + 1 : std::string_view::npos;
+        } else if (t == 0 || i == n) {
+            return t;
+        } else {
+            i = 0;
+        }
+    }
+}
 } // namespace detail
 
 struct capabilities {
@@ -857,70 +874,58 @@ struct capabilities {
     /// "AUTH PLAIN LOGIN", the old "AUTH=LOGIN PLAIN"). Keywords are case-insensitive
     /// (RFC 5321 §2.4); unknown or odd lines are ignored. Do not pass the first line: it carries the
     /// server's name, not an extension.
-    void add_line(std::string_view line) noexcept {
-        std::size_t i = 0;
-        while (i < line.size() && line[i] == ' ') ++i;
-        line.remove_prefix(i);
-        std::size_t end = 0;
-        while (end < line.size() && line[end] != ' ' && line[end] != '=') ++end;
-        const std::string_view keyword = mailwire::detail::sub(line, 0, end);
-        std::string_view params = end < line.size() ? mailwire::detail::sub(line, end + 1) : std::string_view();
+    void add_line(std::string_view line) noexcept { parse_line(line.data(), line.data() + line.size()); }
 
-        using detail::iequals;
-        // Keywords that only switch a flag on, in one table: the code stays small on firmware.
-        struct flag {
-            const char* name;
-            bool capabilities::*member;
+private:
+    void parse_line(const char* p, const char* const end) noexcept {
+        // One string and one compare loop for all keywords, and one table of what each switches
+        // on: the parser stays small on firmware. The keyword ends at a space or '=' (the old
+        // "AUTH=LOGIN"), its parameters start after that one character. SIZE is \10 (8), AUTH \11 (9).
+        const unsigned k = next_word(p, end, '=',
+                                     "PIPELINING\1STARTTLS\2" "8BITMIME\3SMTPUTF8\4CHUNKING\5DSN\6"
+                                     "ENHANCEDSTATUSCODES\7SIZE\10AUTH\11");
+        if (k == 0) return;
+        static constexpr bool capabilities::*const flags[] = {
+            &capabilities::pipelining, &capabilities::starttls, &capabilities::eightbitmime,
+            &capabilities::smtputf8,   &capabilities::chunking, &capabilities::dsn,
+            &capabilities::enhanced_status_codes, &capabilities::size, &capabilities::auth,
         };
-        static constexpr flag flags[] = {
-            {"PIPELINING", &capabilities::pipelining}, {"STARTTLS", &capabilities::starttls},
-            {"8BITMIME", &capabilities::eightbitmime}, {"SMTPUTF8", &capabilities::smtputf8},
-            {"CHUNKING", &capabilities::chunking},     {"DSN", &capabilities::dsn},
-            {"ENHANCEDSTATUSCODES", &capabilities::enhanced_status_codes},
-        };
-        for (const flag& f : flags) {
-            if (iequals(keyword, f.name)) {
-                this->*f.member = true;
-                return;
-            }
-        }
-        if (iequals(keyword, "SIZE")) {
-            size = true;
+        this->*flags[k - 1] = true;
+        if (p != end) ++p;
+        if (k == 8) {
+            // RFC 1870 §4: SIZE's argument is the limit; absent (or 0) means none stated. An absurd
+            // value is treated as "no limit stated" too, never wrapped into a small one.
             std::uint64_t v = 0;
-            bool any = false;
-            for (char ch : params) {
-                if (ch < '0' || ch > '9') break;
-                if (v > (UINT64_MAX - 9) / 10) { // absurd value: treat as "no limit stated"
-                    any = false;
+            for (; p != end && *p >= '0' && *p <= '9'; ++p) {
+                if (v > (UINT64_MAX - 9) / 10) {
+                    v = 0;
                     break;
                 }
-                v = v * 10 + static_cast<std::uint64_t>(ch - '0');
-                any = true;
+                v = v * 10 + static_cast<std::uint64_t>(*p - '0');
             }
-            size_limit = any ? v : 0;
-        } else if (iequals(keyword, "AUTH")) {
-            auth = true;
-            // The mechanisms in auth_mechanism's order, from plain (1) on.
-            static constexpr const char* mechanisms[] = {"PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER"};
-            static_assert(static_cast<int>(auth_mechanism::plain) == 1 &&
+            size_limit = v;
+        } else if (k == 9) {
+            // RFC 4954 §3: the mechanisms, separated by spaces; each name's number is its
+            // auth_mechanism value.
+            static_assert(static_cast<int>(auth_mechanism::plain) == 1 && static_cast<int>(auth_mechanism::login) == 2 &&
+                              static_cast<int>(auth_mechanism::xoauth2) == 3 &&
                               static_cast<int>(auth_mechanism::oauthbearer) == 4,
-                          "mechanisms[] follows auth_mechanism");
-            while (!params.empty()) {
-                std::size_t s = 0;
-                while (s < params.size() && params[s] == ' ') ++s;
-                std::size_t e = s;
-                while (e < params.size() && params[e] != ' ') ++e;
-                const std::string_view mech = mailwire::detail::sub(params, s, e - s);
-                for (unsigned m = 0; m < 4; ++m)
-                    if (iequals(mech, mechanisms[m])) set(static_cast<auth_mechanism>(m + 1));
-                params.remove_prefix(e);
-            }
+                          "the mechanism names' numbers follow auth_mechanism");
+            while (p != end)
+                if (const unsigned m = next_word(p, end, ' ', "PLAIN\1LOGIN\2XOAUTH2\3OAUTHBEARER\4"))
+                    auth_mechanisms = static_cast<std::uint8_t>(auth_mechanisms | (1u << m));
         }
     }
 
-private:
-    void set(auth_mechanism m) noexcept {
-        auth_mechanisms = static_cast<std::uint8_t>(auth_mechanisms | (1u << static_cast<unsigned>(m)));
+    /// Skips spaces, then looks the word up to the next space, `stop` or the end in `names`
+    /// (detail::lookup), leaving `p` on the character that ended the word.
+    static unsigned next_word(const char*& p, const char* end, char stop, const char* names) noexcept {
+        const char* word = p;
+        while (word != end && *word == ' ') ++word;
+        const char* q = word;
+        while (q != end && *q != ' ' && *q != stop) ++q;
+        p = q;
+        return detail::lookup(word, static_cast<std::size_t>(q - word), names);
     }
 };
 
@@ -1171,6 +1176,7 @@ constexpr std::uint64_t wire_size(std::string_view message) noexcept {
 
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace mailwire {
@@ -1184,87 +1190,106 @@ enum class address_check : unsigned char {
 };
 
 namespace detail {
-constexpr bool is_atext(unsigned char c) noexcept {
-    // RFC 5322 §3.2.3 atext.
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' || c == '*' ||
-           c == '+' || c == '-' || c == '/' || c == '=' || c == '?' || c == '^' || c == '_' ||
-           c == '`' || c == '{' || c == '|' || c == '}' || c == '~';
+/// A set of printable ASCII characters (32-127), one bit per code: a test is one load and a
+/// shift instead of a chain of comparisons, which keeps the checks small on firmware.
+struct ascii_set {
+    std::uint32_t bits[3];
+    /// `c` must be 32 to 127.
+    constexpr bool has(unsigned char c) const noexcept { return ((bits[(c >> 5) - 1] >> (c & 31)) & 1u) != 0; }
+};
+/// The letters and digits, and `others`.
+constexpr ascii_set alnum_and(std::string_view others) noexcept {
+    ascii_set s{};
+    for (unsigned c = 32; c < 128; ++c) {
+        bool in = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        for (char o : others) in = in || static_cast<unsigned char>(o) == c;
+        if (in) s.bits[(c >> 5) - 1] |= 1u << (c & 31);
+    }
+    return s;
 }
+/// [0]: RFC 5322 §3.2.3 atext, the characters of a dot-string's atoms (RFC 5321 §4.1.2 Atom).
+/// [1]: Let-dig and '-', the characters of a domain's labels (RFC 5321 §4.1.2 sub-domain).
+inline constexpr ascii_set atom_chars[2] = {alnum_and("!#$%&'*+-/=?^_`{|}~"), alnum_and("-")};
+
+constexpr bool is_atext(unsigned char c) noexcept { return c >= 32 && c < 128 && atom_chars[0].has(c); }
 constexpr bool is_let_dig(unsigned char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-constexpr bool check_domain(std::string_view d, bool& utf8) noexcept {
-    if (d.empty() || d.size() > max_domain) return false;
-    if (d.front() == '[') {
-        // address-literal: "[" ( IPv4 / "IPv6:" IPv6 / General ) "]"; checked loosely, but only
-        // printable characters without brackets, backslash or space inside.
-        if (d.size() < 3 || d.back() != ']') return false;
-        for (std::size_t i = 1; i + 1 < d.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(d[i]);
-            if (c <= 32 || c >= 127 || c == '[' || c == ']' || c == '\\') return false;
-        }
-        return true;
-    }
-    // Domain = sub-domain *("." sub-domain); sub-domain = Let-dig [Ldh-str]; U-labels with SMTPUTF8.
-    std::size_t label = 0;
-    unsigned char prev = '.';
-    for (char ch : d) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c == '.') {
-            if (label == 0 || prev == '-') return false;
-            label = 0;
-        } else if (c >= 0x80) {
-            utf8 = true;
-            ++label;
-        } else if (is_let_dig(c) || (c == '-' && label != 0)) {
-            ++label;
-        } else {
-            return false;
-        }
-        if (label > 63) return false;
-        prev = c;
-    }
-    return label != 0 && prev != '-';
-}
-
-constexpr bool check_local(std::string_view l, bool& utf8) noexcept {
-    if (l.empty() || l.size() > max_local_part) return false;
-    if (l.front() == '"') {
-        // Quoted-string: qtextSMTP (32-126 but '"' and '\') or quoted-pairSMTP ("\" 32-126).
-        if (l.size() < 2 || l.back() != '"') return false;
-        for (std::size_t i = 1; i + 1 < l.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(l[i]);
-            if (c == '\\') {
-                if (i + 2 >= l.size()) return false;
-                const unsigned char n = static_cast<unsigned char>(l[++i]);
-                if (n < 32 || n > 126) return false;
-            } else if (c >= 0x80) {
-                utf8 = true;
-            } else if (c == '"' || c < 32 || c > 126) {
-                return false;
+/// One half of a mailbox, [p, e): the local part (`domain` false) or the domain. The caller has
+/// already rejected control characters and checked the lengths. Returns address_check::ok,
+/// ok_needs_utf8 or syntax as a number: the two halves' answers combine with '|'. Non-ASCII needs
+/// SMTPUTF8 (RFC 6531 §3.3: UTF-8 in local parts, U-labels in domains) but is an error inside an
+/// address literal.
+constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain) noexcept {
+    constexpr unsigned syntax = static_cast<unsigned>(address_check::syntax);
+    unsigned utf8 = static_cast<unsigned>(address_check::ok);
+    if (p == e) return syntax;
+    // Quoted-string: qtextSMTP (32-126 but '"' and backslash) or quoted-pairSMTP (backslash, then
+    // any of 32-126).
+    // address-literal (§4.1.3): "[" ( IPv4 / "IPv6:" IPv6 / General ) "]", checked loosely:
+    // printable characters but space, brackets and backslash inside, at least one.
+    const char open = domain ? '[' : '"';
+    const char close = static_cast<char>(open + 2 * domain); // ']' or '"'
+    if (*p == open) {
+        if (e - p < 2 + domain || e[-1] != close) return syntax;
+        for (++p, --e; p != e; ++p) {
+            const unsigned char c = static_cast<unsigned char>(*p);
+            if (c >= 0x80) {
+                if (domain) return syntax;
+                utf8 = static_cast<unsigned>(address_check::ok_needs_utf8);
+            } else if (c == '\\') {
+                if (domain || ++p == e || static_cast<unsigned char>(*p) >= 0x80) return syntax;
+            } else if (c == open || c == close || (domain && c == ' ')) {
+                return syntax;
             }
         }
-        return true;
+        return utf8;
     }
-    // Dot-string = Atom *("." Atom)
-    bool atom_empty = true;
-    for (char ch : l) {
-        const unsigned char c = static_cast<unsigned char>(ch);
+    // Dot-string = Atom *("." Atom); Domain = sub-domain *("." sub-domain) with sub-domain =
+    // Let-dig [Ldh-str]: no '-' first or last, labels of at most 63 octets (RFC 1035 §2.3.4; a
+    // local part's atoms are bounded by its 64). The start and the end count as dots.
+    const std::size_t longest = 64u - domain;
+    const unsigned hyphen_dot = domain ? '-' + '.' : 0; // the sum of a '-' and a '.' side by side
+    const char* atom = p;
+    unsigned char prev = '.';
+    for (;; ++p) {
+        const unsigned char c = p != e ? static_cast<unsigned char>(*p) : '.';
+        if (c + prev == hyphen_dot) return syntax; // of the characters allowed, only '-' and '.'
         if (c == '.') {
-            if (atom_empty) return false;
-            atom_empty = true;
+            if (static_cast<std::size_t>(p - atom) - 1 >= longest) return syntax; // empty or too long
+            if (p == e) return utf8;
+            atom = p + 1;
         } else if (c >= 0x80) {
-            utf8 = true;
-            atom_empty = false;
-        } else if (is_atext(c)) {
-            atom_empty = false;
-        } else {
-            return false;
+            utf8 = static_cast<unsigned>(address_check::ok_needs_utf8);
+        } else if (!atom_chars[domain].has(c)) {
+            return syntax;
         }
+        prev = c;
     }
-    return !atom_empty;
+}
+
+/// check_mailbox on the `n` octets at `begin`: a pointer and a length travel in registers.
+constexpr address_check check_mailbox_octets(const char* begin, std::size_t n) noexcept {
+    // One pass from the end finds the controls and the last '@' (a quoted local part may hold more).
+    std::size_t at = std::string_view::npos;
+    for (std::size_t i = n; i-- != 0;) {
+        const unsigned char c = static_cast<unsigned char>(begin[i]);
+        if (c < 32 || c == 127) return address_check::control_char;
+        if (c == '@' && at == std::string_view::npos) at = i;
+    }
+    if (n + 2 > max_path) return address_check::too_long;
+    if (at == std::string_view::npos) return address_check::syntax;
+    // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own;
+    // the domain's follows from the path's.
+    static_assert(max_path - 3 <= max_domain, "a mailbox short enough for a path has a short enough domain");
+    if (at > max_local_part) return address_check::too_long;
+    static_assert(static_cast<unsigned>(address_check::ok) == 0 &&
+                      static_cast<unsigned>(address_check::ok_needs_utf8) == 1 &&
+                      static_cast<unsigned>(address_check::syntax) == 3,
+                  "check_mailbox_part's answers combine with '|'");
+    return static_cast<address_check>(detail::check_mailbox_part(begin, begin + at, false) |
+                                      detail::check_mailbox_part(begin + at + 1, begin + n, true));
 }
 } // namespace detail
 
@@ -1272,19 +1297,7 @@ constexpr bool check_local(std::string_view l, bool& utf8) noexcept {
 /// CR, LF, NUL and other controls are rejected first and separately: they are how commands get
 /// injected. Non-ASCII is accepted but reported as needing SMTPUTF8.
 constexpr address_check check_mailbox(std::string_view a) noexcept {
-    for (char ch : a) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c < 32 || c == 127) return address_check::control_char;
-    }
-    if (a.size() + 2 > max_path) return address_check::too_long;
-    const std::size_t at = a.rfind('@');
-    if (at == std::string_view::npos) return address_check::syntax;
-    // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own.
-    if (at > max_local_part || a.size() - at - 1 > max_domain) return address_check::too_long;
-    bool utf8 = false;
-    if (!detail::check_local(mailwire::detail::sub(a, 0, at), utf8)) return address_check::syntax;
-    if (!detail::check_domain(mailwire::detail::sub(a, at + 1), utf8)) return address_check::syntax;
-    return utf8 ? address_check::ok_needs_utf8 : address_check::ok;
+    return detail::check_mailbox_octets(a.data(), a.size());
 }
 
 /// The reverse-path may be empty (the null sender "<>", RFC 5321 §4.5.5).
@@ -1294,7 +1307,7 @@ constexpr address_check check_sender(std::string_view a) noexcept {
 
 /// A recipient may also be the bare "Postmaster" (RFC 5321 §4.1.1.3).
 constexpr address_check check_recipient(std::string_view a) noexcept {
-    return detail::iequals(a, "postmaster") ? address_check::ok : check_mailbox(a);
+    return detail::lookup(a.data(), a.size(), "POSTMASTER\1") != 0 ? address_check::ok : check_mailbox(a);
 }
 
 } // namespace mailwire
@@ -2073,7 +2086,7 @@ private:
         return quit_and_drop();
     }
     bool quit_and_drop() {
-        if (open_) (void)quietly(phase::quit, opt_.timeout.quit, {"QUIT"}, closing);
+        if (open_) (void)quietly(phase::quit, opt_.timeout.quit, "QUIT", closing);
         drop_connection();
         return false;
     }
@@ -2210,11 +2223,11 @@ private:
         begin(p, ms);
         return put_command(parts) && flush() && read_reply(flags);
     }
-    /// The same as clean-up after a failure, with the recorded error held.
-    bool quietly(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
+    /// One command as clean-up after a failure, with the recorded error held.
+    bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0) {
         const bool was = hold_;
         hold_ = true;
-        const bool ok = exchange(p, ms, parts, flags);
+        const bool ok = exchange(p, ms, {std::string_view(command)}, flags);
         hold_ = was;
         return ok;
     }
@@ -2449,6 +2462,11 @@ private:
         return true;
     }
 
+    /// The base64 of a response, the line end, and out.
+    bool send_response(std::string_view tmpl, const credentials& cred) {
+        return put_base64(tmpl, cred) && put_bytes("\r\n") && flush();
+    }
+
     bool run_auth(const credentials& cred, auth_mechanism mech) {
         // The command, then what the trace shows for an initial response on the same line; the
         // initial response (RFC 4954 §4); what answers challenges.
@@ -2458,31 +2476,37 @@ private:
         std::size_t to_answer = 0;
         cause spare = cause::bad_challenge; // a challenge after everything was said
         switch (mech) {
+        // (auth_session() lets only the mechanisms compiled in get here; the others are left out.)
         case auth_mechanism::plain:
+            if constexpr (!MAILWIRE_AUTH_PLAIN) break;
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
             command = "AUTH PLAIN <redacted>";
             first = std::string_view("\0\x02\0\x03", 4);
             spare = cause::unexpected_reply;
             break;
         case auth_mechanism::login:
+            if constexpr (!MAILWIRE_AUTH_LOGIN) break;
             // No initial response; the user name and the password answer the two challenges.
             answers[0] = "\x02";
             answers[1] = "\x03";
             to_answer = 2;
             break;
         case auth_mechanism::xoauth2:
+            if constexpr (!MAILWIRE_AUTH_XOAUTH2) break;
             // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
             command = "AUTH XOAUTH2 <redacted>";
             first = "user=\x02\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::oauthbearer:
+            if constexpr (!MAILWIRE_AUTH_OAUTHBEARER) break;
             // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
             if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
             command = "AUTH OAUTHBEARER <redacted>";
             first = "n,a=\x04,\x01" "auth=Bearer \x03\x01\x01";
             break;
-        case auth_mechanism::automatic: return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        case auth_mechanism::automatic: break;
         }
+        if (first.empty() && to_answer == 0) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
         std::size_t first_size = 0;
         for (std::string_view t : {answers[0], answers[1], first}) {
@@ -2491,15 +2515,17 @@ private:
         }
         // The command stays within the command line limit; a longer initial response goes on its
         // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
-        const std::string_view verb = detail::sub(command, 0, command.find(' ', 5)); // "AUTH PLAIN"
+        std::size_t verb_size = 5; // "AUTH PLAIN" (no find(): it brings the C library's memchr along)
+        while (verb_size < command.size() && command[verb_size] != ' ') ++verb_size;
+        const std::string_view verb(command.data(), verb_size);
         const bool inline_first = !first.empty() && verb.size() + 1 + first_size + 2 <= max_command_line;
         if (!first.empty() && !inline_first) answers[to_answer++] = first;
 
         begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
         trace(trace_direction::client, inline_first ? command : verb);
         if (!put_bytes(verb)) return false;
-        if (inline_first && (!put_char(' ') || !put_base64(first, cred))) return false;
-        if (!put_bytes("\r\n") || !flush()) return false;
+        if (inline_first && !put_char(' ')) return false;
+        if (!send_response(inline_first ? first : std::string_view(), cred)) return false;
 
         for (std::size_t answered = 0;; ++answered) {
             if (!read_reply()) return false;
@@ -2512,7 +2538,7 @@ private:
             if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
             if (answered < to_answer) {
                 trace(trace_direction::client, answers[answered] == "\x02" ? "<user name, base64>" : "<redacted>");
-                if (!put_base64(answers[answered], cred) || !put_bytes("\r\n") || !flush()) return false;
+                if (!send_response(answers[answered], cred)) return false;
                 continue;
             }
             if (mech != auth_mechanism::xoauth2 && mech != auth_mechanism::oauthbearer) return cancel_auth(spare);
@@ -2529,7 +2555,7 @@ private:
     /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
     bool cancel_auth(cause why) {
         fail_reply(phase::auth, error_kind::protocol, why);
-        (void)quietly(phase::auth, opt_.timeout.command, {"*"});
+        (void)quietly(phase::auth, opt_.timeout.command, "*");
         return false;
     }
 
@@ -2538,7 +2564,7 @@ private:
     void abandon_transaction() {
         if (!open_) return;
         const reply keep = last_;
-        if (!quietly(phase::rset, opt_.timeout.command, {"RSET"}) || last_.code != 250) drop_connection();
+        if (!quietly(phase::rset, opt_.timeout.command, "RSET") || last_.code != 250) drop_connection();
         last_ = keep;
     }
 
@@ -2627,7 +2653,7 @@ private:
         // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
         // the client sends an empty message, which the server then rejects.
         if (last_.code == 354) {
-            (void)quietly(phase::end_of_data, opt_.timeout.data_end, {"."});
+            (void)quietly(phase::end_of_data, opt_.timeout.data_end, ".");
         }
         abandon_transaction();
         return false;
