@@ -656,9 +656,16 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
         const std::size_t len = out_len_ - word_at_; // with the space
         if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
-            std::memmove(out_ + word_at_ + 2, out_ + word_at_, len);
-            out_[word_at_] = '\r';
-            out_[word_at_ + 1] = '\n';
+            // CRLF goes in at word_at_ and the word moves two places on, carried forward
+            // through two octets (a plain copy loop becomes a call of the C library's memmove,
+            // which firmware would then carry).
+            char a = '\r', b = '\n';
+            for (std::size_t i = word_at_; i < out_len_ + 2; ++i) {
+                const char t = out_[i];
+                out_[i] = a;
+                a = b;
+                b = t;
+            }
             out_len_ += 2;
             col_ = len;
         }
