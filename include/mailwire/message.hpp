@@ -446,18 +446,14 @@ protected:
         start(true);
         char scratch[256];
         std::uint64_t n = 0;
-        char last[2] = {0, 0};
-        for (;;) {
-            const std::ptrdiff_t got = read_bound(scratch, sizeof(scratch));
+        for (std::ptrdiff_t got; (got = read_bound(scratch, sizeof(scratch))) != 0;) {
             if (got < 0) return cause::source_failed;
-            if (got == 0) break;
             n += static_cast<std::uint64_t>(got);
-            last[0] = got >= 2 ? scratch[got - 2] : last[1];
-            last[1] = scratch[got - 1];
         }
-        // A part whose size was computed (not read) ends with CRLF; then comes more structure.
-        const bool ends_crlf = last[0] == '\r' && last[1] == '\n';
-        size_ = size_known_ ? n + dry_extra_ + (ends_crlf || n == 0 ? 0 : 2) : 0;
+        // The composed message always ends with CRLF (every part's content ends with a line
+        // end, the last boundary is followed by one), so the client adds none and the count is
+        // exact. dry_extra_ holds the parts that were computed, not read.
+        size_ = size_known_ ? n + dry_extra_ : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
         for (std::size_t i = 0; i < part_count_ + 2; ++i) {
             const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
