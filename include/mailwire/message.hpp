@@ -470,19 +470,22 @@ protected:
         if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
         bool high = false;
         std::size_t line = 0, longest = 0;
-        const std::string_view s = src.memory;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(s[i]);
+        // How much of "--=_mw_" the text ends with: text that contains one of our boundaries
+        // could end a part early, so it is encoded (QP turns "=" into "=3D").
+        std::size_t seen = 0;
+        for (char ch : src.memory) {
+            const unsigned char c = static_cast<unsigned char>(ch);
             if (c == '\r' || c == '\n') {
                 line = 0;
+                seen = 0;
                 continue;
             }
             if (c == 0) return cte_qp;
             if (c >= 0x80) high = true;
             if (++line > longest) longest = line;
-            // A line that looks like one of our boundaries could end a part early: such text is
-            // encoded (QP turns "=" into "=3D").
-            if (c == '_' && i >= 6 && std::string_view(s.data() + i - 6, 7) == "--=_mw_") return cte_qp;
+            // On a mismatch only a "-" can start (or, after "--", continue) a new match.
+            seen = c == static_cast<unsigned char>("--=_mw_"[seen]) ? seen + 1 : c != '-' ? 0 : seen == 2 ? 2 : 1;
+            if (seen == 7) return cte_qp;
         }
         // RFC 5322 §2.1.1: at most 998 octets per line.
         if (longest > 998) return cte_qp;
