@@ -162,23 +162,10 @@ constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
         if (ch == '\r' || ch == '\n' || ch == '\0') return true;
     return false;
 }
-constexpr bool is_ascii_printable(std::string_view s) noexcept {
-    for (char ch : s) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c < 32 || c > 126) return false;
-    }
-    return true;
-}
 /// Whether s contains c.
 constexpr bool has(std::string_view s, char c) noexcept {
     for (char ch : s)
         if (ch == c) return true;
-    return false;
-}
-/// Whether s contains the two characters a b in a row ("=?" of an encoded-word, a double space).
-constexpr bool has_pair(std::string_view s, char a, char b) noexcept {
-    for (std::size_t i = 1; i < s.size(); ++i)
-        if (s[i - 1] == a && s[i] == b) return true;
     return false;
 }
 /// RFC 2045 §5.1 token characters (for type and subtype).
@@ -214,13 +201,30 @@ constexpr bool valid_content_id(std::string_view id) noexcept {
     }
     return true;
 }
-/// RFC 5322 §3.2.3 atext plus space: a phrase that needs no quoting.
-constexpr bool is_plain_phrase(std::string_view s) noexcept {
+/// What header text holds, in one pass (scan()): the flags below, and above them (from bit
+/// 5) how many '"' and '\\' it has, which a quoted-string escapes (RFC 5322 §3.2.4).
+enum scan_flag : unsigned {
+    not_printable = 1,   ///< a character outside printable ASCII (32-126)
+    not_phrase = 2,      ///< a character that is neither RFC 5322 §3.2.3 atext nor a space
+    encoded_like = 4,    ///< "=?", which would read as the start of an RFC 2047 encoded-word
+    double_space = 8,    ///< two spaces in a row (a fold could not keep them exactly)
+    edge_space = 16,     ///< a space at the beginning or the end
+};
+constexpr unsigned specials_shift = 5;
+MAILWIRE_MESSAGE_NOINLINE constexpr unsigned scan(std::string_view s) noexcept {
+    unsigned f = 0;
+    char prev = 0;
     for (char ch : s) {
         const unsigned char c = static_cast<unsigned char>(ch);
-        if (c != ' ' && !mailwire::detail::is_atext(c)) return false;
+        if (c < 32 || c > 126) f |= not_printable;
+        if (c != ' ' && !mailwire::detail::is_atext(c)) f |= not_phrase;
+        if (prev == '=' && ch == '?') f |= encoded_like;
+        if (prev == ' ' && ch == ' ') f |= double_space;
+        if (ch == '"' || ch == '\\') f += 1u << specials_shift;
+        prev = ch;
     }
-    return !s.empty() && s.front() != ' ' && s.back() != ' ';
+    if (!s.empty() && (s.front() == ' ' || s.back() == ' ')) f |= edge_space;
+    return f;
 }
 /// Length of the UTF-8 sequence starting with lead byte c (1 for anything that is not a lead).
 constexpr std::size_t utf8_len(unsigned char c) noexcept {
@@ -681,8 +685,7 @@ protected:
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
         // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
-        bool plain = is_ascii_printable(text) && !has_pair(text, '=', '?') && !has_pair(text, ' ', ' ') &&
-                     (text.empty() || (text.front() != ' ' && text.back() != ' '));
+        bool plain = (scan(text) & (not_printable | encoded_like | double_space | edge_space)) == 0;
         // Every word must fit a line: the first after "Name: ", the others after a fold.
         std::size_t run = 0, before = col_;
         for (std::size_t i = 0; plain && i < text.size(); ++i) {
@@ -761,12 +764,12 @@ protected:
     void put_display(std::string_view d) {
         // The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
         // longer one is written as encoded-words instead.
-        std::size_t quoted = 2;
-        for (char c : d) quoted += (c == '"' || c == '\\') ? 2 : 1;
-        const bool no_ew = !has_pair(d, '=', '?');
-        if (is_plain_phrase(d) && no_ew && !has_pair(d, ' ', ' ') && d.size() <= 70) {
+        // (d is not empty: put_mailbox writes no display name otherwise.)
+        const unsigned f = scan(d);
+        const std::size_t quoted = 2 + d.size() + (f >> specials_shift);
+        if ((f & (not_phrase | encoded_like | double_space | edge_space)) == 0 && d.size() <= 70) {
             put_phrase_words(d);
-        } else if (is_ascii_printable(d) && quoted <= 72 && no_ew) {
+        } else if ((f & (not_printable | encoded_like)) == 0 && quoted <= 72) {
             put1('"');
             for (char c : d) {
                 if (c == '"' || c == '\\') put1('\\');
@@ -798,7 +801,8 @@ protected:
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
     MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
         put1(';');
-        const bool simple = is_ascii_printable(value) && !has(value, '"') && !has(value, '\\');
+        const unsigned f = scan(value);
+        const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
         word(true);
         put(name);
         if (simple) {
