@@ -241,8 +241,13 @@ struct source_slot {
     std::string_view memory;
     bool (*rewind)(void*);
 };
-inline source_slot slot_of(const content_source& s) noexcept {
-    return source_slot{s.fill, s.context, s.size, s.memory, s.rewind};
+/// d = s, member by member (one shared copy for the text, HTML and part setters).
+MAILWIRE_MESSAGE_NOINLINE inline void set_slot(source_slot& d, const content_source& s) noexcept {
+    d.fill = s.fill;
+    d.context = s.context;
+    d.size = s.size;
+    d.memory = s.memory;
+    d.rewind = s.rewind;
 }
 
 struct address_entry {
@@ -375,7 +380,11 @@ protected:
             filename.size() > 255)
             return cause::bad_header;
         if (part_count_ == cap) return cause::too_many;
-        list[part_count_++] = part{slot_of(src), filename, type, cid};
+        part& p = list[part_count_++];
+        set_slot(p.src, src);
+        p.filename = filename;
+        p.type = type;
+        p.content_id = cid;
         return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
@@ -384,7 +393,7 @@ protected:
         return result(cause::none);
     }
     MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
-        body_[html] = slot_of(src);
+        set_slot(body_[html], src);
         has_body_[html] = true;
         body_enc_[html] = enc;
         return result(cause::none);
