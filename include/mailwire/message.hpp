@@ -266,12 +266,6 @@ struct part {
     std::string_view type;
     std::string_view content_id; ///< inline parts
 };
-/// One step of the body (see composer::build_program).
-struct op {
-    std::uint8_t code;
-    std::uint8_t level;  ///< boundary level
-    std::uint8_t target; ///< part index, ref_text or ref_html
-};
 
 /// Everything of basic_message that does not depend on its capacities, so that messages of
 /// different capacities share one copy of the code (the way ETL's containers derive from a
@@ -291,11 +285,11 @@ public:
 protected:
     enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    enum op_code : std::uint8_t { op_sub, op_part, op_close, op_end };
     enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
     enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
-    // The header section is a list of steps (stage_, index_): each step writes one header, or one
-    // mailbox of an address list, into out_. Then the body program runs.
+    // The message is a list of steps (stage_, index_): each step writes one header, or one
+    // mailbox of an address list, or one piece of the body's structure into out_ (a part's
+    // boundary and headers, after which its content follows in content steps).
     enum stage : std::uint8_t {
         st_date,
         st_from,
@@ -308,7 +302,13 @@ protected:
         st_custom,
         st_mime,
         st_blank,
-        st_body,
+        st_sub,        ///< the nested multiparts' starts (index_: level)
+        st_text,       ///< the text part (also the empty one a message of attachments has)
+        st_html,       ///< the HTML part
+        st_alt_close,  ///< the end of multipart/alternative
+        st_inline,     ///< the inline parts (index_: part), then the end of multipart/related
+        st_attach,     ///< the attachments (index_: part), then the end of multipart/mixed
+        st_end,
         st_done,
     };
 
@@ -453,7 +453,7 @@ protected:
             body_cte_[0] = cte_7bit;
         }
         make_date_and_id();
-        build_program();
+        plan();
         // The size: produce everything once without reading sources that are not in memory.
         size_known_ = true;
         start(true);
@@ -544,44 +544,18 @@ protected:
         }
     }
 
-    /// The body as a program of steps. The multiparts nest in one line (RFC 2046 §5.1): mixed
-    /// for attachments, inside it related for inline parts, inside that alternative for text and
+    /// The body's structure. The multiparts nest in one line (RFC 2046 §5.1): mixed for
+    /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
-    /// first part of the one around it.
-    void build_program() {
-        prog_len_ = 0;
-        bool inline_parts = false, attachments = false;
-        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments : inline_parts) = true;
-        const bool alternative = has_body_[0] && has_body_[1];
-        std::uint8_t levels = 0;
-        if (attachments) kinds_[levels++] = mp_mixed;
-        if (inline_parts) kinds_[levels++] = mp_related;
-        if (alternative) kinds_[levels++] = mp_alternative;
-        for (std::uint8_t l = 1; l < levels; ++l) emit(op_sub, l, 0);
-        const std::uint8_t inner = levels != 0 ? static_cast<std::uint8_t>(levels - 1) : 0;
-        single_ref_ = 0;
-        if (alternative) {
-            emit(op_part, inner, ref_text);
-            emit(op_part, inner, ref_html);
-            emit(op_close, inner, 0);
-        } else {
-            const std::uint8_t body = has_body_[1] ? ref_html : ref_text;
-            // The outermost part's headers are the message's: a single part writes them there.
-            if (levels == 0) single_ref_ = body;
-            emit(op_part, inner, body);
-        }
-        // The inline parts (related), then the attachments (mixed, level 0).
-        for (int pass = 0; pass < 2; ++pass) {
-            if (!(pass == 0 ? inline_parts : attachments)) continue;
-            const std::uint8_t level = (pass == 0 && attachments) ? 1 : 0;
-            for (std::size_t i = 0; i < part_count_; ++i)
-                if (parts_[i].content_id.empty() == (pass == 1)) emit(op_part, level, static_cast<std::uint8_t>(i));
-            emit(op_close, level, 0);
-        }
-        emit(op_end, 0, 0);
-    }
-    void emit(std::uint8_t code, std::uint8_t level, std::uint8_t target) noexcept {
-        prog_[prog_len_++] = op{code, level, target};
+    /// first part of the one around it (st_sub). A single part's headers are the message's.
+    void plan() noexcept {
+        inline_parts_ = attachments_ = false;
+        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments_ : inline_parts_) = true;
+        levels_ = 0;
+        if (attachments_) kinds_[levels_++] = mp_mixed;
+        if (inline_parts_) kinds_[levels_++] = mp_related;
+        if (has_body_[0] && has_body_[1]) kinds_[levels_++] = mp_alternative;
+        single_ref_ = levels_ != 0 ? 0 : has_body_[1] ? ref_html : ref_text;
     }
 
     // ------------------------------------------------------------------ production
@@ -591,7 +565,7 @@ protected:
         stage_ = st_date;
         index_ = 0;
         sub_ = 0;
-        pc_ = 0;
+        opened_ = false;
         in_content_ = false;
         out_len_ = out_pos_ = 0;
         col_ = 0;
@@ -965,6 +939,9 @@ protected:
 
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
     MAILWIRE_MESSAGE_NOINLINE int step() {
+        if (in_content_) return content_step();
+        // The level of the innermost multipart (the text and HTML parts are in it).
+        const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
             if (have_date_) {
@@ -1036,44 +1013,72 @@ protected:
             }
             break;
         case st_blank: crlf(); break;
-        case st_body: return run_program();
+        case st_sub:
+            if (index_ + 1 < levels_) {
+                // A nested multipart starts as the first part of the one around it.
+                ++index_;
+                boundary(static_cast<std::uint8_t>(index_ - 1));
+                put_multipart_type(static_cast<std::uint8_t>(index_));
+                crlf();
+                return 1;
+            }
+            index_ = 0;
+            break;
+        // Without HTML there is a text part, empty when none was given (a message of attachments).
+        case st_text:
+            if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
+            break;
+        case st_html:
+            if (has_body_[1]) begin_part(inner, ref_html);
+            break;
+        case st_alt_close:
+            if (has_body_[0] && has_body_[1]) close(inner);
+            break;
+        case st_inline:
+        case st_attach: {
+            // The inline parts are in related, level 1 when there are attachments (mixed).
+            const bool want_inline = stage_ == st_inline;
+            if (!(want_inline ? inline_parts_ : attachments_)) break;
+            while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
+            const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
+            if (index_ < part_count_) {
+                begin_part(level, static_cast<std::uint8_t>(index_++));
+                return 1;
+            }
+            close(level);
+            index_ = 0;
+            break;
+        }
+        case st_end:
+            if (single_ref_ == 0) crlf();
+            break;
         default: return 0;
         }
         stage_ = static_cast<stage>(stage_ + 1);
         return 1;
     }
 
-    int run_program() {
-        if (in_content_) return content_step();
-        const op o = prog_[pc_++];
-        if (o.code == op_end) {
-            if (single_ref_ == 0) crlf();
-            stage_ = st_done;
-            return 1;
-        }
-        // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the boundary. The first
-        // boundary of the body has nothing before it to end.
-        if (o.code == op_close) {
-            crlf();
-            put_dashes(o.level);
-            put("--");
-            return 1;
-        }
+    /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
+    /// first boundary of the body has nothing before it to end.
+    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level) {
+        if (opened_) crlf();
+        opened_ = true;
+        put_dashes(level);
+        crlf();
+    }
+    MAILWIRE_MESSAGE_NOINLINE void close(std::uint8_t level) {
+        crlf();
+        put_dashes(level);
+        put("--");
+    }
+    /// A part's boundary and headers (in a multipart), then its content.
+    MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
         if (single_ref_ == 0) {
-            if (pc_ != 1) crlf();
-            // A nested multipart starts as the first part of the one around it.
-            put_dashes(o.code == op_sub ? static_cast<std::uint8_t>(o.level - 1) : o.level);
-            crlf();
-            if (o.code == op_sub) {
-                put_multipart_type(o.level);
-                crlf();
-                return 1;
-            }
-            put_content_headers(o.target);
+            boundary(level);
+            put_content_headers(ref);
             crlf();
         }
-        begin_content(o.target);
-        return 1;
+        begin_content(ref);
     }
 
     // -- content encoding
@@ -1225,7 +1230,6 @@ protected:
     address_entry* addr_ = nullptr;
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
-    op* prog_ = nullptr;
 
     address_entry from_ = {};
     address_entry sender_ = {};
@@ -1247,7 +1251,6 @@ protected:
     std::uint64_t size_ = 0;
     std::uint64_t dry_extra_ = 0;
 
-    std::size_t prog_len_ = 0, pc_ = 0;
     std::size_t index_ = 0;
     std::size_t col_ = 0;
     std::size_t word_at_ = 0, word_col_ = 0;
@@ -1275,7 +1278,10 @@ protected:
     bool size_known_ = false;
     bool dry_ = false;
     std::uint8_t kinds_[3] = {};
+    std::uint8_t levels_ = 0;
     std::uint8_t single_ref_ = 0;
+    bool inline_parts_ = false, attachments_ = false;
+    bool opened_ = false;
     std::uint8_t sub_ = 0;
     stage stage_ = st_date;
     bool in_content_ = false;
@@ -1406,14 +1412,11 @@ private:
         addr_ = addresses_;
         hdr_ = headers_;
         parts_ = parts_store_;
-        prog_ = prog_store_;
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
     detail::mime::custom_header headers_[MaxHeaders] = {};
     detail::mime::part parts_store_[MaxAttachments] = {};
-    // The body program: the nested multiparts' starts, the parts, three closes and the end.
-    detail::mime::op prog_store_[MaxAttachments + 8] = {};
 };
 
 using message = basic_message<>;
