@@ -341,14 +341,16 @@ protected:
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
         if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
-        const address_entry e{address, display, k >= kind_from ? std::uint8_t{kind_to} : k,
-                              check == address_check::ok_needs_utf8};
-        if (k >= kind_from) {
-            (k == kind_from ? from_ : sender_) = e;
-            return cause::none;
+        address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
+        if (e == nullptr) {
+            if (address_count_ == cap) return cause::too_many;
+            e = &list[address_count_++];
         }
-        if (address_count_ == cap) return cause::too_many;
-        list[address_count_++] = e;
+        // Written in place, field by field (no temporary entry to copy).
+        e->address = address;
+        e->display = display;
+        e->k = k >= kind_from ? std::uint8_t{kind_to} : k;
+        e->utf8 = check == address_check::ok_needs_utf8;
         return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
@@ -839,9 +841,12 @@ protected:
             put("Content-ID: <");
             put(p.content_id);
             put(">\r\n");
-            put("Content-Disposition: inline");
+        }
+        put("Content-Disposition: ");
+        if (!p.content_id.empty()) {
+            put("inline");
         } else {
-            put("Content-Disposition: attachment");
+            put("attachment");
         }
         if (!p.filename.empty()) put_param("filename", p.filename);
         crlf();
