@@ -1433,8 +1433,9 @@ template <class Client, std::size_t A, std::size_t H, std::size_t P>
 send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient* storage, std::size_t capacity) {
     send_result res;
     envelope env;
-    if (!msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) return res;
-    return client.send(env, msg);
+    // One result object, returned either way (no copy of a failure into the return value).
+    if (msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) res = client.send(env, msg);
+    return res;
 }
 
 } // namespace mailwire
