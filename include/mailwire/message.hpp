@@ -162,23 +162,10 @@ constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
         if (ch == '\r' || ch == '\n' || ch == '\0') return true;
     return false;
 }
-constexpr bool is_ascii_printable(std::string_view s) noexcept {
-    for (char ch : s) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c < 32 || c > 126) return false;
-    }
-    return true;
-}
 /// Whether s contains c.
 constexpr bool has(std::string_view s, char c) noexcept {
     for (char ch : s)
         if (ch == c) return true;
-    return false;
-}
-/// Whether s contains the two characters a b in a row ("=?" of an encoded-word, a double space).
-constexpr bool has_pair(std::string_view s, char a, char b) noexcept {
-    for (std::size_t i = 1; i < s.size(); ++i)
-        if (s[i - 1] == a && s[i] == b) return true;
     return false;
 }
 /// RFC 2045 §5.1 token characters (for type and subtype).
@@ -214,13 +201,30 @@ constexpr bool valid_content_id(std::string_view id) noexcept {
     }
     return true;
 }
-/// RFC 5322 §3.2.3 atext plus space: a phrase that needs no quoting.
-constexpr bool is_plain_phrase(std::string_view s) noexcept {
+/// What header text holds, in one pass (scan()): the flags below, and above them (from bit
+/// 5) how many '"' and '\\' it has, which a quoted-string escapes (RFC 5322 §3.2.4).
+enum scan_flag : unsigned {
+    not_printable = 1,   ///< a character outside printable ASCII (32-126)
+    not_phrase = 2,      ///< a character that is neither RFC 5322 §3.2.3 atext nor a space
+    encoded_like = 4,    ///< "=?", which would read as the start of an RFC 2047 encoded-word
+    double_space = 8,    ///< two spaces in a row (a fold could not keep them exactly)
+    edge_space = 16,     ///< a space at the beginning or the end
+};
+constexpr unsigned specials_shift = 5;
+MAILWIRE_MESSAGE_NOINLINE constexpr unsigned scan(std::string_view s) noexcept {
+    unsigned f = 0;
+    char prev = 0;
     for (char ch : s) {
         const unsigned char c = static_cast<unsigned char>(ch);
-        if (c != ' ' && !mailwire::detail::is_atext(c)) return false;
+        if (c < 32 || c > 126) f |= not_printable;
+        if (c != ' ' && !mailwire::detail::is_atext(c)) f |= not_phrase;
+        if (prev == '=' && ch == '?') f |= encoded_like;
+        if (prev == ' ' && ch == ' ') f |= double_space;
+        if (ch == '"' || ch == '\\') f += 1u << specials_shift;
+        prev = ch;
     }
-    return !s.empty() && s.front() != ' ' && s.back() != ' ';
+    if (!s.empty() && (s.front() == ' ' || s.back() == ' ')) f |= edge_space;
+    return f;
 }
 /// Length of the UTF-8 sequence starting with lead byte c (1 for anything that is not a lead).
 constexpr std::size_t utf8_len(unsigned char c) noexcept {
@@ -237,8 +241,13 @@ struct source_slot {
     std::string_view memory;
     bool (*rewind)(void*);
 };
-inline source_slot slot_of(const content_source& s) noexcept {
-    return source_slot{s.fill, s.context, s.size, s.memory, s.rewind};
+/// d = s, member by member (one shared copy for the text, HTML and part setters).
+MAILWIRE_MESSAGE_NOINLINE inline void set_slot(source_slot& d, const content_source& s) noexcept {
+    d.fill = s.fill;
+    d.context = s.context;
+    d.size = s.size;
+    d.memory = s.memory;
+    d.rewind = s.rewind;
 }
 
 struct address_entry {
@@ -256,12 +265,6 @@ struct part {
     std::string_view filename;
     std::string_view type;
     std::string_view content_id; ///< inline parts
-};
-/// One step of the body (see composer::build_program).
-struct op {
-    std::uint8_t code;
-    std::uint8_t level;  ///< boundary level
-    std::uint8_t target; ///< part index, ref_text or ref_html
 };
 
 /// Everything of basic_message that does not depend on its capacities, so that messages of
@@ -282,11 +285,11 @@ public:
 protected:
     enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    enum op_code : std::uint8_t { op_sub, op_part, op_close, op_end };
     enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
     enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
-    // The header section is a list of steps (stage_, index_): each step writes one header, or one
-    // mailbox of an address list, into out_. Then the body program runs.
+    // The message is a list of steps (stage_, index_): each step writes one header, or one
+    // mailbox of an address list, or one piece of the body's structure into out_ (a part's
+    // boundary and headers, after which its content follows in content steps).
     enum stage : std::uint8_t {
         st_date,
         st_from,
@@ -299,7 +302,13 @@ protected:
         st_custom,
         st_mime,
         st_blank,
-        st_body,
+        st_sub,        ///< the nested multiparts' starts (index_: level)
+        st_text,       ///< the text part (also the empty one a message of attachments has)
+        st_html,       ///< the HTML part
+        st_alt_close,  ///< the end of multipart/alternative
+        st_inline,     ///< the inline parts (index_: part), then the end of multipart/related
+        st_attach,     ///< the attachments (index_: part), then the end of multipart/mixed
+        st_end,
         st_done,
     };
 
@@ -332,14 +341,16 @@ protected:
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
         if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
-        const address_entry e{address, display, k >= kind_from ? std::uint8_t{kind_to} : k,
-                              check == address_check::ok_needs_utf8};
-        if (k >= kind_from) {
-            (k == kind_from ? from_ : sender_) = e;
-            return cause::none;
+        address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
+        if (e == nullptr) {
+            if (address_count_ == cap) return cause::too_many;
+            e = &list[address_count_++];
         }
-        if (address_count_ == cap) return cause::too_many;
-        list[address_count_++] = e;
+        // Written in place, field by field (no temporary entry to copy).
+        e->address = address;
+        e->display = display;
+        e->k = k >= kind_from ? std::uint8_t{kind_to} : k;
+        e->utf8 = check == address_check::ok_needs_utf8;
         return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
@@ -371,7 +382,11 @@ protected:
             filename.size() > 255)
             return cause::bad_header;
         if (part_count_ == cap) return cause::too_many;
-        list[part_count_++] = part{slot_of(src), filename, type, cid};
+        part& p = list[part_count_++];
+        set_slot(p.src, src);
+        p.filename = filename;
+        p.type = type;
+        p.content_id = cid;
         return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
@@ -380,7 +395,7 @@ protected:
         return result(cause::none);
     }
     MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
-        body_[html] = slot_of(src);
+        set_slot(body_[html], src);
         has_body_[html] = true;
         body_enc_[html] = enc;
         return result(cause::none);
@@ -440,24 +455,20 @@ protected:
             body_cte_[0] = cte_7bit;
         }
         make_date_and_id();
-        build_program();
+        plan();
         // The size: produce everything once without reading sources that are not in memory.
         size_known_ = true;
         start(true);
         char scratch[256];
         std::uint64_t n = 0;
-        char last[2] = {0, 0};
-        for (;;) {
-            const std::ptrdiff_t got = read_bound(scratch, sizeof(scratch));
+        for (std::ptrdiff_t got; (got = read_bound(scratch, sizeof(scratch))) != 0;) {
             if (got < 0) return cause::source_failed;
-            if (got == 0) break;
             n += static_cast<std::uint64_t>(got);
-            last[0] = got >= 2 ? scratch[got - 2] : last[1];
-            last[1] = scratch[got - 1];
         }
-        // A part whose size was computed (not read) ends with CRLF; then comes more structure.
-        const bool ends_crlf = last[0] == '\r' && last[1] == '\n';
-        size_ = size_known_ ? n + dry_extra_ + (ends_crlf || n == 0 ? 0 : 2) : 0;
+        // The composed message always ends with CRLF (every part's content ends with a line
+        // end, the last boundary is followed by one), so the client adds none and the count is
+        // exact. dry_extra_ holds the parts that were computed, not read.
+        size_ = size_known_ ? n + dry_extra_ : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
         for (std::size_t i = 0; i < part_count_ + 2; ++i) {
             const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
@@ -474,19 +485,22 @@ protected:
         if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
         bool high = false;
         std::size_t line = 0, longest = 0;
-        const std::string_view s = src.memory;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(s[i]);
+        // How much of "--=_mw_" the text ends with: text that contains one of our boundaries
+        // could end a part early, so it is encoded (QP turns "=" into "=3D").
+        std::size_t seen = 0;
+        for (char ch : src.memory) {
+            const unsigned char c = static_cast<unsigned char>(ch);
             if (c == '\r' || c == '\n') {
                 line = 0;
+                seen = 0;
                 continue;
             }
             if (c == 0) return cte_qp;
             if (c >= 0x80) high = true;
             if (++line > longest) longest = line;
-            // A line that looks like one of our boundaries could end a part early: such text is
-            // encoded (QP turns "=" into "=3D").
-            if (c == '_' && i >= 6 && std::string_view(s.data() + i - 6, 7) == "--=_mw_") return cte_qp;
+            // On a mismatch only a "-" can start (or, after "--", continue) a new match.
+            seen = c == static_cast<unsigned char>("--=_mw_"[seen]) ? seen + 1 : c != '-' ? 0 : seen == 2 ? 2 : 1;
+            if (seen == 7) return cte_qp;
         }
         // RFC 5322 §2.1.1: at most 998 octets per line.
         if (longest > 998) return cte_qp;
@@ -532,44 +546,18 @@ protected:
         }
     }
 
-    /// The body as a program of steps. The multiparts nest in one line (RFC 2046 §5.1): mixed
-    /// for attachments, inside it related for inline parts, inside that alternative for text and
+    /// The body's structure. The multiparts nest in one line (RFC 2046 §5.1): mixed for
+    /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
-    /// first part of the one around it.
-    void build_program() {
-        prog_len_ = 0;
-        bool inline_parts = false, attachments = false;
-        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments : inline_parts) = true;
-        const bool alternative = has_body_[0] && has_body_[1];
-        std::uint8_t levels = 0;
-        if (attachments) kinds_[levels++] = mp_mixed;
-        if (inline_parts) kinds_[levels++] = mp_related;
-        if (alternative) kinds_[levels++] = mp_alternative;
-        for (std::uint8_t l = 1; l < levels; ++l) emit(op_sub, l, 0);
-        const std::uint8_t inner = levels != 0 ? static_cast<std::uint8_t>(levels - 1) : 0;
-        single_ref_ = 0;
-        if (alternative) {
-            emit(op_part, inner, ref_text);
-            emit(op_part, inner, ref_html);
-            emit(op_close, inner, 0);
-        } else {
-            const std::uint8_t body = has_body_[1] ? ref_html : ref_text;
-            // The outermost part's headers are the message's: a single part writes them there.
-            if (levels == 0) single_ref_ = body;
-            emit(op_part, inner, body);
-        }
-        // The inline parts (related), then the attachments (mixed, level 0).
-        for (int pass = 0; pass < 2; ++pass) {
-            if (!(pass == 0 ? inline_parts : attachments)) continue;
-            const std::uint8_t level = (pass == 0 && attachments) ? 1 : 0;
-            for (std::size_t i = 0; i < part_count_; ++i)
-                if (parts_[i].content_id.empty() == (pass == 1)) emit(op_part, level, static_cast<std::uint8_t>(i));
-            emit(op_close, level, 0);
-        }
-        emit(op_end, 0, 0);
-    }
-    void emit(std::uint8_t code, std::uint8_t level, std::uint8_t target) noexcept {
-        prog_[prog_len_++] = op{code, level, target};
+    /// first part of the one around it (st_sub). A single part's headers are the message's.
+    void plan() noexcept {
+        inline_parts_ = attachments_ = false;
+        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments_ : inline_parts_) = true;
+        levels_ = 0;
+        if (attachments_) kinds_[levels_++] = mp_mixed;
+        if (inline_parts_) kinds_[levels_++] = mp_related;
+        if (has_body_[0] && has_body_[1]) kinds_[levels_++] = mp_alternative;
+        single_ref_ = levels_ != 0 ? 0 : has_body_[1] ? ref_html : ref_text;
     }
 
     // ------------------------------------------------------------------ production
@@ -579,7 +567,7 @@ protected:
         stage_ = st_date;
         index_ = 0;
         sub_ = 0;
-        pc_ = 0;
+        opened_ = false;
         in_content_ = false;
         out_len_ = out_pos_ = 0;
         col_ = 0;
@@ -656,9 +644,16 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
         const std::size_t len = out_len_ - word_at_; // with the space
         if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
-            std::memmove(out_ + word_at_ + 2, out_ + word_at_, len);
-            out_[word_at_] = '\r';
-            out_[word_at_ + 1] = '\n';
+            // CRLF goes in at word_at_ and the word moves two places on, carried forward
+            // through two octets (a plain copy loop becomes a call of the C library's memmove,
+            // which firmware would then carry).
+            char a = '\r', b = '\n';
+            for (std::size_t i = word_at_; i < out_len_ + 2; ++i) {
+                const char t = out_[i];
+                out_[i] = a;
+                a = b;
+                b = t;
+            }
             out_len_ += 2;
             col_ = len;
         }
@@ -675,8 +670,7 @@ protected:
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
         // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
-        bool plain = is_ascii_printable(text) && !has_pair(text, '=', '?') && !has_pair(text, ' ', ' ') &&
-                     (text.empty() || (text.front() != ' ' && text.back() != ' '));
+        bool plain = (scan(text) & (not_printable | encoded_like | double_space | edge_space)) == 0;
         // Every word must fit a line: the first after "Name: ", the others after a fold.
         std::size_t run = 0, before = col_;
         for (std::size_t i = 0; plain && i < text.size(); ++i) {
@@ -755,12 +749,12 @@ protected:
     void put_display(std::string_view d) {
         // The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
         // longer one is written as encoded-words instead.
-        std::size_t quoted = 2;
-        for (char c : d) quoted += (c == '"' || c == '\\') ? 2 : 1;
-        const bool no_ew = !has_pair(d, '=', '?');
-        if (is_plain_phrase(d) && no_ew && !has_pair(d, ' ', ' ') && d.size() <= 70) {
+        // (d is not empty: put_mailbox writes no display name otherwise.)
+        const unsigned f = scan(d);
+        const std::size_t quoted = 2 + d.size() + (f >> specials_shift);
+        if ((f & (not_phrase | encoded_like | double_space | edge_space)) == 0 && d.size() <= 70) {
             put_phrase_words(d);
-        } else if (is_ascii_printable(d) && quoted <= 72 && no_ew) {
+        } else if ((f & (not_printable | encoded_like)) == 0 && quoted <= 72) {
             put1('"');
             for (char c : d) {
                 if (c == '"' || c == '\\') put1('\\');
@@ -792,7 +786,8 @@ protected:
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
     MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
         put1(';');
-        const bool simple = is_ascii_printable(value) && !has(value, '"') && !has(value, '\\');
+        const unsigned f = scan(value);
+        const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
         word(true);
         put(name);
         if (simple) {
@@ -846,9 +841,12 @@ protected:
             put("Content-ID: <");
             put(p.content_id);
             put(">\r\n");
-            put("Content-Disposition: inline");
+        }
+        put("Content-Disposition: ");
+        if (!p.content_id.empty()) {
+            put("inline");
         } else {
-            put("Content-Disposition: attachment");
+            put("attachment");
         }
         if (!p.filename.empty()) put_param("filename", p.filename);
         crlf();
@@ -946,6 +944,9 @@ protected:
 
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
     MAILWIRE_MESSAGE_NOINLINE int step() {
+        if (in_content_) return content_step();
+        // The level of the innermost multipart (the text and HTML parts are in it).
+        const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
             if (have_date_) {
@@ -1017,44 +1018,72 @@ protected:
             }
             break;
         case st_blank: crlf(); break;
-        case st_body: return run_program();
+        case st_sub:
+            if (index_ + 1 < levels_) {
+                // A nested multipart starts as the first part of the one around it.
+                ++index_;
+                boundary(static_cast<std::uint8_t>(index_ - 1));
+                put_multipart_type(static_cast<std::uint8_t>(index_));
+                crlf();
+                return 1;
+            }
+            index_ = 0;
+            break;
+        // Without HTML there is a text part, empty when none was given (a message of attachments).
+        case st_text:
+            if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
+            break;
+        case st_html:
+            if (has_body_[1]) begin_part(inner, ref_html);
+            break;
+        case st_alt_close:
+            if (has_body_[0] && has_body_[1]) close(inner);
+            break;
+        case st_inline:
+        case st_attach: {
+            // The inline parts are in related, level 1 when there are attachments (mixed).
+            const bool want_inline = stage_ == st_inline;
+            if (!(want_inline ? inline_parts_ : attachments_)) break;
+            while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
+            const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
+            if (index_ < part_count_) {
+                begin_part(level, static_cast<std::uint8_t>(index_++));
+                return 1;
+            }
+            close(level);
+            index_ = 0;
+            break;
+        }
+        case st_end:
+            if (single_ref_ == 0) crlf();
+            break;
         default: return 0;
         }
         stage_ = static_cast<stage>(stage_ + 1);
         return 1;
     }
 
-    int run_program() {
-        if (in_content_) return content_step();
-        const op o = prog_[pc_++];
-        if (o.code == op_end) {
-            if (single_ref_ == 0) crlf();
-            stage_ = st_done;
-            return 1;
-        }
-        // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the boundary. The first
-        // boundary of the body has nothing before it to end.
-        if (o.code == op_close) {
-            crlf();
-            put_dashes(o.level);
-            put("--");
-            return 1;
-        }
+    /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
+    /// first boundary of the body has nothing before it to end.
+    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level) {
+        if (opened_) crlf();
+        opened_ = true;
+        put_dashes(level);
+        crlf();
+    }
+    MAILWIRE_MESSAGE_NOINLINE void close(std::uint8_t level) {
+        crlf();
+        put_dashes(level);
+        put("--");
+    }
+    /// A part's boundary and headers (in a multipart), then its content.
+    MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
         if (single_ref_ == 0) {
-            if (pc_ != 1) crlf();
-            // A nested multipart starts as the first part of the one around it.
-            put_dashes(o.code == op_sub ? static_cast<std::uint8_t>(o.level - 1) : o.level);
-            crlf();
-            if (o.code == op_sub) {
-                put_multipart_type(o.level);
-                crlf();
-                return 1;
-            }
-            put_content_headers(o.target);
+            boundary(level);
+            put_content_headers(ref);
             crlf();
         }
-        begin_content(o.target);
-        return 1;
+        begin_content(ref);
     }
 
     // -- content encoding
@@ -1206,7 +1235,6 @@ protected:
     address_entry* addr_ = nullptr;
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
-    op* prog_ = nullptr;
 
     address_entry from_ = {};
     address_entry sender_ = {};
@@ -1228,7 +1256,6 @@ protected:
     std::uint64_t size_ = 0;
     std::uint64_t dry_extra_ = 0;
 
-    std::size_t prog_len_ = 0, pc_ = 0;
     std::size_t index_ = 0;
     std::size_t col_ = 0;
     std::size_t word_at_ = 0, word_col_ = 0;
@@ -1256,7 +1283,10 @@ protected:
     bool size_known_ = false;
     bool dry_ = false;
     std::uint8_t kinds_[3] = {};
+    std::uint8_t levels_ = 0;
     std::uint8_t single_ref_ = 0;
+    bool inline_parts_ = false, attachments_ = false;
+    bool opened_ = false;
     std::uint8_t sub_ = 0;
     stage stage_ = st_date;
     bool in_content_ = false;
@@ -1387,14 +1417,11 @@ private:
         addr_ = addresses_;
         hdr_ = headers_;
         parts_ = parts_store_;
-        prog_ = prog_store_;
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
     detail::mime::custom_header headers_[MaxHeaders] = {};
     detail::mime::part parts_store_[MaxAttachments] = {};
-    // The body program: the nested multiparts' starts, the parts, three closes and the end.
-    detail::mime::op prog_store_[MaxAttachments + 8] = {};
 };
 
 using message = basic_message<>;
@@ -1406,8 +1433,9 @@ template <class Client, std::size_t A, std::size_t H, std::size_t P>
 send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient* storage, std::size_t capacity) {
     send_result res;
     envelope env;
-    if (!msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) return res;
-    return client.send(env, msg);
+    // One result object, returned either way (no copy of a failure into the return value).
+    if (msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) res = client.send(env, msg);
+    return res;
 }
 
 } // namespace mailwire
