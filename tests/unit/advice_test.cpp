@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <string>
 
 using mailwire::cause;
@@ -184,4 +185,43 @@ TEST_CASE("every cause and kind has advice, and advise() never returns null or e
     CHECK(empty == 0);
     error none;
     CHECK(std::string(none.advice()) == ""); // success needs no advice
+}
+
+TEST_CASE("the reply's code, enhanced status code and words choose the advice", "[unit][advice]") {
+    // advise() matches these against a table (advice_reply_signs): each one, and an enhanced status
+    // code only when it is the whole code (5.7.1 is not 5.7.14).
+    auto advice = [](phase where, error_kind kind, std::uint16_t code, const char* esc, const char* text = "") {
+        error e;
+        e.where = where;
+        e.kind = kind;
+        e.server.code = code;
+        std::snprintf(e.server.enhanced, sizeof(e.server.enhanced), "%s", esc);
+        e.server.text_size = static_cast<std::uint16_t>(std::snprintf(e.server.text, sizeof(e.server.text), "%s", text));
+        return std::string(mailwire::advise(e, mailwire::advice_context{587, mailwire::encryption::starttls, true}));
+    };
+    const std::string refused = advice(phase::auth, error_kind::auth, 535, "5.7.8");
+    CHECK(advice(phase::auth, error_kind::auth, 534, "") != refused);
+    CHECK(advice(phase::auth, error_kind::auth, 535, "5.7.9") == advice(phase::auth, error_kind::auth, 534, ""));
+    CHECK(advice(phase::auth, error_kind::auth, 535, "5.7.14") == advice(phase::auth, error_kind::auth, 534, ""));
+    CHECK(advice(phase::auth, error_kind::auth, 535, "5.7.1") == refused);
+    CHECK(advice(phase::auth, error_kind::auth, 538, "") == advice(phase::auth, error_kind::auth, 535, "5.7.11"));
+    CHECK(advice(phase::auth, error_kind::auth, 538, "").find("TLS") != std::string::npos);
+
+    const std::string sender = advice(phase::mail, error_kind::permanent, 550, "5.1.8", "sender rejected");
+    CHECK(advice(phase::mail, error_kind::permanent, 550, "", "Authentication Required") != sender);
+    CHECK(advice(phase::mail, error_kind::permanent, 550, "", "Authentication Required") ==
+          advice(phase::mail, error_kind::permanent, 530, ""));
+    CHECK(advice(phase::mail, error_kind::permanent, 550, "5.7.0") == advice(phase::mail, error_kind::permanent, 530, ""));
+
+    const std::string mailbox = advice(phase::rcpt, error_kind::permanent, 550, "5.1.1", "no such user");
+    CHECK(advice(phase::rcpt, error_kind::permanent, 550, "", "RELAYING DENIED") != mailbox);
+    CHECK(advice(phase::rcpt, error_kind::permanent, 550, "5.7.1") == advice(phase::rcpt, error_kind::permanent, 550, "", "relay"));
+
+    // Too large only where the message is sent; the same reply elsewhere is a plain refusal.
+    CHECK(advice(phase::end_of_data, error_kind::permanent, 552, "").find("too large") != std::string::npos);
+    CHECK(advice(phase::data, error_kind::permanent, 554, "5.3.4").find("too large") != std::string::npos);
+    CHECK(advice(phase::noop, error_kind::permanent, 552, "5.3.4").find("too large") == std::string::npos);
+
+    CHECK(advice(phase::rcpt, error_kind::temporary, 452, "") != advice(phase::mail, error_kind::temporary, 452, ""));
+    CHECK(advice(phase::mail, error_kind::temporary, 421, "").find("closing") != std::string::npos);
 }
