@@ -94,6 +94,10 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "Check the credentials: none may be empty or hold NUL, and none may pass the SASL limits (12288 octets of "     \
       "base64; 256 for an OAUTHBEARER user).",                                                                        \
       "Credentials: none empty, no NUL.")                                                                             \
+    R(cause::bad_argument, connect, always,                                                                           \
+      "Check the host and connect_to names (no spaces or control characters, at most 255 octets); to choose the "    \
+      "encryption at run time use profiles::runtime: a fixed profile keeps its own.",                                 \
+      "Check host names; runtime profile to switch TLS.")                                                            \
     R(cause::bad_argument, none, always,                                                                              \
       "Fix the argument named in the error; it contains characters SMTP cannot carry.",                               \
       "Fix the argument: bad characters.")                                                                            \

@@ -147,6 +147,7 @@ TEST_CASE("a compile-time profile keeps its encryption: open() refuses an overri
         CHECK(e.kind == mailwire::error_kind::usage);
         CHECK(e.why == mailwire::cause::bad_argument);
         CHECK(e.where == mailwire::phase::connect);
+        CHECK(std::string(e.advice()).find("runtime") != std::string::npos); // what to use instead
         CHECK(t.s.connects == 0);
         CHECK(t.s.written.empty());
     }
