@@ -8,7 +8,9 @@
  * Client only: ECDHE-ECDSA and ECDHE-RSA with AES-GCM, SHA-256/384, secp256r1/secp384r1, X.509
  * with RSA and ECDSA signatures, server name indication, max_fragment_length.
  * Trust anchors are DER only (tls_settings::ca_data holding DER, e.g. `openssl x509 -outform DER`):
- * there is no PEM parser, and a PEM buffer fails to parse (tls_setup_failed).
+ * there is no PEM parser, and a PEM buffer fails to parse (tls_setup_failed). A DER buffer holds
+ * one certificate: several roots need tls_settings::attach_trust (mbedtls_x509_crt_parse_der on
+ * each, then mbedtls_ssl_conf_ca_chain).
  * No server side, no file system, no sockets, no clock, no libc allocator:
  *   - memory: MBEDTLS_MEMORY_BUFFER_ALLOC_C on a static buffer (mbedtls_memory_buffer_alloc_init
  *     at start-up). MBEDTLS_PLATFORM_NO_STD_FUNCTIONS keeps platform.c from naming calloc/free:
