@@ -6,7 +6,11 @@
  * whole, so what is not defined here is off. bench/footprint/TLS.md explains the choices.
  *
  * Client only: ECDHE-ECDSA and ECDHE-RSA with AES-GCM, SHA-256/384, secp256r1/secp384r1, X.509
- * (PEM and DER) with RSA and ECDSA signatures, server name indication, max_fragment_length.
+ * with RSA and ECDSA signatures, server name indication, max_fragment_length.
+ * Trust anchors are DER only (tls_settings::ca_data holding DER, e.g. `openssl x509 -outform DER`):
+ * there is no PEM parser, and a PEM buffer fails to parse (tls_setup_failed). A DER buffer holds
+ * one certificate: several roots need tls_settings::attach_trust (mbedtls_x509_crt_parse_der on
+ * each, then mbedtls_ssl_conf_ca_chain).
  * No server side, no file system, no sockets, no clock, no libc allocator:
  *   - memory: MBEDTLS_MEMORY_BUFFER_ALLOC_C on a static buffer (mbedtls_memory_buffer_alloc_init
  *     at start-up). MBEDTLS_PLATFORM_NO_STD_FUNCTIONS keeps platform.c from naming calloc/free:
@@ -90,14 +94,15 @@ time_t mailwire_fw_time(time_t* t);
 /* The peer's chain is freed after the handshake (only a digest of it is kept). */
 /* #undef MBEDTLS_SSL_KEEP_PEER_CERTIFICATE */
 
-/* ---- X.509: PEM and DER certificates, RSA and ECDSA signatures */
+/* ---- X.509: DER certificates, RSA and ECDSA signatures. No MBEDTLS_PEM_PARSE_C (nor the
+ * MBEDTLS_BASE64_C it needs): the trust anchor is compiled in as DER and the server's chain
+ * arrives as DER anyway (RFC 5246 §7.4.2); PEM would link mbedTLS's PEM and base64 decoders and
+ * the C library's strstr (its two-way search) for nothing, about 2 KB. */
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
 #define MBEDTLS_X509_CHECK_KEY_USAGE
 #define MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE
 #define MBEDTLS_X509_MAX_INTERMEDIATE_CA 4
-#define MBEDTLS_PEM_PARSE_C
-#define MBEDTLS_BASE64_C
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C /* ECDSA_C needs it */
 #define MBEDTLS_OID_C

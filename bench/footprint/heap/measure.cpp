@@ -2,7 +2,7 @@
 // TLS, max_fragment 4096, the CA compiled in as data) over POSIX sockets, against aiosmtpd with
 // implicit TLS, with mbedTLS built from the firmware's configuration and allocating only from a
 // static buffer (MBEDTLS_MEMORY_BUFFER_ALLOC_C), as on the board. Prints the allocator's peak.
-//   measure PORT CA-FILE            (bench/footprint/heap/measure.sh runs it)
+//   measure PORT CA-DER-FILE        (bench/footprint/heap/measure.sh runs it)
 #include <mailwire/mailwire.hpp>
 #include <mailwire/mbedtls_tls.hpp>
 
@@ -30,13 +30,13 @@ int host_entropy(void*, unsigned char* out, std::size_t len, std::size_t* produc
 
 int main(int argc, char** argv) {
     if (argc != 3) {
-        std::fprintf(stderr, "usage: measure PORT CA-FILE\n");
+        std::fprintf(stderr, "usage: measure PORT CA-DER-FILE\n");
         return 2;
     }
     mbedtls_memory_buffer_alloc_init(heap, sizeof(heap));
     std::ifstream in(argv[2], std::ios::binary);
     std::vector<unsigned char> ca((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    ca.push_back('\0'); // PEM counts its NUL
+    // DER, as compiled into the firmware (no PEM parser in its configuration), so no NUL after it
 
     using client = mailwire::basic_client<mailwire::posix_transport, mailwire::mbedtls_tls, mailwire::profiles::submissions>;
     static client c;

@@ -4,7 +4,8 @@
 # allocator, plus MBEDTLS_MEMORY_DEBUG), 32-bit (-m32, as the Cortex-M4: the structures have the
 # same pointer and long sizes) where g++ can build it, and image 3's client (measure.cpp) sending
 # one message over implicit TLS to aiosmtpd, with an ECDSA P-256 chain and with an RSA chain
-# (a 4096-bit CA like ISRG Root X1, a 2048-bit server key). Prints one line per chain:
+# (a 4096-bit CA like ISRG Root X1, a 2048-bit server key), each CA given as DER (the
+# configuration parses no PEM). Prints one line per chain:
 #   HEAP <chain> <peak bytes> <blocks>
 # bench/footprint/run.sh reports them as tls.heap_peak_ec / tls.heap_peak_rsa against the static
 # buffer the firmware gives mbedTLS.
@@ -70,13 +71,15 @@ bash "$root/tests/tls/pki.sh" "$work/ec" >/dev/null
 )
 
 for chain in ec rsa; do
+    # the CA as DER, as the firmware compiles it in: its configuration has no PEM parser
+    openssl x509 -in "$work/$chain/ca.pem" -outform DER -out "$work/$chain/ca.der"
     mkdir -p "$work/out-$chain"
     coproc server { exec "$python" "$root/tests/interop/aiosmtpd_server.py" --outdir "$work/out-$chain" \
         --tls-cert "$work/$chain/good.pem" --tls-key "$work/$chain/good.key" --implicit-tls; }
     server_pid=$server_PID
     read -r ready port <&"${server[0]}" || { log "the server did not start"; exit 1; }
     [[ $ready == READY ]] || { log "the server said: $ready $port"; exit 1; }
-    line=$("$work/measure" "$port" "$work/$chain/ca.pem")
+    line=$("$work/measure" "$port" "$work/$chain/ca.der")
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
     server_pid=""

@@ -3,7 +3,9 @@
 // until 2035-06-04. SHA-256 fingerprint
 // 96:BC:EC:06:26:49:76:F3:74:60:77:9A:CF:28:C5:A7:CF:E8:A3:C0:AA:E1:1A:8F:FC:EE:05:C0:BD:DF:08:C6
 // Made with: openssl x509 -in /etc/ssl/certs/ISRG_Root_X1.pem -outform DER
-// A provider with another CA: its root's DER here (or a PEM string literal, its NUL counted).
+// A provider with another CA: its root's DER here (openssl x509 -in ROOT.pem -outform DER).
+// DER only: the image's mbedTLS has no PEM parser (examples/firmware/mbedtls_config.h), so a
+// PEM string literal here fails to parse (mailwire reports tls_setup_failed).
 #ifndef MAILWIRE_FIRMWARE_TLS_CA_CERT_HPP
 #define MAILWIRE_FIRMWARE_TLS_CA_CERT_HPP
 
