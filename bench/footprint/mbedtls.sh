@@ -81,7 +81,9 @@ fw="$root/examples/firmware"
 source "$fw/flags.sh"
 cflags=("${fw_c_flags[@]}" -Wall -Wno-unused-function "-DMBEDTLS_CONFIG_FILE=\"$config\"" -I "$src/include"
         -I "$src/library")
-key=$( { cat "$config"; echo "${cflags[*]}"; arm-none-eabi-gcc --version | head -n 1; basename "$src"; } |
+# (the configuration by its content, the flags without the paths: another checkout of the same
+# configuration shares the build)
+key=$( { cat "$config"; echo "${fw_c_flags[*]}"; arm-none-eabi-gcc --version | head -n 1; basename "$src"; } |
       sha256sum | cut -c1-16)
 out="$cache/cortex-m4-$key"
 

@@ -827,6 +827,13 @@ private:
         last_ = keep;
     }
 
+    /// Step i of a transaction with n recipients: MAIL FROM (0), RCPT TO (1..n) or DATA (n + 1).
+    MAILWIRE_NOINLINE void begin_step(std::size_t i, std::size_t n) noexcept {
+        if (i == 0) begin(phase::mail, opt_.timeout.mail);
+        else if (i > n) begin(phase::data, opt_.timeout.data_init);
+        else begin(phase::rcpt, opt_.timeout.rcpt);
+    }
+
     /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
     bool envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
         if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
@@ -854,18 +861,14 @@ private:
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
         // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
         // deadline and the replies are read in order, each under its own (RFC 2920 §3.1).
-        const auto step_phase = [n](std::size_t i) { return i == 0 ? phase::mail : i > n ? phase::data : phase::rcpt; };
-        const auto step_timeout = [this, n](std::size_t i) {
-            return i == 0 ? opt_.timeout.mail : i > n ? opt_.timeout.data_init : opt_.timeout.rcpt;
-        };
         std::size_t worst = n; // the worst refused recipient so far; n: none
         bool mail_ok = true;
         std::size_t replies = 0; // replies read so far
         for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
-            const phase p = step_phase(step);
             // Pipelined, every command goes out under MAIL's deadline.
-            if (!pipelined || step == 0) begin(p, step_timeout(step));
-            phase_ = p;
+            const millis mail_deadline = dl_;
+            begin_step(step, n);
+            if (pipelined && step != 0) dl_ = mail_deadline;
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
             const bool put =
                 step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
@@ -880,10 +883,9 @@ private:
             if (!flush()) return false;
             for (; replies <= step; ++replies) {
                 const std::size_t r = replies;
-                const phase rp = step_phase(r);
-                if (pipelined) begin(rp, step_timeout(r)); // each reply under its own
+                if (pipelined) begin_step(r, n); // each reply under its own deadline
                 if (!read_reply(r != step ? unsigned{more_follow} : 0u)) return false;
-                if (last_.code == 421) return reply_failure(rp);
+                if (last_.code == 421) return reply_failure(phase_);
                 if (r == 0 && last_.cls() != 2) {
                     // Pipelined, the refusal is recorded now (its reply is in last_) and reported
                     // after the other replies are read, unless reading them fails first.

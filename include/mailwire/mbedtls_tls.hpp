@@ -402,8 +402,10 @@ private:
     const char* load_trust_anchors(int& rc) {
         if (settings_.ca_data != nullptr && settings_.ca_size != 0) {
             rc = mbedtls_x509_crt_parse(&ca_, settings_.ca_data, settings_.ca_size);
-            return rc < 0 || ca_.raw.len == 0 ? text("the CA buffer holds no certificate (PEM must count its NUL)")
-                                              : nullptr;
+            return rc < 0 || ca_.raw.len == 0
+                       ? text("the CA buffer holds no certificate (PEM must count its NUL; without "
+                              "MBEDTLS_PEM_PARSE_C only DER)")
+                       : nullptr;
         }
 #if defined(MBEDTLS_FS_IO)
         if (settings_.ca_file != nullptr) {

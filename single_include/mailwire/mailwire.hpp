@@ -60,6 +60,13 @@
 #define MAILWIRE_ADVICE 1
 #endif
 
+// Short advice texts: the same advice for the same failure, in one short line each (about 32
+// characters: "Port 25 is often blocked; use 587 or 2525.") instead of a sentence or two. For firmware:
+// on a Cortex-M4 the advice costs about 2.4 KB of flash with the short texts, 7.9 KB with the full ones.
+#ifndef MAILWIRE_ADVICE_SHORT
+#define MAILWIRE_ADVICE_SHORT 0
+#endif
+
 // SASL mechanisms compiled in (as lwIP's SMTP_SUPPORT_AUTH_PLAIN and _LOGIN). One compiled out is
 // never chosen by auth_mechanism::automatic; asked for by name, it fails before anything is sent
 // (usage, mechanism_not_offered).
@@ -1443,7 +1450,8 @@ cause tls_failure(const Tls& tls) noexcept {
 // ---- end include/mailwire/tls.hpp ----
 // ---- begin include/mailwire/advice.hpp ----
 // mailwire - one line of advice per failure, in the spirit of a good troubleshooting guide.
-// Compiled out with MAILWIRE_ADVICE=0 (error::advice() then returns "").
+// Compiled out with MAILWIRE_ADVICE=0 (error::advice() then returns ""); MAILWIRE_ADVICE_SHORT=1
+// gives the same advice in one short line each (config.hpp).
 #ifndef MAILWIRE_ADVICE_HPP
 #define MAILWIRE_ADVICE_HPP
 
@@ -1462,11 +1470,6 @@ struct advice_context {
 };
 
 #if MAILWIRE_ADVICE
-#define MAILWIRE_ADVICE_TEXT(s) s
-#else
-#define MAILWIRE_ADVICE_TEXT(s) ""
-#endif
-
 namespace detail {
 constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexcept {
     if (needle.size() > hay.size()) return false;
@@ -1474,7 +1477,316 @@ constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexce
         if (iequals(mailwire::detail::sub(hay, i, needle.size()), needle)) return true;
     return false;
 }
+
+/// What a rule may ask for besides its cause or kind and its phase. advise() works each out once,
+/// as bit (1 << condition) of one word; `always` is bit 0 and always set.
+enum class advice_if : std::uint8_t {
+    always,
+    kind_usage,     ///< the error's kind is usage
+    port_25,        ///< the port is 25
+    usual_port,     ///< the port is 25, 465, 587 or 2525
+    implicit_tls,   ///< the profile's encryption is implicit TLS
+    plaintext,      ///< the connection is not (yet) encrypted
+    tls_expected,   ///< not encrypted, but port 465 or implicit TLS: the server waits for a ClientHello
+    message_phase,  ///< at DATA, while sending the content, or after the final "."
+    // From here on, in advice_reply_signs' order: what the server's reply says.
+    stronger_login, ///< the provider wants an app password or OAuth2
+    login_over_tls, ///< the mechanism needs an encrypted connection
+    code_421,       ///< the server closes the connection
+    code_452,       ///< too many recipients, or no room for now
+    needs_login,    ///< authentication required before MAIL
+    relay_denied,   ///< relaying denied
+    message_size,   ///< a message_phase failure because the message is too large
+};
+
+/// The replies behind the conditions from stronger_login on, one group per condition, separated
+/// by '|': reply codes, enhanced status codes (RFC 3463; compared whole) and words looked for in
+/// the reply text (case-insensitive). Any one of a group makes its condition true.
+inline constexpr char advice_reply_signs[] =
+    "534 5.7.9 5.7.14"          // RFC 4954 §6: mechanism too weak; 5.7.14: Gmail's "log in via your web browser"
+    "|538 5.7.11"               // RFC 4954 §6: encryption required for the mechanism
+    "|421"                      // RFC 5321 §3.8: service not available, closing
+    "|452"                      // RFC 5321 §4.5.3.1.10: too many recipients
+    "|530 5.7.0 authentication" // RFC 4954 §6: authentication required
+    "|5.7.1 relay"              // RFC 3463 §3.8: delivery not authorized
+    "|552 5.3.4";               // RFC 1870 (SIZE): 552; RFC 3463 §3.4: message too big
+
+/// One rule, two octets: whom it is for (a cause, or 0x40 + an error_kind) and, in one octet, the
+/// phase it asks for (0: any) and its condition (advice_if, high nibble).
+struct advice_rule {
+    std::uint8_t who;
+    std::uint8_t where_if;
+};
+constexpr std::uint8_t advice_who(cause c) noexcept { return static_cast<std::uint8_t>(c); }
+constexpr std::uint8_t advice_who(error_kind k) noexcept {
+    return static_cast<std::uint8_t>(0x40u | static_cast<unsigned>(k));
+}
+static_assert(static_cast<unsigned>(cause::all_recipients_refused) < 0x40, "causes below 0x40");
+static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>(advice_if::message_size) < 0x10,
+              "a phase and a condition in one octet");
 } // namespace detail
+
+// Every advice, in the order advise() tries them: the first rule that matches gives the text. A
+// rule names a cause or a kind, a phase (none: any) and a condition (advice_if), then the full text
+// and the short one (MAILWIRE_ADVICE_SHORT), side by side so that they say the same thing. In the
+// short texts "465" means implicit TLS (profile submissions), "587" STARTTLS (profile submission).
+// clang-format off
+#define MAILWIRE_ADVICE_RULES(R)                                                                                      \
+    /* by cause (each cause here ends with a rule without condition: it never reaches the kinds) */                   \
+    R(cause::bad_address, none, always,                                                                               \
+      "Fix the address: it must look like user@example.org, without CR, LF, spaces or angle brackets (CR/LF could "   \
+      "inject SMTP commands).",                                                                                       \
+      "Bad address: use user@example.org.")                                                                           \
+    R(cause::bad_argument, auth, always,                                                                              \
+      "Check the credentials: none may be empty or hold NUL, and none may pass the SASL limits (12288 octets of "     \
+      "base64; 256 for an OAUTHBEARER user).",                                                                        \
+      "Credentials: none empty, no NUL.")                                                                             \
+    R(cause::bad_argument, connect, always,                                                                           \
+      "Check the host and connect_to names (no spaces or control characters, at most 255 octets); to choose the "    \
+      "encryption at run time use profiles::runtime: a fixed profile keeps its own.",                                 \
+      "Check host names; runtime profile to switch TLS.")                                                            \
+    R(cause::bad_argument, none, always,                                                                              \
+      "Fix the argument named in the error; it contains characters SMTP cannot carry.",                               \
+      "Fix the argument: bad characters.")                                                                            \
+    R(cause::bad_header, none, always,                                                                                \
+      "Fix the header: names are printable ASCII without ':', and no value, file name or type may contain CR, LF "    \
+      "or NUL (they could inject headers).",                                                                          \
+      "Header: no CR, LF or NUL allowed.")                                                                            \
+    R(cause::too_many, none, always,                                                                                  \
+      "The message has more addresses, headers or attachments than its capacity; raise the basic_message template "   \
+      "arguments.",                                                                                                   \
+      "Raise basic_message's capacity.")                                                                              \
+    R(cause::message_too_large, none, always,                                                                         \
+      "The message is larger than the server accepts (its SIZE limit); send a smaller message or link to large "      \
+      "attachments.",                                                                                                 \
+      "Over the server's SIZE limit: send less.")                                                                     \
+    R(cause::utf8_not_supported, none, always,                                                                        \
+      "This address has non-ASCII characters but the server does not offer SMTPUTF8; use an ASCII address or "        \
+      "another server.",                                                                                              \
+      "No SMTPUTF8: use an ASCII address.")                                                                           \
+    R(cause::plaintext_auth_refused, none, always,                                                                    \
+      "Refusing to send credentials unencrypted: use the submission profile (587, STARTTLS) or submissions (465, "    \
+      "implicit TLS); allow plaintext AUTH only on a trusted network.",                                               \
+      "No AUTH unencrypted: use 587 or 465.")                                                                         \
+    R(cause::tls_not_available, none, always,                                                                         \
+      "This connection needs TLS but the client was built without a TLS policy; build with one, or use encryption "   \
+      "none (relay profile) only on a trusted network.",                                                              \
+      "Needs TLS: build with a TLS policy.")                                                                          \
+    R(cause::source_failed, none, always,                                                                             \
+      "Reading the message failed; the connection was closed without the final \".\", so the server discards the "    \
+      "partial message. Fix the input and send again.",                                                               \
+      "Message source failed; resend.")                                                                               \
+    R(cause::not_connected, none, always,                                                                             \
+      "Call open() (and authenticate() if needed) before sending; after a fatal error the connection is closed and "  \
+      "must be opened again.",                                                                                        \
+      "Call open() first.")                                                                                           \
+    R(cause::greeting_looks_like_tls, none, always,                                                                   \
+      "The server speaks TLS from the first byte on this port: use implicit TLS (profile submissions, usually port "  \
+      "465).",                                                                                                        \
+      "Server wants TLS from the first byte: use 465.")                                                               \
+    /* reply_too_long stands for the four causes of a reply that is not SMTP (advise() maps them) */                  \
+    R(cause::reply_too_long, greeting, tls_expected,                                                                  \
+      "The server's bytes are not SMTP: port 465 expects TLS from the first byte; use profile submissions.",          \
+      "Not SMTP: port 465 wants TLS first.")                                                                          \
+    R(cause::reply_too_long, none, always,                                                                            \
+      "The server's reply is not valid SMTP: check that host and port belong to an SMTP server and that the "         \
+      "encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS).",                                   \
+      "Not SMTP: check host, port, TLS.")                                                                             \
+    R(cause::unexpected_reply, none, always,                                                                          \
+      "The server answered with a reply that makes no sense at this step; it may be broken, or something between "    \
+      "you and it rewrites the dialogue.",                                                                            \
+      "Unexpected reply: broken server?")                                                                             \
+    R(cause::bad_challenge, none, always,                                                                             \
+      "The server sent an invalid authentication challenge; try another mechanism (e.g. PLAIN) or check that this "   \
+      "is really your provider's server.",                                                                            \
+      "Bad AUTH challenge: try PLAIN.")                                                                               \
+    R(cause::mechanism_not_offered, none, kind_usage,                                                                 \
+      "This build leaves that mechanism out (MAILWIRE_AUTH_PLAIN, _LOGIN, _XOAUTH2, _OAUTHBEARER in "                 \
+      "mailwire_config.h).",                                                                                          \
+      "Compiled out: see MAILWIRE_AUTH_*.")                                                                           \
+    R(cause::mechanism_not_offered, none, always,                                                                     \
+      "The server does not offer this authentication mechanism; use auto, or one of those its EHLO reply lists.",     \
+      "Mechanism not offered: use auto.")                                                                             \
+    R(cause::auth_not_offered, none, always,                                                                          \
+      "The server offers no AUTH on this connection; many servers offer it only after STARTTLS (use the submission "  \
+      "profile), or this server relays without login (drop the credentials).",                                        \
+      "No AUTH: use 587 (STARTTLS) or no login.")                                                                     \
+    R(cause::starttls_not_offered, none, always,                                                                      \
+      "The server does not offer STARTTLS on this port; if it is port 465 use profile submissions, otherwise "        \
+      "something may be stripping STARTTLS (downgrade attack).",                                                      \
+      "No STARTTLS: if port 465, use TLS.")                                                                           \
+    R(cause::starttls_refused, none, always,                                                                          \
+      "The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS on port 465 (profile "            \
+      "submissions) or contact the provider.",                                                                        \
+      "STARTTLS refused: try 465.")                                                                                   \
+    R(cause::tls_setup_failed, none, always,                                                                          \
+      "TLS could not start: check that the CA file or CA data holds PEM or DER certificates, or that the system "     \
+      "bundle is installed (Debian: ca-certificates).",                                                               \
+      "TLS setup failed: check CA data.")                                                                             \
+    R(cause::tls_handshake_failed, none, implicit_tls,                                                                \
+      "The TLS handshake failed: check that this port speaks implicit TLS (465); on 587, 2525 or 25 use STARTTLS "    \
+      "(profile submission).",                                                                                        \
+      "TLS failed: 587/25 use STARTTLS.")                                                                             \
+    R(cause::tls_handshake_failed, none, always,                                                                      \
+      "The TLS handshake failed: the server may only offer old TLS versions (below 1.2) or ciphers this build "       \
+      "lacks; nothing was sent in plaintext.",                                                                        \
+      "TLS failed: old TLS or cipher.")                                                                               \
+    R(cause::tls_plaintext_server, none, always,                                                                      \
+      "The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS (profile submission, port "      \
+      "587, or alternate, 2525).",                                                                                    \
+      "Plain SMTP here: use STARTTLS/587.")                                                                           \
+    R(cause::certificate_untrusted, none, always,                                                                     \
+      "The server's certificate is not from a trusted issuer (self-signed or unknown CA): trust its CA (CA file or "  \
+      "CA data), or check that you reach the real server.",                                                           \
+      "Certificate untrusted: add its CA.")                                                                           \
+    R(cause::certificate_expired, none, always,                                                                       \
+      "The server's certificate has expired or is not valid yet: check this device's clock, then tell the server's "  \
+      "operator.",                                                                                                    \
+      "Certificate expired? Check clock.")                                                                            \
+    R(cause::certificate_wrong_host, none, always,                                                                    \
+      "The certificate belongs to another host name: connect with the name it was issued for (often the provider's "  \
+      "smtp.* name, not an alias or an IP address).",                                                                 \
+      "Certificate for another host name.")                                                                           \
+    R(cause::certificate_invalid, none, always,                                                                       \
+      "The server's certificate failed verification (revoked, wrong key usage or bad signature): do not send; tell "  \
+      "the server's operator.",                                                                                       \
+      "Certificate invalid: do not send.")                                                                            \
+    R(cause::connection_refused, none, usual_port,                                                                    \
+      "Nothing listens on this port: check host and port; providers use 587 (submission, STARTTLS), 465 "             \
+      "(submissions, implicit TLS) or 2525.",                                                                         \
+      "Refused: try 587, 465 or 2525.")                                                                               \
+    R(cause::connection_refused, none, always,                                                                        \
+      "Nothing listens on this port at that host: check host and port.",                                              \
+      "Refused: check host and port.")                                                                                \
+    R(cause::outcome_unknown, none, always,                                                                           \
+      "No valid reply came after the whole message was sent: the server may have accepted it. Check the "             \
+      "recipient's mailbox or the server's log before sending again, to avoid a duplicate.",                          \
+      "May be delivered: check before resending.")                                                                    \
+    /* by kind */                                                                                                     \
+    R(error_kind::resolve, none, always,                                                                              \
+      "The host name could not be resolved: check it for typos and check DNS; try the server's IP address to tell "   \
+      "DNS from network problems.",                                                                                   \
+      "Host not found: check name, DNS.")                                                                             \
+    R(error_kind::timeout, connect, port_25,                                                                          \
+      "No answer on port 25: many ISPs and cloud providers block outgoing port 25; use submission (587) or "          \
+      "alternate (2525) with your provider's credentials.",                                                           \
+      "Port 25 is often blocked; use 587 or 2525.")                                                                   \
+    R(error_kind::timeout, connect, always,                                                                           \
+      "No answer from the server: a firewall may drop the connection, or host or port is wrong; check both, then "    \
+      "try 587, 465 or 2525.",                                                                                        \
+      "No answer: try 587, 465 or 2525.")                                                                             \
+    R(error_kind::timeout, tls, implicit_tls,                                                                         \
+      "No answer to the TLS handshake: this port may not speak implicit TLS, or a firewall holds the connection; "    \
+      "on 587, 2525 or 25 use STARTTLS (profile submission).",                                                        \
+      "No TLS answer: try STARTTLS/587.")                                                                             \
+    R(error_kind::timeout, tls, always,                                                                               \
+      "The server did not complete the TLS handshake in time: the network may be slow, or something between you "     \
+      "and it interferes with TLS.",                                                                                  \
+      "TLS handshake timed out.")                                                                                     \
+    R(error_kind::timeout, greeting, plaintext,                                                                       \
+      "Connected, but the server sent no greeting: it probably expects TLS from the first byte (port 465): use "      \
+      "profile submissions.",                                                                                         \
+      "No greeting: server wants TLS? Use 465.")                                                                      \
+    R(error_kind::timeout, end_of_data, always,                                                                       \
+      "No reply after the message was sent: the server may have accepted it. Check before sending again, to avoid "   \
+      "a duplicate.",                                                                                                 \
+      "No reply: may be delivered; check first.")                                                                     \
+    R(error_kind::timeout, none, always,                                                                              \
+      "The server did not answer in time; the network may be slow or a firewall may drop packets. Retry later or "    \
+      "raise the timeout.",                                                                                           \
+      "Timed out: retry or raise the timeout.")                                                                       \
+    R(error_kind::network, connect, always,                                                                           \
+      "The server cannot be reached from here: check the network and routes, and whether a firewall blocks "          \
+      "outgoing SMTP ports.",                                                                                         \
+      "Unreachable: check network.")                                                                                  \
+    R(error_kind::network, none, always,                                                                              \
+      "The connection was lost; check the network. Retrying later may work.",                                         \
+      "Connection lost: retry later.")                                                                                \
+    R(error_kind::tls, none, always,                                                                                  \
+      "TLS failed; check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS) and "     \
+      "that the certificate is trusted.",                                                                             \
+      "TLS failed: 465 TLS, 587 STARTTLS.")                                                                           \
+    R(error_kind::auth, none, stronger_login,                                                                         \
+      "The provider wants a stronger login: create an app password or use an OAuth2 token (XOAUTH2/OAUTHBEARER), "    \
+      "or sign in on the web once to unlock the account.",                                                            \
+      "Use an app password or OAuth2.")                                                                               \
+    R(error_kind::auth, none, login_over_tls,                                                                         \
+      "The server allows this mechanism only over TLS: use the submission or submissions profile.",                   \
+      "Needs TLS: use 587 or 465.")                                                                                   \
+    R(error_kind::auth, none, always,                                                                                 \
+      "The server refused the credentials: check user name and password. Many providers (Gmail, Outlook, Yahoo) "     \
+      "require an app password or an OAuth2 token instead of the account password.",                                  \
+      "Login refused: use app password/OAuth2.")                                                                      \
+    R(error_kind::temporary, none, code_421,                                                                          \
+      "The server is closing the connection (overloaded, rate limit or shutting down); retry later.",                 \
+      "Server closing: retry later.")                                                                                 \
+    R(error_kind::temporary, rcpt, code_452,                                                                          \
+      "Too many recipients or the mailbox is full for now; send to the rest in another transaction later.",           \
+      "Too many recipients: send later.")                                                                             \
+    R(error_kind::temporary, auth, always,                                                                            \
+      "Authentication is temporarily unavailable on the server; retry later.",                                        \
+      "AUTH unavailable: retry later.")                                                                               \
+    R(error_kind::temporary, none, always,                                                                            \
+      "The server refused for now (greylisting, rate limit or resources); retrying later usually works.",             \
+      "Refused for now: retry later.")                                                                                \
+    R(error_kind::permanent, greeting, always,                                                                        \
+      "The server refuses connections from your address (often a blocklist, or a port meant for server-to-server "    \
+      "relay); use your provider's submission port 587 with authentication.",                                         \
+      "IP refused: use 587 with login.")                                                                              \
+    R(error_kind::permanent, ehlo, always,                                                                            \
+      "The server rejected the EHLO/HELO name: use a fully qualified host name or an address literal as the EHLO "    \
+      "name.",                                                                                                        \
+      "EHLO name refused: use an FQDN.")                                                                              \
+    R(error_kind::permanent, mail, needs_login,                                                                       \
+      "The server requires authentication before sending: authenticate with your account's credentials first.",       \
+      "Authenticate first.")                                                                                          \
+    R(error_kind::permanent, mail, always,                                                                            \
+      "The server refused the sender: many providers only accept the address of the account you logged in with as "   \
+      "MAIL FROM.",                                                                                                   \
+      "Sender refused: use your account.")                                                                            \
+    R(error_kind::permanent, rcpt, relay_denied,                                                                      \
+      "Relaying denied: authenticate, or send only to domains this server handles.",                                  \
+      "Relaying denied: authenticate.")                                                                               \
+    R(error_kind::permanent, rcpt, always,                                                                            \
+      "The recipient was refused: check the address; the mailbox may not exist or the server does not accept mail "   \
+      "for it from you.",                                                                                             \
+      "Recipient refused: check it.")                                                                                 \
+    R(error_kind::permanent, none, message_size,                                                                      \
+      "The message is too large for this server; send a smaller one.",                                                \
+      "Message too large: send a smaller one.")                                                                       \
+    R(error_kind::permanent, none, message_phase,                                                                     \
+      "The server refused the message itself (content, policy or spam filter); its reply says why.",                  \
+      "Message refused: see reply.")                                                                                  \
+    R(error_kind::permanent, none, always,                                                                            \
+      "The server refused this command permanently; its reply says why.",                                             \
+      "Refused: see the reply.")                                                                                      \
+    R(error_kind::protocol, none, always,                                                                             \
+      "The server broke the SMTP protocol; check host, port and encryption mode.",                                    \
+      "Not SMTP: check host and port.")                                                                               \
+    R(error_kind::usage, none, always,                                                                                \
+      "Fix the call's arguments; nothing was sent.",                                                                  \
+      "Fix the arguments; nothing sent.")
+// clang-format on
+
+namespace detail {
+#define MAILWIRE_ADVICE_RULE(who, where, cond, full, brief)                                                           \
+    advice_rule{advice_who(who),                                                                                      \
+                static_cast<std::uint8_t>(static_cast<unsigned>(phase::where) |                                       \
+                                          static_cast<unsigned>(advice_if::cond) << 4)},
+inline constexpr advice_rule advice_rules[] = {MAILWIRE_ADVICE_RULES(MAILWIRE_ADVICE_RULE)};
+#undef MAILWIRE_ADVICE_RULE
+
+// The texts in the rules' order, each ended by its NUL: one array, no table of pointers.
+#if MAILWIRE_ADVICE_SHORT
+#define MAILWIRE_ADVICE_TEXT(who, where, cond, full, brief) brief "\0"
+#else
+#define MAILWIRE_ADVICE_TEXT(who, where, cond, full, brief) full "\0"
+#endif
+inline constexpr char advice_texts[] = MAILWIRE_ADVICE_RULES(MAILWIRE_ADVICE_TEXT);
+#undef MAILWIRE_ADVICE_TEXT
+} // namespace detail
+#undef MAILWIRE_ADVICE_RULES
+#endif // MAILWIRE_ADVICE
 
 /// Chooses the advice for an error. Never returns null.
 inline const char* advise(const error& e, const advice_context& ctx) noexcept {
@@ -1484,215 +1796,65 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     (void)ctx;
     return "";
 #else
-    const std::uint16_t code = e.server.code;
-    const std::string_view esc = e.server.enhanced_status();
-    switch (e.why) {
-    case cause::bad_address:
-        return MAILWIRE_ADVICE_TEXT("Fix the address: it must look like user@example.org, without CR, LF, spaces "
-                                    "or angle brackets (CR/LF could inject SMTP commands).");
-    case cause::bad_argument:
-        if (e.where == phase::auth)
-            return MAILWIRE_ADVICE_TEXT("Check the credentials: none may be empty or hold NUL, and none may pass the "
-                                        "SASL limits (12288 octets of base64; 256 for an OAUTHBEARER user).");
-        return MAILWIRE_ADVICE_TEXT("Fix the argument named in the error; it contains characters SMTP cannot carry.");
-    case cause::bad_header:
-        return MAILWIRE_ADVICE_TEXT("Fix the header: names are printable ASCII without ':', and no value, file name "
-                                    "or type may contain CR, LF or NUL (they could inject headers).");
-    case cause::too_many:
-        return MAILWIRE_ADVICE_TEXT("The message has more addresses, headers or attachments than its capacity; raise "
-                                    "the basic_message template arguments.");
-    case cause::message_too_large:
-        return MAILWIRE_ADVICE_TEXT("The message is larger than the server accepts (its SIZE limit); send a smaller "
-                                    "message or link to large attachments.");
-    case cause::utf8_not_supported:
-        return MAILWIRE_ADVICE_TEXT("This address has non-ASCII characters but the server does not offer SMTPUTF8; "
-                                    "use an ASCII address or another server.");
-    case cause::plaintext_auth_refused:
-        return MAILWIRE_ADVICE_TEXT("Refusing to send credentials unencrypted: use the submission profile (587, "
-                                    "STARTTLS) or submissions (465, implicit TLS); allow plaintext AUTH only on a "
-                                    "trusted network.");
-    case cause::tls_not_available:
-        return MAILWIRE_ADVICE_TEXT("This connection needs TLS but the client was built without a TLS policy; "
-                                    "build with one, or use encryption none (relay profile) only on a trusted "
-                                    "network.");
-    case cause::source_failed:
-        return MAILWIRE_ADVICE_TEXT("Reading the message failed; the connection was closed without the final \".\", "
-                                    "so the server discards the partial message. Fix the input and send again.");
-    case cause::not_connected:
-        return MAILWIRE_ADVICE_TEXT("Call open() (and authenticate() if needed) before sending; after a fatal error "
-                                    "the connection is closed and must be opened again.");
-    case cause::greeting_looks_like_tls:
-        return MAILWIRE_ADVICE_TEXT("The server speaks TLS from the first byte on this port: use implicit TLS "
-                                    "(profile submissions, usually port 465).");
-    case cause::reply_too_long:
-    case cause::malformed_reply:
-    case cause::inconsistent_reply:
-    case cause::too_many_lines:
-        if (e.where == phase::greeting && !ctx.encrypted && (ctx.port == 465 || ctx.mode == encryption::implicit))
-            return MAILWIRE_ADVICE_TEXT("The server's bytes are not SMTP: port 465 expects TLS from the first byte; "
-                                        "use profile submissions.");
-        return MAILWIRE_ADVICE_TEXT("The server's reply is not valid SMTP: check that host and port belong to an "
-                                    "SMTP server and that the encryption matches the port (465 implicit TLS; 587, "
-                                    "2525 and 25 STARTTLS).");
-    case cause::unexpected_reply:
-        return MAILWIRE_ADVICE_TEXT("The server answered with a reply that makes no sense at this step; it may be "
-                                    "broken, or something between you and it rewrites the dialogue.");
-    case cause::bad_challenge:
-        return MAILWIRE_ADVICE_TEXT("The server sent an invalid authentication challenge; try another mechanism "
-                                    "(e.g. PLAIN) or check that this is really your provider's server.");
-    case cause::mechanism_not_offered:
-        if (e.kind == error_kind::usage)
-            return MAILWIRE_ADVICE_TEXT("This build leaves that mechanism out (MAILWIRE_AUTH_PLAIN, _LOGIN, _XOAUTH2, "
-                                        "_OAUTHBEARER in mailwire_config.h).");
-        return MAILWIRE_ADVICE_TEXT("The server does not offer this authentication mechanism; use auto, or one of "
-                                    "those its EHLO reply lists.");
-    case cause::auth_not_offered:
-        return MAILWIRE_ADVICE_TEXT("The server offers no AUTH on this connection; many servers offer it only after "
-                                    "STARTTLS (use the submission profile), or this server relays without login "
-                                    "(drop the credentials).");
-    case cause::starttls_not_offered:
-        return MAILWIRE_ADVICE_TEXT("The server does not offer STARTTLS on this port; if it is port 465 use profile "
-                                    "submissions, otherwise something may be stripping STARTTLS (downgrade attack).");
-    case cause::starttls_refused:
-        return MAILWIRE_ADVICE_TEXT("The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS "
-                                    "on port 465 (profile submissions) or contact the provider.");
-    case cause::tls_setup_failed:
-        return MAILWIRE_ADVICE_TEXT("TLS could not start: check that the CA file or CA data holds PEM or DER "
-                                    "certificates, or that the system bundle is installed (Debian: "
-                                    "ca-certificates).");
-    case cause::tls_handshake_failed:
-        if (ctx.mode == encryption::implicit)
-            return MAILWIRE_ADVICE_TEXT("The TLS handshake failed: check that this port speaks implicit TLS (465); "
-                                        "on 587, 2525 or 25 use STARTTLS (profile submission).");
-        return MAILWIRE_ADVICE_TEXT("The TLS handshake failed: the server may only offer old TLS versions (below "
-                                    "1.2) or ciphers this build lacks; nothing was sent in plaintext.");
-    case cause::tls_plaintext_server:
-        return MAILWIRE_ADVICE_TEXT("The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS "
-                                    "(profile submission, port 587, or alternate, 2525).");
-    case cause::certificate_untrusted:
-        return MAILWIRE_ADVICE_TEXT("The server's certificate is not from a trusted issuer (self-signed or unknown "
-                                    "CA): trust its CA (CA file or CA data), or check that you reach the real server.");
-    case cause::certificate_expired:
-        return MAILWIRE_ADVICE_TEXT("The server's certificate has expired or is not valid yet: check this device's "
-                                    "clock, then tell the server's operator.");
-    case cause::certificate_wrong_host:
-        return MAILWIRE_ADVICE_TEXT("The certificate belongs to another host name: connect with the name it was "
-                                    "issued for (often the provider's smtp.* name, not an alias or an IP address).");
-    case cause::certificate_invalid:
-        return MAILWIRE_ADVICE_TEXT("The server's certificate failed verification (revoked, wrong key usage or bad "
-                                    "signature): do not send; tell the server's operator.");
-    case cause::connection_refused:
-        if (ctx.port == 465 || ctx.port == 587 || ctx.port == 2525 || ctx.port == 25)
-            return MAILWIRE_ADVICE_TEXT("Nothing listens on this port: check host and port; providers use 587 "
-                                        "(submission, STARTTLS), 465 (submissions, implicit TLS) or 2525.");
-        return MAILWIRE_ADVICE_TEXT("Nothing listens on this port at that host: check host and port.");
-    case cause::outcome_unknown:
-        return MAILWIRE_ADVICE_TEXT("No valid reply came after the whole message was sent: the server may have "
-                                    "accepted it. Check the recipient's mailbox or the server's log before sending "
-                                    "again, to avoid a duplicate.");
-    default: break;
+    using detail::advice_if;
+    const auto bit = [](advice_if c) { return 1u << static_cast<unsigned>(c); };
+    unsigned facts = bit(advice_if::always);
+    if (e.kind == error_kind::usage) facts |= bit(advice_if::kind_usage);
+    // The usual ports: 25 (relay), 465 (submissions), 587 (submission), 2525 (alternate).
+    static constexpr std::uint16_t usual_ports[] = {25, 465, 587, 2525};
+    for (const std::uint16_t port : usual_ports)
+        if (ctx.port == port) facts |= bit(advice_if::usual_port);
+    if (ctx.port == usual_ports[0]) facts |= bit(advice_if::port_25);
+    const bool implicit_tls = ctx.mode == encryption::implicit;
+    if (implicit_tls) facts |= bit(advice_if::implicit_tls);
+    if (!ctx.encrypted) {
+        facts |= bit(advice_if::plaintext);
+        if (ctx.port == usual_ports[1] || implicit_tls) facts |= bit(advice_if::tls_expected);
     }
+    if (e.where == phase::data || e.where == phase::body || e.where == phase::end_of_data)
+        facts |= bit(advice_if::message_phase);
 
-    switch (e.kind) {
-    case error_kind::none: return "";
-    case error_kind::resolve:
-        return MAILWIRE_ADVICE_TEXT("The host name could not be resolved: check it for typos and check DNS; try the "
-                                    "server's IP address to tell DNS from network problems.");
-    case error_kind::timeout:
-        if (e.where == phase::connect) {
-            if (ctx.port == 25)
-                return MAILWIRE_ADVICE_TEXT("No answer on port 25: many ISPs and cloud providers block outgoing "
-                                            "port 25; use submission (587) or alternate (2525) with your "
-                                            "provider's credentials.");
-            return MAILWIRE_ADVICE_TEXT("No answer from the server: a firewall may drop the connection, or host or "
-                                        "port is wrong; check both, then try 587, 465 or 2525.");
-        }
-        if (e.where == phase::tls && ctx.mode == encryption::implicit)
-            return MAILWIRE_ADVICE_TEXT("No answer to the TLS handshake: this port may not speak implicit TLS, or a "
-                                        "firewall holds the connection; on 587, 2525 or 25 use STARTTLS (profile "
-                                        "submission).");
-        if (e.where == phase::tls)
-            return MAILWIRE_ADVICE_TEXT("The server did not complete the TLS handshake in time: the network may be "
-                                        "slow, or something between you and it interferes with TLS.");
-        if (e.where == phase::greeting && !ctx.encrypted)
-            return MAILWIRE_ADVICE_TEXT("Connected, but the server sent no greeting: it probably expects TLS from "
-                                        "the first byte (port 465): use profile submissions.");
-        if (e.where == phase::end_of_data)
-            return MAILWIRE_ADVICE_TEXT("No reply after the message was sent: the server may have accepted it. "
-                                        "Check before sending again, to avoid a duplicate.");
-        return MAILWIRE_ADVICE_TEXT("The server did not answer in time; the network may be slow or a firewall may "
-                                    "drop packets. Retry later or raise the timeout.");
-    case error_kind::network:
-        if (e.where == phase::connect)
-            return MAILWIRE_ADVICE_TEXT("The server cannot be reached from here: check the network and routes, and "
-                                        "whether a firewall blocks outgoing SMTP ports.");
-        return MAILWIRE_ADVICE_TEXT("The connection was lost; check the network. Retrying later may work.");
-    case error_kind::tls:
-        return MAILWIRE_ADVICE_TEXT("TLS failed; check that the encryption matches the port (465 implicit TLS; "
-                                    "587, 2525 and 25 STARTTLS) and that the certificate is trusted.");
-    case error_kind::auth:
-        if (code == 534 || esc == "5.7.9" || esc == "5.7.14")
-            return MAILWIRE_ADVICE_TEXT("The provider wants a stronger login: create an app password or use an OAuth2 "
-                                        "token (XOAUTH2/OAUTHBEARER), or sign in on the web once to unlock the "
-                                        "account.");
-        if (code == 538 || esc == "5.7.11")
-            return MAILWIRE_ADVICE_TEXT("The server allows this mechanism only over TLS: use the submission or "
-                                        "submissions profile.");
-        return MAILWIRE_ADVICE_TEXT("The server refused the credentials: check user name and password. Many "
-                                    "providers (Gmail, Outlook, Yahoo) require an app password or an OAuth2 token "
-                                    "instead of the account password.");
-    case error_kind::temporary:
-        if (code == 421)
-            return MAILWIRE_ADVICE_TEXT("The server is closing the connection (overloaded, rate limit or shutting "
-                                        "down); retry later.");
-        if (code == 452 && e.where == phase::rcpt)
-            return MAILWIRE_ADVICE_TEXT("Too many recipients or the mailbox is full for now; send to the rest in "
-                                        "another transaction later.");
-        if (e.where == phase::auth)
-            return MAILWIRE_ADVICE_TEXT("Authentication is temporarily unavailable on the server; retry later.");
-        return MAILWIRE_ADVICE_TEXT("The server refused for now (greylisting, rate limit or resources); retrying "
-                                    "later usually works.");
-    case error_kind::permanent:
-        switch (e.where) {
-        case phase::greeting:
-            return MAILWIRE_ADVICE_TEXT("The server refuses connections from your address (often a blocklist, or a "
-                                        "port meant for server-to-server relay); use your provider's submission "
-                                        "port 587 with authentication.");
-        case phase::ehlo:
-            return MAILWIRE_ADVICE_TEXT("The server rejected the EHLO/HELO name: use a fully qualified host name "
-                                        "or an address literal as the EHLO name.");
-        case phase::mail:
-            if (code == 530 || esc == "5.7.0" || detail::contains_ci(e.server.message(), "authentication"))
-                return MAILWIRE_ADVICE_TEXT("The server requires authentication before sending: authenticate with "
-                                            "your account's credentials first.");
-            return MAILWIRE_ADVICE_TEXT("The server refused the sender: many providers only accept the address of "
-                                        "the account you logged in with as MAIL FROM.");
-        case phase::rcpt:
-            if (esc == "5.7.1" || detail::contains_ci(e.server.message(), "relay"))
-                return MAILWIRE_ADVICE_TEXT("Relaying denied: authenticate, or send only to domains this server "
-                                            "handles.");
-            return MAILWIRE_ADVICE_TEXT("The recipient was refused: check the address; the mailbox may not exist "
-                                        "or the server does not accept mail for it from you.");
-        case phase::end_of_data:
-        case phase::data:
-        case phase::body:
-            if (code == 552 || esc == "5.3.4")
-                return MAILWIRE_ADVICE_TEXT("The message is too large for this server; send a smaller one.");
-            return MAILWIRE_ADVICE_TEXT("The server refused the message itself (content, policy or spam filter); "
-                                        "its reply says why.");
-        default:
-            return MAILWIRE_ADVICE_TEXT("The server refused this command permanently; its reply says why.");
-        }
-    case error_kind::protocol:
-        return MAILWIRE_ADVICE_TEXT("The server broke the SMTP protocol; check host, port and encryption mode.");
-    case error_kind::usage:
-        return MAILWIRE_ADVICE_TEXT("Fix the call's arguments; nothing was sent.");
+    // What the reply says, against advice_reply_signs: a reply code (three digits) or an enhanced
+    // status code must be the reply's, a word must be in its text.
+    unsigned sign_if = static_cast<unsigned>(advice_if::stronger_login);
+    for (const char* s = detail::advice_reply_signs; *s != '\0';) {
+        const char* end = s;
+        unsigned number = 0;
+        for (; *end != ' ' && *end != '|' && *end != '\0'; ++end)
+            number = number * 10 + static_cast<unsigned>(*end - '0');
+        const std::size_t n = static_cast<std::size_t>(end - s);
+        const std::string_view sign(s, n);
+        bool hit;
+        if (*s > '9')
+            hit = detail::contains_ci(e.server.message(), sign); // a word
+        else if (n == 3)
+            hit = number == e.server.code; // a reply code (number is meaningless for the others)
+        else
+            hit = sign == e.server.enhanced_status();
+        if (hit) facts |= 1u << sign_if;
+        if (*end == '|') ++sign_if;
+        s = *end != '\0' ? end + 1 : end;
     }
-    return "";
+    if (!(facts & bit(advice_if::message_phase))) facts &= ~bit(advice_if::message_size);
+
+    // The four causes of a reply that is not SMTP share their advice (and their rules).
+    cause why = e.why;
+    if (why >= cause::reply_too_long && why <= cause::too_many_lines) why = cause::reply_too_long;
+    const unsigned cause_who = detail::advice_who(why);
+    const unsigned kind_who = detail::advice_who(e.kind);
+
+    const char* text = detail::advice_texts;
+    for (const detail::advice_rule& r : detail::advice_rules) {
+        const unsigned where = r.where_if & 0xFu;
+        if ((r.who == cause_who || r.who == kind_who) && (where == 0 || where == static_cast<unsigned>(e.where)) &&
+            ((facts >> (r.where_if >> 4)) & 1u))
+            return text;
+        while (*text != '\0') ++text; // on to the next rule's text
+        ++text;
+    }
+    return ""; // success (error_kind::none), or a kind out of range
 #endif
 }
-
-#undef MAILWIRE_ADVICE_TEXT
 
 } // namespace mailwire
 
@@ -2568,6 +2730,13 @@ private:
         last_ = keep;
     }
 
+    /// Step i of a transaction with n recipients: MAIL FROM (0), RCPT TO (1..n) or DATA (n + 1).
+    MAILWIRE_NOINLINE void begin_step(std::size_t i, std::size_t n) noexcept {
+        if (i == 0) begin(phase::mail, opt_.timeout.mail);
+        else if (i > n) begin(phase::data, opt_.timeout.data_init);
+        else begin(phase::rcpt, opt_.timeout.rcpt);
+    }
+
     /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
     bool envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
         if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
@@ -2595,18 +2764,14 @@ private:
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
         // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
         // deadline and the replies are read in order, each under its own (RFC 2920 §3.1).
-        const auto step_phase = [n](std::size_t i) { return i == 0 ? phase::mail : i > n ? phase::data : phase::rcpt; };
-        const auto step_timeout = [this, n](std::size_t i) {
-            return i == 0 ? opt_.timeout.mail : i > n ? opt_.timeout.data_init : opt_.timeout.rcpt;
-        };
         std::size_t worst = n; // the worst refused recipient so far; n: none
         bool mail_ok = true;
         std::size_t replies = 0; // replies read so far
         for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
-            const phase p = step_phase(step);
             // Pipelined, every command goes out under MAIL's deadline.
-            if (!pipelined || step == 0) begin(p, step_timeout(step));
-            phase_ = p;
+            const millis mail_deadline = dl_;
+            begin_step(step, n);
+            if (pipelined && step != 0) dl_ = mail_deadline;
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
             const bool put =
                 step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
@@ -2621,10 +2786,9 @@ private:
             if (!flush()) return false;
             for (; replies <= step; ++replies) {
                 const std::size_t r = replies;
-                const phase rp = step_phase(r);
-                if (pipelined) begin(rp, step_timeout(r)); // each reply under its own
+                if (pipelined) begin_step(r, n); // each reply under its own deadline
                 if (!read_reply(r != step ? unsigned{more_follow} : 0u)) return false;
-                if (last_.code == 421) return reply_failure(rp);
+                if (last_.code == 421) return reply_failure(phase_);
                 if (r == 0 && last_.cls() != 2) {
                     // Pipelined, the refusal is recorded now (its reply is in last_) and reported
                     // after the other replies are read, unless reading them fails first.
@@ -2927,23 +3091,10 @@ constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
         if (ch == '\r' || ch == '\n' || ch == '\0') return true;
     return false;
 }
-constexpr bool is_ascii_printable(std::string_view s) noexcept {
-    for (char ch : s) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c < 32 || c > 126) return false;
-    }
-    return true;
-}
 /// Whether s contains c.
 constexpr bool has(std::string_view s, char c) noexcept {
     for (char ch : s)
         if (ch == c) return true;
-    return false;
-}
-/// Whether s contains the two characters a b in a row ("=?" of an encoded-word, a double space).
-constexpr bool has_pair(std::string_view s, char a, char b) noexcept {
-    for (std::size_t i = 1; i < s.size(); ++i)
-        if (s[i - 1] == a && s[i] == b) return true;
     return false;
 }
 /// RFC 2045 §5.1 token characters (for type and subtype).
@@ -2979,13 +3130,30 @@ constexpr bool valid_content_id(std::string_view id) noexcept {
     }
     return true;
 }
-/// RFC 5322 §3.2.3 atext plus space: a phrase that needs no quoting.
-constexpr bool is_plain_phrase(std::string_view s) noexcept {
+/// What header text holds, in one pass (scan()): the flags below, and above them (from bit
+/// 5) how many '"' and '\\' it has, which a quoted-string escapes (RFC 5322 §3.2.4).
+enum scan_flag : unsigned {
+    not_printable = 1,   ///< a character outside printable ASCII (32-126)
+    not_phrase = 2,      ///< a character that is neither RFC 5322 §3.2.3 atext nor a space
+    encoded_like = 4,    ///< "=?", which would read as the start of an RFC 2047 encoded-word
+    double_space = 8,    ///< two spaces in a row (a fold could not keep them exactly)
+    edge_space = 16,     ///< a space at the beginning or the end
+};
+constexpr unsigned specials_shift = 5;
+MAILWIRE_MESSAGE_NOINLINE constexpr unsigned scan(std::string_view s) noexcept {
+    unsigned f = 0;
+    char prev = 0;
     for (char ch : s) {
         const unsigned char c = static_cast<unsigned char>(ch);
-        if (c != ' ' && !mailwire::detail::is_atext(c)) return false;
+        if (c < 32 || c > 126) f |= not_printable;
+        if (c != ' ' && !mailwire::detail::is_atext(c)) f |= not_phrase;
+        if (prev == '=' && ch == '?') f |= encoded_like;
+        if (prev == ' ' && ch == ' ') f |= double_space;
+        if (ch == '"' || ch == '\\') f += 1u << specials_shift;
+        prev = ch;
     }
-    return !s.empty() && s.front() != ' ' && s.back() != ' ';
+    if (!s.empty() && (s.front() == ' ' || s.back() == ' ')) f |= edge_space;
+    return f;
 }
 /// Length of the UTF-8 sequence starting with lead byte c (1 for anything that is not a lead).
 constexpr std::size_t utf8_len(unsigned char c) noexcept {
@@ -3002,8 +3170,13 @@ struct source_slot {
     std::string_view memory;
     bool (*rewind)(void*);
 };
-inline source_slot slot_of(const content_source& s) noexcept {
-    return source_slot{s.fill, s.context, s.size, s.memory, s.rewind};
+/// d = s, member by member (one shared copy for the text, HTML and part setters).
+MAILWIRE_MESSAGE_NOINLINE inline void set_slot(source_slot& d, const content_source& s) noexcept {
+    d.fill = s.fill;
+    d.context = s.context;
+    d.size = s.size;
+    d.memory = s.memory;
+    d.rewind = s.rewind;
 }
 
 struct address_entry {
@@ -3021,12 +3194,6 @@ struct part {
     std::string_view filename;
     std::string_view type;
     std::string_view content_id; ///< inline parts
-};
-/// One step of the body (see composer::build_program).
-struct op {
-    std::uint8_t code;
-    std::uint8_t level;  ///< boundary level
-    std::uint8_t target; ///< part index, ref_text or ref_html
 };
 
 /// Everything of basic_message that does not depend on its capacities, so that messages of
@@ -3047,11 +3214,11 @@ public:
 protected:
     enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    enum op_code : std::uint8_t { op_sub, op_part, op_close, op_end };
     enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
     enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
-    // The header section is a list of steps (stage_, index_): each step writes one header, or one
-    // mailbox of an address list, into out_. Then the body program runs.
+    // The message is a list of steps (stage_, index_): each step writes one header, or one
+    // mailbox of an address list, or one piece of the body's structure into out_ (a part's
+    // boundary and headers, after which its content follows in content steps).
     enum stage : std::uint8_t {
         st_date,
         st_from,
@@ -3064,7 +3231,13 @@ protected:
         st_custom,
         st_mime,
         st_blank,
-        st_body,
+        st_sub,        ///< the nested multiparts' starts (index_: level)
+        st_text,       ///< the text part (also the empty one a message of attachments has)
+        st_html,       ///< the HTML part
+        st_alt_close,  ///< the end of multipart/alternative
+        st_inline,     ///< the inline parts (index_: part), then the end of multipart/related
+        st_attach,     ///< the attachments (index_: part), then the end of multipart/mixed
+        st_end,
         st_done,
     };
 
@@ -3097,14 +3270,16 @@ protected:
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
         if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
-        const address_entry e{address, display, k >= kind_from ? std::uint8_t{kind_to} : k,
-                              check == address_check::ok_needs_utf8};
-        if (k >= kind_from) {
-            (k == kind_from ? from_ : sender_) = e;
-            return cause::none;
+        address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
+        if (e == nullptr) {
+            if (address_count_ == cap) return cause::too_many;
+            e = &list[address_count_++];
         }
-        if (address_count_ == cap) return cause::too_many;
-        list[address_count_++] = e;
+        // Written in place, field by field (no temporary entry to copy).
+        e->address = address;
+        e->display = display;
+        e->k = k >= kind_from ? std::uint8_t{kind_to} : k;
+        e->utf8 = check == address_check::ok_needs_utf8;
         return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
@@ -3136,7 +3311,11 @@ protected:
             filename.size() > 255)
             return cause::bad_header;
         if (part_count_ == cap) return cause::too_many;
-        list[part_count_++] = part{slot_of(src), filename, type, cid};
+        part& p = list[part_count_++];
+        set_slot(p.src, src);
+        p.filename = filename;
+        p.type = type;
+        p.content_id = cid;
         return cause::none;
     }
     MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
@@ -3145,7 +3324,7 @@ protected:
         return result(cause::none);
     }
     MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
-        body_[html] = slot_of(src);
+        set_slot(body_[html], src);
         has_body_[html] = true;
         body_enc_[html] = enc;
         return result(cause::none);
@@ -3205,24 +3384,20 @@ protected:
             body_cte_[0] = cte_7bit;
         }
         make_date_and_id();
-        build_program();
+        plan();
         // The size: produce everything once without reading sources that are not in memory.
         size_known_ = true;
         start(true);
         char scratch[256];
         std::uint64_t n = 0;
-        char last[2] = {0, 0};
-        for (;;) {
-            const std::ptrdiff_t got = read_bound(scratch, sizeof(scratch));
+        for (std::ptrdiff_t got; (got = read_bound(scratch, sizeof(scratch))) != 0;) {
             if (got < 0) return cause::source_failed;
-            if (got == 0) break;
             n += static_cast<std::uint64_t>(got);
-            last[0] = got >= 2 ? scratch[got - 2] : last[1];
-            last[1] = scratch[got - 1];
         }
-        // A part whose size was computed (not read) ends with CRLF; then comes more structure.
-        const bool ends_crlf = last[0] == '\r' && last[1] == '\n';
-        size_ = size_known_ ? n + dry_extra_ + (ends_crlf || n == 0 ? 0 : 2) : 0;
+        // The composed message always ends with CRLF (every part's content ends with a line
+        // end, the last boundary is followed by one), so the client adds none and the count is
+        // exact. dry_extra_ holds the parts that were computed, not read.
+        size_ = size_known_ ? n + dry_extra_ : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
         for (std::size_t i = 0; i < part_count_ + 2; ++i) {
             const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
@@ -3239,19 +3414,22 @@ protected:
         if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
         bool high = false;
         std::size_t line = 0, longest = 0;
-        const std::string_view s = src.memory;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const unsigned char c = static_cast<unsigned char>(s[i]);
+        // How much of "--=_mw_" the text ends with: text that contains one of our boundaries
+        // could end a part early, so it is encoded (QP turns "=" into "=3D").
+        std::size_t seen = 0;
+        for (char ch : src.memory) {
+            const unsigned char c = static_cast<unsigned char>(ch);
             if (c == '\r' || c == '\n') {
                 line = 0;
+                seen = 0;
                 continue;
             }
             if (c == 0) return cte_qp;
             if (c >= 0x80) high = true;
             if (++line > longest) longest = line;
-            // A line that looks like one of our boundaries could end a part early: such text is
-            // encoded (QP turns "=" into "=3D").
-            if (c == '_' && i >= 6 && std::string_view(s.data() + i - 6, 7) == "--=_mw_") return cte_qp;
+            // On a mismatch only a "-" can start (or, after "--", continue) a new match.
+            seen = c == static_cast<unsigned char>("--=_mw_"[seen]) ? seen + 1 : c != '-' ? 0 : seen == 2 ? 2 : 1;
+            if (seen == 7) return cte_qp;
         }
         // RFC 5322 §2.1.1: at most 998 octets per line.
         if (longest > 998) return cte_qp;
@@ -3297,44 +3475,18 @@ protected:
         }
     }
 
-    /// The body as a program of steps. The multiparts nest in one line (RFC 2046 §5.1): mixed
-    /// for attachments, inside it related for inline parts, inside that alternative for text and
+    /// The body's structure. The multiparts nest in one line (RFC 2046 §5.1): mixed for
+    /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
-    /// first part of the one around it.
-    void build_program() {
-        prog_len_ = 0;
-        bool inline_parts = false, attachments = false;
-        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments : inline_parts) = true;
-        const bool alternative = has_body_[0] && has_body_[1];
-        std::uint8_t levels = 0;
-        if (attachments) kinds_[levels++] = mp_mixed;
-        if (inline_parts) kinds_[levels++] = mp_related;
-        if (alternative) kinds_[levels++] = mp_alternative;
-        for (std::uint8_t l = 1; l < levels; ++l) emit(op_sub, l, 0);
-        const std::uint8_t inner = levels != 0 ? static_cast<std::uint8_t>(levels - 1) : 0;
-        single_ref_ = 0;
-        if (alternative) {
-            emit(op_part, inner, ref_text);
-            emit(op_part, inner, ref_html);
-            emit(op_close, inner, 0);
-        } else {
-            const std::uint8_t body = has_body_[1] ? ref_html : ref_text;
-            // The outermost part's headers are the message's: a single part writes them there.
-            if (levels == 0) single_ref_ = body;
-            emit(op_part, inner, body);
-        }
-        // The inline parts (related), then the attachments (mixed, level 0).
-        for (int pass = 0; pass < 2; ++pass) {
-            if (!(pass == 0 ? inline_parts : attachments)) continue;
-            const std::uint8_t level = (pass == 0 && attachments) ? 1 : 0;
-            for (std::size_t i = 0; i < part_count_; ++i)
-                if (parts_[i].content_id.empty() == (pass == 1)) emit(op_part, level, static_cast<std::uint8_t>(i));
-            emit(op_close, level, 0);
-        }
-        emit(op_end, 0, 0);
-    }
-    void emit(std::uint8_t code, std::uint8_t level, std::uint8_t target) noexcept {
-        prog_[prog_len_++] = op{code, level, target};
+    /// first part of the one around it (st_sub). A single part's headers are the message's.
+    void plan() noexcept {
+        inline_parts_ = attachments_ = false;
+        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments_ : inline_parts_) = true;
+        levels_ = 0;
+        if (attachments_) kinds_[levels_++] = mp_mixed;
+        if (inline_parts_) kinds_[levels_++] = mp_related;
+        if (has_body_[0] && has_body_[1]) kinds_[levels_++] = mp_alternative;
+        single_ref_ = levels_ != 0 ? 0 : has_body_[1] ? ref_html : ref_text;
     }
 
     // ------------------------------------------------------------------ production
@@ -3344,7 +3496,7 @@ protected:
         stage_ = st_date;
         index_ = 0;
         sub_ = 0;
-        pc_ = 0;
+        opened_ = false;
         in_content_ = false;
         out_len_ = out_pos_ = 0;
         col_ = 0;
@@ -3421,9 +3573,16 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
         const std::size_t len = out_len_ - word_at_; // with the space
         if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
-            std::memmove(out_ + word_at_ + 2, out_ + word_at_, len);
-            out_[word_at_] = '\r';
-            out_[word_at_ + 1] = '\n';
+            // CRLF goes in at word_at_ and the word moves two places on, carried forward
+            // through two octets (a plain copy loop becomes a call of the C library's memmove,
+            // which firmware would then carry).
+            char a = '\r', b = '\n';
+            for (std::size_t i = word_at_; i < out_len_ + 2; ++i) {
+                const char t = out_[i];
+                out_[i] = a;
+                a = b;
+                b = t;
+            }
             out_len_ += 2;
             col_ = len;
         }
@@ -3440,8 +3599,7 @@ protected:
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
         // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
-        bool plain = is_ascii_printable(text) && !has_pair(text, '=', '?') && !has_pair(text, ' ', ' ') &&
-                     (text.empty() || (text.front() != ' ' && text.back() != ' '));
+        bool plain = (scan(text) & (not_printable | encoded_like | double_space | edge_space)) == 0;
         // Every word must fit a line: the first after "Name: ", the others after a fold.
         std::size_t run = 0, before = col_;
         for (std::size_t i = 0; plain && i < text.size(); ++i) {
@@ -3520,12 +3678,12 @@ protected:
     void put_display(std::string_view d) {
         // The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
         // longer one is written as encoded-words instead.
-        std::size_t quoted = 2;
-        for (char c : d) quoted += (c == '"' || c == '\\') ? 2 : 1;
-        const bool no_ew = !has_pair(d, '=', '?');
-        if (is_plain_phrase(d) && no_ew && !has_pair(d, ' ', ' ') && d.size() <= 70) {
+        // (d is not empty: put_mailbox writes no display name otherwise.)
+        const unsigned f = scan(d);
+        const std::size_t quoted = 2 + d.size() + (f >> specials_shift);
+        if ((f & (not_phrase | encoded_like | double_space | edge_space)) == 0 && d.size() <= 70) {
             put_phrase_words(d);
-        } else if (is_ascii_printable(d) && quoted <= 72 && no_ew) {
+        } else if ((f & (not_printable | encoded_like)) == 0 && quoted <= 72) {
             put1('"');
             for (char c : d) {
                 if (c == '"' || c == '\\') put1('\\');
@@ -3557,7 +3715,8 @@ protected:
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
     MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
         put1(';');
-        const bool simple = is_ascii_printable(value) && !has(value, '"') && !has(value, '\\');
+        const unsigned f = scan(value);
+        const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
         word(true);
         put(name);
         if (simple) {
@@ -3611,9 +3770,12 @@ protected:
             put("Content-ID: <");
             put(p.content_id);
             put(">\r\n");
-            put("Content-Disposition: inline");
+        }
+        put("Content-Disposition: ");
+        if (!p.content_id.empty()) {
+            put("inline");
         } else {
-            put("Content-Disposition: attachment");
+            put("attachment");
         }
         if (!p.filename.empty()) put_param("filename", p.filename);
         crlf();
@@ -3711,6 +3873,9 @@ protected:
 
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
     MAILWIRE_MESSAGE_NOINLINE int step() {
+        if (in_content_) return content_step();
+        // The level of the innermost multipart (the text and HTML parts are in it).
+        const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
             if (have_date_) {
@@ -3782,44 +3947,72 @@ protected:
             }
             break;
         case st_blank: crlf(); break;
-        case st_body: return run_program();
+        case st_sub:
+            if (index_ + 1 < levels_) {
+                // A nested multipart starts as the first part of the one around it.
+                ++index_;
+                boundary(static_cast<std::uint8_t>(index_ - 1));
+                put_multipart_type(static_cast<std::uint8_t>(index_));
+                crlf();
+                return 1;
+            }
+            index_ = 0;
+            break;
+        // Without HTML there is a text part, empty when none was given (a message of attachments).
+        case st_text:
+            if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
+            break;
+        case st_html:
+            if (has_body_[1]) begin_part(inner, ref_html);
+            break;
+        case st_alt_close:
+            if (has_body_[0] && has_body_[1]) close(inner);
+            break;
+        case st_inline:
+        case st_attach: {
+            // The inline parts are in related, level 1 when there are attachments (mixed).
+            const bool want_inline = stage_ == st_inline;
+            if (!(want_inline ? inline_parts_ : attachments_)) break;
+            while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
+            const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
+            if (index_ < part_count_) {
+                begin_part(level, static_cast<std::uint8_t>(index_++));
+                return 1;
+            }
+            close(level);
+            index_ = 0;
+            break;
+        }
+        case st_end:
+            if (single_ref_ == 0) crlf();
+            break;
         default: return 0;
         }
         stage_ = static_cast<stage>(stage_ + 1);
         return 1;
     }
 
-    int run_program() {
-        if (in_content_) return content_step();
-        const op o = prog_[pc_++];
-        if (o.code == op_end) {
-            if (single_ref_ == 0) crlf();
-            stage_ = st_done;
-            return 1;
-        }
-        // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the boundary. The first
-        // boundary of the body has nothing before it to end.
-        if (o.code == op_close) {
-            crlf();
-            put_dashes(o.level);
-            put("--");
-            return 1;
-        }
+    /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
+    /// first boundary of the body has nothing before it to end.
+    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level) {
+        if (opened_) crlf();
+        opened_ = true;
+        put_dashes(level);
+        crlf();
+    }
+    MAILWIRE_MESSAGE_NOINLINE void close(std::uint8_t level) {
+        crlf();
+        put_dashes(level);
+        put("--");
+    }
+    /// A part's boundary and headers (in a multipart), then its content.
+    MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
         if (single_ref_ == 0) {
-            if (pc_ != 1) crlf();
-            // A nested multipart starts as the first part of the one around it.
-            put_dashes(o.code == op_sub ? static_cast<std::uint8_t>(o.level - 1) : o.level);
-            crlf();
-            if (o.code == op_sub) {
-                put_multipart_type(o.level);
-                crlf();
-                return 1;
-            }
-            put_content_headers(o.target);
+            boundary(level);
+            put_content_headers(ref);
             crlf();
         }
-        begin_content(o.target);
-        return 1;
+        begin_content(ref);
     }
 
     // -- content encoding
@@ -3971,7 +4164,6 @@ protected:
     address_entry* addr_ = nullptr;
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
-    op* prog_ = nullptr;
 
     address_entry from_ = {};
     address_entry sender_ = {};
@@ -3993,7 +4185,6 @@ protected:
     std::uint64_t size_ = 0;
     std::uint64_t dry_extra_ = 0;
 
-    std::size_t prog_len_ = 0, pc_ = 0;
     std::size_t index_ = 0;
     std::size_t col_ = 0;
     std::size_t word_at_ = 0, word_col_ = 0;
@@ -4021,7 +4212,10 @@ protected:
     bool size_known_ = false;
     bool dry_ = false;
     std::uint8_t kinds_[3] = {};
+    std::uint8_t levels_ = 0;
     std::uint8_t single_ref_ = 0;
+    bool inline_parts_ = false, attachments_ = false;
+    bool opened_ = false;
     std::uint8_t sub_ = 0;
     stage stage_ = st_date;
     bool in_content_ = false;
@@ -4152,14 +4346,11 @@ private:
         addr_ = addresses_;
         hdr_ = headers_;
         parts_ = parts_store_;
-        prog_ = prog_store_;
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
     detail::mime::custom_header headers_[MaxHeaders] = {};
     detail::mime::part parts_store_[MaxAttachments] = {};
-    // The body program: the nested multiparts' starts, the parts, three closes and the end.
-    detail::mime::op prog_store_[MaxAttachments + 8] = {};
 };
 
 using message = basic_message<>;
@@ -4171,8 +4362,9 @@ template <class Client, std::size_t A, std::size_t H, std::size_t P>
 send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient* storage, std::size_t capacity) {
     send_result res;
     envelope env;
-    if (!msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) return res;
-    return client.send(env, msg);
+    // One result object, returned either way (no copy of a failure into the return value).
+    if (msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) res = client.send(env, msg);
+    return res;
 }
 
 } // namespace mailwire
