@@ -2064,7 +2064,7 @@ public:
         static_assert(detail::is_source<Source>::value,
                       "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
         send_result res;
-        res.err = result(transaction(env, source, res, env.size));
+        if (!transaction(env, source, res, env.size)) res.err = err_;
         return res;
     }
     /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
@@ -2072,7 +2072,7 @@ public:
     [[nodiscard]] send_result send(envelope& env, std::string_view message) {
         string_source src(message);
         send_result res;
-        res.err = result(transaction(env, src, res, wire_size(message)));
+        if (!transaction(env, src, res, wire_size(message))) res.err = err_;
         return res;
     }
 
