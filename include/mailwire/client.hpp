@@ -855,8 +855,21 @@ private:
             return fail(phase::mail, error_kind::usage, cause::message_too_large);
 
         const bool pipelined = caps_.pipelining && opt_.pipelining;
-        char size_buf[24];
-        const bool declare_size = caps_.size && size != 0;
+        // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
+        // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
+        char param_buf[64];
+        std::size_t param_len = 0;
+        {
+            char size_buf[24];
+            const bool declare_size = caps_.size && size != 0;
+            const char* const parts[] = {declare_size ? " SIZE=" : "", declare_size ? detail::format_u64(size, size_buf) : "",
+                                         env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                         utf8 ? " SMTPUTF8" : ""};
+            for (const char* p : parts) {
+                while (*p != '\0') param_buf[param_len++] = *p++;
+            }
+        }
+        const std::string_view params(param_buf, param_len);
 
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
         // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
@@ -871,10 +884,7 @@ private:
             if (pipelined && step != 0) dl_ = mail_deadline;
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
             const bool put =
-                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
-                                                declare_size ? detail::format_u64(size, size_buf) : "",
-                                                env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
-                                                utf8 ? " SMTPUTF8" : ""})
+                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", params})
                 : step > n ? put_command({"DATA"})
                            : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"});
             if (!put) return false;

@@ -90,8 +90,10 @@ public:
         std::string_view text = parsed.text;
         if (std::size_t n = enhanced_status_length(text, parsed.code)) {
             if (lines_ == 1) {
-                for (std::size_t i = 0; i < n && i + 1 < sizeof(r_->enhanced); ++i) r_->enhanced[i] = text[i];
-                r_->enhanced[n < sizeof(r_->enhanced) ? n : sizeof(r_->enhanced) - 1] = '\0';
+                // n <= 9 ("5.999.999": enhanced_status_length takes at most three digits a part).
+                static_assert(sizeof(r_->enhanced) > 9, "an enhanced status code and its NUL fit");
+                for (std::size_t i = 0; i < n; ++i) r_->enhanced[i] = text[i];
+                r_->enhanced[n] = '\0';
             }
             text.remove_prefix(n);
             if (!text.empty()) text.remove_prefix(1);
