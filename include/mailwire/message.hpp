@@ -334,6 +334,7 @@ protected:
     /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
     MAILWIRE_MESSAGE_NOINLINE error add_address(address_entry* list, std::size_t cap, std::uint8_t k,
                                                 std::string_view address, std::string_view display) {
+        addr_ = list;
         return result(address_cause(list, cap, k, address, display));
     }
     cause address_cause(address_entry* list, std::size_t cap, std::uint8_t k, std::string_view address,
@@ -355,6 +356,7 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
                                                std::string_view value) {
+        hdr_ = list;
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
@@ -374,6 +376,7 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE error add_part(part* list, std::size_t cap, const content_source& src,
                                              std::string_view filename, std::string_view type, std::string_view cid) {
+        parts_ = list;
         return result(part_cause(list, cap, src, filename, type, cid));
     }
     cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
@@ -512,38 +515,15 @@ protected:
         return cte_qp;
     }
 
+    /// Whether the message has a Date and a Message-ID: the writers that the setters chose (on
+    /// POSIX, the system's clock and /dev/urandom when none was set) get their values.
     void make_date_and_id() {
-        have_date_ = false;
-        if (fixed_date_) {
-            have_date_ = true;
-        } else if (clock_ != nullptr) {
-            date_secs_ = 0;
-            date_offset_ = 0;
-            have_date_ = clock_(clock_ctx_, &date_secs_, &date_offset_);
-        } else {
 #if defined(MAILWIRE_MESSAGE_POSIX)
-            date_writer_ = &write_date;
-            date_secs_ = static_cast<std::int64_t>(::time(nullptr));
-            date_offset_ = 0;
-            have_date_ = date_secs_ > 0;
+        if (date_writer_ == nullptr) date_writer_ = &write_date;
+        if (id_writer_ == nullptr) id_writer_ = &write_message_id;
 #endif
-        }
-        have_id_ = false;
-        if (random_ != nullptr) {
-            have_id_ = random_(random_ctx_, id_, sizeof(id_));
-        } else {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            id_writer_ = &write_message_id;
-            int fd;
-            do {
-                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-            } while (fd < 0 && errno == EINTR);
-            if (fd >= 0) {
-                have_id_ = ::read(fd, id_, sizeof(id_)) == static_cast<ssize_t>(sizeof(id_));
-                ::close(fd);
-            }
-#endif
-        }
+        have_date_ = date_writer_ != nullptr && date_writer_(*this, true);
+        have_id_ = id_writer_ != nullptr && id_writer_(*this, true);
     }
 
     /// The body's structure. The multiparts nest in one line (RFC 2046 §5.1): mixed for
@@ -561,7 +541,7 @@ protected:
     }
 
     // ------------------------------------------------------------------ production
-    void start(bool dry) {
+    MAILWIRE_MESSAGE_NOINLINE void start(bool dry) {
         dry_ = dry;
         dry_extra_ = 0;
         stage_ = st_date;
@@ -874,9 +854,43 @@ protected:
     // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
     // clock, no random source; the submission server adds both, RFC 6409 §8.3) has none of
     // their code.
-    using writer = void (*)(composer&);
-    static void write_date(composer& c) { c.put_date(); }
-    static void write_message_id(composer& c) {
+    // Each is called twice: by prepare() (prepare true) for whether the header is written, its
+    // value fetched, then by the production to write it.
+    using writer = bool (*)(composer&, bool prepare);
+    static bool write_date(composer& c, bool prepare) {
+        if (prepare) {
+            if (c.fixed_date_) return true;
+            c.date_secs_ = 0;
+            c.date_offset_ = 0;
+            if (c.clock_ != nullptr) return c.clock_(c.clock_ctx_, &c.date_secs_, &c.date_offset_);
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            c.date_secs_ = static_cast<std::int64_t>(::time(nullptr));
+            return c.date_secs_ > 0;
+#else
+            return false;
+#endif
+        }
+        c.put("Date: ");
+        c.put_date();
+        c.crlf();
+        return true;
+    }
+    static bool write_message_id(composer& c, bool prepare) {
+        if (prepare) {
+            if (c.random_ != nullptr) return c.random_(c.random_ctx_, c.id_, sizeof(c.id_));
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            int fd;
+            do {
+                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+            } while (fd < 0 && errno == EINTR);
+            if (fd < 0) return false;
+            const bool got = ::read(fd, c.id_, sizeof(c.id_)) == static_cast<ssize_t>(sizeof(c.id_));
+            ::close(fd);
+            return got;
+#else
+            return false;
+#endif
+        }
         c.put("Message-ID: <");
         for (unsigned char b : c.id_) c.put_hex(b, 0x20);
         c.put(".mailwire@");
@@ -885,6 +899,7 @@ protected:
         while (at > 0 && addr[at - 1] != '@') --at;
         c.put(addr.data() + at, addr.size() - at);
         c.put(">\r\n");
+        return true;
     }
 
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
@@ -949,11 +964,7 @@ protected:
         const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
-            if (have_date_) {
-                put("Date: ");
-                date_writer_(*this);
-                crlf();
-            }
+            if (have_date_) date_writer_(*this, false);
             break;
         case st_from:
         case st_sender: {
@@ -996,7 +1007,7 @@ protected:
             }
             break;
         case st_message_id:
-            if (have_id_) id_writer_(*this);
+            if (have_id_) id_writer_(*this, false);
             break;
         case st_custom:
             if (index_ < header_count_) {
@@ -1231,7 +1242,8 @@ protected:
 
     // ------------------------------------------------------------------ state
     // All zeros before use: a static message needs no start-up code and sits in .bss.
-    // Set by basic_message on every entry (its arrays).
+    // basic_message's arrays, set by the setter that first fills each (read only while its
+    // count is not zero).
     address_entry* addr_ = nullptr;
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
@@ -1384,21 +1396,18 @@ public:
     /// Chooses the encodings for a server with these extensions, computes the size where every
     /// part's size is known, and starts reading from the beginning. send_message() calls it.
     error prepare(bool eightbitmime, bool smtputf8) {
-        bind();
         return prepare_bound(eightbitmime, smtputf8);
     }
 
     /// The source interface: the next piece of the composed message. After the last piece, 0;
     /// when a part's source fails, -1 (the client then aborts without the final ".").
     std::ptrdiff_t read(char* buf, std::size_t cap) {
-        bind();
         return read_bound(buf, cap);
     }
 
     /// For send_message(): prepare(), the recipients checked against the storage, the envelope.
     bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage, std::size_t capacity,
                           error& err) {
-        bind();
         return composer::prepare_envelope(caps, env, storage, capacity, err);
     }
 
@@ -1412,11 +1421,6 @@ public:
 private:
     error add(std::uint8_t k, std::string_view address, std::string_view display) {
         return add_address(addresses_, MaxAddresses, k, address, display);
-    }
-    void bind() noexcept {
-        addr_ = addresses_;
-        hdr_ = headers_;
-        parts_ = parts_store_;
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
