@@ -269,7 +269,7 @@ struct part {
 
 /// Everything of basic_message that does not depend on its capacities, so that messages of
 /// different capacities share one copy of the code (the way ETL's containers derive from a
-/// capacity-free base). The arrays stay in basic_message; bind() points at them on every entry.
+/// capacity-free base). The arrays stay in basic_message; the setters point the composer at them.
 class composer {
 public:
     using clock_fn = bool (*)(void* context, std::int64_t* unix_seconds, int* utc_offset_minutes);
@@ -315,14 +315,18 @@ protected:
     constexpr composer() noexcept = default;
 
     /// The error for cause c (none: success).
-    MAILWIRE_MESSAGE_NOINLINE static error usage(cause c) noexcept {
+    static error usage(cause c) noexcept {
         error e;
+        set_usage(e, c);
+        return e;
+    }
+    /// e (a default error) made the error for cause c.
+    MAILWIRE_MESSAGE_NOINLINE static void set_usage(error& e, cause c) noexcept {
         if (c != cause::none) {
             e.kind = error_kind::usage;
             e.why = c;
             e.advice_text = advise(e, advice_context{});
         }
-        return e;
     }
     /// A setter's result. The first refusal is also kept, and prepare() returns it: a caller who
     /// ignores a setter's result still cannot send a message that lost a recipient or a header.
@@ -414,7 +418,10 @@ protected:
                           std::size_t capacity) const noexcept {
         std::size_t n = 0;
         for (std::size_t i = 0; i < address_count_ && n < capacity; ++i)
-            if (list[i].k != kind_reply_to) storage[n++] = recipient{list[i].address, reply{}};
+            if (list[i].k != kind_reply_to) {
+                storage[n].address = list[i].address;
+                storage[n++].result = reply{};
+            }
         env.sender = from_.address;
         env.recipients = storage;
         env.recipient_count = n;
@@ -426,11 +433,13 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE error prepare_bound(bool eightbitmime, bool smtputf8) {
         return usage(prepare_cause(eightbitmime, smtputf8));
     }
+public:
     /// send_message()'s part: prepare() for this server, the recipients checked against the
-    /// storage, and the envelope. False with err set (at phase::mail) when it cannot be sent.
-    MAILWIRE_MESSAGE_NOINLINE bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage,
-                                                    std::size_t capacity, error& err) {
-        err = usage(prepare_cause(caps.eightbitmime, caps.smtputf8));
+    /// storage, and the envelope. False with err (a default error on entry) set, at
+    /// phase::mail, when it cannot be sent.
+    MAILWIRE_MESSAGE_NOINLINE bool envelope_into(const capabilities& caps, envelope& env, recipient* storage,
+                                                 std::size_t capacity, error& err) {
+        set_usage(err, prepare_cause(caps.eightbitmime, caps.smtputf8));
         if (err.ok() && recipient_count_of(addr_) > capacity) {
             err.kind = error_kind::usage;
             err.why = cause::too_many;
@@ -442,6 +451,8 @@ protected:
         fill_envelope_of(addr_, env, storage, capacity);
         return true;
     }
+
+protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
         if (from_.address.empty()) return cause::bad_address;
@@ -1408,7 +1419,8 @@ public:
     /// For send_message(): prepare(), the recipients checked against the storage, the envelope.
     bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage, std::size_t capacity,
                           error& err) {
-        return composer::prepare_envelope(caps, env, storage, capacity, err);
+        err = error{};
+        return envelope_into(caps, env, storage, capacity, err);
     }
 
     /// The envelope's recipients: To, Cc and Bcc (not Reply-To), in that order.
@@ -1438,7 +1450,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
     send_result res;
     envelope env;
     // One result object, returned either way (no copy of a failure into the return value).
-    if (msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) res = client.send(env, msg);
+    if (msg.envelope_into(client.server_capabilities(), env, storage, capacity, res.err)) res = client.send(env, msg);
     return res;
 }
 
