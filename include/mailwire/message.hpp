@@ -361,6 +361,7 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
                                                std::string_view value) {
         hdr_ = list;
+        custom_ = &custom_step;
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
@@ -541,14 +542,41 @@ protected:
     /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
     /// first part of the one around it (st_sub). A single part's headers are the message's.
+    /// Without HTML and inline parts (rich_ unset), the text and the attachments: one level.
     void plan() noexcept {
-        inline_parts_ = attachments_ = false;
-        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments_ : inline_parts_) = true;
-        levels_ = 0;
-        if (attachments_) kinds_[levels_++] = mp_mixed;
-        if (inline_parts_) kinds_[levels_++] = mp_related;
-        if (has_body_[0] && has_body_[1]) kinds_[levels_++] = mp_alternative;
-        single_ref_ = levels_ != 0 ? 0 : has_body_[1] ? ref_html : ref_text;
+        attachments_ = part_count_ != 0;
+        inline_parts_ = false;
+        levels_ = attachments_ ? 1 : 0;
+        kinds_[0] = mp_mixed;
+        single_ref_ = levels_ != 0 ? 0 : ref_text;
+        if (rich_ != nullptr) rich_(*this, st_done);
+    }
+
+    // HTML and inline parts are handled by rich_step, which html() and inline_part() set: a
+    // firmware image that uses neither has none of its code. Called with st_done to plan, and
+    // for st_html, st_alt_close and st_inline: 1 when the stage has more to write.
+    using stage_fn = int (*)(composer&, stage);
+    static int rich_step(composer& c, stage s) {
+        const std::uint8_t inner = c.levels_ != 0 ? static_cast<std::uint8_t>(c.levels_ - 1) : 0;
+        switch (s) {
+        case st_done:
+            c.inline_parts_ = c.attachments_ = false;
+            for (std::size_t i = 0; i < c.part_count_; ++i)
+                (c.parts_[i].content_id.empty() ? c.attachments_ : c.inline_parts_) = true;
+            c.levels_ = 0;
+            if (c.attachments_) c.kinds_[c.levels_++] = mp_mixed;
+            if (c.inline_parts_) c.kinds_[c.levels_++] = mp_related;
+            if (c.has_body_[0] && c.has_body_[1]) c.kinds_[c.levels_++] = mp_alternative;
+            c.single_ref_ = c.levels_ != 0 ? 0 : c.has_body_[1] ? ref_html : ref_text;
+            return 0;
+        case st_html:
+            if (c.has_body_[1]) c.begin_part(inner, ref_html);
+            return 0;
+        case st_alt_close:
+            if (c.has_body_[0] && c.has_body_[1]) c.close(inner);
+            return 0;
+        default: return c.parts_step(true);
+        }
     }
 
     // ------------------------------------------------------------------ production
@@ -1021,15 +1049,7 @@ protected:
             if (have_id_) id_writer_(*this, false);
             break;
         case st_custom:
-            if (index_ < header_count_) {
-                put(hdr_[index_].name);
-                put(": ");
-                put_unstructured(hdr_[index_].value);
-                crlf();
-                ++index_;
-                return 1;
-            }
-            index_ = 0;
+            if (custom_ != nullptr && custom_(*this, stage_) != 0) return 1;
             break;
         case st_mime:
             put("MIME-Version: 1.0\r\n");
@@ -1056,26 +1076,13 @@ protected:
             if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
             break;
         case st_html:
-            if (has_body_[1]) begin_part(inner, ref_html);
-            break;
         case st_alt_close:
-            if (has_body_[0] && has_body_[1]) close(inner);
-            break;
         case st_inline:
-        case st_attach: {
-            // The inline parts are in related, level 1 when there are attachments (mixed).
-            const bool want_inline = stage_ == st_inline;
-            if (!(want_inline ? inline_parts_ : attachments_)) break;
-            while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
-            const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
-            if (index_ < part_count_) {
-                begin_part(level, static_cast<std::uint8_t>(index_++));
-                return 1;
-            }
-            close(level);
-            index_ = 0;
+            if (rich_ != nullptr && rich_(*this, stage_) != 0) return 1;
             break;
-        }
+        case st_attach:
+            if (parts_step(false) != 0) return 1;
+            break;
         case st_end:
             if (single_ref_ == 0) crlf();
             break;
@@ -1083,6 +1090,35 @@ protected:
         }
         stage_ = static_cast<stage>(stage_ + 1);
         return 1;
+    }
+
+    /// The inline parts or the attachments, one per step (1), then the end of their multipart
+    /// (0). The inline parts are in related, level 1 when there are attachments (mixed).
+    MAILWIRE_MESSAGE_NOINLINE int parts_step(bool want_inline) {
+        if (!(want_inline ? inline_parts_ : attachments_)) return 0;
+        while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
+        const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
+        if (index_ < part_count_) {
+            begin_part(level, static_cast<std::uint8_t>(index_++));
+            return 1;
+        }
+        close(level);
+        index_ = 0;
+        return 0;
+    }
+
+    /// The custom headers, one per step, set by header() (st_custom).
+    static int custom_step(composer& c, stage) {
+        if (c.index_ < c.header_count_) {
+            const custom_header& h = c.hdr_[c.index_++];
+            c.put(h.name);
+            c.put(": ");
+            c.put_unstructured(h.value);
+            c.crlf();
+            return 1;
+        }
+        c.index_ = 0;
+        return 0;
     }
 
     /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
@@ -1268,6 +1304,8 @@ protected:
     source_slot body_[2] = {}; // text, HTML
 
     writer date_writer_ = nullptr;
+    stage_fn rich_ = nullptr;
+    stage_fn custom_ = nullptr;
     writer id_writer_ = nullptr;
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
@@ -1391,6 +1429,7 @@ public:
         return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
+        rich_ = &rich_step;
         return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
@@ -1399,6 +1438,7 @@ public:
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
+        rich_ = &rich_step;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
         return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
     }
