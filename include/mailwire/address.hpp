@@ -61,10 +61,10 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
     // any of 32-126).
     // address-literal (§4.1.3): "[" ( IPv4 / "IPv6:" IPv6 / General ) "]", checked loosely:
     // printable characters but space, brackets and backslash inside, at least one.
-    const char open = domain ? '[' : '"';
-    const char close = static_cast<char>(open + 2 * domain); // ']' or '"'
-    if (*p == open) {
-        if (e - p < 2 + domain || e[-1] != close) return syntax;
+    const unsigned char open = domain ? '[' : '"';
+    const unsigned char close = static_cast<unsigned char>(open + 2 * domain); // ']' or '"'
+    if (static_cast<unsigned char>(*p) == open) {
+        if (e - p < 2 + domain || static_cast<unsigned char>(e[-1]) != close) return syntax;
         for (++p, --e; p != e; ++p) {
             const unsigned char c = static_cast<unsigned char>(*p);
             if (c >= 0x80) {

@@ -959,7 +959,7 @@ protected:
         // Days since 0000-01-01 of the proleptic Gregorian calendar (1970-01-01, day 719528, was a
         // Thursday), then whole 400-year cycles, years and months off it.
         std::uint32_t left = q / 675;
-        put(&"SatSunMonTueWedThuFri"[left % 7 * 3], 3);
+        put(&"SatSunMonTueWedThuFri"[static_cast<std::size_t>(left % 7) * 3], 3);
         std::uint32_t y = left / 146097 * 400, m = 0;
         left %= 146097;
         auto leap = [&y] { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); };
@@ -980,7 +980,7 @@ protected:
         put(", ");
         put_num(d, 2);
         put1(' ');
-        put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[m * 3], 3);
+        put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[static_cast<std::size_t>(m) * 3], 3);
         put1(' ');
         put_num(static_cast<std::int32_t>(y), 4);
         put1(' ');

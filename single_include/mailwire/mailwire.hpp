@@ -778,8 +778,10 @@ public:
         std::string_view text = parsed.text;
         if (std::size_t n = enhanced_status_length(text, parsed.code)) {
             if (lines_ == 1) {
-                for (std::size_t i = 0; i < n && i + 1 < sizeof(r_->enhanced); ++i) r_->enhanced[i] = text[i];
-                r_->enhanced[n < sizeof(r_->enhanced) ? n : sizeof(r_->enhanced) - 1] = '\0';
+                // n <= 9 ("5.999.999": enhanced_status_length takes at most three digits a part).
+                static_assert(sizeof(r_->enhanced) > 9, "an enhanced status code and its NUL fit");
+                for (std::size_t i = 0; i < n; ++i) r_->enhanced[i] = text[i];
+                r_->enhanced[n] = '\0';
             }
             text.remove_prefix(n);
             if (!text.empty()) text.remove_prefix(1);
@@ -1236,10 +1238,10 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
     // any of 32-126).
     // address-literal (§4.1.3): "[" ( IPv4 / "IPv6:" IPv6 / General ) "]", checked loosely:
     // printable characters but space, brackets and backslash inside, at least one.
-    const char open = domain ? '[' : '"';
-    const char close = static_cast<char>(open + 2 * domain); // ']' or '"'
-    if (*p == open) {
-        if (e - p < 2 + domain || e[-1] != close) return syntax;
+    const unsigned char open = domain ? '[' : '"';
+    const unsigned char close = static_cast<unsigned char>(open + 2 * domain); // ']' or '"'
+    if (static_cast<unsigned char>(*p) == open) {
+        if (e - p < 2 + domain || static_cast<unsigned char>(e[-1]) != close) return syntax;
         for (++p, --e; p != e; ++p) {
             const unsigned char c = static_cast<unsigned char>(*p);
             if (c >= 0x80) {
@@ -2758,8 +2760,21 @@ private:
             return fail(phase::mail, error_kind::usage, cause::message_too_large);
 
         const bool pipelined = caps_.pipelining && opt_.pipelining;
-        char size_buf[24];
-        const bool declare_size = caps_.size && size != 0;
+        // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
+        // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
+        char param_buf[64];
+        std::size_t param_len = 0;
+        {
+            char size_buf[24];
+            const bool declare_size = caps_.size && size != 0;
+            const char* const parts[] = {declare_size ? " SIZE=" : "", declare_size ? detail::format_u64(size, size_buf) : "",
+                                         env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                         utf8 ? " SMTPUTF8" : ""};
+            for (const char* p : parts) {
+                while (*p != '\0') param_buf[param_len++] = *p++;
+            }
+        }
+        const std::string_view params(param_buf, param_len);
 
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
         // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
@@ -2774,10 +2789,7 @@ private:
             if (pipelined && step != 0) dl_ = mail_deadline;
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
             const bool put =
-                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", declare_size ? " SIZE=" : "",
-                                                declare_size ? detail::format_u64(size, size_buf) : "",
-                                                env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
-                                                utf8 ? " SMTPUTF8" : ""})
+                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", params})
                 : step > n ? put_command({"DATA"})
                            : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"});
             if (!put) return false;
@@ -3198,7 +3210,7 @@ struct part {
 
 /// Everything of basic_message that does not depend on its capacities, so that messages of
 /// different capacities share one copy of the code (the way ETL's containers derive from a
-/// capacity-free base). The arrays stay in basic_message; bind() points at them on every entry.
+/// capacity-free base). The arrays stay in basic_message; the setters point the composer at them.
 class composer {
 public:
     using clock_fn = bool (*)(void* context, std::int64_t* unix_seconds, int* utc_offset_minutes);
@@ -3244,14 +3256,18 @@ protected:
     constexpr composer() noexcept = default;
 
     /// The error for cause c (none: success).
-    MAILWIRE_MESSAGE_NOINLINE static error usage(cause c) noexcept {
+    static error usage(cause c) noexcept {
         error e;
+        set_usage(e, c);
+        return e;
+    }
+    /// e (a default error) made the error for cause c.
+    MAILWIRE_MESSAGE_NOINLINE static void set_usage(error& e, cause c) noexcept {
         if (c != cause::none) {
             e.kind = error_kind::usage;
             e.why = c;
             e.advice_text = advise(e, advice_context{});
         }
-        return e;
     }
     /// A setter's result. The first refusal is also kept, and prepare() returns it: a caller who
     /// ignores a setter's result still cannot send a message that lost a recipient or a header.
@@ -3263,6 +3279,7 @@ protected:
     /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
     MAILWIRE_MESSAGE_NOINLINE error add_address(address_entry* list, std::size_t cap, std::uint8_t k,
                                                 std::string_view address, std::string_view display) {
+        addr_ = list;
         return result(address_cause(list, cap, k, address, display));
     }
     cause address_cause(address_entry* list, std::size_t cap, std::uint8_t k, std::string_view address,
@@ -3284,6 +3301,8 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
                                                std::string_view value) {
+        hdr_ = list;
+        custom_ = &custom_step;
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
@@ -3303,6 +3322,7 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE error add_part(part* list, std::size_t cap, const content_source& src,
                                              std::string_view filename, std::string_view type, std::string_view cid) {
+        parts_ = list;
         return result(part_cause(list, cap, src, filename, type, cid));
     }
     cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
@@ -3340,7 +3360,10 @@ protected:
                           std::size_t capacity) const noexcept {
         std::size_t n = 0;
         for (std::size_t i = 0; i < address_count_ && n < capacity; ++i)
-            if (list[i].k != kind_reply_to) storage[n++] = recipient{list[i].address, reply{}};
+            if (list[i].k != kind_reply_to) {
+                storage[n].address = list[i].address;
+                storage[n++].result = reply{};
+            }
         env.sender = from_.address;
         env.recipients = storage;
         env.recipient_count = n;
@@ -3352,11 +3375,13 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE error prepare_bound(bool eightbitmime, bool smtputf8) {
         return usage(prepare_cause(eightbitmime, smtputf8));
     }
+public:
     /// send_message()'s part: prepare() for this server, the recipients checked against the
-    /// storage, and the envelope. False with err set (at phase::mail) when it cannot be sent.
-    MAILWIRE_MESSAGE_NOINLINE bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage,
-                                                    std::size_t capacity, error& err) {
-        err = usage(prepare_cause(caps.eightbitmime, caps.smtputf8));
+    /// storage, and the envelope. False with err (a default error on entry) set, at
+    /// phase::mail, when it cannot be sent.
+    MAILWIRE_MESSAGE_NOINLINE bool envelope_into(const capabilities& caps, envelope& env, recipient* storage,
+                                                 std::size_t capacity, error& err) {
+        set_usage(err, prepare_cause(caps.eightbitmime, caps.smtputf8));
         if (err.ok() && recipient_count_of(addr_) > capacity) {
             err.kind = error_kind::usage;
             err.why = cause::too_many;
@@ -3368,6 +3393,8 @@ protected:
         fill_envelope_of(addr_, env, storage, capacity);
         return true;
     }
+
+protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
         if (from_.address.empty()) return cause::bad_address;
@@ -3441,56 +3468,60 @@ protected:
         return cte_qp;
     }
 
+    /// Whether the message has a Date and a Message-ID: the writers that the setters chose (on
+    /// POSIX, the system's clock and /dev/urandom when none was set) get their values.
     void make_date_and_id() {
-        have_date_ = false;
-        if (fixed_date_) {
-            have_date_ = true;
-        } else if (clock_ != nullptr) {
-            date_secs_ = 0;
-            date_offset_ = 0;
-            have_date_ = clock_(clock_ctx_, &date_secs_, &date_offset_);
-        } else {
 #if defined(MAILWIRE_MESSAGE_POSIX)
-            date_writer_ = &write_date;
-            date_secs_ = static_cast<std::int64_t>(::time(nullptr));
-            date_offset_ = 0;
-            have_date_ = date_secs_ > 0;
+        if (date_writer_ == nullptr) date_writer_ = &write_date;
+        if (id_writer_ == nullptr) id_writer_ = &write_message_id;
 #endif
-        }
-        have_id_ = false;
-        if (random_ != nullptr) {
-            have_id_ = random_(random_ctx_, id_, sizeof(id_));
-        } else {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            id_writer_ = &write_message_id;
-            int fd;
-            do {
-                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-            } while (fd < 0 && errno == EINTR);
-            if (fd >= 0) {
-                have_id_ = ::read(fd, id_, sizeof(id_)) == static_cast<ssize_t>(sizeof(id_));
-                ::close(fd);
-            }
-#endif
-        }
+        have_date_ = date_writer_ != nullptr && date_writer_(*this, true);
+        have_id_ = id_writer_ != nullptr && id_writer_(*this, true);
     }
 
     /// The body's structure. The multiparts nest in one line (RFC 2046 §5.1): mixed for
     /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
     /// first part of the one around it (st_sub). A single part's headers are the message's.
+    /// Without HTML and inline parts (rich_ unset), the text and the attachments: one level.
     void plan() noexcept {
-        inline_parts_ = attachments_ = false;
-        for (std::size_t i = 0; i < part_count_; ++i) (parts_[i].content_id.empty() ? attachments_ : inline_parts_) = true;
-        levels_ = 0;
-        if (attachments_) kinds_[levels_++] = mp_mixed;
-        if (inline_parts_) kinds_[levels_++] = mp_related;
-        if (has_body_[0] && has_body_[1]) kinds_[levels_++] = mp_alternative;
-        single_ref_ = levels_ != 0 ? 0 : has_body_[1] ? ref_html : ref_text;
+        attachments_ = part_count_ != 0;
+        inline_parts_ = false;
+        levels_ = attachments_ ? 1 : 0;
+        kinds_[0] = mp_mixed;
+        single_ref_ = levels_ != 0 ? 0 : ref_text;
+        if (rich_ != nullptr) rich_(*this, st_done);
+    }
+
+    // HTML and inline parts are handled by rich_step, which html() and inline_part() set: a
+    // firmware image that uses neither has none of its code. Called with st_done to plan, and
+    // for st_html, st_alt_close and st_inline: 1 when the stage has more to write.
+    using stage_fn = int (*)(composer&, stage);
+    static int rich_step(composer& c, stage s) {
+        const std::uint8_t inner = c.levels_ != 0 ? static_cast<std::uint8_t>(c.levels_ - 1) : 0;
+        switch (s) {
+        case st_done:
+            c.inline_parts_ = c.attachments_ = false;
+            for (std::size_t i = 0; i < c.part_count_; ++i)
+                (c.parts_[i].content_id.empty() ? c.attachments_ : c.inline_parts_) = true;
+            c.levels_ = 0;
+            if (c.attachments_) c.kinds_[c.levels_++] = mp_mixed;
+            if (c.inline_parts_) c.kinds_[c.levels_++] = mp_related;
+            if (c.has_body_[0] && c.has_body_[1]) c.kinds_[c.levels_++] = mp_alternative;
+            c.single_ref_ = c.levels_ != 0 ? 0 : c.has_body_[1] ? ref_html : ref_text;
+            return 0;
+        case st_html:
+            if (c.has_body_[1]) c.begin_part(inner, ref_html);
+            return 0;
+        case st_alt_close:
+            if (c.has_body_[0] && c.has_body_[1]) c.close(inner);
+            return 0;
+        default: return c.parts_step(true);
+        }
     }
 
     // ------------------------------------------------------------------ production
-    void start(bool dry) {
+    MAILWIRE_MESSAGE_NOINLINE void start(bool dry) {
         dry_ = dry;
         dry_extra_ = 0;
         stage_ = st_date;
@@ -3803,9 +3834,43 @@ protected:
     // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
     // clock, no random source; the submission server adds both, RFC 6409 §8.3) has none of
     // their code.
-    using writer = void (*)(composer&);
-    static void write_date(composer& c) { c.put_date(); }
-    static void write_message_id(composer& c) {
+    // Each is called twice: by prepare() (prepare true) for whether the header is written, its
+    // value fetched, then by the production to write it.
+    using writer = bool (*)(composer&, bool prepare);
+    static bool write_date(composer& c, bool prepare) {
+        if (prepare) {
+            if (c.fixed_date_) return true;
+            c.date_secs_ = 0;
+            c.date_offset_ = 0;
+            if (c.clock_ != nullptr) return c.clock_(c.clock_ctx_, &c.date_secs_, &c.date_offset_);
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            c.date_secs_ = static_cast<std::int64_t>(::time(nullptr));
+            return c.date_secs_ > 0;
+#else
+            return false;
+#endif
+        }
+        c.put("Date: ");
+        c.put_date();
+        c.crlf();
+        return true;
+    }
+    static bool write_message_id(composer& c, bool prepare) {
+        if (prepare) {
+            if (c.random_ != nullptr) return c.random_(c.random_ctx_, c.id_, sizeof(c.id_));
+#if defined(MAILWIRE_MESSAGE_POSIX)
+            int fd;
+            do {
+                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+            } while (fd < 0 && errno == EINTR);
+            if (fd < 0) return false;
+            const bool got = ::read(fd, c.id_, sizeof(c.id_)) == static_cast<ssize_t>(sizeof(c.id_));
+            ::close(fd);
+            return got;
+#else
+            return false;
+#endif
+        }
         c.put("Message-ID: <");
         for (unsigned char b : c.id_) c.put_hex(b, 0x20);
         c.put(".mailwire@");
@@ -3814,6 +3879,7 @@ protected:
         while (at > 0 && addr[at - 1] != '@') --at;
         c.put(addr.data() + at, addr.size() - at);
         c.put(">\r\n");
+        return true;
     }
 
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
@@ -3834,7 +3900,7 @@ protected:
         // Days since 0000-01-01 of the proleptic Gregorian calendar (1970-01-01, day 719528, was a
         // Thursday), then whole 400-year cycles, years and months off it.
         std::uint32_t left = q / 675;
-        put(&"SatSunMonTueWedThuFri"[left % 7 * 3], 3);
+        put(&"SatSunMonTueWedThuFri"[static_cast<std::size_t>(left % 7) * 3], 3);
         std::uint32_t y = left / 146097 * 400, m = 0;
         left %= 146097;
         auto leap = [&y] { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); };
@@ -3855,7 +3921,7 @@ protected:
         put(", ");
         put_num(d, 2);
         put1(' ');
-        put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[m * 3], 3);
+        put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[static_cast<std::size_t>(m) * 3], 3);
         put1(' ');
         put_num(static_cast<std::int32_t>(y), 4);
         put1(' ');
@@ -3878,11 +3944,7 @@ protected:
         const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
-            if (have_date_) {
-                put("Date: ");
-                date_writer_(*this);
-                crlf();
-            }
+            if (have_date_) date_writer_(*this, false);
             break;
         case st_from:
         case st_sender: {
@@ -3925,18 +3987,10 @@ protected:
             }
             break;
         case st_message_id:
-            if (have_id_) id_writer_(*this);
+            if (have_id_) id_writer_(*this, false);
             break;
         case st_custom:
-            if (index_ < header_count_) {
-                put(hdr_[index_].name);
-                put(": ");
-                put_unstructured(hdr_[index_].value);
-                crlf();
-                ++index_;
-                return 1;
-            }
-            index_ = 0;
+            if (custom_ != nullptr && custom_(*this, stage_) != 0) return 1;
             break;
         case st_mime:
             put("MIME-Version: 1.0\r\n");
@@ -3963,26 +4017,13 @@ protected:
             if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
             break;
         case st_html:
-            if (has_body_[1]) begin_part(inner, ref_html);
-            break;
         case st_alt_close:
-            if (has_body_[0] && has_body_[1]) close(inner);
-            break;
         case st_inline:
-        case st_attach: {
-            // The inline parts are in related, level 1 when there are attachments (mixed).
-            const bool want_inline = stage_ == st_inline;
-            if (!(want_inline ? inline_parts_ : attachments_)) break;
-            while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
-            const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
-            if (index_ < part_count_) {
-                begin_part(level, static_cast<std::uint8_t>(index_++));
-                return 1;
-            }
-            close(level);
-            index_ = 0;
+            if (rich_ != nullptr && rich_(*this, stage_) != 0) return 1;
             break;
-        }
+        case st_attach:
+            if (parts_step(false) != 0) return 1;
+            break;
         case st_end:
             if (single_ref_ == 0) crlf();
             break;
@@ -3990,6 +4031,35 @@ protected:
         }
         stage_ = static_cast<stage>(stage_ + 1);
         return 1;
+    }
+
+    /// The inline parts or the attachments, one per step (1), then the end of their multipart
+    /// (0). The inline parts are in related, level 1 when there are attachments (mixed).
+    MAILWIRE_MESSAGE_NOINLINE int parts_step(bool want_inline) {
+        if (!(want_inline ? inline_parts_ : attachments_)) return 0;
+        while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
+        const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
+        if (index_ < part_count_) {
+            begin_part(level, static_cast<std::uint8_t>(index_++));
+            return 1;
+        }
+        close(level);
+        index_ = 0;
+        return 0;
+    }
+
+    /// The custom headers, one per step, set by header() (st_custom).
+    static int custom_step(composer& c, stage) {
+        if (c.index_ < c.header_count_) {
+            const custom_header& h = c.hdr_[c.index_++];
+            c.put(h.name);
+            c.put(": ");
+            c.put_unstructured(h.value);
+            c.crlf();
+            return 1;
+        }
+        c.index_ = 0;
+        return 0;
     }
 
     /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
@@ -4160,7 +4230,8 @@ protected:
 
     // ------------------------------------------------------------------ state
     // All zeros before use: a static message needs no start-up code and sits in .bss.
-    // Set by basic_message on every entry (its arrays).
+    // basic_message's arrays, set by the setter that first fills each (read only while its
+    // count is not zero).
     address_entry* addr_ = nullptr;
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
@@ -4174,6 +4245,8 @@ protected:
     source_slot body_[2] = {}; // text, HTML
 
     writer date_writer_ = nullptr;
+    stage_fn rich_ = nullptr;
+    stage_fn custom_ = nullptr;
     writer id_writer_ = nullptr;
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
@@ -4297,6 +4370,7 @@ public:
         return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
+        rich_ = &rich_step;
         return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
@@ -4305,6 +4379,7 @@ public:
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
+        rich_ = &rich_step;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
         return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
     }
@@ -4313,22 +4388,20 @@ public:
     /// Chooses the encodings for a server with these extensions, computes the size where every
     /// part's size is known, and starts reading from the beginning. send_message() calls it.
     error prepare(bool eightbitmime, bool smtputf8) {
-        bind();
         return prepare_bound(eightbitmime, smtputf8);
     }
 
     /// The source interface: the next piece of the composed message. After the last piece, 0;
     /// when a part's source fails, -1 (the client then aborts without the final ".").
     std::ptrdiff_t read(char* buf, std::size_t cap) {
-        bind();
         return read_bound(buf, cap);
     }
 
     /// For send_message(): prepare(), the recipients checked against the storage, the envelope.
     bool prepare_envelope(const capabilities& caps, envelope& env, recipient* storage, std::size_t capacity,
                           error& err) {
-        bind();
-        return composer::prepare_envelope(caps, env, storage, capacity, err);
+        err = error{};
+        return envelope_into(caps, env, storage, capacity, err);
     }
 
     /// The envelope's recipients: To, Cc and Bcc (not Reply-To), in that order.
@@ -4341,11 +4414,6 @@ public:
 private:
     error add(std::uint8_t k, std::string_view address, std::string_view display) {
         return add_address(addresses_, MaxAddresses, k, address, display);
-    }
-    void bind() noexcept {
-        addr_ = addresses_;
-        hdr_ = headers_;
-        parts_ = parts_store_;
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
@@ -4363,7 +4431,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
     send_result res;
     envelope env;
     // One result object, returned either way (no copy of a failure into the return value).
-    if (msg.prepare_envelope(client.server_capabilities(), env, storage, capacity, res.err)) res = client.send(env, msg);
+    if (msg.envelope_into(client.server_capabilities(), env, storage, capacity, res.err)) res = client.send(env, msg);
     return res;
 }
 
