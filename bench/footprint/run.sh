@@ -65,6 +65,7 @@ stack_of() { "$python" "$here/stack.py" main "$work/$1/main.ci" 2>/dev/null; }
 build baseline 0
 build plain 1
 build plain-noadvice 1 -DMAILWIRE_ADVICE=0
+build plain-fulladvice 1 -DMAILWIRE_ADVICE_SHORT=0 # the full advice texts, as hosted builds have them
 build composer 2
 build composer-noadvice 2 -DMAILWIRE_ADVICE=0
 
@@ -97,7 +98,7 @@ report_image() { # name label
     figure[$1.ram]=$(( (d + b) - (bd + bb) ))
     figure[$1.stack]=$(stack_of "$1")
 }
-for image in plain plain-noadvice composer composer-noadvice; do report_image "$image"; done
+for image in plain plain-noadvice plain-fulladvice composer composer-noadvice; do report_image "$image"; done
 figure[client.object]=$(symbol_size plain '[(]anonymous namespace[)]::smtp$')
 figure[composer.object]=$(symbol_size composer '[(]anonymous namespace[)]::message$')
 figure[composer.flash_more]=$(( figure[composer.flash] - figure[plain.flash] ))
