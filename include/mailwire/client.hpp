@@ -269,7 +269,8 @@ private:
         } else if (!caps_.offers(mech)) {
             return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
         }
-        if (mech != auth_mechanism::login && cred.user.empty()) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        if (mech != auth_mechanism::login && cred.user.empty())
+            return fail(phase::auth, error_kind::usage, cause::bad_argument);
 
         if (run_auth(cred, mech)) return true;
         // A usage error (credentials past a limit) comes before anything is sent: the session
@@ -473,7 +474,10 @@ private:
             if (!put_bytes(s)) return false;
         }
         // The whole line when it fit; otherwise the verb (the line has no one place to be shown from).
-        if (MAILWIRE_TRACE) trace(trace_direction::client, total <= sizeof(tx_) ? std::string_view(tx_ + start, tx_len_ - start) : *parts.begin());
+        if (MAILWIRE_TRACE) {
+            const std::string_view whole(tx_ + start, tx_len_ - start);
+            trace(trace_direction::client, total <= sizeof(tx_) ? whole : *parts.begin());
+        }
         return put_bytes("\r\n");
     }
 
@@ -862,7 +866,8 @@ private:
         {
             char size_buf[24];
             const bool declare_size = caps_.size && size != 0;
-            const char* const parts[] = {declare_size ? " SIZE=" : "", declare_size ? detail::format_u64(size, size_buf) : "",
+            const char* const parts[] = {declare_size ? " SIZE=" : "",
+                                         declare_size ? detail::format_u64(size, size_buf) : "",
                                          env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
                                          utf8 ? " SMTPUTF8" : ""};
             for (const char* p : parts) {
