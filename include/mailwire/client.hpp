@@ -501,55 +501,38 @@ private:
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
     bool read_line(std::string_view& line, bool greeting_start) {
+        constexpr std::size_t keep = sizeof(rx_) / 2; // what stays of a cut line
         line_cut_ = false;
+        std::size_t at = rx_begin_; // the next octet to look at
+        std::size_t length = 0;     // octets of the line so far, the line feed not counted
         for (;;) {
-            const char* begin = rx_ + rx_begin_;
-            const std::size_t avail = rx_end_ - rx_begin_;
-            if (greeting_start && avail > 0 && (begin[0] == '\x15' || begin[0] == '\x16'))
+            if (at == rx_end_) {
+                // Move the partial line to the front (forward, byte by byte: the areas may
+                // overlap) and read more after it. A line that fills the whole buffer is cut: its
+                // first half stays, the rest is read into the second half and dropped.
+                const std::size_t avail = rx_end_ - rx_begin_;
+                for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
+                rx_begin_ = 0;
+                at = rx_end_ = avail;
+                if (sizeof(rx_) < max_reply_line + 2 && (avail == sizeof(rx_) || line_cut_)) {
+                    line_cut_ = true;
+                    at = rx_end_ = keep;
+                }
+                std::size_t got = 0;
+                if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+                rx_end_ += got;
+            }
+            const char c = rx_[at++];
+            if (greeting_start && length == 0 && (c == '\x15' || c == '\x16'))
                 return protocol_failure(cause::greeting_looks_like_tls);
-            std::size_t len = 0;
-            while (len < avail && begin[len] != '\n') ++len;
-            if (len < avail) {
-                if (len + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
-                rx_begin_ += len + 1;
-                line = std::string_view(begin, (len > 0 && begin[len - 1] == '\r') ? len - 1 : len);
-                return true;
-            }
-            if (avail >= max_reply_line) return protocol_failure(cause::reply_too_long);
-            if constexpr (sizeof(rx_) < max_reply_line + 2) {
-                if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(line);
-            }
-            // Move the partial line to the front (forward, byte by byte: the areas may overlap).
-            for (std::size_t i = 0; i < avail; ++i) rx_[i] = begin[i];
-            rx_begin_ = 0;
-            rx_end_ = avail;
-            std::size_t got = 0;
-            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
-            rx_end_ += got;
+            if (c == '\n') break;
+            if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
         }
-    }
-
-    /// The rest of a line longer than the receive buffer: its first half stays as the line, the
-    /// rest is read into the second half and dropped up to the line feed; what follows it stays.
-    bool read_cut_line(std::string_view& line) {
-        constexpr std::size_t keep = sizeof(rx_) / 2;
-        std::size_t length = sizeof(rx_); // octets of the line so far, line feed not counted
-        rx_end_ = keep;
-        for (;;) {
-            std::size_t got = 0;
-            if (!transfer(false, rx_ + keep, sizeof(rx_) - keep, got)) return false;
-            std::size_t upto = 0;
-            while (upto < got && rx_[keep + upto] != '\n') ++upto;
-            length += upto;
-            if (length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
-            if (upto < got) {
-                rx_begin_ = keep + upto + 1;
-                rx_end_ = keep + got;
-                line = std::string_view(rx_, keep);
-                line_cut_ = true;
-                return true;
-            }
-        }
+        std::size_t end = line_cut_ ? keep : at - 1;
+        if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
+        line = std::string_view(rx_ + rx_begin_, end - rx_begin_);
+        rx_begin_ = at;
+        return true;
     }
 
     enum read_flags : unsigned {
