@@ -575,16 +575,18 @@ private:
     /// the alphabet, at most two "=" and only at the end, and (§3.5) no stray bits before them.
     static bool valid_base64(std::string_view s) noexcept {
         std::size_t pad = 0;
-        int v = 0;
+        unsigned v = 0; // the last character's value
         for (char c : s) {
             if (c == '=') {
                 ++pad;
                 continue;
             }
-            v = detail::base64_value(c);
-            if (pad != 0 || v < 0) return false;
+            v = 0;
+            while (v < 64 && detail::base64_alphabet[v] != c) ++v;
+            if (pad != 0 || v == 64) return false;
         }
-        return s.size() % 4 == 0 && pad <= 2 && (v & (pad == 0 ? 0 : pad == 1 ? 3 : 15)) == 0;
+        // One "=" leaves two stray bits in the last character, two leave four.
+        return s.size() % 4 == 0 && pad <= 2 && (v & ((1u << (2 * pad)) - 1)) == 0;
     }
 
     bool simple_command(phase p, std::string_view cmd) {

@@ -36,20 +36,16 @@ struct reply {
     }
     /// Appends one line's text, joining lines with '\n'.
     void append_text(std::string_view line) noexcept {
-        std::size_t room = sizeof(text) - 1 - text_size;
-        if (text_size != 0) {
-            if (room == 0) {
-                truncated = true;
-                return;
-            }
-            text[text_size++] = '\n';
-            --room;
-        }
-        std::size_t n = line.size() < room ? line.size() : room;
-        for (std::size_t i = 0; i < n; ++i) text[text_size + i] = line[i];
-        text_size = static_cast<std::uint16_t>(text_size + n);
+        if (text_size != 0) put('\n');
+        for (char c : line) put(c);
         text[text_size] = '\0';
-        if (n < line.size()) truncated = true;
+    }
+
+private:
+    /// One octet of the text; what does not fit (the NUL needs the last place) is dropped.
+    void put(char c) noexcept {
+        if (text_size + 1u < sizeof(text)) text[text_size++] = c;
+        else truncated = true;
     }
 };
 
