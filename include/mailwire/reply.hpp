@@ -34,18 +34,18 @@ struct reply {
         text[0] = '\0';
         truncated = false;
     }
-    /// Appends one line's text, joining lines with '\n'.
+    /// Appends one line's text, joining lines with '\n'. What does not fit (the NUL needs the
+    /// last place) is dropped, and `truncated` says so.
     void append_text(std::string_view line) noexcept {
-        if (text_size != 0) put('\n');
-        for (char c : line) put(c);
+        // Octet 0 is the '\n' that joins the line to the text before it, when there is one.
+        for (std::size_t i = text_size == 0 ? 1 : 0; i <= line.size(); ++i) {
+            if (text_size + 1u >= sizeof(text)) {
+                truncated = true;
+                break;
+            }
+            text[text_size++] = i == 0 ? '\n' : line[i - 1];
+        }
         text[text_size] = '\0';
-    }
-
-private:
-    /// One octet of the text; what does not fit (the NUL needs the last place) is dropped.
-    void put(char c) noexcept {
-        if (text_size + 1u < sizeof(text)) text[text_size++] = c;
-        else truncated = true;
     }
 };
 
