@@ -501,7 +501,6 @@ private:
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
     bool read_line(std::string_view& line, bool greeting_start) {
-        constexpr std::size_t keep = sizeof(rx_) / 2; // what stays of a cut line
         line_cut_ = false;
         std::size_t at = rx_begin_; // the next octet to look at
         std::size_t length = 0;     // octets of the line so far, the line feed not counted
@@ -516,7 +515,7 @@ private:
                 at = rx_end_ = avail;
                 if (sizeof(rx_) < max_reply_line + 2 && (avail == sizeof(rx_) || line_cut_)) {
                     line_cut_ = true;
-                    at = rx_end_ = keep;
+                    at = rx_end_ = rx_keep;
                 }
                 std::size_t got = 0;
                 if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
@@ -528,7 +527,7 @@ private:
             if (c == '\n') break;
             if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
         }
-        std::size_t end = line_cut_ ? keep : at - 1;
+        std::size_t end = line_cut_ ? rx_keep : at - 1;
         if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
         line = std::string_view(rx_ + rx_begin_, end - rx_begin_);
         rx_begin_ = at;
@@ -548,24 +547,21 @@ private:
     bool read_reply(unsigned flags = 0) {
         reply_assembler as;
         as.start(last_);
-        challenge_ok_ = false;
+        reply_line parsed;
         do {
             std::string_view line;
             if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
             trace(trace_direction::server, line);
-            reply_line parsed;
             const cause c = as.add(line, parsed);
             if (c != cause::none) return protocol_failure(c);
             if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
-            // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the
-            // copy in last_ is bounded). A cut line (small receive buffer) is checked as far as it
-            // was kept.
-            if (parsed.code == 334) {
-                const std::string_view b64 =
-                    line_cut_ ? detail::sub(parsed.text, 0, parsed.text.size() / 4 * 4) : parsed.text;
-                challenge_ok_ = as.lines() == 1 && parsed.last && valid_base64(b64);
-            }
         } while (!as.done());
+        // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the copy
+        // in last_ is bounded; the line is still in rx_). A cut line (small receive buffer: "334 "
+        // and the text's first rx_keep - 4 octets) is checked as far as it was kept, in whole
+        // groups of four.
+        challenge_ok_ = parsed.code == 334 && as.lines() == 1 &&
+                        valid_base64(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
             return protocol_failure(cause::unexpected_reply);
         return true;
@@ -1013,6 +1009,7 @@ private:
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
     char rx_[MAILWIRE_RX_BUFFER_SIZE];
+    static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
     char tx_[MAILWIRE_TX_BUFFER_SIZE];
 };
 
