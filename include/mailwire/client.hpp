@@ -508,7 +508,8 @@ private:
             if (at == rx_end_) {
                 // Move the partial line to the front (forward, byte by byte: the areas may
                 // overlap) and read more after it. A line that fills the whole buffer is cut: its
-                // first half stays, the rest is read into the second half and dropped.
+                // first half stays, and from then on every read goes into the second half, whose
+                // octets are only looked at (counted, and searched for the line feed).
                 const std::size_t avail = rx_end_ - rx_begin_;
                 for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
                 rx_begin_ = 0;
