@@ -324,6 +324,36 @@ TEST_CASE("a challenge that is not base64 is cancelled with an asterisk and fail
     }
 }
 
+TEST_CASE("a challenge is RFC 4648 base64: whole groups, padding only at the end, no stray bits", "[unit][auth][hostile]") {
+    // RFC 4954 §4 asks for base64; RFC 4648 §3.5: the bits a pad leaves unused are zero.
+    struct run {
+        const char* text;
+        bool valid;
+    };
+    for (const run r : {run{"", true}, run{"VXNlcm5hbWU6", true}, run{"QQ==", true}, run{"QUI=", true}, run{"QUJD", true},
+                        run{"+/+/", true}, run{"QR==", false}, run{"QUJ=", false}, run{"Q===", false},
+                        run{"QQ=A", false}, run{"=QQQ", false}, run{"QQ==QQ==", false}, run{"QQ", false},
+                        run{"QUJDR", false}, run{"QU-=", false}, run{"QU\x01=", false}}) {
+        INFO("challenge \"" << mwtest::escaped(r.text) << '"');
+        session t;
+        open_offering(t, "AUTH LOGIN");
+        t.s.reply(std::string("334 ") + r.text + "\r\n");
+        if (r.valid) t.s.reply("334 UGFzc3dvcmQ6\r\n").reply("235 ok\r\n");
+        else t.s.reply("501 5.7.0 Authentication cancelled\r\n").reply("221 bye\r\n");
+        open_checked(t);
+        const std::size_t mark = t.s.written.size();
+        const error e = t.c.authenticate(credentials{"user", "pass"}, auth_mechanism::login);
+        INFO(mwtest::describe(e));
+        if (r.valid) {
+            CHECK(e.ok());
+            CHECK(t.s.written.substr(mark) == "AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\n");
+        } else {
+            CHECK(e.why == cause::bad_challenge);
+            CHECK(t.s.written.substr(mark) == "AUTH LOGIN\r\n*\r\nQUIT\r\n");
+        }
+    }
+}
+
 TEST_CASE("a challenge of 600 octets is a protocol error", "[unit][auth][hostile]") {
     std::string big = ref_base64(std::string(447, 'z')); // 596 base64 characters: "334 " + 596 = 600 octets
     REQUIRE(big.size() == 596);

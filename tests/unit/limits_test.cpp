@@ -63,6 +63,57 @@ TEST_CASE("limits: a reply line of 512 octets with CRLF is read, 513 is reply_to
     }
 }
 
+TEST_CASE("limits: a long reply line gives the same reply however its octets arrive", "[unit][limits]") {
+    // A line longer than the receive buffer (config.hpp: a firmware build's) is cut; the reply
+    // that follows it in the same read is still found, and read sizes change nothing.
+    struct outcome {
+        cause why;
+        std::uint16_t code;
+        std::string text;
+        bool truncated;
+        bool quit_ok;
+    };
+    for (std::size_t total : {100u, 511u, 512u, 513u, 700u}) {
+        for (const char* end : {"\r\n", "\n"}) {
+            const std::string noop_reply =
+                "250-" + std::string(total - 5 - (end[1] != '\0' ? 1 : 0), 'n') + end + "250 ok" + end;
+            outcome first{};
+            for (std::size_t max_read : {0u, 1u, 2u, 3u, 7u, 31u, 32u, 33u, 47u, 48u, 49u, 63u, 64u, 65u, 95u, 96u,
+                                         97u, 127u, 128u, 129u, 511u, 512u, 513u}) {
+                INFO("a line of " << total << " octets, ended by " << mwtest::escaped(end) << ", reads of at most "
+                                  << max_read);
+                session t;
+                mwtest::greet(t.s);
+                t.s.reply(noop_reply).reply("221 bye\r\n");
+                t.s.max_read = max_read;
+                REQUIRE(t.c.open("mx.example").ok());
+                const error e = t.c.noop();
+                INFO(mwtest::describe(e));
+                const mailwire::reply& r = t.c.last_reply();
+                const outcome now{e.why, r.code, std::string(r.message()), r.truncated, t.c.quit().ok()};
+                // (A bare-LF line of exactly 512 octets is left out: the whole line is judged as if
+                // it had a CRLF, a cut one by its octets on the wire.)
+                if (total <= 511 || (total == 512 && end[1] != '\0')) {
+                    CHECK(e.ok());
+                    CHECK(now.quit_ok);
+                    CHECK(now.text.substr(0, 40) == std::string(40, 'n'));
+                } else if (total > 512) {
+                    CHECK(e.why == cause::reply_too_long);
+                }
+                if (max_read == 0) {
+                    first = now;
+                    continue;
+                }
+                CHECK(now.why == first.why);
+                CHECK(now.code == first.code);
+                CHECK(now.text == first.text);
+                CHECK(now.truncated == first.truncated);
+                CHECK(now.quit_ok == first.quit_ok);
+            }
+        }
+    }
+}
+
 TEST_CASE("limits: an EHLO reply of 64 lines is read, 65 lines is too_many_lines", "[unit][limits]") {
     for (std::size_t lines : {64u, 65u}) {
         INFO(lines << " lines");

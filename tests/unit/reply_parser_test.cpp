@@ -252,6 +252,48 @@ TEST_CASE("a reply's text is joined with newlines and cut at MAILWIRE_REPLY_TEXT
     }
 }
 
+TEST_CASE("a reply's text: the newline joins lines only after some text, and counts against the bound",
+          "[unit][reply]") {
+    const std::size_t room = MAILWIRE_REPLY_TEXT_SIZE - 1; // the last place is the NUL's
+    SECTION("empty first lines add nothing") {
+        reply r;
+        REQUIRE(assemble(r, {"250-", "250-", "250 ok"}) == cause::none);
+        CHECK(r.message() == "ok");
+        CHECK_FALSE(r.truncated);
+    }
+    SECTION("an empty line after text is an empty line of the text") {
+        reply r;
+        REQUIRE(assemble(r, {"250-a", "250-", "250 b"}) == cause::none);
+        CHECK(r.message() == "a\n\nb");
+    }
+    SECTION("text that fills the buffer exactly is whole") {
+        reply r;
+        REQUIRE(assemble(r, {"250 " + std::string(room, 't')}) == cause::none);
+        CHECK(r.message() == std::string(room, 't'));
+        CHECK_FALSE(r.truncated);
+        CHECK(r.text[r.text_size] == '\0');
+    }
+    SECTION("after a full buffer, even an empty line is cut (its newline did not fit)") {
+        reply r;
+        REQUIRE(assemble(r, {"250-" + std::string(room, 't'), "250 "}) == cause::none);
+        CHECK(r.message() == std::string(room, 't'));
+        CHECK(r.truncated);
+    }
+    SECTION("a line whose newline fits but nothing more") {
+        reply r;
+        REQUIRE(assemble(r, {"250-" + std::string(room - 1, 't'), "250 x"}) == cause::none);
+        CHECK(r.message() == std::string(room - 1, 't') + "\n");
+        CHECK(r.truncated);
+    }
+    SECTION("the enhanced status code is stripped before the text is bounded") {
+        reply r;
+        REQUIRE(assemble(r, {"550-5.1.1 " + std::string(room - 2, 't'), "550 5.1.1 x"}) == cause::none);
+        CHECK(r.enhanced_status() == "5.1.1");
+        CHECK(r.message() == std::string(room - 2, 't') + "\nx");
+        CHECK_FALSE(r.truncated);
+    }
+}
+
 TEST_CASE("a reply object classifies its code by the first digit", "[unit][reply]") {
     reply r;
     REQUIRE(assemble(r, {"250 ok"}) == cause::none);
