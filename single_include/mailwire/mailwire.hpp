@@ -371,22 +371,18 @@ struct reply {
         text[0] = '\0';
         truncated = false;
     }
-    /// Appends one line's text, joining lines with '\n'.
+    /// Appends one line's text, joining lines with '\n'. What does not fit (the NUL needs the
+    /// last place) is dropped, and `truncated` says so.
     void append_text(std::string_view line) noexcept {
-        std::size_t room = sizeof(text) - 1 - text_size;
-        if (text_size != 0) {
-            if (room == 0) {
+        // Octet 0 is the '\n' that joins the line to the text before it, when there is one.
+        for (std::size_t i = text_size == 0 ? 1 : 0; i <= line.size(); ++i) {
+            if (text_size + 1u >= sizeof(text)) {
                 truncated = true;
-                return;
+                break;
             }
-            text[text_size++] = '\n';
-            --room;
+            text[text_size++] = i == 0 ? '\n' : line[i - 1];
         }
-        std::size_t n = line.size() < room ? line.size() : room;
-        for (std::size_t i = 0; i < n; ++i) text[text_size + i] = line[i];
-        text_size = static_cast<std::uint16_t>(text_size + n);
         text[text_size] = '\0';
-        if (n < line.size()) truncated = true;
     }
 };
 
@@ -2174,7 +2170,8 @@ private:
         } else if (!caps_.offers(mech)) {
             return fail(phase::auth, error_kind::auth, cause::mechanism_not_offered);
         }
-        if (mech != auth_mechanism::login && cred.user.empty()) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        if (mech != auth_mechanism::login && cred.user.empty())
+            return fail(phase::auth, error_kind::usage, cause::bad_argument);
 
         if (run_auth(cred, mech)) return true;
         // A usage error (credentials past a limit) comes before anything is sent: the session
@@ -2378,7 +2375,10 @@ private:
             if (!put_bytes(s)) return false;
         }
         // The whole line when it fit; otherwise the verb (the line has no one place to be shown from).
-        if (MAILWIRE_TRACE) trace(trace_direction::client, total <= sizeof(tx_) ? std::string_view(tx_ + start, tx_len_ - start) : *parts.begin());
+        if (MAILWIRE_TRACE) {
+            const std::string_view whole(tx_ + start, tx_len_ - start);
+            trace(trace_direction::client, total <= sizeof(tx_) ? whole : *parts.begin());
+        }
         return put_bytes("\r\n");
     }
 
@@ -2407,54 +2407,37 @@ private:
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
     bool read_line(std::string_view& line, bool greeting_start) {
         line_cut_ = false;
+        std::size_t at = rx_begin_; // the next octet to look at
+        std::size_t length = 0;     // octets of the line so far, the line feed not counted
         for (;;) {
-            const char* begin = rx_ + rx_begin_;
-            const std::size_t avail = rx_end_ - rx_begin_;
-            if (greeting_start && avail > 0 && (begin[0] == '\x15' || begin[0] == '\x16'))
+            if (at == rx_end_) {
+                // Move the partial line to the front (forward, byte by byte: the areas may
+                // overlap) and read more after it. A line that fills the whole buffer is cut: its
+                // first half stays, and from then on every read goes into the second half, whose
+                // octets are only looked at (counted, and searched for the line feed).
+                const std::size_t avail = rx_end_ - rx_begin_;
+                for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
+                rx_begin_ = 0;
+                at = rx_end_ = avail;
+                if (sizeof(rx_) < max_reply_line + 2 && (avail == sizeof(rx_) || line_cut_)) {
+                    line_cut_ = true;
+                    at = rx_end_ = rx_keep;
+                }
+                std::size_t got = 0;
+                if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+                rx_end_ += got;
+            }
+            const char c = rx_[at++];
+            if (greeting_start && length == 0 && (c == '\x15' || c == '\x16'))
                 return protocol_failure(cause::greeting_looks_like_tls);
-            std::size_t len = 0;
-            while (len < avail && begin[len] != '\n') ++len;
-            if (len < avail) {
-                if (len + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
-                rx_begin_ += len + 1;
-                line = std::string_view(begin, (len > 0 && begin[len - 1] == '\r') ? len - 1 : len);
-                return true;
-            }
-            if (avail >= max_reply_line) return protocol_failure(cause::reply_too_long);
-            if constexpr (sizeof(rx_) < max_reply_line + 2) {
-                if (rx_begin_ == 0 && avail == sizeof(rx_)) return read_cut_line(line);
-            }
-            // Move the partial line to the front (forward, byte by byte: the areas may overlap).
-            for (std::size_t i = 0; i < avail; ++i) rx_[i] = begin[i];
-            rx_begin_ = 0;
-            rx_end_ = avail;
-            std::size_t got = 0;
-            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
-            rx_end_ += got;
+            if (c == '\n') break;
+            if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
         }
-    }
-
-    /// The rest of a line longer than the receive buffer: its first half stays as the line, the
-    /// rest is read into the second half and dropped up to the line feed; what follows it stays.
-    bool read_cut_line(std::string_view& line) {
-        constexpr std::size_t keep = sizeof(rx_) / 2;
-        std::size_t length = sizeof(rx_); // octets of the line so far, line feed not counted
-        rx_end_ = keep;
-        for (;;) {
-            std::size_t got = 0;
-            if (!transfer(false, rx_ + keep, sizeof(rx_) - keep, got)) return false;
-            std::size_t upto = 0;
-            while (upto < got && rx_[keep + upto] != '\n') ++upto;
-            length += upto;
-            if (length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
-            if (upto < got) {
-                rx_begin_ = keep + upto + 1;
-                rx_end_ = keep + got;
-                line = std::string_view(rx_, keep);
-                line_cut_ = true;
-                return true;
-            }
-        }
+        std::size_t end = line_cut_ ? rx_keep : at - 1;
+        if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
+        line = std::string_view(rx_ + rx_begin_, end - rx_begin_);
+        rx_begin_ = at;
+        return true;
     }
 
     enum read_flags : unsigned {
@@ -2470,24 +2453,21 @@ private:
     bool read_reply(unsigned flags = 0) {
         reply_assembler as;
         as.start(last_);
-        challenge_ok_ = false;
+        reply_line parsed;
         do {
             std::string_view line;
             if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
             trace(trace_direction::server, line);
-            reply_line parsed;
             const cause c = as.add(line, parsed);
             if (c != cause::none) return protocol_failure(c);
             if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
-            // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the
-            // copy in last_ is bounded). A cut line (small receive buffer) is checked as far as it
-            // was kept.
-            if (parsed.code == 334) {
-                const std::string_view b64 =
-                    line_cut_ ? detail::sub(parsed.text, 0, parsed.text.size() / 4 * 4) : parsed.text;
-                challenge_ok_ = as.lines() == 1 && parsed.last && valid_base64(b64);
-            }
         } while (!as.done());
+        // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the copy
+        // in last_ is bounded; the line is still in rx_). A cut line (small receive buffer: "334 "
+        // and the text's first rx_keep - 4 octets) is checked as far as it was kept, in whole
+        // groups of four.
+        challenge_ok_ = parsed.code == 334 && as.lines() == 1 &&
+                        valid_base64(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
             return protocol_failure(cause::unexpected_reply);
         return true;
@@ -2497,16 +2477,18 @@ private:
     /// the alphabet, at most two "=" and only at the end, and (§3.5) no stray bits before them.
     static bool valid_base64(std::string_view s) noexcept {
         std::size_t pad = 0;
-        int v = 0;
+        unsigned v = 0; // the last character's value
         for (char c : s) {
             if (c == '=') {
                 ++pad;
                 continue;
             }
-            v = detail::base64_value(c);
-            if (pad != 0 || v < 0) return false;
+            v = 0;
+            while (v < 64 && detail::base64_alphabet[v] != c) ++v;
+            if (pad != 0 || v == 64) return false;
         }
-        return s.size() % 4 == 0 && pad <= 2 && (v & (pad == 0 ? 0 : pad == 1 ? 3 : 15)) == 0;
+        // One "=" leaves two stray bits in the last character, two leave four.
+        return s.size() % 4 == 0 && pad <= 2 && (v & ((1u << (2 * pad)) - 1)) == 0;
     }
 
     bool simple_command(phase p, std::string_view cmd) {
@@ -2767,7 +2749,8 @@ private:
         {
             char size_buf[24];
             const bool declare_size = caps_.size && size != 0;
-            const char* const parts[] = {declare_size ? " SIZE=" : "", declare_size ? detail::format_u64(size, size_buf) : "",
+            const char* const parts[] = {declare_size ? " SIZE=" : "",
+                                         declare_size ? detail::format_u64(size, size_buf) : "",
                                          env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
                                          utf8 ? " SMTPUTF8" : ""};
             for (const char* p : parts) {
@@ -2933,6 +2916,7 @@ private:
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
     char rx_[MAILWIRE_RX_BUFFER_SIZE];
+    static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
     char tx_[MAILWIRE_TX_BUFFER_SIZE];
 };
 

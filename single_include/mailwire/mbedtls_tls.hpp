@@ -277,22 +277,18 @@ struct reply {
         text[0] = '\0';
         truncated = false;
     }
-    /// Appends one line's text, joining lines with '\n'.
+    /// Appends one line's text, joining lines with '\n'. What does not fit (the NUL needs the
+    /// last place) is dropped, and `truncated` says so.
     void append_text(std::string_view line) noexcept {
-        std::size_t room = sizeof(text) - 1 - text_size;
-        if (text_size != 0) {
-            if (room == 0) {
+        // Octet 0 is the '\n' that joins the line to the text before it, when there is one.
+        for (std::size_t i = text_size == 0 ? 1 : 0; i <= line.size(); ++i) {
+            if (text_size + 1u >= sizeof(text)) {
                 truncated = true;
-                return;
+                break;
             }
-            text[text_size++] = '\n';
-            --room;
+            text[text_size++] = i == 0 ? '\n' : line[i - 1];
         }
-        std::size_t n = line.size() < room ? line.size() : room;
-        for (std::size_t i = 0; i < n; ++i) text[text_size + i] = line[i];
-        text_size = static_cast<std::uint16_t>(text_size + n);
         text[text_size] = '\0';
-        if (n < line.size()) truncated = true;
     }
 };
 
