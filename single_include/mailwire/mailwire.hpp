@@ -2273,7 +2273,7 @@ private:
         phase_ = p;
         dl_ = deadline(ms);
     }
-    std::uint32_t remaining(millis dl) noexcept {
+    MAILWIRE_NOINLINE std::uint32_t remaining(millis dl) noexcept {
         const millis now = clock_.now();
         if (now >= dl) return 0;
         const millis left = dl - now;
