@@ -508,6 +508,7 @@ private:
         line_cut_ = false;
         std::size_t at = rx_begin_; // the next octet to look at
         std::size_t length = 0;     // octets of the line so far, the line feed not counted
+        char prev = '\0';
         for (;;) {
             if (at == rx_end_) {
                 // Move the partial line to the front (forward, byte by byte: the areas may
@@ -529,8 +530,13 @@ private:
             const char c = rx_[at++];
             if (greeting_start && length == 0 && (c == '\x15' || c == '\x16'))
                 return protocol_failure(cause::greeting_looks_like_tls);
-            if (c == '\n') break;
+            if (c == '\n') {
+                // A bare LF counts as the CRLF it stands for, as parse_reply_line counts it.
+                if (prev != '\r' && length + 2 > max_reply_line) return protocol_failure(cause::reply_too_long);
+                break;
+            }
             if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
+            prev = c;
         }
         std::size_t end = line_cut_ ? rx_keep : at - 1;
         if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
