@@ -142,18 +142,19 @@ if ((tls_built)); then
     figure[tls.mailwire_stack]=$(stack_of tls)
     figure[tls.mbedtls_flash]=$(archive_flash tls '^libmbed.*[.]a$')
     figure[tls.glue_flash]=$(( figure[tls.flash] - figure[plain.flash] - figure[tls.mbedtls_flash] ))
-    # What of that glue is mailwire's own TLS code: without the trust anchor (the application's
-    # data), the platform functions mbedTLS's configuration asks for (fw_platform.c), and the C
-    # library and libgcc functions only mbedTLS pulls in. NAME PLAIN-NAME
+    # What of that glue is mailwire's own TLS code (mbedtls_tls and the client's TLS paths): not the
+    # trust anchor (the application's data), the platform functions mbedTLS's configuration asks
+    # for (fw_platform.c), nor the C library functions only mbedTLS pulls in. NAME PLAIN-NAME
     mailwire_glue() {
-        local runtime_tls runtime_plain ca platform mbedtls t d b
-        read -r t d b < <(size_of "$1")
-        runtime_tls=$(archive_flash "$1" '^lib(c_nano|c|g_nano|g|gcc|m)[.]a$')
-        runtime_plain=$(archive_flash "$2" '^lib(c_nano|c|g_nano|g|gcc|m)[.]a$')
+        # main.o's own bytes in the link map, the TLS image's less the plain one's: the linker's
+        # alignment padding (which moves with unrelated code) is not in it. Less the CA and the
+        # application's entropy callback; its few lines of TLS settings in main() stay counted.
+        local main_tls main_plain ca entropy
+        main_tls=$(archive_flash "$1" '^main[.]o$')
+        main_plain=$(archive_flash "$2" '^main[.]o$')
         ca=$(symbol_size "$1" 'firmware_ca::isrg_root_x1$')
-        platform=$(archive_flash "$1" '^fw_platform[.]o$')
-        mbedtls=$(archive_flash "$1" '^libmbed.*[.]a$')
-        echo $(( (t + d) - (bt + bd) - figure[$2.flash] - mbedtls - ca - platform - (runtime_tls - runtime_plain) ))
+        entropy=$(symbol_size "$1" 'board_entropy')
+        echo $(( main_tls - main_plain - ca - entropy ))
     }
     figure[tls.mailwire_glue_flash]=$(mailwire_glue tls plain)
     figure[tls-noadvice.mailwire_glue_flash]=$(mailwire_glue tls-noadvice plain-noadvice)
