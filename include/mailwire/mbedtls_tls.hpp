@@ -97,14 +97,6 @@ struct tls_settings {
     std::uint32_t close_notify_ms = 1000;
 };
 
-// Keeps the destructor's body out of line, so that the one a client's by-value policy argument
-// runs on its moved-from temporary folds away (it is empty until a handshake).
-#if defined(__GNUC__) || defined(__clang__)
-#define MAILWIRE_TLS_NOINLINE __attribute__((noinline))
-#else
-#define MAILWIRE_TLS_NOINLINE
-#endif
-
 namespace detail::mbedtls_compat {
 
 inline void set_minimum_tls12(mbedtls_ssl_config* conf, bool allow_tls13) noexcept {
@@ -317,7 +309,8 @@ private:
         return r;
     }
 
-    MAILWIRE_TLS_NOINLINE io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
+    // Out of line: read and write share it, rather than each having a copy.
+    MAILWIRE_NOINLINE io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
         if (!established_) return io_result::fail(io_status::error);
         const int rc = drive(b, s, buf, len);
         if (rc > 0) return io_result::done(static_cast<std::size_t>(rc));
@@ -543,7 +536,10 @@ private:
         session_ = false;
         established_ = false;
     }
-    MAILWIRE_TLS_NOINLINE void release() noexcept {
+
+    // Out of line (config.hpp's MAILWIRE_NOINLINE), so that the destructor a client's by-value
+    // policy argument runs on its moved-from temporary folds away (it is empty until a handshake).
+    MAILWIRE_NOINLINE void release() noexcept {
         free_session();
         mbedtls_ssl_config_free(&conf_);
         mbedtls_x509_crt_free(&ca_);
@@ -600,6 +596,5 @@ private:
 
 } // namespace mailwire
 
-#undef MAILWIRE_TLS_NOINLINE
 
 #endif // MAILWIRE_MBEDTLS_TLS_HPP
