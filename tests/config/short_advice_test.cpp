@@ -16,19 +16,11 @@ using mailwire::cause;
 using mailwire::encryption;
 using mailwire::error;
 using mailwire::error_kind;
-using mailwire::io_status;
 using mailwire::phase;
 using mwtest::session;
 
 namespace {
-std::string lower(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-bool says(const char* advice, const std::string& needle) {
-    return lower(advice).find(lower(needle)) != std::string::npos;
-}
+bool says(const char* advice, const std::string& needle) { return mwtest::advice_mentions(advice, needle); }
 bool says(const error& e, const std::string& needle) { return says(e.advice(), needle); }
 
 // A reply-driven failure, as the client reports it.
@@ -51,8 +43,7 @@ const char* advice_for(const error& e, std::uint16_t port = 587, encryption mode
 
 TEST_CASE("short advice: no answer on port 25 says it is blocked and names 587 and 2525", "[config][advice]") {
     session t; // relay profile: port 25
-    t.s.fail_connect(io_status::timeout);
-    const error e = t.c.open("smtp.example");
+    const error e = mwtest::connect_timeout(t);
     INFO(mwtest::describe(e));
     CHECK(e.kind == error_kind::timeout);
     CHECK(says(e, "25"));
@@ -61,8 +52,7 @@ TEST_CASE("short advice: no answer on port 25 says it is blocked and names 587 a
     CHECK(says(e, "2525"));
 
     mwtest::basic_session<mailwire::profile<2525, encryption::none>> u;
-    u.s.fail_connect(io_status::timeout);
-    const error f = u.c.open("smtp.example");
+    const error f = mwtest::connect_timeout(u);
     INFO(mwtest::describe(f));
     CHECK(std::string(f.advice()) != "");
     CHECK_FALSE(says(f, "port 25"));
@@ -70,11 +60,7 @@ TEST_CASE("short advice: no answer on port 25 says it is blocked and names 587 a
 
 TEST_CASE("short advice: refused credentials point to an app password or OAuth2", "[config][advice][auth]") {
     session t;
-    mwtest::greet(t.s, {"AUTH PLAIN LOGIN"});
-    t.s.reply("535 5.7.8 Username and Password not accepted\r\n").reply("221 bye\r\n");
-    t.c.options().allow_plaintext_auth = true;
-    REQUIRE(t.c.open("smtp.example").ok());
-    const error e = t.c.authenticate({"user@example.org", "wrong"}, mailwire::auth_mechanism::plain);
+    const error e = mwtest::login_refused(t);
     INFO(mwtest::describe(e));
     CHECK(e.kind == error_kind::auth);
     CHECK(says(e, "app password"));
@@ -116,9 +102,7 @@ TEST_CASE("short advice: a server that wants TLS from the first byte names port 
 
 TEST_CASE("short advice: the encrypted alternatives, the ports and what to check", "[config][advice]") {
     session t;
-    mwtest::greet(t.s, {"AUTH PLAIN"});
-    REQUIRE(t.c.open("smtp.example").ok());
-    const error plain = t.c.authenticate({"user", "pass"});
+    const error plain = mwtest::plaintext_auth(t);
     INFO(mwtest::describe(plain));
     CHECK(plain.why == cause::plaintext_auth_refused);
     CHECK(says(plain, "587"));

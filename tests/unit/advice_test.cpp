@@ -16,22 +16,12 @@ using mailwire::phase;
 using mwtest::session;
 
 namespace {
-bool mentions(const error& e, const std::string& needle) {
-    const std::string a = e.advice();
-    // case-insensitive search
-    auto lower = [](std::string s) {
-        for (char& c : s)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        return s;
-    };
-    return lower(a).find(lower(needle)) != std::string::npos;
-}
+bool mentions(const error& e, const std::string& needle) { return mwtest::advice_mentions(e, needle); }
 } // namespace
 
 TEST_CASE("a connect timeout on port 25 says it is often blocked and suggests 587 and 2525", "[unit][advice]") {
     session t; // relay profile: port 25
-    t.s.fail_connect(io_status::timeout);
-    const error e = t.c.open("smtp.example");
+    const error e = mwtest::connect_timeout(t);
     INFO(mwtest::describe(e));
     CHECK(e.where == phase::connect);
     CHECK(e.kind == error_kind::timeout);
@@ -44,8 +34,7 @@ TEST_CASE("a connect timeout on port 25 says it is often blocked and suggests 58
 
     SECTION("on another port it does not blame port 25") {
         mwtest::basic_session<mailwire::profile<2525, mailwire::encryption::none>> u;
-        u.s.fail_connect(io_status::timeout);
-        const error f = u.c.open("smtp.example");
+        const error f = mwtest::connect_timeout(u);
         INFO(mwtest::describe(f));
         CHECK(f.kind == error_kind::timeout);
         CHECK(std::string(f.advice()) != "");
@@ -73,11 +62,7 @@ TEST_CASE("other connect failures carry advice", "[unit][advice]") {
 
 TEST_CASE("a 535 says the credentials were refused and mentions app passwords and OAuth2", "[unit][advice][auth]") {
     session t;
-    mwtest::greet(t.s, {"AUTH PLAIN LOGIN"});
-    t.s.reply("535 5.7.8 Username and Password not accepted\r\n").reply("221 bye\r\n");
-    t.c.options().allow_plaintext_auth = true;
-    REQUIRE(t.c.open("smtp.example").ok());
-    const error e = t.c.authenticate({"user@example.org", "wrong"}, mailwire::auth_mechanism::plain);
+    const error e = mwtest::login_refused(t);
     INFO(mwtest::describe(e));
     CHECK(e.kind == error_kind::auth);
     CHECK(mentions(e, "app password"));
@@ -129,9 +114,7 @@ TEST_CASE("a TLS record where the greeting belongs names the profile submissions
 
 TEST_CASE("the plaintext AUTH refusal names the encrypted profiles", "[unit][advice][auth]") {
     session t;
-    mwtest::greet(t.s, {"AUTH PLAIN"});
-    REQUIRE(t.c.open("smtp.example").ok());
-    const error e = t.c.authenticate({"user", "pass"});
+    const error e = mwtest::plaintext_auth(t);
     INFO(mwtest::describe(e));
     CHECK(e.why == cause::plaintext_auth_refused);
     CHECK(mentions(e, "submission"));

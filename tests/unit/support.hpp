@@ -120,6 +120,45 @@ inline std::string escaped(std::string_view s) {
     return out;
 }
 
+/// Whether a piece of advice mentions `needle`, ignoring case.
+inline bool advice_mentions(const char* advice, std::string_view needle) {
+    std::string a(advice != nullptr ? advice : ""), n(needle);
+    for (std::string* s : {&a, &n})
+        for (char& c : *s)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return a.find(n) != std::string::npos;
+}
+inline bool advice_mentions(const mailwire::error& e, std::string_view needle) {
+    return advice_mentions(e.advice(), needle);
+}
+
+// The dialogues whose failures the advice tests look at, once for the full texts
+// (tests/unit/advice_test.cpp) and once for the short ones (tests/config/short_advice_test.cpp).
+/// No answer to the connect.
+template <class Profile>
+mailwire::error connect_timeout(basic_session<Profile>& t) {
+    t.s.fail_connect(mailwire::io_status::timeout);
+    return t.c.open("smtp.example");
+}
+/// AUTH PLAIN on a plaintext connection (allowed), answered 535.
+template <class Profile>
+mailwire::error login_refused(basic_session<Profile>& t) {
+    greet(t.s, {"AUTH PLAIN LOGIN"});
+    t.s.reply("535 5.7.8 Username and Password not accepted\r\n").reply("221 bye\r\n");
+    t.c.options().allow_plaintext_auth = true;
+    const mailwire::error opened = t.c.open("smtp.example");
+    if (!opened.ok()) return opened;
+    return t.c.authenticate({"user@example.org", "wrong"}, mailwire::auth_mechanism::plain);
+}
+/// AUTH asked for on a plaintext connection, without opting in.
+template <class Profile>
+mailwire::error plaintext_auth(basic_session<Profile>& t) {
+    greet(t.s, {"AUTH PLAIN"});
+    const mailwire::error opened = t.c.open("smtp.example");
+    if (!opened.ok()) return opened;
+    return t.c.authenticate({"user", "pass"});
+}
+
 /// Recipients whose addresses outlive the envelope that points at them.
 struct recipients {
     std::vector<std::string> addresses;
