@@ -1,4 +1,4 @@
-// mailwire - base64 (RFC 4648 §4) for SASL: a streaming encoder and a validating decoder.
+// mailwire - base64 (RFC 4648 §4) for SASL: a streaming encoder, a strict check and a decoder.
 #ifndef MAILWIRE_BASE64_HPP
 #define MAILWIRE_BASE64_HPP
 
@@ -69,36 +69,41 @@ inline std::size_t base64_encode(std::string_view in, char* out, std::size_t cap
     return len;
 }
 
-/// Strict decoding (RFC 4648 §3.3: characters outside the alphabet are rejected; padding only at
-/// the end; the length must be a multiple of four). Returns false on invalid input or when the
-/// result does not fit `cap`. `out` may be null to only validate.
+/// Whether `in` is strict base64 (RFC 4648 §4): whole groups of four, characters of the alphabet
+/// (§3.3: nothing else is skipped), at most two "=" and only at the end, and (§3.5) no stray bits
+/// before them, as canonical encodings have. What RFC 4954 §4 asks of an AUTH challenge.
+inline bool base64_valid(std::string_view in) noexcept {
+    std::size_t pad = 0;
+    unsigned v = 0; // the last character's value
+    for (char c : in) {
+        if (c == '=') {
+            ++pad;
+            continue;
+        }
+        v = 0;
+        while (v < 64 && detail::base64_alphabet[v] != c) ++v;
+        if (pad != 0 || v == 64) return false;
+    }
+    // One "=" leaves two stray bits in the last character, two leave four.
+    return in.size() % 4 == 0 && pad <= 2 && (v & ((1u << (2 * pad)) - 1)) == 0;
+}
+
+/// Strict decoding: base64_valid() input only. Returns false on invalid input or when the result
+/// does not fit `cap`. `out` may be null to only validate.
 inline bool base64_decode(std::string_view in, unsigned char* out, std::size_t cap, std::size_t& written) noexcept {
     written = 0;
-    if (in.size() % 4 != 0) return false;
+    if (!base64_valid(in)) return false;
     for (std::size_t i = 0; i < in.size(); i += 4) {
-        int v[4];
+        unsigned bits = 0;
         std::size_t pad = 0;
         for (std::size_t k = 0; k < 4; ++k) {
             const char c = in[i + k];
-            if (c == '=') {
-                // Padding only in the final group, only in its last two places, and only trailing.
-                if (i + 4 != in.size() || k < 2) return false;
-                ++pad;
-                v[k] = 0;
-            } else {
-                if (pad != 0) return false;
-                v[k] = detail::base64_value(c);
-                if (v[k] < 0) return false;
-            }
+            if (c == '=') ++pad;
+            bits = (bits << 6) | (c == '=' ? 0u : static_cast<unsigned>(detail::base64_value(c)));
         }
-        const unsigned bits = (unsigned(v[0]) << 18) | (unsigned(v[1]) << 12) | (unsigned(v[2]) << 6) | unsigned(v[3]);
-        // RFC 4648 §3.5: the unused bits before padding must be zero in canonical encodings.
-        if ((pad == 1 && (bits & 0xFF) != 0) || (pad == 2 && (bits & 0xFFFF) != 0)) return false;
         const std::size_t n = 3 - pad;
-        if (written + n > cap) {
-            if (out != nullptr) return false;
-        }
         if (out != nullptr) {
+            if (written + n > cap) return false;
             out[written] = static_cast<unsigned char>(bits >> 16);
             if (n > 1) out[written + 1] = static_cast<unsigned char>(bits >> 8);
             if (n > 2) out[written + 2] = static_cast<unsigned char>(bits);

@@ -572,28 +572,10 @@ private:
         // and the text's first rx_keep - 4 octets) is checked as far as it was kept, in whole
         // groups of four.
         challenge_ok_ = parsed.code == 334 && as.lines() == 1 &&
-                        valid_base64(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
+                        base64_valid(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
         if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
             return protocol_failure(cause::unexpected_reply);
         return true;
-    }
-
-    /// RFC 4648 §4 base64 as RFC 4954 §4 wants a challenge: whole groups of four, characters of
-    /// the alphabet, at most two "=" and only at the end, and (§3.5) no stray bits before them.
-    static bool valid_base64(std::string_view s) noexcept {
-        std::size_t pad = 0;
-        unsigned v = 0; // the last character's value
-        for (char c : s) {
-            if (c == '=') {
-                ++pad;
-                continue;
-            }
-            v = 0;
-            while (v < 64 && detail::base64_alphabet[v] != c) ++v;
-            if (pad != 0 || v == 64) return false;
-        }
-        // One "=" leaves two stray bits in the last character, two leave four.
-        return s.size() % 4 == 0 && pad <= 2 && (v & ((1u << (2 * pad)) - 1)) == 0;
     }
 
     bool simple_command(phase p, std::string_view cmd) {
