@@ -155,7 +155,7 @@ int main() {
     tls.ca_data = firmware_ca::isrg_root_x1;
     tls.ca_size = sizeof(firmware_ca::isrg_root_x1);
 #endif
-    tls.use_system_bundle = false;
+    tls.no_system_bundle = true;
     tls.entropy_source = &board_entropy;
     tls.max_fragment = 4096; // records no larger than mbedTLS's 4 KiB input buffer (RFC 6066)
 #else

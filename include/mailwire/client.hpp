@@ -27,24 +27,58 @@
 
 namespace mailwire {
 
-/// Per-step timeouts in milliseconds. The defaults follow RFC 5321 §4.5.3.2 where it names one.
+/// Per-step timeouts in milliseconds. 0, as every field starts, stands for the step's default
+/// (defaults()), which follows RFC 5321 §4.5.3.2 where it names one: all zero, a client needs no
+/// start-up code (a static one is constant-initialised into .bss). open() puts the defaults in
+/// place of the zeros (settle()). Deadlines are kept on 32 bits, wrap-safe (a 32-bit millisecond
+/// tick wraps every 49.7 days), so a bound is at most 2^31 - 1 ms (24.8 days): longer is cut to that.
 struct timeouts {
-    std::uint32_t connect = 30000;        ///< not in the RFC: long enough for a slow SYN-ACK, short enough for a person
-    std::uint32_t tls_handshake = 60000;  ///< not in the RFC
-    std::uint32_t greeting = 300000;      ///< §4.5.3.2.1 initial 220: 5 minutes
-    std::uint32_t command = 300000;       ///< EHLO, STARTTLS, AUTH, RSET, NOOP: as MAIL
-    std::uint32_t mail = 300000;          ///< §4.5.3.2.2: 5 minutes
-    std::uint32_t rcpt = 300000;          ///< §4.5.3.2.3: 5 minutes
-    std::uint32_t data_init = 120000;     ///< §4.5.3.2.4 the 354: 2 minutes
-    std::uint32_t data_block = 180000;    ///< §4.5.3.2.5 each write of the content: 3 minutes
-    std::uint32_t data_end = 600000;      ///< §4.5.3.2.6 the reply to ".": 10 minutes
-    std::uint32_t quit = 30000;           ///< not in the RFC: the message is already delivered
+    std::uint32_t connect = 0;       ///< default 30 s, not in the RFC: a slow SYN-ACK, short enough for a person
+    std::uint32_t tls_handshake = 0; ///< default 60 s, not in the RFC
+    std::uint32_t greeting = 0;      ///< §4.5.3.2.1 initial 220: 5 minutes
+    std::uint32_t command = 0;       ///< EHLO, STARTTLS, AUTH, RSET, NOOP: as MAIL, 5 minutes
+    std::uint32_t mail = 0;          ///< §4.5.3.2.2: 5 minutes
+    std::uint32_t rcpt = 0;          ///< §4.5.3.2.3: 5 minutes
+    std::uint32_t data_init = 0;     ///< §4.5.3.2.4 the 354: 2 minutes
+    std::uint32_t data_block = 0;    ///< §4.5.3.2.5 each write of the content: 3 minutes
+    std::uint32_t data_end = 0;      ///< §4.5.3.2.6 the reply to ".": 10 minutes
+    std::uint32_t quit = 0;          ///< default 30 s, not in the RFC: the message is already delivered
 
-    /// Sets one bound for every step (mailwire-send --timeout).
+    /// Sets one bound for every step (mailwire-send --timeout); 0 goes back to the defaults.
     void set_all(std::uint32_t ms) noexcept {
         connect = tls_handshake = greeting = command = mail = rcpt = data_init = data_block = data_end = quit = ms;
     }
+    static constexpr std::uint32_t longest = 0x7FFFFFFFu; ///< 2^31 - 1 ms
+
+    /// Each 0 replaced by its default, each bound cut to `longest`.
+    void settle() noexcept;
+    /// What 0 stands for in each field.
+    static constexpr timeouts defaults() noexcept {
+        timeouts t;
+        t.connect = 30000;
+        t.tls_handshake = 60000;
+        t.greeting = t.command = t.mail = t.rcpt = 300000;
+        t.data_init = 120000;
+        t.data_block = 180000;
+        t.data_end = 600000;
+        t.quit = 30000;
+        return t;
+    }
 };
+
+inline void timeouts::settle() noexcept {
+    static constexpr timeouts fallback = defaults();
+    static_assert(sizeof(timeouts) == 10 * sizeof(std::uint32_t), "ten 32-bit fields in a row");
+    // Field by field through the object's bytes (the fields are alike; memcpy is well-defined).
+    auto* self = reinterpret_cast<unsigned char*>(this);
+    for (std::size_t at = 0; at < sizeof(timeouts); at += sizeof(std::uint32_t)) {
+        std::uint32_t ms = 0;
+        std::memcpy(&ms, self + at, sizeof(ms));
+        if (ms == 0) std::memcpy(&ms, reinterpret_cast<const unsigned char*>(&fallback) + at, sizeof(ms));
+        if (ms > longest) ms = longest;
+        std::memcpy(self + at, &ms, sizeof(ms));
+    }
+}
 
 enum class trace_direction : std::uint8_t { client, server, info };
 /// Receives the dialogue line by line (without CRLF). Secrets are already replaced by "<redacted>".
@@ -59,7 +93,7 @@ struct client_options {
     bool override_encryption = false; ///< profiles::runtime only: a fixed profile's open() refuses another mode
     encryption mode = encryption::none; ///< used when override_encryption is set
     bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
-    bool pipelining = true;             ///< use PIPELINING (RFC 2920) when the server offers it
+    bool disable_pipelining = false;    ///< never PIPELINING (RFC 2920), even when the server offers it
     timeouts timeout;
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
@@ -118,10 +152,11 @@ public:
     using profile_type = Profile;
     using clock_type = Clock;
 
-    // The line buffers rx_ and tx_ are written before they are read: zeroing 2 KiB per client
-    // would buy nothing.
-    // cppcheck-suppress uninitMemberVar
-    explicit basic_client(Transport transport = Transport(), Tls tls = Tls(), Clock clock = Clock())
+    /// Every member starts as zero bits (the options too: 0 and false are the defaults), so with
+    /// policies that allow it (mailwire's own do) a static client is constant-initialised: in .bss,
+    /// no start-up code, no static initialisation order to think of.
+    constexpr basic_client() : transport_(), tls_(), clock_() {}
+    explicit basic_client(Transport transport, Tls tls = Tls(), Clock clock = Clock())
         : transport_(static_cast<Transport&&>(transport)), tls_(static_cast<Tls&&>(tls)),
           clock_(static_cast<Clock&&>(clock)) {}
     basic_client(const basic_client&) = delete;
@@ -139,8 +174,9 @@ public:
     const capabilities& server_capabilities() const noexcept { return caps_; }
     /// The most recent reply the server sent.
     const reply& last_reply() const noexcept { return last_; }
-    std::uint16_t port() const noexcept { return port_; }
-    encryption mode() const noexcept { return mode_; }
+    /// The port and the encryption of the last open(); before it, the profile's.
+    std::uint16_t port() const noexcept { return port_ != 0 ? port_ : Profile::port; }
+    encryption mode() const noexcept { return port_ != 0 ? mode_ : Profile::mode; }
 
     /// Connects, reads the greeting, says EHLO (HELO if refused with 500/502) and, as the profile
     /// asks, upgrades with STARTTLS (then says EHLO again).
@@ -198,11 +234,12 @@ private:
 
     bool open_session(std::string_view host) {
         drop_connection();
+        mode_ = mode_at_run_time && opt_.override_encryption ? opt_.mode : Profile::mode;
+        port_ = opt_.port != 0 ? opt_.port : Profile::port;
+        opt_.timeout.settle();
         // A compile-time profile's encryption is fixed: only profiles::runtime takes another.
         if (opt_.override_encryption && !mode_at_run_time && opt_.mode != Profile::mode)
             return fail(phase::connect, error_kind::usage, cause::bad_argument);
-        mode_ = mode_at_run_time && opt_.override_encryption ? opt_.mode : Profile::mode;
-        port_ = opt_.port != 0 ? opt_.port : Profile::port;
         host_ = host;
         if (requires_tls(mode_) && !Tls::available) return fail(phase::connect, error_kind::usage, cause::tls_not_available);
         ehlo_ = opt_.ehlo_name;
@@ -300,7 +337,7 @@ private:
         return false;
     }
     void advise_now() noexcept {
-        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port_, mode_, encrypted_});
+        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port(), mode(), encrypted_});
     }
     error result(bool ok) const noexcept { return ok ? error{} : err_; }
 
@@ -366,22 +403,22 @@ private:
         tx_len_ = 0;
     }
 
-    millis deadline(std::uint32_t ms) noexcept { return clock_.now() + ms; }
+    // Deadlines are the clock's low 32 bits, compared wrap-safe: a bound is at most 2^31 - 1 ms
+    // (timeouts::settle()), so a deadline still ahead is less than 2^31 ahead.
+    std::uint32_t deadline(std::uint32_t ms) noexcept { return static_cast<std::uint32_t>(clock_.now()) + ms; }
     /// A step begins: what its failures are reported as, and when it must be over.
     MAILWIRE_NOINLINE void begin(phase p, std::uint32_t ms) noexcept {
         phase_ = p;
         dl_ = deadline(ms);
     }
-    MAILWIRE_NOINLINE std::uint32_t remaining(millis dl) noexcept {
-        const millis now = clock_.now();
-        if (now >= dl) return 0;
-        const millis left = dl - now;
-        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+    MAILWIRE_NOINLINE std::uint32_t remaining(std::uint32_t dl) noexcept {
+        const std::uint32_t left = dl - static_cast<std::uint32_t>(clock_.now());
+        return left <= timeouts::longest ? left : 0; // past the deadline: "negative"
     }
 
     // A client whose profile is implicit TLS never speaks plaintext: no plaintext I/O is in it.
     static constexpr bool only_tls = Tls::available && !mode_at_run_time && Profile::mode == encryption::implicit;
-    io_result raw_read(char* buf, std::size_t len, millis dl) {
+    io_result raw_read(char* buf, std::size_t len, std::uint32_t dl) {
         if constexpr (only_tls) {
             if (!tls_active_) return io_result::fail(io_status::error);
         }
@@ -390,7 +427,7 @@ private:
         }
         return transport_.read_some(buf, len, remaining(dl));
     }
-    io_result raw_write(const char* buf, std::size_t len, millis dl) {
+    io_result raw_write(const char* buf, std::size_t len, std::uint32_t dl) {
         if constexpr (only_tls) {
             if (!tls_active_) return io_result::fail(io_status::error);
         }
@@ -828,7 +865,7 @@ private:
         if (size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
             return fail(phase::mail, error_kind::usage, cause::message_too_large);
 
-        const bool pipelined = caps_.pipelining && opt_.pipelining;
+        const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
         // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
         // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
         char param_buf[64];
@@ -854,7 +891,7 @@ private:
         std::size_t replies = 0; // replies read so far
         for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
             // Pipelined, every command goes out under MAIL's deadline.
-            const millis mail_deadline = dl_;
+            const std::uint32_t mail_deadline = dl_;
             begin_step(step, n);
             if (pipelined && step != 0) dl_ = mail_deadline;
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
@@ -988,13 +1025,13 @@ private:
     error err_;         ///< the failure being reported (see fail())
     bool hold_ = false; ///< clean-up after a failure is running: keep err_
     phase phase_ = phase::none; ///< the step under way: what its I/O failures are reported as
-    millis dl_ = 0;             ///< and its deadline
+    std::uint32_t dl_ = 0;      ///< and its deadline (deadline())
     bool line_cut_ = false; ///< the last line was longer than the receive buffer and was cut
     std::string_view host_;
     std::string_view ehlo_;
     char ehlo_buf_[64] = {};
-    std::uint16_t port_ = Profile::port;
-    encryption mode_ = Profile::mode;
+    std::uint16_t port_ = 0;               ///< 0 until open(): port() gives the profile's
+    encryption mode_ = encryption::none; ///< until open(), mode() gives the profile's
     bool open_ = false;
     bool tls_active_ = false;
     bool encrypted_ = false;
@@ -1002,9 +1039,9 @@ private:
     std::size_t rx_begin_ = 0;
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
-    char rx_[MAILWIRE_RX_BUFFER_SIZE];
+    char rx_[MAILWIRE_RX_BUFFER_SIZE] = {}; // zeroed: what a constant-initialised client needs
     static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
-    char tx_[MAILWIRE_TX_BUFFER_SIZE];
+    char tx_[MAILWIRE_TX_BUFFER_SIZE] = {};
 };
 
 /// The client with the platform's clock: `mailwire::client<mailwire::posix_transport>`.

@@ -41,22 +41,22 @@ using default_clock = tick_clock;
 #endif
 
 /// A deadline on a clock: what a TLS policy gets, so that a handshake or a record that needs many
-/// transport reads still ends at one point in time, however the server trickles its bytes.
+/// transport reads still ends at one point in time, however the server trickles its bytes. `at` is
+/// the clock's low 32 bits at the deadline, at most 2^31 - 1 ms ahead, compared wrap-safe: a 32-bit
+/// millisecond tick (HAL_GetTick) wraps every 49.7 days.
 template <class Clock>
 class deadline_timer {
 public:
-    deadline_timer(const Clock& clock, millis at) noexcept : clock_(&clock), at_(at) {}
+    deadline_timer(const Clock& clock, std::uint32_t at) noexcept : clock_(&clock), at_(at) {}
     /// Milliseconds left, 0 when the deadline has passed.
     std::uint32_t remaining_ms() const noexcept {
-        const millis now = clock_->now();
-        if (now >= at_) return 0;
-        const millis left = at_ - now;
-        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+        const std::uint32_t left = at_ - static_cast<std::uint32_t>(clock_->now());
+        return left < 0x80000000u ? left : 0; // past the deadline: "negative"
     }
 
 private:
     const Clock* clock_;
-    millis at_;
+    std::uint32_t at_;
 };
 
 } // namespace mailwire

@@ -54,6 +54,7 @@
 
 namespace mailwire {
 
+/// Every default is zero bits (nullptr, 0, false), so a client holding them is constant-initialised.
 struct tls_settings {
     // ---- trust anchors: the first of these that is set is used
     /// PEM (with its terminating NUL counted in ca_size, as sizeof a string literal does) or DER,
@@ -65,8 +66,8 @@ struct tls_settings {
     /// A directory of certificates, as /etc/ssl/certs (needs MBEDTLS_FS_IO).
     const char* ca_path = nullptr;
     /// With none of the above: SSL_CERT_FILE, then the usual system bundles (Debian, Fedora,
-    /// Alpine, openSUSE, macOS). On firmware there is none: give ca_data.
-    bool use_system_bundle = true;
+    /// Alpine, openSUSE, macOS), unless this is set. On firmware there is none: give ca_data.
+    bool no_system_bundle = false;
     /// Installs trust anchors and certificate verification on mbedTLS's `mbedtls_ssl_config`
     /// (passed as void*) itself, instead of all of the above: ESP-IDF's certificate bundle is
     /// `tls.attach_trust = esp_crt_bundle_attach;`. Called once per configuration; non-zero fails
@@ -85,16 +86,16 @@ struct tls_settings {
     /// and must not exceed MBEDTLS_SSL_OUT_CONTENT_LEN either (mbedTLS refuses it: tls_setup_failed).
     /// It keeps the session at TLS 1.2: mbedTLS's TLS 1.3 client cannot negotiate it.
     std::uint16_t max_fragment = 0;
-    /// Offers TLS 1.3 where the mbedTLS build has it (3.x); false stays at TLS 1.2.
-    bool allow_tls13 = true;
+    /// Stays at TLS 1.2; otherwise TLS 1.3 is offered where the mbedTLS build has it (3.x).
+    bool tls12_only = false;
 
     /// An extra entropy source for targets without one mbedTLS knows (a hardware RNG):
     /// mbedtls_entropy_add_source's signature, added as a strong source.
     int (*entropy_source)(void* context, unsigned char* out, std::size_t len, std::size_t* produced) = nullptr;
     void* entropy_context = nullptr;
 
-    /// Bound on sending close_notify when the connection is closed.
-    std::uint32_t close_notify_ms = 1000;
+    /// Bound on sending close_notify when the connection is closed; 0: 1000 ms.
+    std::uint32_t close_notify_ms = 0;
 };
 
 namespace detail::mbedtls_compat {
@@ -135,13 +136,13 @@ class mbedtls_tls {
 public:
     static constexpr bool available = true;
 
-    mbedtls_tls() noexcept { detail_[0] = '\0'; }
-    explicit mbedtls_tls(const tls_settings& settings) noexcept : settings_(settings) { detail_[0] = '\0'; }
+    /// All zero bits: a static client with this policy needs no start-up code (constant-initialised).
+    constexpr mbedtls_tls() noexcept {}
+    explicit mbedtls_tls(const tls_settings& settings) noexcept : settings_(settings) {}
     /// Only a policy that has not connected yet can move (the client takes it by value); mbedTLS's
     /// contexts point into themselves once set up.
     mbedtls_tls(mbedtls_tls&& other) noexcept : settings_(other.settings_) {
         MAILWIRE_ASSERT(!other.configured_);
-        detail_[0] = '\0';
     }
     mbedtls_tls(const mbedtls_tls&) = delete;
     mbedtls_tls& operator=(const mbedtls_tls&) = delete;
@@ -227,7 +228,10 @@ private:
             return static_cast<const Timer*>(timer)->remaining_ms();
         }
         /// close_notify: a fixed bound for each write (one write at most).
-        static std::uint32_t fixed_left(const void* ms) { return *static_cast<const std::uint32_t*>(ms); }
+        static std::uint32_t fixed_left(const void* ms) {
+            const std::uint32_t bound = *static_cast<const std::uint32_t*>(ms);
+            return bound != 0 ? bound : 1000;
+        }
 
         int transfer(unsigned char* buf, std::size_t len, bool out) {
             const std::uint32_t ms = left(timer);
@@ -361,7 +365,7 @@ private:
         // mbedTLS 3.6's TLS 1.3 client offers max_fragment_length but refuses the server's answer
         // to it (UNSUPPORTED_EXTENSION; 1.3 has record_size_limit, RFC 8449, instead): with a
         // max_fragment the session stays at TLS 1.2, where RFC 6066 §4 applies.
-        detail::mbedtls_compat::set_minimum_tls12(&conf_, settings_.allow_tls13 && settings_.max_fragment == 0);
+        detail::mbedtls_compat::set_minimum_tls12(&conf_, !settings_.tls12_only && settings_.max_fragment == 0);
         mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
         if (settings_.max_fragment != 0) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
@@ -409,7 +413,7 @@ private:
             rc = mbedtls_x509_crt_parse_path(&ca_, settings_.ca_path);
             return rc < 0 || ca_.raw.len == 0 ? text("cannot read a certificate from the CA directory") : nullptr;
         }
-        if (settings_.use_system_bundle) {
+        if (!settings_.no_system_bundle) {
             // Parsing leaves no trace on failure of one candidate; a bundle with a few certificates
             // mbedTLS cannot parse (rc > 0) still counts.
             const char* env = std::getenv("SSL_CERT_FILE");
@@ -577,21 +581,21 @@ private:
     }
 
     tls_settings settings_;
-    mbedtls_entropy_context entropy_;
-    mbedtls_ctr_drbg_context drbg_;
-    mbedtls_x509_crt ca_;
-    mbedtls_ssl_config conf_;
-    mbedtls_ssl_context ssl_;
+    mbedtls_entropy_context entropy_{};
+    mbedtls_ctr_drbg_context drbg_{};
+    mbedtls_x509_crt ca_{};
+    mbedtls_ssl_config conf_{};
+    mbedtls_ssl_context ssl_{};
     bool configured_ = false;    ///< the contexts above are initialised (and must be freed)
     bool configured_ok_ = false; ///< ... and set up for use
     bool session_ = false;       ///< ssl_ is initialised
     bool established_ = false;   ///< the handshake completed
     cause failure_ = cause::none;
     int lib_error_ = 0;
-    // Written before they are read (detail_'s first octet by the constructors): not zeroed.
-    char host_[256];
-    char peer_names_[160];
-    char detail_[320];
+    // Zeroed (detail_ is "" until a failure), which a constexpr constructor needs anyway.
+    char host_[256] = {};
+    char peer_names_[160] = {};
+    char detail_[320] = {};
 };
 
 } // namespace mailwire

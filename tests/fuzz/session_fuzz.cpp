@@ -122,7 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     c.options().mode = mode == 0 ? mailwire::encryption::none
                        : mode == 1 ? mailwire::encryption::starttls
                                    : mailwire::encryption::implicit;
-    c.options().pipelining = pipelining;
+    c.options().disable_pipelining = !pipelining;
     c.options().timeout.set_all(5000);
     if (c.open("mx.example").ok()) {
         if (c.authenticate({"user", long_secret ? std::string_view(long_one) : "secret"}, mech).ok() && !c.encrypted()) std::abort();

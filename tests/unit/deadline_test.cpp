@@ -65,7 +65,7 @@ using recording_client = mailwire::basic_client<recording_transport, mailwire::n
 } // namespace
 
 TEST_CASE("the default timeouts are those of RFC 5321 section 4.5.3.2", "[unit][deadline]") {
-    const mailwire::timeouts d;
+    const mailwire::timeouts d = mailwire::timeouts::defaults();
     CHECK(d.greeting == minutes(5));   // §4.5.3.2.1 initial 220 message: 5 minutes
     CHECK(d.mail == minutes(5));       // §4.5.3.2.2 MAIL command: 5 minutes
     CHECK(d.rcpt == minutes(5));       // §4.5.3.2.3 RCPT command: 5 minutes
@@ -81,9 +81,11 @@ TEST_CASE("the default timeouts are those of RFC 5321 section 4.5.3.2", "[unit][
     CHECK(d.quit <= minutes(10));
     CHECK(d.tls_handshake > 0);
     CHECK(d.tls_handshake <= minutes(10));
+    // The options hold 0 for "the default" (so a client is all zero bits); what 0 costs is in the
+    // next test case.
     const mailwire::client_options o;
-    CHECK(o.timeout.greeting == d.greeting);
-    CHECK(o.timeout.data_end == d.data_end);
+    CHECK(o.timeout.greeting == 0);
+    CHECK(o.timeout.data_end == 0);
 }
 
 TEST_CASE("a silent server at each phase costs exactly that phase's timeout", "[unit][deadline]") {
@@ -152,7 +154,7 @@ TEST_CASE("a silent server at each phase costs exactly that phase's timeout", "[
         const error e = t.c.open("mx.example");
         CHECK(e.where == phase::ehlo);
         CHECK(e.kind == error_kind::timeout);
-        CHECK(t.s.now_ms == mailwire::timeouts{}.command);
+        CHECK(t.s.now_ms == mailwire::timeouts::defaults().command);
     }
     SECTION("QUIT: the quit timeout") {
         session t;
@@ -162,7 +164,7 @@ TEST_CASE("a silent server at each phase costs exactly that phase's timeout", "[
         const error e = t.c.quit();
         CHECK(e.where == phase::quit);
         CHECK(e.kind == error_kind::timeout);
-        CHECK(t.s.now_ms == mailwire::timeouts{}.quit);
+        CHECK(t.s.now_ms == mailwire::timeouts::defaults().quit);
         CHECK_FALSE(t.c.is_open());
     }
 }
@@ -242,12 +244,12 @@ TEST_CASE("a trickling server cannot stretch a step past its deadline", "[unit][
         ehlo += "250 OK\r\n";
         session t;
         t.s.reply("220 mx ESMTP\r\n").trickle(ehlo, 1000); // ~300 octets at 1 s: longer than 5 minutes
-        REQUIRE(ehlo.size() * 1000 > mailwire::timeouts{}.command);
+        REQUIRE(ehlo.size() * 1000 > mailwire::timeouts::defaults().command);
         const error e = t.c.open("mx.example");
         INFO(mwtest::describe(e) << "; clock " << t.s.now_ms);
         CHECK(e.where == phase::ehlo);
         CHECK(e.kind == error_kind::timeout);
-        CHECK(t.s.now_ms <= mailwire::timeouts{}.command + 1000);
+        CHECK(t.s.now_ms <= mailwire::timeouts::defaults().command + 1000);
     }
     SECTION("a trickle that fits in the step succeeds (the manual clock is not what fails)") {
         session t;
@@ -326,7 +328,7 @@ TEST_CASE("each transport call gets the time left of its own step", "[unit][dead
     }
     // connect, greeting, EHLO + reply, MAIL + reply, RCPT + reply, DATA + reply, content + reply.
     REQUIRE(sequence == "crwrwrwrwrwr");
-    const mailwire::timeouts d;
+    const mailwire::timeouts d = mailwire::timeouts::defaults();
     CHECK(limits[0] == d.connect);
     CHECK(limits[1] == d.greeting);
     CHECK(limits[5] == d.mail);    // MAIL's reply
@@ -356,4 +358,64 @@ TEST_CASE("a peer that stops taking the content fails the data block after 3 min
     CHECK(std::string(r.err.advice()) != "");
     CHECK(s.now_ms - start == minutes(3));
     CHECK_FALSE(c.is_open());
+}
+
+namespace {
+/// A 32-bit millisecond tick over the script's clock (HAL_GetTick on a microcontroller): it wraps
+/// to 0 every 2^32 ms (49.7 days).
+struct tick32_clock {
+    millis* now_ms = nullptr;
+    millis now() const noexcept { return static_cast<std::uint32_t>(*now_ms); }
+};
+} // namespace
+
+TEST_CASE("a deadline across the wrap of a 32-bit tick still ends on time", "[unit][deadline]") {
+    mwtest::script s;
+    mailwire::basic_client<mwtest::scripted_transport, mailwire::no_tls, mailwire::profiles::relay, tick32_clock> c{
+        mwtest::scripted_transport(s), mailwire::no_tls{}, tick32_clock{&s.now_ms}};
+    c.options().ehlo_name = "client.example";
+    SECTION("a silent greeting whose 5 minutes span the wrap") {
+        const millis start = 0xFFFFFFFFu - 1000; // a second before the tick wraps
+        s.now_ms = start;
+        s.silence();
+        const error e = c.open("mx.example");
+        CHECK(e.kind == error_kind::timeout);
+        CHECK(e.where == phase::greeting);
+        CHECK(s.now_ms - start == minutes(5)); // not 49 days
+    }
+    SECTION("a reply trickled across the wrap is read, each octet within the deadline") {
+        s.now_ms = 0xFFFFFFFFu - 50;
+        s.trickle("220 mx.example ready\r\n", 10).reply("250 mx.example\r\n");
+        CHECK(c.open("mx.example").ok());
+        CHECK(s.now_ms > 0xFFFFFFFFu); // the clock passed the wrap on the way
+    }
+}
+
+TEST_CASE("open() puts the defaults in place of zero timeouts and bounds them to 2^31 - 1 ms", "[unit][deadline]") {
+    mailwire::timeouts to;
+    to.greeting = 1234;
+    to.data_end = 0xFFFFFFFFu; // "forever" is 24.8 days: deadlines are 32-bit and wrap-safe
+    to.settle();
+    const mailwire::timeouts d = mailwire::timeouts::defaults();
+    CHECK(to.greeting == 1234);
+    CHECK(to.connect == d.connect);
+    CHECK(to.command == d.command);
+    CHECK(to.quit == d.quit);
+    CHECK(to.data_end == 0x7FFFFFFFu);
+
+    session t;
+    mwtest::greet(t.s);
+    t.c.options().timeout.rcpt = 0xFFFFFFFFu;
+    REQUIRE(t.c.open("mx.example").ok());
+    CHECK(t.c.options().timeout.greeting == minutes(5)); // what the step had
+    CHECK(t.c.options().timeout.rcpt == 0x7FFFFFFFu);
+    SECTION("and the bound holds: a silent RCPT costs 2^31 - 1 ms") {
+        t.s.reply("250 ok\r\n").silence();
+        const millis start = t.s.now_ms;
+        t.c.options().disable_pipelining = true;
+        const mailwire::send_result r = send_one(t);
+        CHECK(r.err.where == phase::rcpt);
+        CHECK(r.err.kind == error_kind::timeout);
+        CHECK(t.s.now_ms - start == 0x7FFFFFFFu);
+    }
 }

@@ -277,7 +277,7 @@ TEST_CASE("without PIPELINING each command is its own write and waits for its re
         mwtest::greet(t.s, {"PIPELINING"});
         t.s.reply("250 ok\r\n").reply("250 ok\r\n").reply("354 go\r\n").reply("250 queued\r\n");
         open_with(t);
-        t.c.options().pipelining = false;
+        t.c.options().disable_pipelining = true;
         recipients to({"b@example.org"});
         mailwire::envelope env = to.envelope("a@example.org");
         const std::size_t w = t.s.writes();

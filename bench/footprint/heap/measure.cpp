@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     mailwire::tls_settings& tls = c.tls().settings();
     tls.ca_data = ca.data();
     tls.ca_size = ca.size();
-    tls.use_system_bundle = false;
+    tls.no_system_bundle = true;
     tls.entropy_source = &host_entropy;
     tls.max_fragment = 4096;
 
