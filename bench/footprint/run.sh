@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Firmware footprint: builds the Cortex-M4 images of examples/firmware with Debian's
 # arm-none-eabi toolchain and reports, for each, what mailwire adds to a baseline image (the same
-# board, transport and tick without mailwire): flash (text + data), RAM (data + bss), the client's
+# board, transport and tick, and the application producing its message, without the SMTP client;
+# base64_encoder.flash is what mailwire's base64 encoder, which the application uses for its
+# attachment, takes of that baseline): flash (text + data), RAM (data + bss), the client's
 # and the composer's objects, and the worst stack depth (GCC's -fcallgraph-info, summed along the
 # deepest call path from main). Fails when a figure exceeds bench/footprint/budgets.txt, or when
 # an image needs the heap (the link has no _sbrk, so malloc cannot link; nm checks as well).
@@ -63,8 +65,11 @@ symbol_size() {
 stack_of() { "$python" "$here/stack.py" main "$work/$1/main.ci" 2>/dev/null; }
 
 build baseline 0
+build baseline-raw 0 -DMAILWIRE_FW_LOG_RAW # the application sends its log without base64
 build plain 1
 build plain-noadvice 1 -DMAILWIRE_ADVICE=0
+# The features the firmware's mailwire_config.h compiles out (MAIL parameters, full address syntax)
+build plain-allfeatures-noadvice 1 -DMAILWIRE_ADVICE=0 -DMAILWIRE_MAIL_PARAMETERS=1 -DMAILWIRE_ADDRESS_SYNTAX=1
 build plain-fulladvice 1 -DMAILWIRE_ADVICE_SHORT=0 # the full advice texts, as hosted builds have them
 build composer 2
 build composer-noadvice 2 -DMAILWIRE_ADVICE=0
@@ -98,7 +103,11 @@ report_image() { # name label
     figure[$1.ram]=$(( (d + b) - (bd + bb) ))
     figure[$1.stack]=$(stack_of "$1")
 }
-for image in plain plain-noadvice plain-fulladvice composer composer-noadvice; do report_image "$image"; done
+for image in plain plain-noadvice plain-allfeatures-noadvice plain-fulladvice composer composer-noadvice; do
+    report_image "$image"
+done
+read -r rt rd _ < <(size_of baseline-raw)
+figure[base64_encoder.flash]=$(( (bt + bd) - (rt + rd) ))
 figure[client.object]=$(symbol_size plain '[(]anonymous namespace[)]::smtp$')
 figure[composer.object]=$(symbol_size composer '[(]anonymous namespace[)]::message$')
 figure[composer.flash_more]=$(( figure[composer.flash] - figure[plain.flash] ))

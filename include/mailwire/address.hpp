@@ -105,13 +105,23 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
 constexpr address_check check_mailbox_octets(const char* begin, std::size_t n) noexcept {
     // One pass from the end finds the controls and the last '@' (a quoted local part may hold more).
     std::size_t at = std::string_view::npos;
+    bool loose_syntax = false, loose_utf8 = false; // MAILWIRE_ADDRESS_SYNTAX 0 (config.hpp)
     for (std::size_t i = n; i-- != 0;) {
         const unsigned char c = static_cast<unsigned char>(begin[i]);
         if (c < 32 || c == 127) return address_check::control_char;
         if (c == '@' && at == std::string_view::npos) at = i;
+        if (!MAILWIRE_ADDRESS_SYNTAX) {
+            loose_syntax |= c == ' ' || c == '<' || c == '>';
+            loose_utf8 |= c >= 0x80;
+        }
     }
     if (n + 2 > max_path) return address_check::too_long;
     if (at == std::string_view::npos) return address_check::syntax;
+    if (!MAILWIRE_ADDRESS_SYNTAX) {
+        if (at > max_local_part) return address_check::too_long;
+        if (loose_syntax || at == 0 || at + 1 == n) return address_check::syntax;
+        return loose_utf8 ? address_check::ok_needs_utf8 : address_check::ok;
+    }
     // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own;
     // the domain's follows from the path's.
     static_assert(max_path - 3 <= max_domain, "a mailbox short enough for a path has a short enough domain");

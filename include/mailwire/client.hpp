@@ -653,6 +653,10 @@ private:
             if (!exchange(phase::ehlo, opt_.timeout.command, {verb, ehlo_}, esmtp ? parse_capabilities : 0u)) return false;
             if (last_.code == 250) {
                 caps_.esmtp = esmtp;
+                if (!MAILWIRE_MAIL_PARAMETERS) { // compiled out: as if not offered (config.hpp)
+                    caps_.size = caps_.eightbitmime = caps_.smtputf8 = false;
+                    caps_.size_limit = 0;
+                }
                 return true;
             }
             if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
@@ -750,7 +754,8 @@ private:
         case auth_mechanism::plain:
             if constexpr (!MAILWIRE_AUTH_PLAIN) break;
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
-            command = "AUTH PLAIN <redacted>";
+            // (The line as the trace shows it; without a trace only the verb is needed.)
+            command = MAILWIRE_TRACE ? "AUTH PLAIN <redacted>" : "AUTH PLAIN";
             first = std::string_view("\0\x02\0\x03", 4);
             spare = cause::unexpected_reply;
             break;
@@ -764,14 +769,14 @@ private:
         case auth_mechanism::xoauth2:
             if constexpr (!MAILWIRE_AUTH_XOAUTH2) break;
             // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-            command = "AUTH XOAUTH2 <redacted>";
+            command = MAILWIRE_TRACE ? "AUTH XOAUTH2 <redacted>" : "AUTH XOAUTH2";
             first = "user=\x02\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::oauthbearer:
             if constexpr (!MAILWIRE_AUTH_OAUTHBEARER) break;
             // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
             if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-            command = "AUTH OAUTHBEARER <redacted>";
+            command = MAILWIRE_TRACE ? "AUTH OAUTHBEARER <redacted>" : "AUTH OAUTHBEARER";
             first = "n,a=\x04,\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::automatic: break;
@@ -860,9 +865,10 @@ private:
             if (i != 0) env.recipients[i - 1].result.clear();
         }
         if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
-        if (utf8 && !caps_.smtputf8) return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
+        if (utf8 && !(MAILWIRE_MAIL_PARAMETERS && caps_.smtputf8))
+            return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
         // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
-        if (size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
+        if (MAILWIRE_MAIL_PARAMETERS && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
             return fail(phase::mail, error_kind::usage, cause::message_too_large);
 
         const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
@@ -870,7 +876,7 @@ private:
         // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
         char param_buf[64];
         std::size_t param_len = 0;
-        {
+        if (MAILWIRE_MAIL_PARAMETERS) {
             char size_buf[24];
             const bool declare_size = caps_.size && size != 0;
             const char* const parts[] = {declare_size ? " SIZE=" : "",

@@ -50,24 +50,21 @@ constexpr cause parse_reply_line(std::string_view line, reply_line& out) noexcep
 /// equal to the reply's first digit, subject and detail 1-3 digits, then SP or the end.
 /// Returns the length of the code (0 when there is none).
 constexpr std::size_t enhanced_status_length(std::string_view text, std::uint16_t code) noexcept {
-    if (text.size() < 5) return 0;
-    const char cls = text[0];
-    if ((cls != '2' && cls != '4' && cls != '5') || cls - '0' != code / 100 || text[1] != '.') return 0;
-    std::size_t i = 2;
-    for (int part = 0; part < 2; ++part) {
-        std::size_t digits = 0;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 4) {
-            ++i;
-            ++digits;
-        }
-        if (digits == 0 || digits > 3) return 0;
-        if (part == 0) {
-            if (i >= text.size() || text[i] != '.') return 0;
-            ++i;
+    const std::size_t n = text.size();
+    if (n < 5 || text[1] != '.' || text[0] - '0' != code / 100 || code / 100 == 3) return 0;
+    // One walk after the class digit: `run` digits since the last dot, `dots` dots so far.
+    unsigned run = 1, dots = 0;
+    std::size_t i = 1;
+    for (; i < n && text[i] != ' '; ++i) {
+        const char c = text[i];
+        if (c == '.') {
+            if (run == 0 || ++dots > 2) return 0;
+            run = 0;
+        } else if (c < '0' || c > '9' || ++run > 3) {
+            return 0;
         }
     }
-    if (i < text.size() && text[i] != ' ') return 0;
-    return i;
+    return dots == 2 && run != 0 ? i : 0;
 }
 
 /// Feeds lines into a reply: checks that the code stays the same, keeps the enhanced status of the
