@@ -5,7 +5,8 @@
 #   session  a whole client session driven by fuzzed server bytes (STARTTLS through a pass-through
 #            TLS policy, AUTH challenges, pipelined replies, the final reply), fuzzed envelope and body
 #   session-small  the same with the smallest buffers (96-octet receive, 64-octet send): reply
-#            lines cut, commands streamed
+#            lines cut, commands streamed; and as the firmware builds it, without MAIL parameters and
+#            the full address syntax (then no address may add a parameter or a command)
 #   message  the composer with fuzzed display names, subject, header value, bodies, file name
 #
 #   bash tests/fuzz/run.sh [SECONDS]   (default 45 per target)
@@ -38,7 +39,8 @@ for target in reply base64 session session-small message; do
     defines=()
     if [[ $target == session-small ]]; then
         source_name=session
-        defines=(-DMAILWIRE_RX_BUFFER_SIZE=96 -DMAILWIRE_TX_BUFFER_SIZE=64)
+        defines=(-DMAILWIRE_RX_BUFFER_SIZE=96 -DMAILWIRE_TX_BUFFER_SIZE=64 -DMAILWIRE_MAIL_PARAMETERS=0
+                 -DMAILWIRE_ADDRESS_SYNTAX=0)
     fi
     clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all "${defines[@]}" \
         -I "$root/include" "$here/${source_name}_fuzz.cpp" -o "$out/$target"

@@ -88,6 +88,30 @@ void check_line_ends(const std::string& w) {
     }
 }
 
+/// With MAILWIRE_MAIL_PARAMETERS and MAILWIRE_ADDRESS_SYNTAX at 0 (session-small, as the firmware
+/// sets them), nothing but the path follows MAIL FROM: or RCPT TO:, and the path holds no space
+/// and no other angle bracket: an address can add no parameter and no command.
+void check_envelope_lines(const std::string& w) {
+    if (MAILWIRE_MAIL_PARAMETERS || MAILWIRE_ADDRESS_SYNTAX) return;
+    bool content = false; // between DATA and the final "." the lines are the message's
+    for (std::size_t at = 0; at < w.size();) {
+        std::size_t end = w.find("\r\n", at);
+        if (end == std::string::npos) end = w.size();
+        const std::string_view line(w.data() + at, end - at);
+        at = end + 2;
+        if (content || line == "DATA") {
+            content = line != ".";
+            continue;
+        }
+        for (std::string_view verb : {std::string_view("MAIL FROM:<"), std::string_view("RCPT TO:<")}) {
+            if (line.substr(0, verb.size()) != verb) continue;
+            const std::string_view path = line.substr(verb.size());
+            if (path.empty() || path.back() != '>') std::abort();
+            if (path.substr(0, path.size() - 1).find_first_of(" <>") != std::string_view::npos) std::abort();
+        }
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -149,5 +173,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)c.quit();
     }
     check_line_ends(io.written);
+    check_envelope_lines(io.written);
     return 0;
 }
