@@ -83,6 +83,27 @@
 #define MAILWIRE_AUTH_OAUTHBEARER 1
 #endif
 
+// The ESMTP extensions the client uses through MAIL FROM parameters: SIZE (the size declared, and
+// a message over the server's limit refused before it is sent; RFC 1870), 8BITMIME (BODY=8BITMIME;
+// RFC 6152) and SMTPUTF8 (non-ASCII addresses; RFC 6531). 0 compiles them out (about 400 B on a
+// Cortex-M4) for firmware whose messages are ASCII and small: the client then acts as with a server
+// that offers none of the three (server_capabilities() does not list them, a non-ASCII address
+// fails with utf8_not_supported before anything is sent, the composer encodes 8-bit text for a
+// 7-bit path) and the server alone judges the size.
+#ifndef MAILWIRE_MAIL_PARAMETERS
+#define MAILWIRE_MAIL_PARAMETERS 1
+#endif
+
+// Addresses are checked against RFC 5321's Mailbox syntax (§4.1.2: dot-atoms, quoted local parts,
+// domains of letters, digits and hyphens, address literals) before anything is sent. 0 keeps only
+// what the command line needs (about 250 B less on a Cortex-M4, for firmware whose addresses are
+// its own constants): no control characters, no space, '<' or '>' (they would end the path early),
+// text on both sides of the last '@', the length limits of §4.5.3.1; non-ASCII still needs
+// SMTPUTF8. The server judges the rest of the syntax.
+#ifndef MAILWIRE_ADDRESS_SYNTAX
+#define MAILWIRE_ADDRESS_SYNTAX 1
+#endif
+
 // The dialogue trace (client_options::trace). 0 compiles the calls out: the option is then ignored.
 #ifndef MAILWIRE_TRACE
 #define MAILWIRE_TRACE 1
@@ -196,22 +217,22 @@ using default_clock = tick_clock;
 #endif
 
 /// A deadline on a clock: what a TLS policy gets, so that a handshake or a record that needs many
-/// transport reads still ends at one point in time, however the server trickles its bytes.
+/// transport reads still ends at one point in time, however the server trickles its bytes. `at` is
+/// the clock's low 32 bits at the deadline, at most 2^31 - 1 ms ahead, compared wrap-safe: a 32-bit
+/// millisecond tick (HAL_GetTick) wraps every 49.7 days.
 template <class Clock>
 class deadline_timer {
 public:
-    deadline_timer(const Clock& clock, millis at) noexcept : clock_(&clock), at_(at) {}
+    deadline_timer(const Clock& clock, std::uint32_t at) noexcept : clock_(&clock), at_(at) {}
     /// Milliseconds left, 0 when the deadline has passed.
     std::uint32_t remaining_ms() const noexcept {
-        const millis now = clock_->now();
-        if (now >= at_) return 0;
-        const millis left = at_ - now;
-        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+        const std::uint32_t left = at_ - static_cast<std::uint32_t>(clock_->now());
+        return left < 0x80000000u ? left : 0; // past the deadline: "negative"
     }
 
 private:
     const Clock* clock_;
-    millis at_;
+    std::uint32_t at_;
 };
 
 } // namespace mailwire
@@ -734,24 +755,21 @@ constexpr cause parse_reply_line(std::string_view line, reply_line& out) noexcep
 /// equal to the reply's first digit, subject and detail 1-3 digits, then SP or the end.
 /// Returns the length of the code (0 when there is none).
 constexpr std::size_t enhanced_status_length(std::string_view text, std::uint16_t code) noexcept {
-    if (text.size() < 5) return 0;
-    const char cls = text[0];
-    if ((cls != '2' && cls != '4' && cls != '5') || cls - '0' != code / 100 || text[1] != '.') return 0;
-    std::size_t i = 2;
-    for (int part = 0; part < 2; ++part) {
-        std::size_t digits = 0;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 4) {
-            ++i;
-            ++digits;
-        }
-        if (digits == 0 || digits > 3) return 0;
-        if (part == 0) {
-            if (i >= text.size() || text[i] != '.') return 0;
-            ++i;
+    const std::size_t n = text.size();
+    if (n < 5 || text[1] != '.' || text[0] - '0' != code / 100 || code / 100 == 3) return 0;
+    // One walk after the class digit: `run` digits since the last dot, `dots` dots so far.
+    unsigned run = 1, dots = 0;
+    std::size_t i = 1;
+    for (; i < n && text[i] != ' '; ++i) {
+        const char c = text[i];
+        if (c == '.') {
+            if (run == 0 || ++dots > 2) return 0;
+            run = 0;
+        } else if (c < '0' || c > '9' || ++run > 3) {
+            return 0;
         }
     }
-    if (i < text.size() && text[i] != ' ') return 0;
-    return i;
+    return dots == 2 && run != 0 ? i : 0;
 }
 
 /// Feeds lines into a reply: checks that the code stays the same, keeps the enhanced status of the
@@ -1283,13 +1301,23 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
 constexpr address_check check_mailbox_octets(const char* begin, std::size_t n) noexcept {
     // One pass from the end finds the controls and the last '@' (a quoted local part may hold more).
     std::size_t at = std::string_view::npos;
+    bool loose_syntax = false, loose_utf8 = false; // MAILWIRE_ADDRESS_SYNTAX 0 (config.hpp)
     for (std::size_t i = n; i-- != 0;) {
         const unsigned char c = static_cast<unsigned char>(begin[i]);
         if (c < 32 || c == 127) return address_check::control_char;
         if (c == '@' && at == std::string_view::npos) at = i;
+        if (!MAILWIRE_ADDRESS_SYNTAX) {
+            loose_syntax |= c == ' ' || c == '<' || c == '>';
+            loose_utf8 |= c >= 0x80;
+        }
     }
     if (n + 2 > max_path) return address_check::too_long;
     if (at == std::string_view::npos) return address_check::syntax;
+    if (!MAILWIRE_ADDRESS_SYNTAX) {
+        if (at > max_local_part) return address_check::too_long;
+        if (loose_syntax || at == 0 || at + 1 == n) return address_check::syntax;
+        return loose_utf8 ? address_check::ok_needs_utf8 : address_check::ok;
+    }
     // RFC 5321 §4.5.3.1.1 and §4.5.3.1.2: the local part and the domain have limits of their own;
     // the domain's follows from the path's.
     static_assert(max_path - 3 <= max_domain, "a mailbox short enough for a path has a short enough domain");
@@ -1933,24 +1961,58 @@ struct is_source<S, std::enable_if_t<std::is_convertible<decltype(std::declval<S
 
 namespace mailwire {
 
-/// Per-step timeouts in milliseconds. The defaults follow RFC 5321 §4.5.3.2 where it names one.
+/// Per-step timeouts in milliseconds. 0, as every field starts, stands for the step's default
+/// (defaults()), which follows RFC 5321 §4.5.3.2 where it names one: all zero, a client needs no
+/// start-up code (a static one is constant-initialised into .bss). open() puts the defaults in
+/// place of the zeros (settle()). Deadlines are kept on 32 bits, wrap-safe (a 32-bit millisecond
+/// tick wraps every 49.7 days), so a bound is at most 2^31 - 1 ms (24.8 days): longer is cut to that.
 struct timeouts {
-    std::uint32_t connect = 30000;        ///< not in the RFC: long enough for a slow SYN-ACK, short enough for a person
-    std::uint32_t tls_handshake = 60000;  ///< not in the RFC
-    std::uint32_t greeting = 300000;      ///< §4.5.3.2.1 initial 220: 5 minutes
-    std::uint32_t command = 300000;       ///< EHLO, STARTTLS, AUTH, RSET, NOOP: as MAIL
-    std::uint32_t mail = 300000;          ///< §4.5.3.2.2: 5 minutes
-    std::uint32_t rcpt = 300000;          ///< §4.5.3.2.3: 5 minutes
-    std::uint32_t data_init = 120000;     ///< §4.5.3.2.4 the 354: 2 minutes
-    std::uint32_t data_block = 180000;    ///< §4.5.3.2.5 each write of the content: 3 minutes
-    std::uint32_t data_end = 600000;      ///< §4.5.3.2.6 the reply to ".": 10 minutes
-    std::uint32_t quit = 30000;           ///< not in the RFC: the message is already delivered
+    std::uint32_t connect = 0;       ///< default 30 s, not in the RFC: a slow SYN-ACK, short enough for a person
+    std::uint32_t tls_handshake = 0; ///< default 60 s, not in the RFC
+    std::uint32_t greeting = 0;      ///< §4.5.3.2.1 initial 220: 5 minutes
+    std::uint32_t command = 0;       ///< EHLO, STARTTLS, AUTH, RSET, NOOP: as MAIL, 5 minutes
+    std::uint32_t mail = 0;          ///< §4.5.3.2.2: 5 minutes
+    std::uint32_t rcpt = 0;          ///< §4.5.3.2.3: 5 minutes
+    std::uint32_t data_init = 0;     ///< §4.5.3.2.4 the 354: 2 minutes
+    std::uint32_t data_block = 0;    ///< §4.5.3.2.5 each write of the content: 3 minutes
+    std::uint32_t data_end = 0;      ///< §4.5.3.2.6 the reply to ".": 10 minutes
+    std::uint32_t quit = 0;          ///< default 30 s, not in the RFC: the message is already delivered
 
-    /// Sets one bound for every step (mailwire-send --timeout).
+    /// Sets one bound for every step (mailwire-send --timeout); 0 goes back to the defaults.
     void set_all(std::uint32_t ms) noexcept {
         connect = tls_handshake = greeting = command = mail = rcpt = data_init = data_block = data_end = quit = ms;
     }
+    static constexpr std::uint32_t longest = 0x7FFFFFFFu; ///< 2^31 - 1 ms
+
+    /// Each 0 replaced by its default, each bound cut to `longest`.
+    void settle() noexcept;
+    /// What 0 stands for in each field.
+    static constexpr timeouts defaults() noexcept {
+        timeouts t;
+        t.connect = 30000;
+        t.tls_handshake = 60000;
+        t.greeting = t.command = t.mail = t.rcpt = 300000;
+        t.data_init = 120000;
+        t.data_block = 180000;
+        t.data_end = 600000;
+        t.quit = 30000;
+        return t;
+    }
 };
+
+inline void timeouts::settle() noexcept {
+    static constexpr timeouts fallback = defaults();
+    static_assert(sizeof(timeouts) == 10 * sizeof(std::uint32_t), "ten 32-bit fields in a row");
+    // Field by field through the object's bytes (the fields are alike; memcpy is well-defined).
+    auto* self = reinterpret_cast<unsigned char*>(this);
+    for (std::size_t at = 0; at < sizeof(timeouts); at += sizeof(std::uint32_t)) {
+        std::uint32_t ms = 0;
+        std::memcpy(&ms, self + at, sizeof(ms));
+        if (ms == 0) std::memcpy(&ms, reinterpret_cast<const unsigned char*>(&fallback) + at, sizeof(ms));
+        if (ms > longest) ms = longest;
+        std::memcpy(self + at, &ms, sizeof(ms));
+    }
+}
 
 enum class trace_direction : std::uint8_t { client, server, info };
 /// Receives the dialogue line by line (without CRLF). Secrets are already replaced by "<redacted>".
@@ -1965,7 +2027,7 @@ struct client_options {
     bool override_encryption = false; ///< profiles::runtime only: a fixed profile's open() refuses another mode
     encryption mode = encryption::none; ///< used when override_encryption is set
     bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
-    bool pipelining = true;             ///< use PIPELINING (RFC 2920) when the server offers it
+    bool disable_pipelining = false;    ///< never PIPELINING (RFC 2920), even when the server offers it
     timeouts timeout;
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
@@ -2024,10 +2086,11 @@ public:
     using profile_type = Profile;
     using clock_type = Clock;
 
-    // The line buffers rx_ and tx_ are written before they are read: zeroing 2 KiB per client
-    // would buy nothing.
-    // cppcheck-suppress uninitMemberVar
-    explicit basic_client(Transport transport = Transport(), Tls tls = Tls(), Clock clock = Clock())
+    /// Every member starts as zero bits (the options too: 0 and false are the defaults), so with
+    /// policies that allow it (mailwire's own do) a static client is constant-initialised: in .bss,
+    /// no start-up code, no static initialisation order to think of.
+    constexpr basic_client() : transport_(), tls_(), clock_() {}
+    explicit basic_client(Transport transport, Tls tls = Tls(), Clock clock = Clock())
         : transport_(static_cast<Transport&&>(transport)), tls_(static_cast<Tls&&>(tls)),
           clock_(static_cast<Clock&&>(clock)) {}
     basic_client(const basic_client&) = delete;
@@ -2045,8 +2108,9 @@ public:
     const capabilities& server_capabilities() const noexcept { return caps_; }
     /// The most recent reply the server sent.
     const reply& last_reply() const noexcept { return last_; }
-    std::uint16_t port() const noexcept { return port_; }
-    encryption mode() const noexcept { return mode_; }
+    /// The port and the encryption of the last open(); before it, the profile's.
+    std::uint16_t port() const noexcept { return port_ != 0 ? port_ : Profile::port; }
+    encryption mode() const noexcept { return port_ != 0 ? mode_ : Profile::mode; }
 
     /// Connects, reads the greeting, says EHLO (HELO if refused with 500/502) and, as the profile
     /// asks, upgrades with STARTTLS (then says EHLO again).
@@ -2104,11 +2168,12 @@ private:
 
     bool open_session(std::string_view host) {
         drop_connection();
+        mode_ = mode_at_run_time && opt_.override_encryption ? opt_.mode : Profile::mode;
+        port_ = opt_.port != 0 ? opt_.port : Profile::port;
+        opt_.timeout.settle();
         // A compile-time profile's encryption is fixed: only profiles::runtime takes another.
         if (opt_.override_encryption && !mode_at_run_time && opt_.mode != Profile::mode)
             return fail(phase::connect, error_kind::usage, cause::bad_argument);
-        mode_ = mode_at_run_time && opt_.override_encryption ? opt_.mode : Profile::mode;
-        port_ = opt_.port != 0 ? opt_.port : Profile::port;
         host_ = host;
         if (requires_tls(mode_) && !Tls::available) return fail(phase::connect, error_kind::usage, cause::tls_not_available);
         ehlo_ = opt_.ehlo_name;
@@ -2206,7 +2271,7 @@ private:
         return false;
     }
     void advise_now() noexcept {
-        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port_, mode_, encrypted_});
+        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port(), mode(), encrypted_});
     }
     error result(bool ok) const noexcept { return ok ? error{} : err_; }
 
@@ -2272,22 +2337,22 @@ private:
         tx_len_ = 0;
     }
 
-    millis deadline(std::uint32_t ms) noexcept { return clock_.now() + ms; }
+    // Deadlines are the clock's low 32 bits, compared wrap-safe: a bound is at most 2^31 - 1 ms
+    // (timeouts::settle()), so a deadline still ahead is less than 2^31 ahead.
+    std::uint32_t deadline(std::uint32_t ms) noexcept { return static_cast<std::uint32_t>(clock_.now()) + ms; }
     /// A step begins: what its failures are reported as, and when it must be over.
     MAILWIRE_NOINLINE void begin(phase p, std::uint32_t ms) noexcept {
         phase_ = p;
         dl_ = deadline(ms);
     }
-    MAILWIRE_NOINLINE std::uint32_t remaining(millis dl) noexcept {
-        const millis now = clock_.now();
-        if (now >= dl) return 0;
-        const millis left = dl - now;
-        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+    MAILWIRE_NOINLINE std::uint32_t remaining(std::uint32_t dl) noexcept {
+        const std::uint32_t left = dl - static_cast<std::uint32_t>(clock_.now());
+        return left <= timeouts::longest ? left : 0; // past the deadline: "negative"
     }
 
     // A client whose profile is implicit TLS never speaks plaintext: no plaintext I/O is in it.
     static constexpr bool only_tls = Tls::available && !mode_at_run_time && Profile::mode == encryption::implicit;
-    io_result raw_read(char* buf, std::size_t len, millis dl) {
+    io_result raw_read(char* buf, std::size_t len, std::uint32_t dl) {
         if constexpr (only_tls) {
             if (!tls_active_) return io_result::fail(io_status::error);
         }
@@ -2296,7 +2361,7 @@ private:
         }
         return transport_.read_some(buf, len, remaining(dl));
     }
-    io_result raw_write(const char* buf, std::size_t len, millis dl) {
+    io_result raw_write(const char* buf, std::size_t len, std::uint32_t dl) {
         if constexpr (only_tls) {
             if (!tls_active_) return io_result::fail(io_status::error);
         }
@@ -2522,6 +2587,10 @@ private:
             if (!exchange(phase::ehlo, opt_.timeout.command, {verb, ehlo_}, esmtp ? parse_capabilities : 0u)) return false;
             if (last_.code == 250) {
                 caps_.esmtp = esmtp;
+                if (!MAILWIRE_MAIL_PARAMETERS) { // compiled out: as if not offered (config.hpp)
+                    caps_.size = caps_.eightbitmime = caps_.smtputf8 = false;
+                    caps_.size_limit = 0;
+                }
                 return true;
             }
             if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
@@ -2619,7 +2688,8 @@ private:
         case auth_mechanism::plain:
             if constexpr (!MAILWIRE_AUTH_PLAIN) break;
             // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
-            command = "AUTH PLAIN <redacted>";
+            // (The line as the trace shows it; without a trace only the verb is needed.)
+            command = MAILWIRE_TRACE ? "AUTH PLAIN <redacted>" : "AUTH PLAIN";
             first = std::string_view("\0\x02\0\x03", 4);
             spare = cause::unexpected_reply;
             break;
@@ -2633,14 +2703,14 @@ private:
         case auth_mechanism::xoauth2:
             if constexpr (!MAILWIRE_AUTH_XOAUTH2) break;
             // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-            command = "AUTH XOAUTH2 <redacted>";
+            command = MAILWIRE_TRACE ? "AUTH XOAUTH2 <redacted>" : "AUTH XOAUTH2";
             first = "user=\x02\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::oauthbearer:
             if constexpr (!MAILWIRE_AUTH_OAUTHBEARER) break;
             // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
             if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-            command = "AUTH OAUTHBEARER <redacted>";
+            command = MAILWIRE_TRACE ? "AUTH OAUTHBEARER <redacted>" : "AUTH OAUTHBEARER";
             first = "n,a=\x04,\x01" "auth=Bearer \x03\x01\x01";
             break;
         case auth_mechanism::automatic: break;
@@ -2729,17 +2799,18 @@ private:
             if (i != 0) env.recipients[i - 1].result.clear();
         }
         if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
-        if (utf8 && !caps_.smtputf8) return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
+        if (utf8 && !(MAILWIRE_MAIL_PARAMETERS && caps_.smtputf8))
+            return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
         // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
-        if (size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
+        if (MAILWIRE_MAIL_PARAMETERS && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
             return fail(phase::mail, error_kind::usage, cause::message_too_large);
 
-        const bool pipelined = caps_.pipelining && opt_.pipelining;
+        const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
         // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
         // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
         char param_buf[64];
         std::size_t param_len = 0;
-        {
+        if (MAILWIRE_MAIL_PARAMETERS) {
             char size_buf[24];
             const bool declare_size = caps_.size && size != 0;
             const char* const parts[] = {declare_size ? " SIZE=" : "",
@@ -2760,7 +2831,7 @@ private:
         std::size_t replies = 0; // replies read so far
         for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
             // Pipelined, every command goes out under MAIL's deadline.
-            const millis mail_deadline = dl_;
+            const std::uint32_t mail_deadline = dl_;
             begin_step(step, n);
             if (pipelined && step != 0) dl_ = mail_deadline;
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
@@ -2894,13 +2965,13 @@ private:
     error err_;         ///< the failure being reported (see fail())
     bool hold_ = false; ///< clean-up after a failure is running: keep err_
     phase phase_ = phase::none; ///< the step under way: what its I/O failures are reported as
-    millis dl_ = 0;             ///< and its deadline
+    std::uint32_t dl_ = 0;      ///< and its deadline (deadline())
     bool line_cut_ = false; ///< the last line was longer than the receive buffer and was cut
     std::string_view host_;
     std::string_view ehlo_;
     char ehlo_buf_[64] = {};
-    std::uint16_t port_ = Profile::port;
-    encryption mode_ = Profile::mode;
+    std::uint16_t port_ = 0;               ///< 0 until open(): port() gives the profile's
+    encryption mode_ = encryption::none; ///< until open(), mode() gives the profile's
     bool open_ = false;
     bool tls_active_ = false;
     bool encrypted_ = false;
@@ -2908,9 +2979,9 @@ private:
     std::size_t rx_begin_ = 0;
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
-    char rx_[MAILWIRE_RX_BUFFER_SIZE];
+    char rx_[MAILWIRE_RX_BUFFER_SIZE] = {}; // zeroed: what a constant-initialised client needs
     static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
-    char tx_[MAILWIRE_TX_BUFFER_SIZE];
+    char tx_[MAILWIRE_TX_BUFFER_SIZE] = {};
 };
 
 /// The client with the platform's clock: `mailwire::client<mailwire::posix_transport>`.

@@ -110,6 +110,27 @@
 #define MAILWIRE_AUTH_OAUTHBEARER 1
 #endif
 
+// The ESMTP extensions the client uses through MAIL FROM parameters: SIZE (the size declared, and
+// a message over the server's limit refused before it is sent; RFC 1870), 8BITMIME (BODY=8BITMIME;
+// RFC 6152) and SMTPUTF8 (non-ASCII addresses; RFC 6531). 0 compiles them out (about 400 B on a
+// Cortex-M4) for firmware whose messages are ASCII and small: the client then acts as with a server
+// that offers none of the three (server_capabilities() does not list them, a non-ASCII address
+// fails with utf8_not_supported before anything is sent, the composer encodes 8-bit text for a
+// 7-bit path) and the server alone judges the size.
+#ifndef MAILWIRE_MAIL_PARAMETERS
+#define MAILWIRE_MAIL_PARAMETERS 1
+#endif
+
+// Addresses are checked against RFC 5321's Mailbox syntax (§4.1.2: dot-atoms, quoted local parts,
+// domains of letters, digits and hyphens, address literals) before anything is sent. 0 keeps only
+// what the command line needs (about 250 B less on a Cortex-M4, for firmware whose addresses are
+// its own constants): no control characters, no space, '<' or '>' (they would end the path early),
+// text on both sides of the last '@', the length limits of §4.5.3.1; non-ASCII still needs
+// SMTPUTF8. The server judges the rest of the syntax.
+#ifndef MAILWIRE_ADDRESS_SYNTAX
+#define MAILWIRE_ADDRESS_SYNTAX 1
+#endif
+
 // The dialogue trace (client_options::trace). 0 compiles the calls out: the option is then ignored.
 #ifndef MAILWIRE_TRACE
 #define MAILWIRE_TRACE 1
@@ -213,22 +234,22 @@ using default_clock = tick_clock;
 #endif
 
 /// A deadline on a clock: what a TLS policy gets, so that a handshake or a record that needs many
-/// transport reads still ends at one point in time, however the server trickles its bytes.
+/// transport reads still ends at one point in time, however the server trickles its bytes. `at` is
+/// the clock's low 32 bits at the deadline, at most 2^31 - 1 ms ahead, compared wrap-safe: a 32-bit
+/// millisecond tick (HAL_GetTick) wraps every 49.7 days.
 template <class Clock>
 class deadline_timer {
 public:
-    deadline_timer(const Clock& clock, millis at) noexcept : clock_(&clock), at_(at) {}
+    deadline_timer(const Clock& clock, std::uint32_t at) noexcept : clock_(&clock), at_(at) {}
     /// Milliseconds left, 0 when the deadline has passed.
     std::uint32_t remaining_ms() const noexcept {
-        const millis now = clock_->now();
-        if (now >= at_) return 0;
-        const millis left = at_ - now;
-        return left > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(left);
+        const std::uint32_t left = at_ - static_cast<std::uint32_t>(clock_->now());
+        return left < 0x80000000u ? left : 0; // past the deadline: "negative"
     }
 
 private:
     const Clock* clock_;
-    millis at_;
+    std::uint32_t at_;
 };
 
 } // namespace mailwire
@@ -565,6 +586,7 @@ cause tls_failure(const Tls& tls) noexcept {
 
 namespace mailwire {
 
+/// Every default is zero bits (nullptr, 0, false), so a client holding them is constant-initialised.
 struct tls_settings {
     // ---- trust anchors: the first of these that is set is used
     /// PEM (with its terminating NUL counted in ca_size, as sizeof a string literal does) or DER,
@@ -576,8 +598,8 @@ struct tls_settings {
     /// A directory of certificates, as /etc/ssl/certs (needs MBEDTLS_FS_IO).
     const char* ca_path = nullptr;
     /// With none of the above: SSL_CERT_FILE, then the usual system bundles (Debian, Fedora,
-    /// Alpine, openSUSE, macOS). On firmware there is none: give ca_data.
-    bool use_system_bundle = true;
+    /// Alpine, openSUSE, macOS), unless this is set. On firmware there is none: give ca_data.
+    bool no_system_bundle = false;
     /// Installs trust anchors and certificate verification on mbedTLS's `mbedtls_ssl_config`
     /// (passed as void*) itself, instead of all of the above: ESP-IDF's certificate bundle is
     /// `tls.attach_trust = esp_crt_bundle_attach;`. Called once per configuration; non-zero fails
@@ -596,16 +618,16 @@ struct tls_settings {
     /// and must not exceed MBEDTLS_SSL_OUT_CONTENT_LEN either (mbedTLS refuses it: tls_setup_failed).
     /// It keeps the session at TLS 1.2: mbedTLS's TLS 1.3 client cannot negotiate it.
     std::uint16_t max_fragment = 0;
-    /// Offers TLS 1.3 where the mbedTLS build has it (3.x); false stays at TLS 1.2.
-    bool allow_tls13 = true;
+    /// Stays at TLS 1.2; otherwise TLS 1.3 is offered where the mbedTLS build has it (3.x).
+    bool tls12_only = false;
 
     /// An extra entropy source for targets without one mbedTLS knows (a hardware RNG):
     /// mbedtls_entropy_add_source's signature, added as a strong source.
     int (*entropy_source)(void* context, unsigned char* out, std::size_t len, std::size_t* produced) = nullptr;
     void* entropy_context = nullptr;
 
-    /// Bound on sending close_notify when the connection is closed.
-    std::uint32_t close_notify_ms = 1000;
+    /// Bound on sending close_notify when the connection is closed; 0: 1000 ms.
+    std::uint32_t close_notify_ms = 0;
 };
 
 namespace detail::mbedtls_compat {
@@ -646,13 +668,13 @@ class mbedtls_tls {
 public:
     static constexpr bool available = true;
 
-    mbedtls_tls() noexcept { detail_[0] = '\0'; }
-    explicit mbedtls_tls(const tls_settings& settings) noexcept : settings_(settings) { detail_[0] = '\0'; }
+    /// All zero bits: a static client with this policy needs no start-up code (constant-initialised).
+    constexpr mbedtls_tls() noexcept {}
+    explicit mbedtls_tls(const tls_settings& settings) noexcept : settings_(settings) {}
     /// Only a policy that has not connected yet can move (the client takes it by value); mbedTLS's
     /// contexts point into themselves once set up.
     mbedtls_tls(mbedtls_tls&& other) noexcept : settings_(other.settings_) {
         MAILWIRE_ASSERT(!other.configured_);
-        detail_[0] = '\0';
     }
     mbedtls_tls(const mbedtls_tls&) = delete;
     mbedtls_tls& operator=(const mbedtls_tls&) = delete;
@@ -738,7 +760,10 @@ private:
             return static_cast<const Timer*>(timer)->remaining_ms();
         }
         /// close_notify: a fixed bound for each write (one write at most).
-        static std::uint32_t fixed_left(const void* ms) { return *static_cast<const std::uint32_t*>(ms); }
+        static std::uint32_t fixed_left(const void* ms) {
+            const std::uint32_t bound = *static_cast<const std::uint32_t*>(ms);
+            return bound != 0 ? bound : 1000;
+        }
 
         int transfer(unsigned char* buf, std::size_t len, bool out) {
             const std::uint32_t ms = left(timer);
@@ -872,7 +897,7 @@ private:
         // mbedTLS 3.6's TLS 1.3 client offers max_fragment_length but refuses the server's answer
         // to it (UNSUPPORTED_EXTENSION; 1.3 has record_size_limit, RFC 8449, instead): with a
         // max_fragment the session stays at TLS 1.2, where RFC 6066 §4 applies.
-        detail::mbedtls_compat::set_minimum_tls12(&conf_, settings_.allow_tls13 && settings_.max_fragment == 0);
+        detail::mbedtls_compat::set_minimum_tls12(&conf_, !settings_.tls12_only && settings_.max_fragment == 0);
         mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
         if (settings_.max_fragment != 0) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
@@ -920,7 +945,7 @@ private:
             rc = mbedtls_x509_crt_parse_path(&ca_, settings_.ca_path);
             return rc < 0 || ca_.raw.len == 0 ? text("cannot read a certificate from the CA directory") : nullptr;
         }
-        if (settings_.use_system_bundle) {
+        if (!settings_.no_system_bundle) {
             // Parsing leaves no trace on failure of one candidate; a bundle with a few certificates
             // mbedTLS cannot parse (rc > 0) still counts.
             const char* env = std::getenv("SSL_CERT_FILE");
@@ -1088,21 +1113,21 @@ private:
     }
 
     tls_settings settings_;
-    mbedtls_entropy_context entropy_;
-    mbedtls_ctr_drbg_context drbg_;
-    mbedtls_x509_crt ca_;
-    mbedtls_ssl_config conf_;
-    mbedtls_ssl_context ssl_;
+    mbedtls_entropy_context entropy_{};
+    mbedtls_ctr_drbg_context drbg_{};
+    mbedtls_x509_crt ca_{};
+    mbedtls_ssl_config conf_{};
+    mbedtls_ssl_context ssl_{};
     bool configured_ = false;    ///< the contexts above are initialised (and must be freed)
     bool configured_ok_ = false; ///< ... and set up for use
     bool session_ = false;       ///< ssl_ is initialised
     bool established_ = false;   ///< the handshake completed
     cause failure_ = cause::none;
     int lib_error_ = 0;
-    // Written before they are read (detail_'s first octet by the constructors): not zeroed.
-    char host_[256];
-    char peer_names_[160];
-    char detail_[320];
+    // Zeroed (detail_ is "" until a failure), which a constexpr constructor needs anyway.
+    char host_[256] = {};
+    char peer_names_[160] = {};
+    char detail_[320] = {};
 };
 
 } // namespace mailwire
