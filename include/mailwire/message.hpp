@@ -457,10 +457,15 @@ protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
         if (from_.address.empty()) return cause::bad_address;
-        if (recipient_count_of(addr_) == 0) return cause::bad_argument;
-        needs_utf8_ = from_.utf8 || sender_.utf8;
-        for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addr_[i].utf8;
-        if (needs_utf8_ && !smtputf8) return cause::utf8_not_supported;
+        // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
+        bool recipients = false, utf8 = from_.utf8 || sender_.utf8;
+        for (std::size_t i = 0; i < address_count_; ++i) {
+            recipients = recipients || addr_[i].k != kind_reply_to;
+            utf8 = utf8 || addr_[i].utf8;
+        }
+        if (!recipients) return cause::bad_argument;
+        needs_utf8_ = utf8;
+        if (utf8 && !smtputf8) return cause::utf8_not_supported;
         eight_bit_ = false;
         for (int i = 0; i < 2; ++i)
             if (has_body_[i]) body_cte_[i] = choose(body_[i], body_enc_[i], eightbitmime);
@@ -471,14 +476,15 @@ protected:
         }
         make_date_and_id();
         plan();
-        // The size: produce everything once without reading sources that are not in memory.
+        // The size: produce everything once without reading sources that are not in memory
+        // (so no step fails), counting each step's output where read() would copy it from.
         size_known_ = true;
         start(true);
-        char scratch[256];
         std::uint64_t n = 0;
-        for (std::ptrdiff_t got; (got = read_bound(scratch, sizeof(scratch))) != 0;) {
-            if (got < 0) return cause::source_failed;
-            n += static_cast<std::uint64_t>(got);
+        for (int more = 1; more > 0;) {
+            out_len_ = 0;
+            more = step();
+            n += out_len_;
         }
         // The composed message always ends with CRLF (every part's content ends with a line
         // end, the last boundary is followed by one), so the client adds none and the count is
@@ -1006,29 +1012,27 @@ protected:
             if (have_date_) date_writer_(*this, false);
             break;
         case st_from:
-        case st_sender: {
-            const address_entry& m = stage_ == st_from ? from_ : sender_;
-            if (!m.address.empty()) {
-                if (stage_ == st_from) {
-                    put("From: ");
-                } else {
-                    put("Sender: ");
-                }
-                put_mailbox(m, true);
-                crlf();
-            }
-            break;
-        }
+        case st_sender:
         case st_to:
         case st_cc:
         case st_reply_to: {
-            const std::uint8_t k = stage_ == st_to ? kind_to : stage_ == st_cc ? kind_cc : kind_reply_to;
-            // One mailbox per step, so a long list never overflows out_.
-            while (index_ < address_count_ && addr_[index_].k != k) ++index_;
-            if (index_ < address_count_) {
-                // "To: ", "Cc: ", "Reply-To: "
-                if (sub_ == 0) put(&"To: Cc: Reply-To: "[k == kind_to ? 0 : k == kind_cc ? 4 : 8], k == kind_reply_to ? 10 : 4);
-                put_mailbox(addr_[index_], sub_ == 0);
+            // One mailbox per step, so a long list never overflows out_. From and Sender are
+            // lists of one, of kind_to (as add_address keeps them).
+            // Each header's name (NUL-padded to 11) and its first octet the kind it lists.
+            static constexpr char names[] = "\0From: \0\0\0\0" "\0Sender: \0\0" "\0To: \0\0\0\0\0\0" "\1Cc: \0\0\0\0\0\0" "\3Reply-To: ";
+            const char* name = names + (stage_ - st_from) * 11;
+            const address_entry* list = addr_;
+            std::size_t count = address_count_;
+            const std::uint8_t k = static_cast<std::uint8_t>(*name);
+            if (stage_ < st_to) {
+                list = stage_ == st_from ? &from_ : &sender_;
+                count = list->address.empty() ? 0 : 1;
+            }
+            while (index_ < count && list[index_].k != k) ++index_;
+            if (index_ < count) {
+                if (sub_ == 0)
+                    while (*++name != '\0') put1(*name);
+                put_mailbox(list[index_], sub_ == 0);
                 sub_ = 1;
                 ++index_;
                 return 1;
