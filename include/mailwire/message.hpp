@@ -285,7 +285,9 @@ public:
 protected:
     enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
+    /// What a part's headers describe: attachments and inline parts by index, the text, the
+    /// HTML, and ref_multipart + L the multipart of level L.
+    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251, ref_multipart = 252 };
     enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
     // The message is a list of steps (stage_, index_): each step writes one header, or one
     // mailbox of an address list, or one piece of the body's structure into out_ (a part's
@@ -809,12 +811,14 @@ protected:
     }
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
-    MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
+    /// "name" (file false) or "filename" (true); nothing when value is empty.
+    MAILWIRE_MESSAGE_NOINLINE void put_param(bool file, std::string_view value) {
+        if (value.empty()) return;
         put1(';');
         const unsigned f = scan(value);
         const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
         word(true);
-        put(name);
+        put(&"filename"[file ? 0 : 4], file ? 8 : 4);
         if (simple) {
             put("=\"");
             put(value);
@@ -845,54 +849,57 @@ protected:
         put(b, 6);
     }
 
+    /// The Content-Type of ref (RFC 2045 §5.1, RFC 2046 §5.1.1 for the boundary) and, but for a
+    /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
+    /// Content-Disposition (RFC 2183) after them.
     MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
         put("Content-Type: ");
+        if (ref >= ref_multipart) {
+            static constexpr char names[] = "mixedrelatedalternative";
+            static constexpr unsigned char at[] = {0, 5, 12, 23};
+            const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
+            const std::uint8_t k = kinds_[level];
+            put("multipart/");
+            put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
+            put("; boundary=\"");
+            put_dashes_tail(level);
+            put("\"\r\n");
+            return;
+        }
+        const part* p = nullptr;
+        cte c = cte_base64;
         if (ref >= ref_text) {
             if (ref == ref_text) {
                 put("text/plain");
             } else {
                 put("text/html");
             }
-            put("; charset=utf-8\r\n");
-            put_transfer_encoding(body_cte_[ref - ref_text]);
-            return;
+            put("; charset=utf-8");
+            c = body_cte_[ref - ref_text];
+        } else {
+            p = &parts_[ref];
+            put(p->type);
+            put_param(false, p->filename);
         }
-        const part& p = parts_[ref];
-        put(p.type);
-        if (!p.filename.empty()) put_param("name", p.filename);
+        static constexpr char names[] = "7bit8bitquoted-printablebase64";
+        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
+        put("\r\nContent-Transfer-Encoding: ");
+        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
         crlf();
-        put_transfer_encoding(cte_base64);
-        if (!p.content_id.empty()) {
+        if (p == nullptr) return;
+        if (!p->content_id.empty()) {
             put("Content-ID: <");
-            put(p.content_id);
+            put(p->content_id);
             put(">\r\n");
         }
         put("Content-Disposition: ");
-        if (!p.content_id.empty()) {
+        if (!p->content_id.empty()) {
             put("inline");
         } else {
             put("attachment");
         }
-        if (!p.filename.empty()) put_param("filename", p.filename);
+        put_param(true, p->filename);
         crlf();
-    }
-    void put_transfer_encoding(cte c) {
-        static constexpr char names[] = "7bit8bitquoted-printablebase64";
-        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
-        put("Content-Transfer-Encoding: ");
-        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
-        crlf();
-    }
-
-    MAILWIRE_MESSAGE_NOINLINE void put_multipart_type(std::uint8_t level) {
-        static constexpr char names[] = "mixedrelatedalternative";
-        static constexpr unsigned char at[] = {0, 5, 12, 23};
-        const std::uint8_t k = kinds_[level];
-        put("Content-Type: multipart/");
-        put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
-        put("; boundary=\"");
-        put_dashes_tail(level);
-        put("\"\r\n");
     }
 
     // The Date and Message-ID headers are written through pointers that date(), set_clock(),
@@ -1057,20 +1064,14 @@ protected:
             break;
         case st_mime:
             put("MIME-Version: 1.0\r\n");
-            if (single_ref_ != 0) {
-                put_content_headers(single_ref_);
-            } else {
-                put_multipart_type(0);
-            }
+            put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
             break;
         case st_blank: crlf(); break;
         case st_sub:
             if (index_ + 1 < levels_) {
                 // A nested multipart starts as the first part of the one around it.
+                part_head(static_cast<std::uint8_t>(index_), static_cast<std::uint8_t>(ref_multipart + index_ + 1));
                 ++index_;
-                boundary(static_cast<std::uint8_t>(index_ - 1));
-                put_multipart_type(static_cast<std::uint8_t>(index_));
-                crlf();
                 return 1;
             }
             index_ = 0;
@@ -1140,12 +1141,14 @@ protected:
     }
     /// A part's boundary and headers (in a multipart), then its content.
     MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
-        if (single_ref_ == 0) {
-            boundary(level);
-            put_content_headers(ref);
-            crlf();
-        }
+        if (single_ref_ == 0) part_head(level, ref);
         begin_content(ref);
+    }
+    /// The boundary of level, ref's headers and the blank line after them.
+    MAILWIRE_MESSAGE_NOINLINE void part_head(std::uint8_t level, std::uint8_t ref) {
+        boundary(level);
+        put_content_headers(ref);
+        crlf();
     }
 
     // -- content encoding
