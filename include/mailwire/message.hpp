@@ -1159,7 +1159,6 @@ protected:
         in_content_ = true;
         cur_ = &source_of(ref);
         cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
-        mem_pos_ = 0;
         in_len_ = in_pos_ = 0;
         eof_ = false;
         qp_line_ = 0;
@@ -1183,17 +1182,18 @@ protected:
         }
     }
 
-    /// Refills the input buffer from the current source. Returns false on a source error.
+    /// The next input from the current source: text in memory is read where it is, all at once
+    /// (and is then at its end); a callback fills in_. Returns false on a source error.
     bool refill() {
         in_pos_ = 0;
         in_len_ = 0;
         std::size_t n;
         if (cur_->fill == nullptr) {
-            const std::size_t left = cur_->memory.size() - mem_pos_;
-            n = left < sizeof(in_) ? left : sizeof(in_);
-            if (n != 0) std::memcpy(in_, cur_->memory.data() + mem_pos_, n); // data() may be null when empty
-            mem_pos_ += n;
+            in_at_ = cur_->memory.data();
+            n = cur_->memory.size();
+            eof_ = true;
         } else {
+            in_at_ = in_;
             const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
             n = static_cast<std::size_t>(got);
@@ -1224,7 +1224,7 @@ protected:
                     return 1;
                 }
             }
-            const unsigned char c = static_cast<unsigned char>(in_[in_pos_++]);
+            const unsigned char c = static_cast<unsigned char>(in_at_[in_pos_++]);
             if (cur_cte_ == cte_base64) {
                 b64_in_[b64_carry_++] = c;
                 if (b64_carry_ == 3) b64_group();
@@ -1334,7 +1334,7 @@ protected:
     std::size_t out_len_ = 0, out_pos_ = 0;
 
     const source_slot* cur_ = nullptr;
-    std::size_t mem_pos_ = 0;
+    const char* in_at_ = nullptr; ///< the input: in_, or the text in memory
     char in_[570] = {};
     std::size_t in_len_ = 0, in_pos_ = 0;
     std::size_t qp_line_ = 0;
