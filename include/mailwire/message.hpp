@@ -1159,14 +1159,7 @@ protected:
         in_content_ = true;
         cur_ = &source_of(ref);
         cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
-        in_len_ = in_pos_ = 0;
-        eof_ = false;
-        qp_line_ = 0;
-        pending_cr_ = false;
-        held_ws_ = 0;
-        b64_carry_ = 0;
-        b64_col_ = 0;
-        mid_line_ = false;
+        e_ = encoder_state{};
         if (dry_ && cur_->fill != nullptr) {
             // Not read now: base64 of a known size is computed (lines of 76 characters from 57
             // octets, each with its CRLF); anything else makes the size unknown.
@@ -1185,21 +1178,21 @@ protected:
     /// The next input from the current source: text in memory is read where it is, all at once
     /// (and is then at its end); a callback fills in_. Returns false on a source error.
     bool refill() {
-        in_pos_ = 0;
-        in_len_ = 0;
+        e_.in_pos = 0;
+        e_.in_len = 0;
         std::size_t n;
         if (cur_->fill == nullptr) {
             in_at_ = cur_->memory.data();
             n = cur_->memory.size();
-            eof_ = true;
+            e_.eof = true;
         } else {
             in_at_ = in_;
             const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
             n = static_cast<std::size_t>(got);
         }
-        if (n == 0) eof_ = true;
-        in_len_ = n;
+        if (n == 0) e_.eof = true;
+        e_.in_len = n;
         return true;
     }
 
@@ -1210,13 +1203,13 @@ protected:
     /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
     int content_step() {
         while (room() > 96) {
-            if (in_pos_ == in_len_) {
-                if (!eof_ && !refill()) return -1;
-                if (in_pos_ == in_len_) { // the end of the source
+            if (e_.in_pos == e_.in_len) {
+                if (!e_.eof && !refill()) return -1;
+                if (e_.in_pos == e_.in_len) { // the end of the source
                     if (cur_cte_ == cte_base64) {
-                        if (b64_carry_ > 0) b64_group();
-                        if (b64_col_ > 0) crlf();
-                    } else if (pending_cr_ || mid_line_) {
+                        if (e_.b64_carry > 0) b64_group();
+                        if (e_.b64_col > 0) crlf();
+                    } else if (e_.pending_cr || e_.mid_line) {
                         // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before "." anyway).
                         line_break();
                     }
@@ -1224,51 +1217,51 @@ protected:
                     return 1;
                 }
             }
-            const unsigned char c = static_cast<unsigned char>(in_at_[in_pos_++]);
+            const unsigned char c = static_cast<unsigned char>(in_at_[e_.in_pos++]);
             if (cur_cte_ == cte_base64) {
-                b64_in_[b64_carry_++] = c;
-                if (b64_carry_ == 3) b64_group();
+                e_.b64_in[e_.b64_carry++] = c;
+                if (e_.b64_carry == 3) b64_group();
                 continue;
             }
-            if (pending_cr_) {
+            if (e_.pending_cr) {
                 line_break();
                 if (c == '\n') continue;
             }
             if (c == '\r') {
-                pending_cr_ = true;
+                e_.pending_cr = true;
             } else if (c == '\n') {
                 line_break();
             } else if (cur_cte_ != cte_qp) {
                 put1(static_cast<char>(c));
-                mid_line_ = true;
+                e_.mid_line = true;
             } else if (c == ' ' || c == '\t') {
                 qp_flush_ws(false);
-                held_ws_ = c;
-                mid_line_ = true;
+                e_.held_ws = c;
+                e_.mid_line = true;
             } else {
                 qp_flush_ws(false);
-                qp_out(c, c == '=' || c < 32 || c > 126 || (!mid_line_ && c == '.'));
-                mid_line_ = true;
+                qp_out(c, c == '=' || c < 32 || c > 126 || (!e_.mid_line && c == '.'));
+                e_.mid_line = true;
             }
         }
         return 1;
     }
     void b64_group() {
-        put_b64(b64_in_, b64_carry_);
-        b64_carry_ = 0;
-        b64_col_ += 4;
-        if (b64_col_ == 76) {
+        put_b64(e_.b64_in, e_.b64_carry);
+        e_.b64_carry = 0;
+        e_.b64_col += 4;
+        if (e_.b64_col == 76) {
             crlf();
-            b64_col_ = 0;
+            e_.b64_col = 0;
         }
     }
     /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
     /// pass 76 with it.
     MAILWIRE_MESSAGE_NOINLINE void qp_out(unsigned char c, bool encoded) {
         const std::size_t n = encoded ? 3 : 1;
-        if (qp_line_ + n > 75) {
+        if (e_.qp_line + n > 75) {
             put("=\r\n");
-            qp_line_ = 0;
+            e_.qp_line = 0;
         }
         if (encoded) {
             put1('=');
@@ -1276,22 +1269,22 @@ protected:
         } else {
             put1(static_cast<char>(c));
         }
-        qp_line_ += n;
+        e_.qp_line += n;
     }
     /// White space is held until the next character shows whether it ends a line (then it is
     /// encoded, RFC 2045 §6.7 rule 3).
     void qp_flush_ws(bool before_break) {
-        if (held_ws_ == 0) return;
-        const unsigned char w = held_ws_;
-        held_ws_ = 0;
+        if (e_.held_ws == 0) return;
+        const unsigned char w = e_.held_ws;
+        e_.held_ws = 0;
         qp_out(w, before_break);
     }
     MAILWIRE_MESSAGE_NOINLINE void line_break() {
         qp_flush_ws(true);
         crlf();
-        pending_cr_ = false;
-        qp_line_ = 0;
-        mid_line_ = false;
+        e_.pending_cr = false;
+        e_.qp_line = 0;
+        e_.mid_line = false;
     }
 
     // ------------------------------------------------------------------ state
@@ -1336,9 +1329,17 @@ protected:
     const source_slot* cur_ = nullptr;
     const char* in_at_ = nullptr; ///< the input: in_, or the text in memory
     char in_[570] = {};
-    std::size_t in_len_ = 0, in_pos_ = 0;
-    std::size_t qp_line_ = 0;
-    std::size_t b64_carry_ = 0, b64_col_ = 0;
+    /// The encoder's state, all zeros at the start of each part.
+    struct encoder_state {
+        std::size_t in_len, in_pos;
+        std::size_t qp_line;
+        std::size_t b64_carry, b64_col;
+        bool eof;
+        bool pending_cr, mid_line;
+        unsigned char held_ws;
+        unsigned char b64_in[3];
+    };
+    encoder_state e_ = {};
     // The small members last, together, so they pack (clang-tidy's padding check).
     unsigned char id_[12] = {};
     bool has_body_[2] = {};
@@ -1359,10 +1360,6 @@ protected:
     stage stage_ = st_date;
     bool in_content_ = false;
     cte cur_cte_ = cte_7bit;
-    bool eof_ = false;
-    bool pending_cr_ = false, mid_line_ = false;
-    unsigned char held_ws_ = 0;
-    unsigned char b64_in_[3] = {};
 };
 
 } // namespace detail::mime
