@@ -472,9 +472,9 @@ protected:
         for (int i = 0; i < 2; ++i)
             if (has_body_[i]) body_cte_[i] = choose(body_[i], body_enc_[i], eightbitmime);
         if (!has_body_[0] && !has_body_[1] && part_count_ == 0) {
-            has_body_[0] = true; // an empty text/plain body, so that the structure is valid
-            body_[0] = source_slot{};
-            body_cte_[0] = cte_7bit;
+            // An empty text/plain body, so that the structure is valid: body_[0] is still all
+            // zeros (empty memory) and body_cte_[0] 7bit, as text() was never called.
+            has_body_[0] = true;
         }
         make_date_and_id();
         plan();
@@ -552,10 +552,9 @@ protected:
     /// first part of the one around it (st_sub). A single part's headers are the message's.
     /// Without HTML and inline parts (rich_ unset), the text and the attachments: one level.
     void plan() noexcept {
+        // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
         attachments_ = part_count_ != 0;
-        inline_parts_ = false;
         levels_ = attachments_ ? 1 : 0;
-        kinds_[0] = mp_mixed;
         single_ref_ = levels_ != 0 ? 0 : ref_text;
         if (rich_ != nullptr) rich_(*this, st_done);
     }
