@@ -580,7 +580,7 @@ protected:
             if (c.has_body_[1]) c.begin_part(inner, ref_html);
             return 0;
         case st_alt_close:
-            if (c.has_body_[0] && c.has_body_[1]) c.close(inner);
+            if (c.has_body_[0] && c.has_body_[1]) c.boundary(inner, true);
             return 0;
         default: return c.parts_step(true);
         }
@@ -837,16 +837,6 @@ protected:
         word_end();
     }
 
-    /// "--" and the boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in
-    /// quoted-printable or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-    MAILWIRE_MESSAGE_NOINLINE void put_dashes(std::uint8_t level) {
-        const char b[8] = {'-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-        put(b, 8);
-    }
-    void put_dashes_tail(std::uint8_t level) {
-        const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-        put(b, 6);
-    }
 
     /// The Content-Type of ref (RFC 2045 §5.1, RFC 2046 §5.1.1 for the boundary) and, but for a
     /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
@@ -861,7 +851,10 @@ protected:
             put("multipart/");
             put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
             put("; boundary=\"");
-            put_dashes_tail(level);
+            // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
+            // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
+            const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
+            put(b, 6);
             put("\"\r\n");
             return;
         }
@@ -1106,7 +1099,7 @@ protected:
             begin_part(level, static_cast<std::uint8_t>(index_++));
             return 1;
         }
-        close(level);
+        boundary(level, true);
         index_ = 0;
         return 0;
     }
@@ -1126,17 +1119,14 @@ protected:
     }
 
     /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
-    /// first boundary of the body has nothing before it to end.
-    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level) {
-        if (opened_) crlf();
+    /// first boundary of the body has nothing before it to end; the close of a multipart, its
+    /// last boundary, ends with "--".
+    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level, bool close = false) {
+        const char b[12] = {'\r', '\n', '-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level),
+                            close ? '-' : '\r', close ? '-' : '\n'};
+        const bool end_before = opened_ || close;
         opened_ = true;
-        put_dashes(level);
-        crlf();
-    }
-    MAILWIRE_MESSAGE_NOINLINE void close(std::uint8_t level) {
-        crlf();
-        put_dashes(level);
-        put("--");
+        put(b + (end_before ? 0 : 2), end_before ? 12 : 10);
     }
     /// A part's boundary and headers (in a multipart), then its content.
     MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
