@@ -231,6 +231,83 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/// The fixed texts the composer writes (but those of Date and Message-ID, which are linked only
+/// when used), each ended by a NUL: composer::put_text(t) writes the one numbered t, so that a
+/// call passes one small number instead of an address and a length.
+enum text_id : std::uint8_t {
+    t_content_type,
+    t_multipart,
+    t_mixed,
+    t_related,
+    t_alternative,
+    t_boundary_param,
+    t_quote_crlf,
+    t_text_plain,
+    t_text_html,
+    t_charset,
+    t_cte,
+    t_7bit,
+    t_8bit,
+    t_qp,
+    t_base64,
+    t_content_id,
+    t_gt_crlf,
+    t_disposition,
+    t_attachment,
+    t_inline,
+    t_from,
+    t_sender,
+    t_to,
+    t_cc,
+    t_reply_to,
+    t_subject,
+    t_mime,
+    t_ew_start,
+    t_ew_end,
+    t_eq_quote,
+    t_rfc2231,
+    t_soft_break,
+    t_name,
+    t_filename,
+    t_colon
+};
+inline constexpr char texts[] =
+    "Content-Type: \0"
+    "multipart/\0"
+    "mixed\0"
+    "related\0"
+    "alternative\0"
+    "; boundary=\"\0"
+    "\"\r\n\0"
+    "text/plain\0"
+    "text/html\0"
+    "; charset=utf-8\0"
+    "\r\nContent-Transfer-Encoding: \0"
+    "7bit\0"
+    "8bit\0"
+    "quoted-printable\0"
+    "base64\0"
+    "Content-ID: <\0"
+    ">\r\n\0"
+    "Content-Disposition: \0"
+    "attachment\0"
+    "inline\0"
+    "From: \0"
+    "Sender: \0"
+    "To: \0"
+    "Cc: \0"
+    "Reply-To: \0"
+    "Subject: \0"
+    "MIME-Version: 1.0\r\n\0"
+    "=?UTF-8?B?\0"
+    "?=\0"
+    "=\"\0"
+    "*=UTF-8''\0"
+    "=\r\n\0"
+    "name\0"
+    "filename\0"
+    ": \0";
+
 /// A body or part source as the composer keeps it: content_source without its member defaults,
 /// so that a message object is all zeros before use (a static one lands in .bss and needs no
 /// start-up code).
@@ -633,6 +710,16 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept { put(&c, 1); }
     MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put("\r\n"); }
+    /// texts' piece number t.
+    MAILWIRE_MESSAGE_NOINLINE void put_text(unsigned t) noexcept {
+        const char* p = texts;
+        for (; t != 0; --t)
+            while (*p++ != '\0') {
+            }
+        std::size_t n = 0;
+        while (p[n] != '\0') ++n;
+        put(p, n);
+    }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
     /// Two hex digits; lower = 0x20 makes the letters lower case.
     MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
@@ -761,10 +848,10 @@ protected:
             // A truncated sequence at the end counts whole here: only what is there is encoded.
             const std::size_t m = i + n <= text.size() ? n : text.size() - i;
             word(!first);
-            put("=?UTF-8?B?");
+            put_text(t_ew_start);
             for (std::size_t k = 0; k < m; k += 3)
                 put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
-            put("?=");
+            put_text(t_ew_end);
             word_end();
             first = false;
             i += n;
@@ -817,13 +904,13 @@ protected:
         const unsigned f = scan(value);
         const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
         word(true);
-        put(&"filename"[file ? 0 : 4], file ? 8 : 4);
+        put_text(file ? t_filename : t_name);
         if (simple) {
-            put("=\"");
+            put_text(t_eq_quote);
             put(value);
             put1('"');
         } else {
-            put("*=UTF-8''");
+            put_text(t_rfc2231);
             for (char ch : value) {
                 const unsigned char c = static_cast<unsigned char>(ch);
                 if (mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_') {
@@ -842,54 +929,42 @@ protected:
     /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
     /// Content-Disposition (RFC 2183) after them.
     MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
-        put("Content-Type: ");
+        put_text(t_content_type);
         if (ref >= ref_multipart) {
-            static constexpr char names[] = "mixedrelatedalternative";
-            static constexpr unsigned char at[] = {0, 5, 12, 23};
             const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
             const std::uint8_t k = kinds_[level];
-            put("multipart/");
-            put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
-            put("; boundary=\"");
+            put_text(t_multipart);
+            put_text(t_mixed + k);
+            put_text(t_boundary_param);
             // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
             // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
             const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
             put(b, 6);
-            put("\"\r\n");
+            put_text(t_quote_crlf);
             return;
         }
         const part* p = nullptr;
         cte c = cte_base64;
         if (ref >= ref_text) {
-            if (ref == ref_text) {
-                put("text/plain");
-            } else {
-                put("text/html");
-            }
-            put("; charset=utf-8");
+            put_text(ref == ref_text ? t_text_plain : t_text_html);
+            put_text(t_charset);
             c = body_cte_[ref - ref_text];
         } else {
             p = &parts_[ref];
             put(p->type);
             put_param(false, p->filename);
         }
-        static constexpr char names[] = "7bit8bitquoted-printablebase64";
-        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
-        put("\r\nContent-Transfer-Encoding: ");
-        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
+        put_text(t_cte);
+        put_text(t_7bit + c);
         crlf();
         if (p == nullptr) return;
         if (!p->content_id.empty()) {
-            put("Content-ID: <");
+            put_text(t_content_id);
             put(p->content_id);
-            put(">\r\n");
+            put_text(t_gt_crlf);
         }
-        put("Content-Disposition: ");
-        if (!p->content_id.empty()) {
-            put("inline");
-        } else {
-            put("attachment");
-        }
+        put_text(t_disposition);
+        put_text(p->content_id.empty() ? t_attachment : t_inline);
         put_param(true, p->filename);
         crlf();
     }
@@ -1017,20 +1092,17 @@ protected:
         case st_reply_to: {
             // One mailbox per step, so a long list never overflows out_. From and Sender are
             // lists of one, of kind_to (as add_address keeps them).
-            // Each header's name (NUL-padded to 11) and its first octet the kind it lists.
-            static constexpr char names[] = "\0From: \0\0\0\0" "\0Sender: \0\0" "\0To: \0\0\0\0\0\0" "\1Cc: \0\0\0\0\0\0" "\3Reply-To: ";
-            const char* name = names + (stage_ - st_from) * 11;
+            const unsigned at = stage_ - st_from;
             const address_entry* list = addr_;
             std::size_t count = address_count_;
-            const std::uint8_t k = static_cast<std::uint8_t>(*name);
+            const std::uint8_t k = static_cast<std::uint8_t>("\0\0\0\1\3"[at]); // the kind each lists
             if (stage_ < st_to) {
                 list = stage_ == st_from ? &from_ : &sender_;
                 count = list->address.empty() ? 0 : 1;
             }
             while (index_ < count && list[index_].k != k) ++index_;
             if (index_ < count) {
-                if (sub_ == 0)
-                    while (*++name != '\0') put1(*name);
+                if (sub_ == 0) put_text(t_from + at);
                 put_mailbox(list[index_], sub_ == 0);
                 sub_ = 1;
                 ++index_;
@@ -1043,7 +1115,7 @@ protected:
         }
         case st_subject:
             if (!subject_.empty()) {
-                put("Subject: ");
+                put_text(t_subject);
                 put_unstructured(subject_);
                 crlf();
             }
@@ -1055,7 +1127,7 @@ protected:
             if (custom_ != nullptr && custom_(*this, stage_) != 0) return 1;
             break;
         case st_mime:
-            put("MIME-Version: 1.0\r\n");
+            put_text(t_mime);
             put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
             break;
         case st_blank: crlf(); break;
@@ -1109,7 +1181,7 @@ protected:
         if (c.index_ < c.header_count_) {
             const custom_header& h = c.hdr_[c.index_++];
             c.put(h.name);
-            c.put(": ");
+            c.put_text(t_colon);
             c.put_unstructured(h.value);
             c.crlf();
             return 1;
@@ -1249,7 +1321,7 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE void qp_out(unsigned char c, bool encoded) {
         const std::size_t n = encoded ? 3 : 1;
         if (e_.qp_line + n > 75) {
-            put("=\r\n");
+            put_text(t_soft_break);
             e_.qp_line = 0;
         }
         if (encoded) {
