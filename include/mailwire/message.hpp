@@ -771,11 +771,6 @@ protected:
             col_ = len;
         }
     }
-    MAILWIRE_MESSAGE_NOINLINE void put_word(std::string_view w, bool space_before) {
-        word(space_before);
-        put(w);
-        word_end();
-    }
 
     /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
     /// without "=?" and no word is too long to fold; else RFC 2047 encoded-words.
@@ -880,19 +875,19 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put1(',');
-        if (m.display.empty()) {
-            put_word(m.address, !first_in_list);
-            return;
+        const bool named = !m.display.empty();
+        if (named) {
+            if (!first_in_list) {
+                if (col_ + 2 > 60) crlf();
+                put1(' ');
+            }
+            put_display(m.display);
         }
-        if (!first_in_list) {
-            if (col_ + 2 > 60) crlf();
-            put1(' ');
-        }
-        put_display(m.display);
-        word(true);
-        put1('<');
+        // After a display name, the address in angle brackets.
+        word(named || !first_in_list);
+        if (named) put1('<');
         put(m.address);
-        put1('>');
+        if (named) put1('>');
         word_end();
     }
 
