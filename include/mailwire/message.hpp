@@ -395,7 +395,9 @@ protected:
 
     /// The error for cause c (none: success).
     static error usage(cause c) noexcept {
-        error e;
+        // Value-initialised: GCC then clears it in place, where "error e;" copied a 96-octet
+        // default error kept in flash.
+        error e = error();
         set_usage(e, c);
         return e;
     }
