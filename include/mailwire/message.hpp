@@ -742,10 +742,10 @@ protected:
     /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
     MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
         const char* const a = base64_alphabet;
-        const unsigned v = (unsigned(p[0]) << 16) | (n > 1 ? unsigned(p[1]) << 8 : 0u) | (n > 2 ? unsigned(p[2]) : 0u);
-        const char four[4] = {a[(v >> 18) & 63], a[(v >> 12) & 63], n > 1 ? a[(v >> 6) & 63] : '=',
-                              n > 2 ? a[v & 63] : '='};
-        put(four, 4);
+        unsigned v = 0;
+        for (std::size_t i = 0; i < 3; ++i) v = v << 8 | (i < n ? p[i] : 0u);
+        // Character i holds bits 18 - 6i on; those past the n octets are padding.
+        for (unsigned i = 0; i < 4; ++i) put1(i <= n ? a[(v >> (18 - 6 * i)) & 63] : '=');
     }
 
     /// A word of a header: word() writes the space before it (unless it is the first), the
