@@ -841,7 +841,7 @@ protected:
                 if (n + len > max) break;
                 n += len;
             }
-            if (n == 0 && i < text.size()) n = 1; // a stray byte, so that progress is made
+            // (n is not 0 while text is left: max is at least 6, a sequence at most 4 octets.)
             // A truncated sequence at the end counts whole here: only what is there is encoded.
             const std::size_t m = i + n <= text.size() ? n : text.size() - i;
             word(!first);
