@@ -1289,16 +1289,15 @@ protected:
                 e_.pending_cr = true;
             } else if (c == '\n') {
                 line_break();
-            } else if (cur_cte_ != cte_qp) {
-                put1(static_cast<char>(c));
-                e_.mid_line = true;
-            } else if (c == ' ' || c == '\t') {
-                qp_flush_ws(false);
-                e_.held_ws = c;
-                e_.mid_line = true;
             } else {
-                qp_flush_ws(false);
-                qp_out(c, c == '=' || c < 32 || c > 126 || (!e_.mid_line && c == '.'));
+                qp_flush_ws(false); // (nothing is held but in quoted-printable)
+                if (cur_cte_ != cte_qp) {
+                    put1(static_cast<char>(c));
+                } else if (c == ' ' || c == '\t') {
+                    e_.held_ws = c;
+                } else {
+                    qp_out(c, c == '=' || c < 32 || c > 126 || (!e_.mid_line && c == '.'));
+                }
                 e_.mid_line = true;
             }
         }
