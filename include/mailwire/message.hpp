@@ -910,12 +910,9 @@ protected:
             put_text(t_rfc2231);
             for (char ch : value) {
                 const unsigned char c = static_cast<unsigned char>(ch);
-                if (mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_') {
-                    put1(ch);
-                } else {
-                    put1('%');
-                    put_hex(c);
-                }
+                const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
+                put1(keep ? ch : '%');
+                if (!keep) put_hex(c);
             }
         }
         word_end();
@@ -1320,13 +1317,9 @@ protected:
             put_text(t_soft_break);
             e_.qp_line = 0;
         }
-        if (encoded) {
-            put1('=');
-            put_hex(c);
-        } else {
-            put1(static_cast<char>(c));
-        }
         e_.qp_line += n;
+        put1(encoded ? '=' : static_cast<char>(c));
+        if (encoded) put_hex(c);
     }
     /// White space is held until the next character shows whether it ends a line (then it is
     /// encoded, RFC 2045 §6.7 rule 3).
