@@ -586,7 +586,7 @@ protected:
         if (want == text_encoding::base64) return cte_base64;
         if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
         bool high = false;
-        std::size_t line = 0, longest = 0;
+        std::size_t line = 0;
         // How much of "--=_mw_" the text ends with: text that contains one of our boundaries
         // could end a part early, so it is encoded (QP turns "=" into "=3D").
         std::size_t seen = 0;
@@ -597,15 +597,13 @@ protected:
                 seen = 0;
                 continue;
             }
-            if (c == 0) return cte_qp;
+            // RFC 5322 §2.1.1: at most 998 octets per line.
+            if (c == 0 || ++line > 998) return cte_qp;
             if (c >= 0x80) high = true;
-            if (++line > longest) longest = line;
             // On a mismatch only a "-" can start (or, after "--", continue) a new match.
             seen = c == static_cast<unsigned char>("--=_mw_"[seen]) ? seen + 1 : c != '-' ? 0 : seen == 2 ? 2 : 1;
             if (seen == 7) return cte_qp;
         }
-        // RFC 5322 §2.1.1: at most 998 octets per line.
-        if (longest > 998) return cte_qp;
         if (!high) return cte_7bit;
         if (eightbitmime) {
             eight_bit_ = true;
