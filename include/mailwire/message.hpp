@@ -746,30 +746,13 @@ protected:
         for (unsigned i = 0; i < 4; ++i) put1(i <= n ? a[(v >> (18 - 6 * i)) & 63] : '=');
     }
 
-    /// A word of a header: word() writes the space before it (unless it is the first), the
-    /// caller the word, and word_end() folds before that space when the line would pass 78
-    /// octets (RFC 5322 §2.2.3: the fold is a CRLF before white space).
-    void word(bool space_before) noexcept {
-        word_at_ = out_len_;
-        word_col_ = space_before ? col_ : 0;
-        if (space_before) put1(' ');
-    }
-    MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
-        const std::size_t len = out_len_ - word_at_; // with the space
-        if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
-            // CRLF goes in at word_at_ and the word moves two places on, carried forward
-            // through two octets (a plain copy loop becomes a call of the C library's memmove,
-            // which firmware would then carry).
-            char a = '\r', b = '\n';
-            for (std::size_t i = word_at_; i < out_len_ + 2; ++i) {
-                const char t = out_[i];
-                out_[i] = a;
-                a = b;
-                b = t;
-            }
-            out_len_ += 2;
-            col_ = len;
-        }
+    /// Before a word of len octets of a header: the space before it (unless it is the first),
+    /// after a fold when the line would pass 78 octets with it (RFC 5322 §2.2.3: the fold is a
+    /// CRLF before white space; a line that holds only its name stays, the word then longer).
+    MAILWIRE_MESSAGE_NOINLINE void word(bool space_before, std::size_t len) noexcept {
+        if (!space_before) return;
+        if (col_ > 1 && col_ + 1 + len > 78) crlf();
+        put1(' ');
     }
 
     /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
@@ -797,21 +780,21 @@ protected:
     }
     /// Words separated by single spaces, each a foldable word.
     MAILWIRE_MESSAGE_NOINLINE void put_phrase_words(std::string_view text) {
-        bool in_word = false, first = true;
-        for (char c : text) {
-            if (c == ' ') {
-                if (in_word) word_end();
-                in_word = false;
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        bool first = true;
+        while (p != end) {
+            if (*p == ' ') {
+                ++p;
                 continue;
             }
-            if (!in_word) {
-                word(!first);
-                first = false;
-                in_word = true;
-            }
-            put1(c);
+            const char* const w = p;
+            while (p != end && *p != ' ') ++p;
+            const std::size_t n = static_cast<std::size_t>(p - w);
+            word(!first, n);
+            put(w, n);
+            first = false;
         }
-        if (in_word) word_end();
     }
 
     /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
@@ -842,12 +825,11 @@ protected:
             // (n is not 0 while text is left: max is at least 6, a sequence at most 4 octets.)
             // A truncated sequence at the end counts whole here: only what is there is encoded.
             const std::size_t m = i + n <= text.size() ? n : text.size() - i;
-            word(!first);
+            word(!first, 12 + (m + 2) / 3 * 4); // "=?UTF-8?B?", the base64, "?="
             put_text(t_ew_start);
             for (std::size_t k = 0; k < m; k += 3)
                 put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
             put_text(t_ew_end);
-            word_end();
             first = false;
             i += n;
         } while (i < text.size());
@@ -884,11 +866,10 @@ protected:
             put_display(m.display);
         }
         // After a display name, the address in angle brackets.
-        word(named || !first_in_list);
+        word(named || !first_in_list, m.address.size() + (named ? 2 : 0));
         if (named) put1('<');
         put(m.address);
         if (named) put1('>');
-        word_end();
     }
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
@@ -898,24 +879,31 @@ protected:
         put1(';');
         const unsigned f = scan(value);
         const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
-        word(true);
-        put_text(file ? t_filename : t_name);
-        if (simple) {
-            put_text(t_eq_quote);
-            put(value);
-            put1('"');
-        } else {
-            put_text(t_rfc2231);
-            for (char ch : value) {
-                const unsigned char c = static_cast<unsigned char>(ch);
-                const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
-                put1(keep ? ch : '%');
-                if (!keep) put_hex(c);
+        // Written once to learn its length; written again after a fold when the line would pass
+        // 78 octets with it (as word() decides for the other words).
+        const std::size_t at = out_len_, col = col_;
+        for (bool again = false;; again = true) {
+            put1(' ');
+            put_text(file ? t_filename : t_name);
+            if (simple) {
+                put_text(t_eq_quote);
+                put(value);
+                put1('"');
+            } else {
+                put_text(t_rfc2231);
+                for (char ch : value) {
+                    const unsigned char c = static_cast<unsigned char>(ch);
+                    const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
+                    put1(keep ? ch : '%');
+                    if (!keep) put_hex(c);
+                }
             }
+            if (again || col <= 1 || col + (out_len_ - at) <= 78) return;
+            out_len_ = at;
+            col_ = col;
+            crlf();
         }
-        word_end();
     }
-
 
     /// The Content-Type of ref (RFC 2045 §5.1, RFC 2046 §5.1.1 for the boundary) and, but for a
     /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
@@ -1367,7 +1355,6 @@ protected:
 
     std::size_t index_ = 0;
     std::size_t col_ = 0;
-    std::size_t word_at_ = 0, word_col_ = 0;
     // One step's output. The longest step is one header: a 900-octet subject or custom value as
     // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
     // 1,700 octets with its name; a content step stops 96 octets before the end.
