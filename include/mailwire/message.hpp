@@ -825,7 +825,8 @@ protected:
             // (n is not 0 while text is left: max is at least 6, a sequence at most 4 octets.)
             // A truncated sequence at the end counts whole here: only what is there is encoded.
             const std::size_t m = i + n <= text.size() ? n : text.size() - i;
-            word(!first, 12 + (m + 2) / 3 * 4); // "=?UTF-8?B?", the base64, "?="
+            // (The word fits the line: max was chosen so, or the line is fresh.)
+            if (!first) put1(' ');
             put_text(t_ew_start);
             for (std::size_t k = 0; k < m; k += 3)
                 put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
