@@ -680,10 +680,8 @@ protected:
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
-                const std::size_t k = (out_len_ - out_pos_ < cap - n) ? out_len_ - out_pos_ : cap - n;
-                std::memcpy(buf + n, out_ + out_pos_, k);
-                out_pos_ += k;
-                n += k;
+                // Octet by octet, as the client then takes them (no call of memcpy).
+                buf[n++] = out_[out_pos_++];
                 continue;
             }
             out_pos_ = out_len_ = 0;
