@@ -746,7 +746,7 @@ protected:
 
     /// Before a word of len octets of a header: the space before it (unless it is the first),
     /// after a fold when the line would pass 78 octets with it (RFC 5322 §2.2.3: the fold is a
-    /// CRLF before white space; a line that holds only its name stays, the word then longer).
+    /// CRLF before white space), but not at a line's start, where a fold would not help.
     MAILWIRE_MESSAGE_NOINLINE void word(bool space_before, std::size_t len) noexcept {
         if (!space_before) return;
         if (col_ > 1 && col_ + 1 + len > 78) crlf();
