@@ -1058,8 +1058,6 @@ protected:
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
     MAILWIRE_MESSAGE_NOINLINE int step() {
         if (in_content_) return content_step();
-        // The level of the innermost multipart (the text and HTML parts are in it).
-        const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
             if (have_date_) date_writer_(*this, false);
@@ -1121,7 +1119,8 @@ protected:
             break;
         // Without HTML there is a text part, empty when none was given (a message of attachments).
         case st_text:
-            if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
+            // In the innermost multipart, with the HTML part.
+            if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
             break;
         case st_html:
         case st_alt_close:
