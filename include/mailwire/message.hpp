@@ -231,6 +231,83 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/// The fixed texts the composer writes (but those of Date and Message-ID, which are linked only
+/// when used), each ended by a NUL: composer::put_text(t) writes the one numbered t, so that a
+/// call passes one small number instead of an address and a length.
+enum text_id : std::uint8_t {
+    t_content_type,
+    t_multipart,
+    t_mixed,
+    t_related,
+    t_alternative,
+    t_boundary_param,
+    t_quote_crlf,
+    t_text_plain,
+    t_text_html,
+    t_charset,
+    t_cte,
+    t_7bit,
+    t_8bit,
+    t_qp,
+    t_base64,
+    t_content_id,
+    t_gt_crlf,
+    t_disposition,
+    t_attachment,
+    t_inline,
+    t_from,
+    t_sender,
+    t_to,
+    t_cc,
+    t_reply_to,
+    t_subject,
+    t_mime,
+    t_ew_start,
+    t_ew_end,
+    t_eq_quote,
+    t_rfc2231,
+    t_soft_break,
+    t_name,
+    t_filename,
+    t_colon
+};
+inline constexpr char texts[] =
+    "Content-Type: \0"
+    "multipart/\0"
+    "mixed\0"
+    "related\0"
+    "alternative\0"
+    "; boundary=\"\0"
+    "\"\r\n\0"
+    "text/plain\0"
+    "text/html\0"
+    "; charset=utf-8\0"
+    "\r\nContent-Transfer-Encoding: \0"
+    "7bit\0"
+    "8bit\0"
+    "quoted-printable\0"
+    "base64\0"
+    "Content-ID: <\0"
+    ">\r\n\0"
+    "Content-Disposition: \0"
+    "attachment\0"
+    "inline\0"
+    "From: \0"
+    "Sender: \0"
+    "To: \0"
+    "Cc: \0"
+    "Reply-To: \0"
+    "Subject: \0"
+    "MIME-Version: 1.0\r\n\0"
+    "=?UTF-8?B?\0"
+    "?=\0"
+    "=\"\0"
+    "*=UTF-8''\0"
+    "=\r\n\0"
+    "name\0"
+    "filename\0"
+    ": \0";
+
 /// A body or part source as the composer keeps it: content_source without its member defaults,
 /// so that a message object is all zeros before use (a static one lands in .bss and needs no
 /// start-up code).
@@ -285,7 +362,9 @@ public:
 protected:
     enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
+    /// What a part's headers describe: attachments and inline parts by index, the text, the
+    /// HTML, and ref_multipart + L the multipart of level L.
+    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251, ref_multipart = 252 };
     enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
     // The message is a list of steps (stage_, index_): each step writes one header, or one
     // mailbox of an address list, or one piece of the body's structure into out_ (a part's
@@ -316,7 +395,9 @@ protected:
 
     /// The error for cause c (none: success).
     static error usage(cause c) noexcept {
-        error e;
+        // Value-initialised: GCC then clears it in place, where "error e;" copied a 96-octet
+        // default error kept in flash.
+        error e = error();
         set_usage(e, c);
         return e;
     }
@@ -457,28 +538,34 @@ protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
         if (from_.address.empty()) return cause::bad_address;
-        if (recipient_count_of(addr_) == 0) return cause::bad_argument;
-        needs_utf8_ = from_.utf8 || sender_.utf8;
-        for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addr_[i].utf8;
-        if (needs_utf8_ && !smtputf8) return cause::utf8_not_supported;
+        // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
+        bool recipients = false, utf8 = from_.utf8 || sender_.utf8;
+        for (std::size_t i = 0; i < address_count_; ++i) {
+            recipients = recipients || addr_[i].k != kind_reply_to;
+            utf8 = utf8 || addr_[i].utf8;
+        }
+        if (!recipients) return cause::bad_argument;
+        needs_utf8_ = utf8;
+        if (utf8 && !smtputf8) return cause::utf8_not_supported;
         eight_bit_ = false;
         for (int i = 0; i < 2; ++i)
             if (has_body_[i]) body_cte_[i] = choose(body_[i], body_enc_[i], eightbitmime);
         if (!has_body_[0] && !has_body_[1] && part_count_ == 0) {
-            has_body_[0] = true; // an empty text/plain body, so that the structure is valid
-            body_[0] = source_slot{};
-            body_cte_[0] = cte_7bit;
+            // An empty text/plain body, so that the structure is valid: body_[0] is still all
+            // zeros (empty memory) and body_cte_[0] 7bit, as text() was never called.
+            has_body_[0] = true;
         }
         make_date_and_id();
         plan();
-        // The size: produce everything once without reading sources that are not in memory.
+        // The size: produce everything once without reading sources that are not in memory
+        // (so no step fails), counting each step's output where read() would copy it from.
         size_known_ = true;
         start(true);
-        char scratch[256];
         std::uint64_t n = 0;
-        for (std::ptrdiff_t got; (got = read_bound(scratch, sizeof(scratch))) != 0;) {
-            if (got < 0) return cause::source_failed;
-            n += static_cast<std::uint64_t>(got);
+        for (int more = 1; more > 0;) {
+            out_len_ = 0;
+            more = step();
+            n += out_len_;
         }
         // The composed message always ends with CRLF (every part's content ends with a line
         // end, the last boundary is followed by one), so the client adds none and the count is
@@ -499,7 +586,7 @@ protected:
         if (want == text_encoding::base64) return cte_base64;
         if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
         bool high = false;
-        std::size_t line = 0, longest = 0;
+        std::size_t line = 0;
         // How much of "--=_mw_" the text ends with: text that contains one of our boundaries
         // could end a part early, so it is encoded (QP turns "=" into "=3D").
         std::size_t seen = 0;
@@ -510,15 +597,13 @@ protected:
                 seen = 0;
                 continue;
             }
-            if (c == 0) return cte_qp;
+            // RFC 5322 §2.1.1: at most 998 octets per line.
+            if (c == 0 || ++line > 998) return cte_qp;
             if (c >= 0x80) high = true;
-            if (++line > longest) longest = line;
             // On a mismatch only a "-" can start (or, after "--", continue) a new match.
             seen = c == static_cast<unsigned char>("--=_mw_"[seen]) ? seen + 1 : c != '-' ? 0 : seen == 2 ? 2 : 1;
             if (seen == 7) return cte_qp;
         }
-        // RFC 5322 §2.1.1: at most 998 octets per line.
-        if (longest > 998) return cte_qp;
         if (!high) return cte_7bit;
         if (eightbitmime) {
             eight_bit_ = true;
@@ -544,10 +629,9 @@ protected:
     /// first part of the one around it (st_sub). A single part's headers are the message's.
     /// Without HTML and inline parts (rich_ unset), the text and the attachments: one level.
     void plan() noexcept {
+        // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
         attachments_ = part_count_ != 0;
-        inline_parts_ = false;
         levels_ = attachments_ ? 1 : 0;
-        kinds_[0] = mp_mixed;
         single_ref_ = levels_ != 0 ? 0 : ref_text;
         if (rich_ != nullptr) rich_(*this, st_done);
     }
@@ -573,7 +657,7 @@ protected:
             if (c.has_body_[1]) c.begin_part(inner, ref_html);
             return 0;
         case st_alt_close:
-            if (c.has_body_[0] && c.has_body_[1]) c.close(inner);
+            if (c.has_body_[0] && c.has_body_[1]) c.boundary(inner, true);
             return 0;
         default: return c.parts_step(true);
         }
@@ -596,10 +680,8 @@ protected:
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
-                const std::size_t k = (out_len_ - out_pos_ < cap - n) ? out_len_ - out_pos_ : cap - n;
-                std::memcpy(buf + n, out_ + out_pos_, k);
-                out_pos_ += k;
-                n += k;
+                // Octet by octet, as the client then takes them (no call of memcpy).
+                buf[n++] = out_[out_pos_++];
                 continue;
             }
             out_pos_ = out_len_ = 0;
@@ -626,6 +708,16 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept { put(&c, 1); }
     MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put("\r\n"); }
+    /// texts' piece number t.
+    MAILWIRE_MESSAGE_NOINLINE void put_text(unsigned t) noexcept {
+        const char* p = texts;
+        for (; t != 0; --t)
+            while (*p++ != '\0') {
+            }
+        std::size_t n = 0;
+        while (p[n] != '\0') ++n;
+        put(p, n);
+    }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
     /// Two hex digits; lower = 0x20 makes the letters lower case.
     MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
@@ -646,41 +738,19 @@ protected:
     /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
     MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
         const char* const a = base64_alphabet;
-        const unsigned v = (unsigned(p[0]) << 16) | (n > 1 ? unsigned(p[1]) << 8 : 0u) | (n > 2 ? unsigned(p[2]) : 0u);
-        const char four[4] = {a[(v >> 18) & 63], a[(v >> 12) & 63], n > 1 ? a[(v >> 6) & 63] : '=',
-                              n > 2 ? a[v & 63] : '='};
-        put(four, 4);
+        unsigned v = 0;
+        for (std::size_t i = 0; i < 3; ++i) v = v << 8 | (i < n ? p[i] : 0u);
+        // Character i holds bits 18 - 6i on; those past the n octets are padding.
+        for (unsigned i = 0; i < 4; ++i) put1(i <= n ? a[(v >> (18 - 6 * i)) & 63] : '=');
     }
 
-    /// A word of a header: word() writes the space before it (unless it is the first), the
-    /// caller the word, and word_end() folds before that space when the line would pass 78
-    /// octets (RFC 5322 §2.2.3: the fold is a CRLF before white space).
-    void word(bool space_before) noexcept {
-        word_at_ = out_len_;
-        word_col_ = space_before ? col_ : 0;
-        if (space_before) put1(' ');
-    }
-    MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
-        const std::size_t len = out_len_ - word_at_; // with the space
-        if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
-            // CRLF goes in at word_at_ and the word moves two places on, carried forward
-            // through two octets (a plain copy loop becomes a call of the C library's memmove,
-            // which firmware would then carry).
-            char a = '\r', b = '\n';
-            for (std::size_t i = word_at_; i < out_len_ + 2; ++i) {
-                const char t = out_[i];
-                out_[i] = a;
-                a = b;
-                b = t;
-            }
-            out_len_ += 2;
-            col_ = len;
-        }
-    }
-    MAILWIRE_MESSAGE_NOINLINE void put_word(std::string_view w, bool space_before) {
-        word(space_before);
-        put(w);
-        word_end();
+    /// Before a word of len octets of a header: the space before it (unless it is the first),
+    /// after a fold when the line would pass 78 octets with it (RFC 5322 §2.2.3: the fold is a
+    /// CRLF before white space), but not at a line's start, where a fold would not help.
+    MAILWIRE_MESSAGE_NOINLINE void word(bool space_before, std::size_t len) noexcept {
+        if (!space_before) return;
+        if (col_ > 1 && col_ + 1 + len > 78) crlf();
+        put1(' ');
     }
 
     /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
@@ -708,21 +778,21 @@ protected:
     }
     /// Words separated by single spaces, each a foldable word.
     MAILWIRE_MESSAGE_NOINLINE void put_phrase_words(std::string_view text) {
-        bool in_word = false, first = true;
-        for (char c : text) {
-            if (c == ' ') {
-                if (in_word) word_end();
-                in_word = false;
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        bool first = true;
+        while (p != end) {
+            if (*p == ' ') {
+                ++p;
                 continue;
             }
-            if (!in_word) {
-                word(!first);
-                first = false;
-                in_word = true;
-            }
-            put1(c);
+            const char* const w = p;
+            while (p != end && *p != ' ') ++p;
+            const std::size_t n = static_cast<std::size_t>(p - w);
+            word(!first, n);
+            put(w, n);
+            first = false;
         }
-        if (in_word) word_end();
     }
 
     /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
@@ -750,15 +820,15 @@ protected:
                 if (n + len > max) break;
                 n += len;
             }
-            if (n == 0 && i < text.size()) n = 1; // a stray byte, so that progress is made
+            // (n is not 0 while text is left: max is at least 6, a sequence at most 4 octets.)
             // A truncated sequence at the end counts whole here: only what is there is encoded.
             const std::size_t m = i + n <= text.size() ? n : text.size() - i;
-            word(!first);
-            put("=?UTF-8?B?");
+            // (The word fits the line: max was chosen so, or the line is fresh.)
+            if (!first) put1(' ');
+            put_text(t_ew_start);
             for (std::size_t k = 0; k < m; k += 3)
                 put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
-            put("?=");
-            word_end();
+            put_text(t_ew_end);
             first = false;
             i += n;
         } while (i < text.size());
@@ -786,107 +856,96 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put1(',');
-        if (m.display.empty()) {
-            put_word(m.address, !first_in_list);
-            return;
+        const bool named = !m.display.empty();
+        if (named) {
+            if (!first_in_list) {
+                if (col_ + 2 > 60) crlf();
+                put1(' ');
+            }
+            put_display(m.display);
         }
-        if (!first_in_list) {
-            if (col_ + 2 > 60) crlf();
-            put1(' ');
-        }
-        put_display(m.display);
-        word(true);
-        put1('<');
+        // After a display name, the address in angle brackets.
+        word(named || !first_in_list, m.address.size() + (named ? 2 : 0));
+        if (named) put1('<');
         put(m.address);
-        put1('>');
-        word_end();
+        if (named) put1('>');
     }
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
-    MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
+    /// "name" (file false) or "filename" (true); nothing when value is empty.
+    MAILWIRE_MESSAGE_NOINLINE void put_param(bool file, std::string_view value) {
+        if (value.empty()) return;
         put1(';');
         const unsigned f = scan(value);
         const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
-        word(true);
-        put(name);
-        if (simple) {
-            put("=\"");
-            put(value);
-            put1('"');
-        } else {
-            put("*=UTF-8''");
-            for (char ch : value) {
-                const unsigned char c = static_cast<unsigned char>(ch);
-                if (mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_') {
-                    put1(ch);
-                } else {
-                    put1('%');
-                    put_hex(c);
+        // Written once to learn its length; written again after a fold when the line would pass
+        // 78 octets with it (as word() decides for the other words).
+        const std::size_t at = out_len_, col = col_;
+        for (bool again = false;; again = true) {
+            put1(' ');
+            put_text(file ? t_filename : t_name);
+            if (simple) {
+                put_text(t_eq_quote);
+                put(value);
+                put1('"');
+            } else {
+                put_text(t_rfc2231);
+                for (char ch : value) {
+                    const unsigned char c = static_cast<unsigned char>(ch);
+                    const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
+                    put1(keep ? ch : '%');
+                    if (!keep) put_hex(c);
                 }
             }
+            if (again || col <= 1 || col + (out_len_ - at) <= 78) return;
+            out_len_ = at;
+            col_ = col;
+            crlf();
         }
-        word_end();
     }
 
-    /// "--" and the boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in
-    /// quoted-printable or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-    MAILWIRE_MESSAGE_NOINLINE void put_dashes(std::uint8_t level) {
-        const char b[8] = {'-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-        put(b, 8);
-    }
-    void put_dashes_tail(std::uint8_t level) {
-        const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-        put(b, 6);
-    }
-
+    /// The Content-Type of ref (RFC 2045 §5.1, RFC 2046 §5.1.1 for the boundary) and, but for a
+    /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
+    /// Content-Disposition (RFC 2183) after them.
     MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
-        put("Content-Type: ");
-        if (ref >= ref_text) {
-            if (ref == ref_text) {
-                put("text/plain");
-            } else {
-                put("text/html");
-            }
-            put("; charset=utf-8\r\n");
-            put_transfer_encoding(body_cte_[ref - ref_text]);
+        put_text(t_content_type);
+        if (ref >= ref_multipart) {
+            const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
+            const std::uint8_t k = kinds_[level];
+            put_text(t_multipart);
+            put_text(t_mixed + k);
+            put_text(t_boundary_param);
+            // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
+            // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
+            const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
+            put(b, 6);
+            put_text(t_quote_crlf);
             return;
         }
-        const part& p = parts_[ref];
-        put(p.type);
-        if (!p.filename.empty()) put_param("name", p.filename);
-        crlf();
-        put_transfer_encoding(cte_base64);
-        if (!p.content_id.empty()) {
-            put("Content-ID: <");
-            put(p.content_id);
-            put(">\r\n");
-        }
-        put("Content-Disposition: ");
-        if (!p.content_id.empty()) {
-            put("inline");
+        const part* p = nullptr;
+        cte c = cte_base64;
+        if (ref >= ref_text) {
+            put_text(ref == ref_text ? t_text_plain : t_text_html);
+            put_text(t_charset);
+            c = body_cte_[ref - ref_text];
         } else {
-            put("attachment");
+            p = &parts_[ref];
+            put(p->type);
+            put_param(false, p->filename);
         }
-        if (!p.filename.empty()) put_param("filename", p.filename);
+        put_text(t_cte);
+        put_text(t_7bit + c);
         crlf();
-    }
-    void put_transfer_encoding(cte c) {
-        static constexpr char names[] = "7bit8bitquoted-printablebase64";
-        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
-        put("Content-Transfer-Encoding: ");
-        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
+        if (p == nullptr) return;
+        if (!p->content_id.empty()) {
+            put_text(t_content_id);
+            put(p->content_id);
+            put_text(t_gt_crlf);
+        }
+        put_text(t_disposition);
+        put_text(p->content_id.empty() ? t_attachment : t_inline);
+        put_param(true, p->filename);
         crlf();
-    }
-
-    MAILWIRE_MESSAGE_NOINLINE void put_multipart_type(std::uint8_t level) {
-        static constexpr char names[] = "mixedrelatedalternative";
-        static constexpr unsigned char at[] = {0, 5, 12, 23};
-        const std::uint8_t k = kinds_[level];
-        put("Content-Type: multipart/");
-        put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
-        put("; boundary=\"");
-        put_dashes_tail(level);
-        put("\"\r\n");
     }
 
     // The Date and Message-ID headers are written through pointers that date(), set_clock(),
@@ -999,36 +1058,29 @@ protected:
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
     MAILWIRE_MESSAGE_NOINLINE int step() {
         if (in_content_) return content_step();
-        // The level of the innermost multipart (the text and HTML parts are in it).
-        const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
             if (have_date_) date_writer_(*this, false);
             break;
         case st_from:
-        case st_sender: {
-            const address_entry& m = stage_ == st_from ? from_ : sender_;
-            if (!m.address.empty()) {
-                if (stage_ == st_from) {
-                    put("From: ");
-                } else {
-                    put("Sender: ");
-                }
-                put_mailbox(m, true);
-                crlf();
-            }
-            break;
-        }
+        case st_sender:
         case st_to:
         case st_cc:
         case st_reply_to: {
-            const std::uint8_t k = stage_ == st_to ? kind_to : stage_ == st_cc ? kind_cc : kind_reply_to;
-            // One mailbox per step, so a long list never overflows out_.
-            while (index_ < address_count_ && addr_[index_].k != k) ++index_;
-            if (index_ < address_count_) {
-                // "To: ", "Cc: ", "Reply-To: "
-                if (sub_ == 0) put(&"To: Cc: Reply-To: "[k == kind_to ? 0 : k == kind_cc ? 4 : 8], k == kind_reply_to ? 10 : 4);
-                put_mailbox(addr_[index_], sub_ == 0);
+            // One mailbox per step, so a long list never overflows out_. From and Sender are
+            // lists of one, of kind_to (as add_address keeps them).
+            const unsigned at = stage_ - st_from;
+            const address_entry* list = addr_;
+            std::size_t count = address_count_;
+            const std::uint8_t k = static_cast<std::uint8_t>("\0\0\0\1\3"[at]); // the kind each lists
+            if (stage_ < st_to) {
+                list = stage_ == st_from ? &from_ : &sender_;
+                count = list->address.empty() ? 0 : 1;
+            }
+            while (index_ < count && list[index_].k != k) ++index_;
+            if (index_ < count) {
+                if (sub_ == 0) put_text(t_from + at);
+                put_mailbox(list[index_], sub_ == 0);
                 sub_ = 1;
                 ++index_;
                 return 1;
@@ -1040,7 +1092,7 @@ protected:
         }
         case st_subject:
             if (!subject_.empty()) {
-                put("Subject: ");
+                put_text(t_subject);
                 put_unstructured(subject_);
                 crlf();
             }
@@ -1052,28 +1104,23 @@ protected:
             if (custom_ != nullptr && custom_(*this, stage_) != 0) return 1;
             break;
         case st_mime:
-            put("MIME-Version: 1.0\r\n");
-            if (single_ref_ != 0) {
-                put_content_headers(single_ref_);
-            } else {
-                put_multipart_type(0);
-            }
+            put_text(t_mime);
+            put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
             break;
         case st_blank: crlf(); break;
         case st_sub:
             if (index_ + 1 < levels_) {
                 // A nested multipart starts as the first part of the one around it.
+                part_head(static_cast<std::uint8_t>(index_), static_cast<std::uint8_t>(ref_multipart + index_ + 1));
                 ++index_;
-                boundary(static_cast<std::uint8_t>(index_ - 1));
-                put_multipart_type(static_cast<std::uint8_t>(index_));
-                crlf();
                 return 1;
             }
             index_ = 0;
             break;
         // Without HTML there is a text part, empty when none was given (a message of attachments).
         case st_text:
-            if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
+            // In the innermost multipart, with the HTML part.
+            if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
             break;
         case st_html:
         case st_alt_close:
@@ -1102,7 +1149,7 @@ protected:
             begin_part(level, static_cast<std::uint8_t>(index_++));
             return 1;
         }
-        close(level);
+        boundary(level, true);
         index_ = 0;
         return 0;
     }
@@ -1112,7 +1159,7 @@ protected:
         if (c.index_ < c.header_count_) {
             const custom_header& h = c.hdr_[c.index_++];
             c.put(h.name);
-            c.put(": ");
+            c.put_text(t_colon);
             c.put_unstructured(h.value);
             c.crlf();
             return 1;
@@ -1122,26 +1169,25 @@ protected:
     }
 
     /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
-    /// first boundary of the body has nothing before it to end.
-    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level) {
-        if (opened_) crlf();
+    /// first boundary of the body has nothing before it to end; the close of a multipart, its
+    /// last boundary, ends with "--".
+    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level, bool close = false) {
+        const char b[12] = {'\r', '\n', '-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level),
+                            close ? '-' : '\r', close ? '-' : '\n'};
+        const bool end_before = opened_ || close;
         opened_ = true;
-        put_dashes(level);
-        crlf();
-    }
-    MAILWIRE_MESSAGE_NOINLINE void close(std::uint8_t level) {
-        crlf();
-        put_dashes(level);
-        put("--");
+        put(b + (end_before ? 0 : 2), end_before ? 12 : 10);
     }
     /// A part's boundary and headers (in a multipart), then its content.
     MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
-        if (single_ref_ == 0) {
-            boundary(level);
-            put_content_headers(ref);
-            crlf();
-        }
+        if (single_ref_ == 0) part_head(level, ref);
         begin_content(ref);
+    }
+    /// The boundary of level, ref's headers and the blank line after them.
+    MAILWIRE_MESSAGE_NOINLINE void part_head(std::uint8_t level, std::uint8_t ref) {
+        boundary(level);
+        put_content_headers(ref);
+        crlf();
     }
 
     // -- content encoding
@@ -1152,15 +1198,7 @@ protected:
         in_content_ = true;
         cur_ = &source_of(ref);
         cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
-        mem_pos_ = 0;
-        in_len_ = in_pos_ = 0;
-        eof_ = false;
-        qp_line_ = 0;
-        pending_cr_ = false;
-        held_ws_ = 0;
-        b64_carry_ = 0;
-        b64_col_ = 0;
-        mid_line_ = false;
+        e_ = encoder_state{};
         if (dry_ && cur_->fill != nullptr) {
             // Not read now: base64 of a known size is computed (lines of 76 characters from 57
             // octets, each with its CRLF); anything else makes the size unknown.
@@ -1176,23 +1214,24 @@ protected:
         }
     }
 
-    /// Refills the input buffer from the current source. Returns false on a source error.
+    /// The next input from the current source: text in memory is read where it is, all at once
+    /// (and is then at its end); a callback fills in_. Returns false on a source error.
     bool refill() {
-        in_pos_ = 0;
-        in_len_ = 0;
+        e_.in_pos = 0;
+        e_.in_len = 0;
         std::size_t n;
         if (cur_->fill == nullptr) {
-            const std::size_t left = cur_->memory.size() - mem_pos_;
-            n = left < sizeof(in_) ? left : sizeof(in_);
-            if (n != 0) std::memcpy(in_, cur_->memory.data() + mem_pos_, n); // data() may be null when empty
-            mem_pos_ += n;
+            in_at_ = cur_->memory.data();
+            n = cur_->memory.size();
+            e_.eof = true;
         } else {
+            in_at_ = in_;
             const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
             n = static_cast<std::size_t>(got);
         }
-        if (n == 0) eof_ = true;
-        in_len_ = n;
+        if (n == 0) e_.eof = true;
+        e_.in_len = n;
         return true;
     }
 
@@ -1203,13 +1242,13 @@ protected:
     /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
     int content_step() {
         while (room() > 96) {
-            if (in_pos_ == in_len_) {
-                if (!eof_ && !refill()) return -1;
-                if (in_pos_ == in_len_) { // the end of the source
+            if (e_.in_pos == e_.in_len) {
+                if (!e_.eof && !refill()) return -1;
+                if (e_.in_pos == e_.in_len) { // the end of the source
                     if (cur_cte_ == cte_base64) {
-                        if (b64_carry_ > 0) b64_group();
-                        if (b64_col_ > 0) crlf();
-                    } else if (pending_cr_ || mid_line_) {
+                        if (e_.b64_carry > 0) b64_group();
+                        if (e_.b64_col > 0) crlf();
+                    } else if (e_.pending_cr || e_.mid_line) {
                         // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before "." anyway).
                         line_break();
                     }
@@ -1217,74 +1256,69 @@ protected:
                     return 1;
                 }
             }
-            const unsigned char c = static_cast<unsigned char>(in_[in_pos_++]);
+            const unsigned char c = static_cast<unsigned char>(in_at_[e_.in_pos++]);
             if (cur_cte_ == cte_base64) {
-                b64_in_[b64_carry_++] = c;
-                if (b64_carry_ == 3) b64_group();
+                e_.b64_in[e_.b64_carry++] = c;
+                if (e_.b64_carry == 3) b64_group();
                 continue;
             }
-            if (pending_cr_) {
+            if (e_.pending_cr) {
                 line_break();
                 if (c == '\n') continue;
             }
             if (c == '\r') {
-                pending_cr_ = true;
+                e_.pending_cr = true;
             } else if (c == '\n') {
                 line_break();
-            } else if (cur_cte_ != cte_qp) {
-                put1(static_cast<char>(c));
-                mid_line_ = true;
-            } else if (c == ' ' || c == '\t') {
-                qp_flush_ws(false);
-                held_ws_ = c;
-                mid_line_ = true;
             } else {
-                qp_flush_ws(false);
-                qp_out(c, c == '=' || c < 32 || c > 126 || (!mid_line_ && c == '.'));
-                mid_line_ = true;
+                qp_flush_ws(false); // (nothing is held but in quoted-printable)
+                if (cur_cte_ != cte_qp) {
+                    put1(static_cast<char>(c));
+                } else if (c == ' ' || c == '\t') {
+                    e_.held_ws = c;
+                } else {
+                    qp_out(c, c == '=' || c < 32 || c > 126 || (!e_.mid_line && c == '.'));
+                }
+                e_.mid_line = true;
             }
         }
         return 1;
     }
     void b64_group() {
-        put_b64(b64_in_, b64_carry_);
-        b64_carry_ = 0;
-        b64_col_ += 4;
-        if (b64_col_ == 76) {
+        put_b64(e_.b64_in, e_.b64_carry);
+        e_.b64_carry = 0;
+        e_.b64_col += 4;
+        if (e_.b64_col == 76) {
             crlf();
-            b64_col_ = 0;
+            e_.b64_col = 0;
         }
     }
     /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
     /// pass 76 with it.
     MAILWIRE_MESSAGE_NOINLINE void qp_out(unsigned char c, bool encoded) {
         const std::size_t n = encoded ? 3 : 1;
-        if (qp_line_ + n > 75) {
-            put("=\r\n");
-            qp_line_ = 0;
+        if (e_.qp_line + n > 75) {
+            put_text(t_soft_break);
+            e_.qp_line = 0;
         }
-        if (encoded) {
-            put1('=');
-            put_hex(c);
-        } else {
-            put1(static_cast<char>(c));
-        }
-        qp_line_ += n;
+        e_.qp_line += n;
+        put1(encoded ? '=' : static_cast<char>(c));
+        if (encoded) put_hex(c);
     }
     /// White space is held until the next character shows whether it ends a line (then it is
     /// encoded, RFC 2045 §6.7 rule 3).
     void qp_flush_ws(bool before_break) {
-        if (held_ws_ == 0) return;
-        const unsigned char w = held_ws_;
-        held_ws_ = 0;
+        if (e_.held_ws == 0) return;
+        const unsigned char w = e_.held_ws;
+        e_.held_ws = 0;
         qp_out(w, before_break);
     }
     MAILWIRE_MESSAGE_NOINLINE void line_break() {
         qp_flush_ws(true);
         crlf();
-        pending_cr_ = false;
-        qp_line_ = 0;
-        mid_line_ = false;
+        e_.pending_cr = false;
+        e_.qp_line = 0;
+        e_.mid_line = false;
     }
 
     // ------------------------------------------------------------------ state
@@ -1319,7 +1353,6 @@ protected:
 
     std::size_t index_ = 0;
     std::size_t col_ = 0;
-    std::size_t word_at_ = 0, word_col_ = 0;
     // One step's output. The longest step is one header: a 900-octet subject or custom value as
     // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
     // 1,700 octets with its name; a content step stops 96 octets before the end.
@@ -1327,11 +1360,19 @@ protected:
     std::size_t out_len_ = 0, out_pos_ = 0;
 
     const source_slot* cur_ = nullptr;
-    std::size_t mem_pos_ = 0;
+    const char* in_at_ = nullptr; ///< the input: in_, or the text in memory
     char in_[570] = {};
-    std::size_t in_len_ = 0, in_pos_ = 0;
-    std::size_t qp_line_ = 0;
-    std::size_t b64_carry_ = 0, b64_col_ = 0;
+    /// The encoder's state, all zeros at the start of each part.
+    struct encoder_state {
+        std::size_t in_len, in_pos;
+        std::size_t qp_line;
+        std::size_t b64_carry, b64_col;
+        bool eof;
+        bool pending_cr, mid_line;
+        unsigned char held_ws;
+        unsigned char b64_in[3];
+    };
+    encoder_state e_ = {};
     // The small members last, together, so they pack (clang-tidy's padding check).
     unsigned char id_[12] = {};
     bool has_body_[2] = {};
@@ -1352,10 +1393,6 @@ protected:
     stage stage_ = st_date;
     bool in_content_ = false;
     cte cur_cte_ = cte_7bit;
-    bool eof_ = false;
-    bool pending_cr_ = false, mid_line_ = false;
-    unsigned char held_ws_ = 0;
-    unsigned char b64_in_[3] = {};
 };
 
 } // namespace detail::mime
