@@ -353,7 +353,7 @@ public:
     using random_fn = bool (*)(void* context, unsigned char* buf, std::size_t len);
 
     /// The message's size in octets as SIZE= counts it (RFC 1870 §4), 0 when some part's size is
-    /// not known in advance. Valid after prepare().
+    /// not known in advance (or MAILWIRE_MAIL_PARAMETERS is 0: nothing would declare it). Valid after prepare().
     std::uint64_t size() const noexcept { return size_; }
     /// Whether the composed content has 8-bit text (BODY=8BITMIME), after prepare().
     bool eight_bit() const noexcept { return eight_bit_; }
@@ -558,19 +558,22 @@ protected:
         make_date_and_id();
         plan();
         // The size: produce everything once without reading sources that are not in memory
-        // (so no step fails), counting each step's output where read() would copy it from.
-        size_known_ = true;
-        start(true);
-        std::uint64_t n = 0;
-        for (int more = 1; more > 0;) {
-            out_len_ = 0;
-            more = step();
-            n += out_len_;
+        // (so no step fails), counting each step's output where read() would copy it from. Only
+        // SIZE= uses it: without MAIL parameters (config.hpp) it stays 0, unknown.
+        if (MAILWIRE_MAIL_PARAMETERS) {
+            size_known_ = true;
+            start(true);
+            std::uint64_t n = 0;
+            for (int more = 1; more > 0;) {
+                out_len_ = 0;
+                more = step();
+                n += out_len_;
+            }
+            // The composed message always ends with CRLF (every part's content ends with a line
+            // end, the last boundary is followed by one), so the client adds none and the count
+            // is exact. dry_extra_ holds the parts that were computed, not read.
+            size_ = size_known_ ? n + dry_extra_ : 0;
         }
-        // The composed message always ends with CRLF (every part's content ends with a line
-        // end, the last boundary is followed by one), so the client adds none and the count is
-        // exact. dry_extra_ holds the parts that were computed, not read.
-        size_ = size_known_ ? n + dry_extra_ : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
         for (std::size_t i = 0; i < part_count_ + 2; ++i) {
             const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
@@ -934,7 +937,7 @@ protected:
             put_param(false, p->filename);
         }
         put_text(t_cte);
-        put_text(t_7bit + c);
+        put_text(unsigned{t_7bit} + unsigned{c}); // the encodings' names in cte order
         crlf();
         if (p == nullptr) return;
         if (!p->content_id.empty()) {
@@ -1199,7 +1202,7 @@ protected:
         cur_ = &source_of(ref);
         cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
         e_ = encoder_state{};
-        if (dry_ && cur_->fill != nullptr) {
+        if (MAILWIRE_MAIL_PARAMETERS && dry_ && cur_->fill != nullptr) {
             // Not read now: base64 of a known size is computed (lines of 76 characters from 57
             // octets, each with its CRLF); anything else makes the size unknown.
             if (cur_cte_ == cte_base64 && cur_->size >= 0) {
