@@ -4,7 +4,7 @@
 #ifndef MAILWIRE_ADVICE_HPP
 #define MAILWIRE_ADVICE_HPP
 
-#include "capabilities.hpp" // detail::iequals
+#include "capabilities.hpp" // detail::lookup
 #include "text.hpp"
 
 #include "error.hpp"
@@ -24,17 +24,19 @@ struct advice_context {
 
 #if MAILWIRE_ADVICE
 namespace detail {
-constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexcept {
-    if (needle.size() > hay.size()) return false;
-    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-        if (iequals(mailwire::detail::sub(hay, i, needle.size()), needle)) return true;
-    return false;
-}
-
 /// What a rule may ask for besides its cause or kind and its phase. advise() works each out once,
-/// as bit (1 << condition) of one word; `always` is bit 0 and always set.
+/// as bit (1 << condition) of one word; `always` is bit 0 and always set. First what the server's
+/// reply says (advice_reply_codes, advice_reply_statuses and advice_word_* below), then what the
+/// client knew.
 enum class advice_if : std::uint8_t {
     always,
+    stronger_login, ///< 534, 5.7.9, 5.7.14: the provider wants an app password or OAuth2
+    login_over_tls, ///< 538, 5.7.11: the mechanism needs an encrypted connection
+    code_421,       ///< the server closes the connection
+    code_452,       ///< too many recipients, or no room for now
+    needs_login,    ///< 530, 5.7.0, "authentication": authentication required before MAIL
+    message_size,   ///< 552, 5.3.4 in the message_phase: the message is too large
+    relay_denied,   ///< 5.7.1, "relay": relaying denied
     kind_usage,     ///< the error's kind is usage
     port_25,        ///< the port is 25
     usual_port,     ///< the port is 25, 465, 587 or 2525
@@ -42,27 +44,22 @@ enum class advice_if : std::uint8_t {
     plaintext,      ///< the connection is not (yet) encrypted
     tls_expected,   ///< not encrypted, but port 465 or implicit TLS: the server waits for a ClientHello
     message_phase,  ///< at DATA, while sending the content, or after the final "."
-    // From here on, in advice_reply_signs' order: what the server's reply says.
-    stronger_login, ///< the provider wants an app password or OAuth2
-    login_over_tls, ///< the mechanism needs an encrypted connection
-    code_421,       ///< the server closes the connection
-    code_452,       ///< too many recipients, or no room for now
-    needs_login,    ///< authentication required before MAIL
-    relay_denied,   ///< relaying denied
-    message_size,   ///< a message_phase failure because the message is too large
 };
 
-/// The replies behind the conditions from stronger_login on, one group per condition, separated
-/// by '|': reply codes, enhanced status codes (RFC 3463; compared whole) and words looked for in
-/// the reply text (case-insensitive). Any one of a group makes its condition true.
-inline constexpr char advice_reply_signs[] =
-    "534 5.7.9 5.7.14"          // RFC 4954 §6: mechanism too weak; 5.7.14: Gmail's "log in via your web browser"
-    "|538 5.7.11"               // RFC 4954 §6: encryption required for the mechanism
-    "|421"                      // RFC 5321 §3.8: service not available, closing
-    "|452"                      // RFC 5321 §4.5.3.1.10: too many recipients
-    "|530 5.7.0 authentication" // RFC 4954 §6: authentication required
-    "|5.7.1 relay"              // RFC 3463 §3.8: delivery not authorized
-    "|552 5.3.4";               // RFC 1870 (SIZE): 552; RFC 3463 §3.4: message too big
+/// The reply codes behind the conditions stronger_login to message_size, in that order: 534 (RFC
+/// 4954 §6: mechanism too weak), 538 (RFC 4954 §6: encryption required for the mechanism), 421
+/// (RFC 5321 §3.8: closing), 452 (RFC 5321 §4.5.3.1.10: too many recipients), 530 (RFC 4954 §6:
+/// authentication required), 552 (RFC 1870: message size exceeds the limit).
+inline constexpr std::uint16_t advice_reply_codes[] = {534, 538, 421, 452, 530, 552};
+/// Enhanced status codes (RFC 3463), each compared whole with the reply's and followed by its
+/// condition's number, as detail::lookup() reads a list: 5.7.9 and Gmail's 5.7.14 ("log in via
+/// your web browser") stronger_login, 5.7.11 login_over_tls, 5.7.0 needs_login, 5.7.1 (§3.8:
+/// delivery not authorized) relay_denied, 5.3.4 (§3.4: message too big) message_size.
+inline constexpr char advice_reply_statuses[] = "5.7.9\1" "5.7.14\1" "5.7.11\2" "5.7.0\5" "5.7.1\7" "5.3.4\6";
+/// Words looked for anywhere in the reply text, case-insensitively, each with its condition's
+/// number: one lookup() list per word, as lookup() compares a word of one length.
+inline constexpr char advice_word_authentication[] = "AUTHENTICATION\5";
+inline constexpr char advice_word_relay[] = "RELAY\7";
 
 /// One rule, two octets: whom it is for (a cause, or 0x40 + an error_kind) and, in one octet, the
 /// phase it asks for (0: any) and its condition (advice_if, high nibble).
@@ -75,7 +72,7 @@ constexpr std::uint8_t advice_who(error_kind k) noexcept {
     return static_cast<std::uint8_t>(0x40u | static_cast<unsigned>(k));
 }
 static_assert(static_cast<unsigned>(cause::all_recipients_refused) < 0x40, "causes below 0x40");
-static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>(advice_if::message_size) < 0x10,
+static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>(advice_if::message_phase) < 0x10,
               "a phase and a condition in one octet");
 } // namespace detail
 
@@ -351,44 +348,33 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 #else
     using detail::advice_if;
     const auto bit = [](advice_if c) { return 1u << static_cast<unsigned>(c); };
-    unsigned facts = bit(advice_if::always);
+    // What the reply says (lookup() returns 0, `always`, when nothing matches).
+    const char* status = e.server.enhanced;
+    unsigned facts = bit(advice_if::always) |
+                     1u << detail::lookup(status, std::string_view(status).size(), detail::advice_reply_statuses);
+    for (unsigned i = 0; i < sizeof detail::advice_reply_codes / sizeof detail::advice_reply_codes[0]; ++i)
+        if (e.server.code == detail::advice_reply_codes[i]) facts |= 2u << i; // stronger_login + i
+    const char* said = e.server.text;
+    for (std::size_t left = e.server.text_size; left != 0; --left, ++said) {
+        if (left >= 14) facts |= 1u << detail::lookup(said, 14, detail::advice_word_authentication);
+        if (left >= 5) facts |= 1u << detail::lookup(said, 5, detail::advice_word_relay);
+    }
+    if (e.where == phase::data || e.where == phase::body || e.where == phase::end_of_data)
+        facts |= bit(advice_if::message_phase);
+    else
+        facts &= ~bit(advice_if::message_size);
+
     if (e.kind == error_kind::usage) facts |= bit(advice_if::kind_usage);
     // The usual ports: 25 (relay), 465 (submissions), 587 (submission), 2525 (alternate).
-    static constexpr std::uint16_t usual_ports[] = {25, 465, 587, 2525};
-    for (const std::uint16_t port : usual_ports)
-        if (ctx.port == port) facts |= bit(advice_if::usual_port);
-    if (ctx.port == usual_ports[0]) facts |= bit(advice_if::port_25);
+    const unsigned port = ctx.port;
+    if (port == 25) facts |= bit(advice_if::port_25);
+    if (port == 25 || port == 465 || port == 587 || port == 2525) facts |= bit(advice_if::usual_port);
     const bool implicit_tls = ctx.mode == encryption::implicit;
     if (implicit_tls) facts |= bit(advice_if::implicit_tls);
     if (!ctx.encrypted) {
         facts |= bit(advice_if::plaintext);
-        if (ctx.port == usual_ports[1] || implicit_tls) facts |= bit(advice_if::tls_expected);
+        if (port == 465 || implicit_tls) facts |= bit(advice_if::tls_expected);
     }
-    if (e.where == phase::data || e.where == phase::body || e.where == phase::end_of_data)
-        facts |= bit(advice_if::message_phase);
-
-    // What the reply says, against advice_reply_signs: a reply code (three digits) or an enhanced
-    // status code must be the reply's, a word must be in its text.
-    unsigned sign_if = static_cast<unsigned>(advice_if::stronger_login);
-    for (const char* s = detail::advice_reply_signs; *s != '\0';) {
-        const char* end = s;
-        unsigned number = 0;
-        for (; *end != ' ' && *end != '|' && *end != '\0'; ++end)
-            number = number * 10 + static_cast<unsigned>(*end - '0');
-        const std::size_t n = static_cast<std::size_t>(end - s);
-        const std::string_view sign(s, n);
-        bool hit;
-        if (*s > '9')
-            hit = detail::contains_ci(e.server.message(), sign); // a word
-        else if (n == 3)
-            hit = number == e.server.code; // a reply code (number is meaningless for the others)
-        else
-            hit = sign == e.server.enhanced_status();
-        if (hit) facts |= 1u << sign_if;
-        if (*end == '|') ++sign_if;
-        s = *end != '\0' ? end + 1 : end;
-    }
-    if (!(facts & bit(advice_if::message_phase))) facts &= ~bit(advice_if::message_size);
 
     // The four causes of a reply that is not SMTP share their advice (and their rules).
     cause why = e.why;
