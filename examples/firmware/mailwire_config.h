@@ -29,7 +29,7 @@
 #define MAILWIRE_ADDRESS_SYNTAX 0
 #endif
 #ifndef MAILWIRE_ADVICE_SHORT /* -DMAILWIRE_ADVICE_SHORT=0 measures the full texts */
-#define MAILWIRE_ADVICE_SHORT 1 /* one short line of advice per failure: about 2.4 KB instead of 7.9 KB */
+#define MAILWIRE_ADVICE_SHORT 1 /* one short line of advice per failure: about 1.8 KB instead of 8.3 KB */
 #endif
 
 #endif

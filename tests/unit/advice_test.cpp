@@ -171,8 +171,8 @@ TEST_CASE("every cause and kind has advice, and advise() never returns null or e
 }
 
 TEST_CASE("the reply's code, enhanced status code and words choose the advice", "[unit][advice]") {
-    // advise() matches these against a table (advice_reply_signs): each one, and an enhanced status
-    // code only when it is the whole code (5.7.1 is not 5.7.14).
+    // advise() matches these against tables (advice_reply_codes, _statuses, advice_word_*): each
+    // one, and an enhanced status code only when it is the whole code (5.7.1 is not 5.7.14).
     auto advice = [](phase where, error_kind kind, std::uint16_t code, const char* esc, const char* text = "") {
         error e;
         e.where = where;
