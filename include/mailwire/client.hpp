@@ -439,7 +439,7 @@ private:
 
     bool start_tls() {
         if constexpr (Tls::available) {
-            const millis dl = deadline(opt_.timeout.tls_handshake);
+            const std::uint32_t dl = deadline(opt_.timeout.tls_handshake);
             trace_info("TLS handshake");
             const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
             if (!r.ok()) {

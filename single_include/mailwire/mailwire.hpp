@@ -60,9 +60,9 @@
 #define MAILWIRE_ADVICE 1
 #endif
 
-// Short advice texts: the same advice for the same failure, in one short line each (about 32
-// characters: "Port 25 is often blocked; use 587 or 2525.") instead of a sentence or two. For firmware:
-// on a Cortex-M4 the advice costs about 2.4 KB of flash with the short texts, 7.9 KB with the full ones.
+// Short advice texts: the same advice for the same failure, in one short line each (about 24
+// characters: "Port 25 blocked? Use 587 or 2525.") instead of a sentence or two. For firmware: on a
+// Cortex-M4 the advice costs about 1.8 KB of flash with the short texts, 8.3 KB with the full ones.
 #ifndef MAILWIRE_ADVICE_SHORT
 #define MAILWIRE_ADVICE_SHORT 0
 #endif
@@ -1502,17 +1502,19 @@ struct advice_context {
 
 #if MAILWIRE_ADVICE
 namespace detail {
-constexpr bool contains_ci(std::string_view hay, std::string_view needle) noexcept {
-    if (needle.size() > hay.size()) return false;
-    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-        if (iequals(mailwire::detail::sub(hay, i, needle.size()), needle)) return true;
-    return false;
-}
-
 /// What a rule may ask for besides its cause or kind and its phase. advise() works each out once,
-/// as bit (1 << condition) of one word; `always` is bit 0 and always set.
+/// as bit (1 << condition) of one word; `always` is bit 0 and always set. First what the server's
+/// reply says (advice_reply_codes, advice_reply_statuses and advice_word_* below), then what the
+/// client knew.
 enum class advice_if : std::uint8_t {
     always,
+    stronger_login, ///< 534, 5.7.9, 5.7.14: the provider wants an app password or OAuth2
+    login_over_tls, ///< 538, 5.7.11: the mechanism needs an encrypted connection
+    code_421,       ///< the server closes the connection
+    code_452,       ///< too many recipients, or no room for now
+    needs_login,    ///< 530, 5.7.0, "authentication": authentication required before MAIL
+    message_size,   ///< 552, 5.3.4 in the message_phase: the message is too large
+    relay_denied,   ///< 5.7.1, "relay": relaying denied
     kind_usage,     ///< the error's kind is usage
     port_25,        ///< the port is 25
     usual_port,     ///< the port is 25, 465, 587 or 2525
@@ -1520,27 +1522,22 @@ enum class advice_if : std::uint8_t {
     plaintext,      ///< the connection is not (yet) encrypted
     tls_expected,   ///< not encrypted, but port 465 or implicit TLS: the server waits for a ClientHello
     message_phase,  ///< at DATA, while sending the content, or after the final "."
-    // From here on, in advice_reply_signs' order: what the server's reply says.
-    stronger_login, ///< the provider wants an app password or OAuth2
-    login_over_tls, ///< the mechanism needs an encrypted connection
-    code_421,       ///< the server closes the connection
-    code_452,       ///< too many recipients, or no room for now
-    needs_login,    ///< authentication required before MAIL
-    relay_denied,   ///< relaying denied
-    message_size,   ///< a message_phase failure because the message is too large
 };
 
-/// The replies behind the conditions from stronger_login on, one group per condition, separated
-/// by '|': reply codes, enhanced status codes (RFC 3463; compared whole) and words looked for in
-/// the reply text (case-insensitive). Any one of a group makes its condition true.
-inline constexpr char advice_reply_signs[] =
-    "534 5.7.9 5.7.14"          // RFC 4954 §6: mechanism too weak; 5.7.14: Gmail's "log in via your web browser"
-    "|538 5.7.11"               // RFC 4954 §6: encryption required for the mechanism
-    "|421"                      // RFC 5321 §3.8: service not available, closing
-    "|452"                      // RFC 5321 §4.5.3.1.10: too many recipients
-    "|530 5.7.0 authentication" // RFC 4954 §6: authentication required
-    "|5.7.1 relay"              // RFC 3463 §3.8: delivery not authorized
-    "|552 5.3.4";               // RFC 1870 (SIZE): 552; RFC 3463 §3.4: message too big
+/// The reply codes behind the conditions stronger_login to message_size, in that order: 534 (RFC
+/// 4954 §6: mechanism too weak), 538 (RFC 4954 §6: encryption required for the mechanism), 421
+/// (RFC 5321 §3.8: closing), 452 (RFC 5321 §4.5.3.1.10: too many recipients), 530 (RFC 4954 §6:
+/// authentication required), 552 (RFC 1870: message size exceeds the limit).
+inline constexpr std::uint16_t advice_reply_codes[] = {534, 538, 421, 452, 530, 552};
+/// Enhanced status codes (RFC 3463), each compared whole with the reply's and followed by its
+/// condition's number, as detail::lookup() reads a list: 5.7.9 and Gmail's 5.7.14 ("log in via
+/// your web browser") stronger_login, 5.7.11 login_over_tls, 5.7.0 needs_login, 5.7.1 (§3.8:
+/// delivery not authorized) relay_denied, 5.3.4 (§3.4: message too big) message_size.
+inline constexpr char advice_reply_statuses[] = "5.7.9\1" "5.7.14\1" "5.7.11\2" "5.7.0\5" "5.7.1\7" "5.3.4\6";
+/// Words looked for anywhere in the reply text, case-insensitively, each with its condition's
+/// number: one lookup() list per word, as lookup() compares a word of one length.
+inline constexpr char advice_word_authentication[] = "AUTHENTICATION\5";
+inline constexpr char advice_word_relay[] = "RELAY\7";
 
 /// One rule, two octets: whom it is for (a cause, or 0x40 + an error_kind) and, in one octet, the
 /// phase it asks for (0: any) and its condition (advice_if, high nibble).
@@ -1553,7 +1550,7 @@ constexpr std::uint8_t advice_who(error_kind k) noexcept {
     return static_cast<std::uint8_t>(0x40u | static_cast<unsigned>(k));
 }
 static_assert(static_cast<unsigned>(cause::all_recipients_refused) < 0x40, "causes below 0x40");
-static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>(advice_if::message_size) < 0x10,
+static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>(advice_if::message_phase) < 0x10,
               "a phase and a condition in one octet");
 } // namespace detail
 
@@ -1561,28 +1558,30 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
 // rule names a cause or a kind, a phase (none: any) and a condition (advice_if), then the full text
 // and the short one (MAILWIRE_ADVICE_SHORT), side by side so that they say the same thing. In the
 // short texts "465" means implicit TLS (profile submissions), "587" STARTTLS (profile submission).
+// A short text says what to do (the error itself says what failed); rules that advise the same
+// share its words, and advice_texts keeps such a text once.
 // clang-format off
 #define MAILWIRE_ADVICE_RULES(R)                                                                                      \
     /* by cause (each cause here ends with a rule without condition: it never reaches the kinds) */                   \
     R(cause::bad_address, none, always,                                                                               \
       "Fix the address: it must look like user@example.org, without CR, LF, spaces or angle brackets (CR/LF could "   \
       "inject SMTP commands).",                                                                                       \
-      "Bad address: use user@example.org.")                                                                           \
+      "Address must be user@host.")                                                                                   \
     R(cause::bad_argument, auth, always,                                                                              \
       "Check the credentials: none may be empty or hold NUL, and none may pass the SASL limits (12288 octets of "     \
       "base64; 256 for an OAUTHBEARER user).",                                                                        \
-      "Credentials: none empty, no NUL.")                                                                             \
+      "Credentials: not empty, no NUL.")                                                                              \
     R(cause::bad_argument, connect, always,                                                                           \
       "Check the host and connect_to names (no spaces or control characters, at most 255 octets); to choose the "    \
       "encryption at run time use profiles::runtime: a fixed profile keeps its own.",                                 \
-      "Check host names; runtime profile to switch TLS.")                                                            \
+      "Check host; runtime profile for TLS.")                                                                         \
     R(cause::bad_argument, none, always,                                                                              \
       "Fix the argument named in the error; it contains characters SMTP cannot carry.",                               \
-      "Fix the argument: bad characters.")                                                                            \
+      "Argument has bad characters.")                                                                                 \
     R(cause::bad_header, none, always,                                                                                \
       "Fix the header: names are printable ASCII without ':', and no value, file name or type may contain CR, LF "    \
       "or NUL (they could inject headers).",                                                                          \
-      "Header: no CR, LF or NUL allowed.")                                                                            \
+      "Header: no CR, LF or NUL.")                                                                                    \
     R(cause::too_many, none, always,                                                                                  \
       "The message has more addresses, headers or attachments than its capacity; raise the basic_message template "   \
       "arguments.",                                                                                                   \
@@ -1590,23 +1589,23 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
     R(cause::message_too_large, none, always,                                                                         \
       "The message is larger than the server accepts (its SIZE limit); send a smaller message or link to large "      \
       "attachments.",                                                                                                 \
-      "Over the server's SIZE limit: send less.")                                                                     \
+      "Too large: send less.")                                                                                        \
     R(cause::utf8_not_supported, none, always,                                                                        \
       "This address has non-ASCII characters but the server does not offer SMTPUTF8; use an ASCII address or "        \
       "another server.",                                                                                              \
-      "No SMTPUTF8: use an ASCII address.")                                                                           \
+      "No SMTPUTF8: use ASCII address.")                                                                              \
     R(cause::plaintext_auth_refused, none, always,                                                                    \
       "Refusing to send credentials unencrypted: use the submission profile (587, STARTTLS) or submissions (465, "    \
       "implicit TLS); allow plaintext AUTH only on a trusted network.",                                               \
-      "No AUTH unencrypted: use 587 or 465.")                                                                         \
+      "Needs TLS: use 587 or 465.")                                                                                   \
     R(cause::tls_not_available, none, always,                                                                         \
       "This connection needs TLS but the client was built without a TLS policy; build with one, or use encryption "   \
       "none (relay profile) only on a trusted network.",                                                              \
-      "Needs TLS: build with a TLS policy.")                                                                          \
+      "Build with a TLS policy.")                                                                                     \
     R(cause::source_failed, none, always,                                                                             \
       "Reading the message failed; the connection was closed without the final \".\", so the server discards the "    \
       "partial message. Fix the input and send again.",                                                               \
-      "Message source failed; resend.")                                                                               \
+      "Fix the source; resend.")                                                                                      \
     R(cause::not_connected, none, always,                                                                             \
       "Call open() (and authenticate() if needed) before sending; after a fatal error the connection is closed and "  \
       "must be opened again.",                                                                                        \
@@ -1614,11 +1613,11 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
     R(cause::greeting_looks_like_tls, none, always,                                                                   \
       "The server speaks TLS from the first byte on this port: use implicit TLS (profile submissions, usually port "  \
       "465).",                                                                                                        \
-      "Server wants TLS from the first byte: use 465.")                                                               \
+      "Server wants TLS first: use 465.")                                                                             \
     /* reply_too_long stands for the four causes of a reply that is not SMTP (advise() maps them) */                  \
     R(cause::reply_too_long, greeting, tls_expected,                                                                  \
       "The server's bytes are not SMTP: port 465 expects TLS from the first byte; use profile submissions.",          \
-      "Not SMTP: port 465 wants TLS first.")                                                                          \
+      "Server wants TLS first: use 465.")                                                                             \
     R(cause::reply_too_long, none, always,                                                                            \
       "The server's reply is not valid SMTP: check that host and port belong to an SMTP server and that the "         \
       "encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS).",                                   \
@@ -1626,117 +1625,117 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
     R(cause::unexpected_reply, none, always,                                                                          \
       "The server answered with a reply that makes no sense at this step; it may be broken, or something between "    \
       "you and it rewrites the dialogue.",                                                                            \
-      "Unexpected reply: broken server?")                                                                             \
+      "Server or proxy broken?")                                                                                      \
     R(cause::bad_challenge, none, always,                                                                             \
       "The server sent an invalid authentication challenge; try another mechanism (e.g. PLAIN) or check that this "   \
       "is really your provider's server.",                                                                            \
-      "Bad AUTH challenge: try PLAIN.")                                                                               \
+      "Try AUTH PLAIN.")                                                                                              \
     R(cause::mechanism_not_offered, none, kind_usage,                                                                 \
       "This build leaves that mechanism out (MAILWIRE_AUTH_PLAIN, _LOGIN, _XOAUTH2, _OAUTHBEARER in "                 \
       "mailwire_config.h).",                                                                                          \
-      "Compiled out: see MAILWIRE_AUTH_*.")                                                                           \
+      "Enable MAILWIRE_AUTH_*.")                                                                                      \
     R(cause::mechanism_not_offered, none, always,                                                                     \
       "The server does not offer this authentication mechanism; use auto, or one of those its EHLO reply lists.",     \
-      "Mechanism not offered: use auto.")                                                                             \
+      "Use mechanism auto.")                                                                                          \
     R(cause::auth_not_offered, none, always,                                                                          \
       "The server offers no AUTH on this connection; many servers offer it only after STARTTLS (use the submission "  \
       "profile), or this server relays without login (drop the credentials).",                                        \
-      "No AUTH: use 587 (STARTTLS) or no login.")                                                                     \
+      "No AUTH: use 587 or no login.")                                                                                \
     R(cause::starttls_not_offered, none, always,                                                                      \
       "The server does not offer STARTTLS on this port; if it is port 465 use profile submissions, otherwise "        \
       "something may be stripping STARTTLS (downgrade attack).",                                                      \
-      "No STARTTLS: if port 465, use TLS.")                                                                           \
+      "No STARTTLS: on 465 use TLS.")                                                                                 \
     R(cause::starttls_refused, none, always,                                                                          \
       "The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS on port 465 (profile "            \
       "submissions) or contact the provider.",                                                                        \
-      "STARTTLS refused: try 465.")                                                                                   \
+      "Try TLS on 465.")                                                                                              \
     R(cause::tls_setup_failed, none, always,                                                                          \
       "TLS could not start: check that the CA file or CA data holds PEM or DER certificates, or that the system "     \
       "bundle is installed (Debian: ca-certificates).",                                                               \
-      "TLS setup failed: check CA data.")                                                                             \
+      "Check the CA data.")                                                                                           \
     R(cause::tls_handshake_failed, none, implicit_tls,                                                                \
       "The TLS handshake failed: check that this port speaks implicit TLS (465); on 587, 2525 or 25 use STARTTLS "    \
       "(profile submission).",                                                                                        \
-      "TLS failed: 587/25 use STARTTLS.")                                                                             \
+      "Try STARTTLS (587).")                                                                                          \
     R(cause::tls_handshake_failed, none, always,                                                                      \
       "The TLS handshake failed: the server may only offer old TLS versions (below 1.2) or ciphers this build "       \
       "lacks; nothing was sent in plaintext.",                                                                        \
-      "TLS failed: old TLS or cipher.")                                                                               \
+      "Old TLS or cipher?")                                                                                           \
     R(cause::tls_plaintext_server, none, always,                                                                      \
       "The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS (profile submission, port "      \
       "587, or alternate, 2525).",                                                                                    \
-      "Plain SMTP here: use STARTTLS/587.")                                                                           \
+      "Try STARTTLS (587).")                                                                                          \
     R(cause::certificate_untrusted, none, always,                                                                     \
       "The server's certificate is not from a trusted issuer (self-signed or unknown CA): trust its CA (CA file or "  \
       "CA data), or check that you reach the real server.",                                                           \
-      "Certificate untrusted: add its CA.")                                                                           \
+      "Add the server's CA.")                                                                                         \
     R(cause::certificate_expired, none, always,                                                                       \
       "The server's certificate has expired or is not valid yet: check this device's clock, then tell the server's "  \
       "operator.",                                                                                                    \
-      "Certificate expired? Check clock.")                                                                            \
+      "Cert expired? Check clock.")                                                                                   \
     R(cause::certificate_wrong_host, none, always,                                                                    \
       "The certificate belongs to another host name: connect with the name it was issued for (often the provider's "  \
       "smtp.* name, not an alias or an IP address).",                                                                 \
-      "Certificate for another host name.")                                                                           \
+      "Use the cert's host name.")                                                                                    \
     R(cause::certificate_invalid, none, always,                                                                       \
       "The server's certificate failed verification (revoked, wrong key usage or bad signature): do not send; tell "  \
       "the server's operator.",                                                                                       \
-      "Certificate invalid: do not send.")                                                                            \
+      "Bad certificate: do not send.")                                                                                \
     R(cause::connection_refused, none, usual_port,                                                                    \
       "Nothing listens on this port: check host and port; providers use 587 (submission, STARTTLS), 465 "             \
       "(submissions, implicit TLS) or 2525.",                                                                         \
-      "Refused: try 587, 465 or 2525.")                                                                               \
+      "Try 587, 465 or 2525.")                                                                                        \
     R(cause::connection_refused, none, always,                                                                        \
       "Nothing listens on this port at that host: check host and port.",                                              \
-      "Refused: check host and port.")                                                                                \
+      "Check host and port.")                                                                                         \
     R(cause::outcome_unknown, none, always,                                                                           \
       "No valid reply came after the whole message was sent: the server may have accepted it. Check the "             \
       "recipient's mailbox or the server's log before sending again, to avoid a duplicate.",                          \
-      "May be delivered: check before resending.")                                                                    \
+      "May be delivered: check first.")                                                                               \
     /* by kind */                                                                                                     \
     R(error_kind::resolve, none, always,                                                                              \
       "The host name could not be resolved: check it for typos and check DNS; try the server's IP address to tell "   \
       "DNS from network problems.",                                                                                   \
-      "Host not found: check name, DNS.")                                                                             \
+      "Check host name and DNS.")                                                                                     \
     R(error_kind::timeout, connect, port_25,                                                                          \
       "No answer on port 25: many ISPs and cloud providers block outgoing port 25; use submission (587) or "          \
       "alternate (2525) with your provider's credentials.",                                                           \
-      "Port 25 is often blocked; use 587 or 2525.")                                                                   \
+      "Port 25 blocked? Use 587 or 2525.")                                                                            \
     R(error_kind::timeout, connect, always,                                                                           \
       "No answer from the server: a firewall may drop the connection, or host or port is wrong; check both, then "    \
       "try 587, 465 or 2525.",                                                                                        \
-      "No answer: try 587, 465 or 2525.")                                                                             \
+      "Try 587, 465 or 2525.")                                                                                        \
     R(error_kind::timeout, tls, implicit_tls,                                                                         \
       "No answer to the TLS handshake: this port may not speak implicit TLS, or a firewall holds the connection; "    \
       "on 587, 2525 or 25 use STARTTLS (profile submission).",                                                        \
-      "No TLS answer: try STARTTLS/587.")                                                                             \
+      "Try STARTTLS (587).")                                                                                          \
     R(error_kind::timeout, tls, always,                                                                               \
       "The server did not complete the TLS handshake in time: the network may be slow, or something between you "     \
       "and it interferes with TLS.",                                                                                  \
-      "TLS handshake timed out.")                                                                                     \
+      "Retry or raise the timeout.")                                                                                  \
     R(error_kind::timeout, greeting, plaintext,                                                                       \
       "Connected, but the server sent no greeting: it probably expects TLS from the first byte (port 465): use "      \
       "profile submissions.",                                                                                         \
-      "No greeting: server wants TLS? Use 465.")                                                                      \
+      "Server wants TLS first: use 465.")                                                                             \
     R(error_kind::timeout, end_of_data, always,                                                                       \
       "No reply after the message was sent: the server may have accepted it. Check before sending again, to avoid "   \
       "a duplicate.",                                                                                                 \
-      "No reply: may be delivered; check first.")                                                                     \
+      "May be delivered: check first.")                                                                               \
     R(error_kind::timeout, none, always,                                                                              \
       "The server did not answer in time; the network may be slow or a firewall may drop packets. Retry later or "    \
       "raise the timeout.",                                                                                           \
-      "Timed out: retry or raise the timeout.")                                                                       \
+      "Retry or raise the timeout.")                                                                                  \
     R(error_kind::network, connect, always,                                                                           \
       "The server cannot be reached from here: check the network and routes, and whether a firewall blocks "          \
       "outgoing SMTP ports.",                                                                                         \
-      "Unreachable: check network.")                                                                                  \
+      "Check network, firewall.")                                                                                     \
     R(error_kind::network, none, always,                                                                              \
       "The connection was lost; check the network. Retrying later may work.",                                         \
-      "Connection lost: retry later.")                                                                                \
+      "Retry later.")                                                                                                 \
     R(error_kind::tls, none, always,                                                                                  \
       "TLS failed; check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS) and "     \
       "that the certificate is trusted.",                                                                             \
-      "TLS failed: 465 TLS, 587 STARTTLS.")                                                                           \
+      "465: TLS; 587: STARTTLS.")                                                                                     \
     R(error_kind::auth, none, stronger_login,                                                                         \
       "The provider wants a stronger login: create an app password or use an OAuth2 token (XOAUTH2/OAUTHBEARER), "    \
       "or sign in on the web once to unlock the account.",                                                            \
@@ -1747,19 +1746,19 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
     R(error_kind::auth, none, always,                                                                                 \
       "The server refused the credentials: check user name and password. Many providers (Gmail, Outlook, Yahoo) "     \
       "require an app password or an OAuth2 token instead of the account password.",                                  \
-      "Login refused: use app password/OAuth2.")                                                                      \
+      "Use an app password or OAuth2.")                                                                               \
     R(error_kind::temporary, none, code_421,                                                                          \
       "The server is closing the connection (overloaded, rate limit or shutting down); retry later.",                 \
-      "Server closing: retry later.")                                                                                 \
+      "Retry later.")                                                                                                 \
     R(error_kind::temporary, rcpt, code_452,                                                                          \
       "Too many recipients or the mailbox is full for now; send to the rest in another transaction later.",           \
       "Too many recipients: send later.")                                                                             \
     R(error_kind::temporary, auth, always,                                                                            \
       "Authentication is temporarily unavailable on the server; retry later.",                                        \
-      "AUTH unavailable: retry later.")                                                                               \
+      "Retry later.")                                                                                                 \
     R(error_kind::temporary, none, always,                                                                            \
       "The server refused for now (greylisting, rate limit or resources); retrying later usually works.",             \
-      "Refused for now: retry later.")                                                                                \
+      "Retry later.")                                                                                                 \
     R(error_kind::permanent, greeting, always,                                                                        \
       "The server refuses connections from your address (often a blocklist, or a port meant for server-to-server "    \
       "relay); use your provider's submission port 587 with authentication.",                                         \
@@ -1767,36 +1766,36 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
     R(error_kind::permanent, ehlo, always,                                                                            \
       "The server rejected the EHLO/HELO name: use a fully qualified host name or an address literal as the EHLO "    \
       "name.",                                                                                                        \
-      "EHLO name refused: use an FQDN.")                                                                              \
+      "Use an FQDN as EHLO name.")                                                                                    \
     R(error_kind::permanent, mail, needs_login,                                                                       \
       "The server requires authentication before sending: authenticate with your account's credentials first.",       \
       "Authenticate first.")                                                                                          \
     R(error_kind::permanent, mail, always,                                                                            \
       "The server refused the sender: many providers only accept the address of the account you logged in with as "   \
       "MAIL FROM.",                                                                                                   \
-      "Sender refused: use your account.")                                                                            \
+      "Use your account as sender.")                                                                                  \
     R(error_kind::permanent, rcpt, relay_denied,                                                                      \
       "Relaying denied: authenticate, or send only to domains this server handles.",                                  \
-      "Relaying denied: authenticate.")                                                                               \
+      "Authenticate first.")                                                                                          \
     R(error_kind::permanent, rcpt, always,                                                                            \
       "The recipient was refused: check the address; the mailbox may not exist or the server does not accept mail "   \
       "for it from you.",                                                                                             \
-      "Recipient refused: check it.")                                                                                 \
+      "Check the recipient.")                                                                                         \
     R(error_kind::permanent, none, message_size,                                                                      \
       "The message is too large for this server; send a smaller one.",                                                \
-      "Message too large: send a smaller one.")                                                                       \
+      "Too large: send less.")                                                                                        \
     R(error_kind::permanent, none, message_phase,                                                                     \
       "The server refused the message itself (content, policy or spam filter); its reply says why.",                  \
-      "Message refused: see reply.")                                                                                  \
+      "See the server's reply.")                                                                                      \
     R(error_kind::permanent, none, always,                                                                            \
       "The server refused this command permanently; its reply says why.",                                             \
-      "Refused: see the reply.")                                                                                      \
+      "See the server's reply.")                                                                                      \
     R(error_kind::protocol, none, always,                                                                             \
       "The server broke the SMTP protocol; check host, port and encryption mode.",                                    \
-      "Not SMTP: check host and port.")                                                                               \
+      "Not SMTP: check host, port, TLS.")                                                                             \
     R(error_kind::usage, none, always,                                                                                \
       "Fix the call's arguments; nothing was sent.",                                                                  \
-      "Fix the arguments; nothing sent.")
+      "Fix the call; nothing sent.")
 // clang-format on
 
 namespace detail {
@@ -1807,14 +1806,82 @@ namespace detail {
 inline constexpr advice_rule advice_rules[] = {MAILWIRE_ADVICE_RULES(MAILWIRE_ADVICE_RULE)};
 #undef MAILWIRE_ADVICE_RULE
 
-// The texts in the rules' order, each ended by its NUL: one array, no table of pointers.
+// The texts in the rules' order, each ended by its NUL, as written (only constant expressions use
+// it: it is not in the image).
 #if MAILWIRE_ADVICE_SHORT
 #define MAILWIRE_ADVICE_TEXT(who, where, cond, full, brief) brief "\0"
 #else
 #define MAILWIRE_ADVICE_TEXT(who, where, cond, full, brief) full "\0"
 #endif
-inline constexpr char advice_texts[] = MAILWIRE_ADVICE_RULES(MAILWIRE_ADVICE_TEXT);
+inline constexpr char advice_written[] = MAILWIRE_ADVICE_RULES(MAILWIRE_ADVICE_TEXT);
 #undef MAILWIRE_ADVICE_TEXT
+constexpr std::size_t advice_rule_count = sizeof advice_rules / sizeof advice_rules[0];
+
+/// The texts as the image keeps them: still one entry per rule in the rules' order, each ended by
+/// a NUL, but a text that repeats another one or ends it (the same words after other words) is
+/// stored once: its entry is then two octets, 0x80 | the upper and 0x80 | the lower 7 bits of the
+/// offset where the text starts in `c` (the texts are ASCII, so an entry's first octet tells).
+template <std::size_t N>
+struct advice_text_array {
+    char c[N];
+    std::size_t size; ///< octets of c in use
+};
+constexpr advice_text_array<sizeof advice_written> advice_pack() noexcept {
+    const char* in = advice_written;
+    std::size_t start[advice_rule_count] = {}, size[advice_rule_count] = {};
+    for (std::size_t i = 0, at = 0; i < advice_rule_count; ++i, ++at) {
+        start[i] = at;
+        while (in[at] != '\0') ++at;
+        size[i] = at - start[i];
+    }
+    // Where each text is kept: in the longest text that ends with it (itself, or the first of the
+    // longest ones).
+    std::size_t keeper[advice_rule_count] = {};
+    for (std::size_t i = 0; i < advice_rule_count; ++i) {
+        std::size_t best = i;
+        for (std::size_t j = advice_rule_count; j-- > 0;) {
+            bool ends = size[j] >= size[i];
+            for (std::size_t k = 1; k <= size[i] && ends; ++k)
+                ends = in[start[j] + size[j] - k] == in[start[i] + size[i] - k];
+            if (ends && size[j] >= size[best]) best = j; // from the last to the first: the first of equal ones
+        }
+        keeper[i] = best;
+    }
+    advice_text_array<sizeof advice_written> out{};
+    std::size_t at[advice_rule_count] = {};
+    for (std::size_t i = 0; i < advice_rule_count; ++i) {
+        at[i] = out.size;
+        out.size += keeper[i] == i ? size[i] + 1 : 3;
+    }
+    for (std::size_t i = 0; i < advice_rule_count; ++i) {
+        if (keeper[i] == i) {
+            for (std::size_t k = 0; k < size[i]; ++k) out.c[at[i] + k] = in[start[i] + k];
+        } else {
+            const std::size_t from = at[keeper[i]] + size[keeper[i]] - size[i];
+            out.c[at[i]] = static_cast<char>(0x80u | from >> 7);
+            out.c[at[i] + 1] = static_cast<char>(0x80u | (from & 0x7Fu));
+        }
+    }
+    return out;
+}
+constexpr bool advice_ascii() noexcept {
+    for (const char c : advice_written)
+        if (static_cast<unsigned char>(c) >= 0x80u) return false;
+    return true;
+}
+static_assert(advice_ascii(), "advice texts are ASCII: an octet from 0x80 on starts a reference");
+inline constexpr auto advice_packed = advice_pack();
+static_assert(advice_packed.size < 0x4000, "an offset in two times 7 bits");
+template <std::size_t N>
+struct advice_chars {
+    char c[N];
+};
+constexpr advice_chars<advice_packed.size> advice_shrink() noexcept {
+    advice_chars<advice_packed.size> out{};
+    for (std::size_t i = 0; i < advice_packed.size; ++i) out.c[i] = advice_packed.c[i];
+    return out;
+}
+inline constexpr auto advice_texts = advice_shrink();
 } // namespace detail
 #undef MAILWIRE_ADVICE_RULES
 #endif // MAILWIRE_ADVICE
@@ -1829,44 +1896,33 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 #else
     using detail::advice_if;
     const auto bit = [](advice_if c) { return 1u << static_cast<unsigned>(c); };
-    unsigned facts = bit(advice_if::always);
+    // What the reply says (lookup() returns 0, `always`, when nothing matches).
+    const char* status = e.server.enhanced;
+    unsigned facts = bit(advice_if::always) |
+                     1u << detail::lookup(status, std::string_view(status).size(), detail::advice_reply_statuses);
+    for (unsigned i = 0; i < sizeof detail::advice_reply_codes / sizeof detail::advice_reply_codes[0]; ++i)
+        if (e.server.code == detail::advice_reply_codes[i]) facts |= 2u << i; // stronger_login + i
+    const char* said = e.server.text;
+    for (std::size_t left = e.server.text_size; left != 0; --left, ++said) {
+        if (left >= 14) facts |= 1u << detail::lookup(said, 14, detail::advice_word_authentication);
+        if (left >= 5) facts |= 1u << detail::lookup(said, 5, detail::advice_word_relay);
+    }
+    if (e.where == phase::data || e.where == phase::body || e.where == phase::end_of_data)
+        facts |= bit(advice_if::message_phase);
+    else
+        facts &= ~bit(advice_if::message_size);
+
     if (e.kind == error_kind::usage) facts |= bit(advice_if::kind_usage);
     // The usual ports: 25 (relay), 465 (submissions), 587 (submission), 2525 (alternate).
-    static constexpr std::uint16_t usual_ports[] = {25, 465, 587, 2525};
-    for (const std::uint16_t port : usual_ports)
-        if (ctx.port == port) facts |= bit(advice_if::usual_port);
-    if (ctx.port == usual_ports[0]) facts |= bit(advice_if::port_25);
+    const unsigned port = ctx.port;
+    if (port == 25) facts |= bit(advice_if::port_25);
+    if (port == 25 || port == 465 || port == 587 || port == 2525) facts |= bit(advice_if::usual_port);
     const bool implicit_tls = ctx.mode == encryption::implicit;
     if (implicit_tls) facts |= bit(advice_if::implicit_tls);
     if (!ctx.encrypted) {
         facts |= bit(advice_if::plaintext);
-        if (ctx.port == usual_ports[1] || implicit_tls) facts |= bit(advice_if::tls_expected);
+        if (port == 465 || implicit_tls) facts |= bit(advice_if::tls_expected);
     }
-    if (e.where == phase::data || e.where == phase::body || e.where == phase::end_of_data)
-        facts |= bit(advice_if::message_phase);
-
-    // What the reply says, against advice_reply_signs: a reply code (three digits) or an enhanced
-    // status code must be the reply's, a word must be in its text.
-    unsigned sign_if = static_cast<unsigned>(advice_if::stronger_login);
-    for (const char* s = detail::advice_reply_signs; *s != '\0';) {
-        const char* end = s;
-        unsigned number = 0;
-        for (; *end != ' ' && *end != '|' && *end != '\0'; ++end)
-            number = number * 10 + static_cast<unsigned>(*end - '0');
-        const std::size_t n = static_cast<std::size_t>(end - s);
-        const std::string_view sign(s, n);
-        bool hit;
-        if (*s > '9')
-            hit = detail::contains_ci(e.server.message(), sign); // a word
-        else if (n == 3)
-            hit = number == e.server.code; // a reply code (number is meaningless for the others)
-        else
-            hit = sign == e.server.enhanced_status();
-        if (hit) facts |= 1u << sign_if;
-        if (*end == '|') ++sign_if;
-        s = *end != '\0' ? end + 1 : end;
-    }
-    if (!(facts & bit(advice_if::message_phase))) facts &= ~bit(advice_if::message_size);
 
     // The four causes of a reply that is not SMTP share their advice (and their rules).
     cause why = e.why;
@@ -1874,16 +1930,20 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     const unsigned cause_who = detail::advice_who(why);
     const unsigned kind_who = detail::advice_who(e.kind);
 
-    const char* text = detail::advice_texts;
+    const char* text = detail::advice_texts.c;
     for (const detail::advice_rule& r : detail::advice_rules) {
         const unsigned where = r.where_if & 0xFu;
         if ((r.who == cause_who || r.who == kind_who) && (where == 0 || where == static_cast<unsigned>(e.where)) &&
-            ((facts >> (r.where_if >> 4)) & 1u))
+            ((facts >> (r.where_if >> 4)) & 1u)) {
+            const unsigned first = static_cast<unsigned char>(text[0]);
+            if (first >= 0x80u) // kept elsewhere: its offset (advice_text_array)
+                text = detail::advice_texts.c + ((first << 7) + static_cast<unsigned char>(text[1]) - 0x4080u);
             return text;
+        }
         while (*text != '\0') ++text; // on to the next rule's text
         ++text;
     }
-    return ""; // success (error_kind::none), or a kind out of range
+    return text - 1; // the last text's NUL, "": success (error_kind::none), or a kind out of range
 #endif
 }
 
@@ -2373,7 +2433,7 @@ private:
 
     bool start_tls() {
         if constexpr (Tls::available) {
-            const millis dl = deadline(opt_.timeout.tls_handshake);
+            const std::uint32_t dl = deadline(opt_.timeout.tls_handshake);
             trace_info("TLS handshake");
             const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
             if (!r.ok()) {
@@ -3220,6 +3280,83 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/// The fixed texts the composer writes (but those of Date and Message-ID, which are linked only
+/// when used), each ended by a NUL: composer::put_text(t) writes the one numbered t, so that a
+/// call passes one small number instead of an address and a length.
+enum text_id : std::uint8_t {
+    t_content_type,
+    t_multipart,
+    t_mixed,
+    t_related,
+    t_alternative,
+    t_boundary_param,
+    t_quote_crlf,
+    t_text_plain,
+    t_text_html,
+    t_charset,
+    t_cte,
+    t_7bit,
+    t_8bit,
+    t_qp,
+    t_base64,
+    t_content_id,
+    t_gt_crlf,
+    t_disposition,
+    t_attachment,
+    t_inline,
+    t_from,
+    t_sender,
+    t_to,
+    t_cc,
+    t_reply_to,
+    t_subject,
+    t_mime,
+    t_ew_start,
+    t_ew_end,
+    t_eq_quote,
+    t_rfc2231,
+    t_soft_break,
+    t_name,
+    t_filename,
+    t_colon
+};
+inline constexpr char texts[] =
+    "Content-Type: \0"
+    "multipart/\0"
+    "mixed\0"
+    "related\0"
+    "alternative\0"
+    "; boundary=\"\0"
+    "\"\r\n\0"
+    "text/plain\0"
+    "text/html\0"
+    "; charset=utf-8\0"
+    "\r\nContent-Transfer-Encoding: \0"
+    "7bit\0"
+    "8bit\0"
+    "quoted-printable\0"
+    "base64\0"
+    "Content-ID: <\0"
+    ">\r\n\0"
+    "Content-Disposition: \0"
+    "attachment\0"
+    "inline\0"
+    "From: \0"
+    "Sender: \0"
+    "To: \0"
+    "Cc: \0"
+    "Reply-To: \0"
+    "Subject: \0"
+    "MIME-Version: 1.0\r\n\0"
+    "=?UTF-8?B?\0"
+    "?=\0"
+    "=\"\0"
+    "*=UTF-8''\0"
+    "=\r\n\0"
+    "name\0"
+    "filename\0"
+    ": \0";
+
 /// A body or part source as the composer keeps it: content_source without its member defaults,
 /// so that a message object is all zeros before use (a static one lands in .bss and needs no
 /// start-up code).
@@ -3265,7 +3402,7 @@ public:
     using random_fn = bool (*)(void* context, unsigned char* buf, std::size_t len);
 
     /// The message's size in octets as SIZE= counts it (RFC 1870 §4), 0 when some part's size is
-    /// not known in advance. Valid after prepare().
+    /// not known in advance (or MAILWIRE_MAIL_PARAMETERS is 0: nothing would declare it). Valid after prepare().
     std::uint64_t size() const noexcept { return size_; }
     /// Whether the composed content has 8-bit text (BODY=8BITMIME), after prepare().
     bool eight_bit() const noexcept { return eight_bit_; }
@@ -3274,7 +3411,9 @@ public:
 protected:
     enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
-    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251 };
+    /// What a part's headers describe: attachments and inline parts by index, the text, the
+    /// HTML, and ref_multipart + L the multipart of level L.
+    enum part_ref : std::uint8_t { ref_text = 250, ref_html = 251, ref_multipart = 252 };
     enum multipart_kind : std::uint8_t { mp_mixed, mp_related, mp_alternative };
     // The message is a list of steps (stage_, index_): each step writes one header, or one
     // mailbox of an address list, or one piece of the body's structure into out_ (a part's
@@ -3305,7 +3444,9 @@ protected:
 
     /// The error for cause c (none: success).
     static error usage(cause c) noexcept {
-        error e;
+        // Value-initialised: GCC then clears it in place, where "error e;" copied a 96-octet
+        // default error kept in flash.
+        error e = error();
         set_usage(e, c);
         return e;
     }
@@ -3446,33 +3587,42 @@ protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
         if (from_.address.empty()) return cause::bad_address;
-        if (recipient_count_of(addr_) == 0) return cause::bad_argument;
-        needs_utf8_ = from_.utf8 || sender_.utf8;
-        for (std::size_t i = 0; i < address_count_; ++i) needs_utf8_ = needs_utf8_ || addr_[i].utf8;
-        if (needs_utf8_ && !smtputf8) return cause::utf8_not_supported;
+        // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
+        bool recipients = false, utf8 = from_.utf8 || sender_.utf8;
+        for (std::size_t i = 0; i < address_count_; ++i) {
+            recipients = recipients || addr_[i].k != kind_reply_to;
+            utf8 = utf8 || addr_[i].utf8;
+        }
+        if (!recipients) return cause::bad_argument;
+        needs_utf8_ = utf8;
+        if (utf8 && !smtputf8) return cause::utf8_not_supported;
         eight_bit_ = false;
         for (int i = 0; i < 2; ++i)
             if (has_body_[i]) body_cte_[i] = choose(body_[i], body_enc_[i], eightbitmime);
         if (!has_body_[0] && !has_body_[1] && part_count_ == 0) {
-            has_body_[0] = true; // an empty text/plain body, so that the structure is valid
-            body_[0] = source_slot{};
-            body_cte_[0] = cte_7bit;
+            // An empty text/plain body, so that the structure is valid: body_[0] is still all
+            // zeros (empty memory) and body_cte_[0] 7bit, as text() was never called.
+            has_body_[0] = true;
         }
         make_date_and_id();
         plan();
-        // The size: produce everything once without reading sources that are not in memory.
-        size_known_ = true;
-        start(true);
-        char scratch[256];
-        std::uint64_t n = 0;
-        for (std::ptrdiff_t got; (got = read_bound(scratch, sizeof(scratch))) != 0;) {
-            if (got < 0) return cause::source_failed;
-            n += static_cast<std::uint64_t>(got);
+        // The size: produce everything once without reading sources that are not in memory
+        // (so no step fails), counting each step's output where read() would copy it from. Only
+        // SIZE= uses it: without MAIL parameters (config.hpp) it stays 0, unknown.
+        if (MAILWIRE_MAIL_PARAMETERS) {
+            size_known_ = true;
+            start(true);
+            std::uint64_t n = 0;
+            for (int more = 1; more > 0;) {
+                out_len_ = 0;
+                more = step();
+                n += out_len_;
+            }
+            // The composed message always ends with CRLF (every part's content ends with a line
+            // end, the last boundary is followed by one), so the client adds none and the count
+            // is exact. dry_extra_ holds the parts that were computed, not read.
+            size_ = size_known_ ? n + dry_extra_ : 0;
         }
-        // The composed message always ends with CRLF (every part's content ends with a line
-        // end, the last boundary is followed by one), so the client adds none and the count is
-        // exact. dry_extra_ holds the parts that were computed, not read.
-        size_ = size_known_ ? n + dry_extra_ : 0;
         // Sources that can go back to their beginning do, so a message can be sent again.
         for (std::size_t i = 0; i < part_count_ + 2; ++i) {
             const source_slot& src = i < 2 ? body_[i] : parts_[i - 2].src;
@@ -3488,7 +3638,7 @@ protected:
         if (want == text_encoding::base64) return cte_base64;
         if (want == text_encoding::quoted_printable || src.fill != nullptr) return cte_qp;
         bool high = false;
-        std::size_t line = 0, longest = 0;
+        std::size_t line = 0;
         // How much of "--=_mw_" the text ends with: text that contains one of our boundaries
         // could end a part early, so it is encoded (QP turns "=" into "=3D").
         std::size_t seen = 0;
@@ -3499,15 +3649,13 @@ protected:
                 seen = 0;
                 continue;
             }
-            if (c == 0) return cte_qp;
+            // RFC 5322 §2.1.1: at most 998 octets per line.
+            if (c == 0 || ++line > 998) return cte_qp;
             if (c >= 0x80) high = true;
-            if (++line > longest) longest = line;
             // On a mismatch only a "-" can start (or, after "--", continue) a new match.
             seen = c == static_cast<unsigned char>("--=_mw_"[seen]) ? seen + 1 : c != '-' ? 0 : seen == 2 ? 2 : 1;
             if (seen == 7) return cte_qp;
         }
-        // RFC 5322 §2.1.1: at most 998 octets per line.
-        if (longest > 998) return cte_qp;
         if (!high) return cte_7bit;
         if (eightbitmime) {
             eight_bit_ = true;
@@ -3533,10 +3681,9 @@ protected:
     /// first part of the one around it (st_sub). A single part's headers are the message's.
     /// Without HTML and inline parts (rich_ unset), the text and the attachments: one level.
     void plan() noexcept {
+        // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
         attachments_ = part_count_ != 0;
-        inline_parts_ = false;
         levels_ = attachments_ ? 1 : 0;
-        kinds_[0] = mp_mixed;
         single_ref_ = levels_ != 0 ? 0 : ref_text;
         if (rich_ != nullptr) rich_(*this, st_done);
     }
@@ -3562,7 +3709,7 @@ protected:
             if (c.has_body_[1]) c.begin_part(inner, ref_html);
             return 0;
         case st_alt_close:
-            if (c.has_body_[0] && c.has_body_[1]) c.close(inner);
+            if (c.has_body_[0] && c.has_body_[1]) c.boundary(inner, true);
             return 0;
         default: return c.parts_step(true);
         }
@@ -3585,10 +3732,8 @@ protected:
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
-                const std::size_t k = (out_len_ - out_pos_ < cap - n) ? out_len_ - out_pos_ : cap - n;
-                std::memcpy(buf + n, out_ + out_pos_, k);
-                out_pos_ += k;
-                n += k;
+                // Octet by octet, as the client then takes them (no call of memcpy).
+                buf[n++] = out_[out_pos_++];
                 continue;
             }
             out_pos_ = out_len_ = 0;
@@ -3615,6 +3760,16 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept { put(&c, 1); }
     MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put("\r\n"); }
+    /// texts' piece number t.
+    MAILWIRE_MESSAGE_NOINLINE void put_text(unsigned t) noexcept {
+        const char* p = texts;
+        for (; t != 0; --t)
+            while (*p++ != '\0') {
+            }
+        std::size_t n = 0;
+        while (p[n] != '\0') ++n;
+        put(p, n);
+    }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
     /// Two hex digits; lower = 0x20 makes the letters lower case.
     MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
@@ -3635,41 +3790,19 @@ protected:
     /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
     MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
         const char* const a = base64_alphabet;
-        const unsigned v = (unsigned(p[0]) << 16) | (n > 1 ? unsigned(p[1]) << 8 : 0u) | (n > 2 ? unsigned(p[2]) : 0u);
-        const char four[4] = {a[(v >> 18) & 63], a[(v >> 12) & 63], n > 1 ? a[(v >> 6) & 63] : '=',
-                              n > 2 ? a[v & 63] : '='};
-        put(four, 4);
+        unsigned v = 0;
+        for (std::size_t i = 0; i < 3; ++i) v = v << 8 | (i < n ? p[i] : 0u);
+        // Character i holds bits 18 - 6i on; those past the n octets are padding.
+        for (unsigned i = 0; i < 4; ++i) put1(i <= n ? a[(v >> (18 - 6 * i)) & 63] : '=');
     }
 
-    /// A word of a header: word() writes the space before it (unless it is the first), the
-    /// caller the word, and word_end() folds before that space when the line would pass 78
-    /// octets (RFC 5322 §2.2.3: the fold is a CRLF before white space).
-    void word(bool space_before) noexcept {
-        word_at_ = out_len_;
-        word_col_ = space_before ? col_ : 0;
-        if (space_before) put1(' ');
-    }
-    MAILWIRE_MESSAGE_NOINLINE void word_end() noexcept {
-        const std::size_t len = out_len_ - word_at_; // with the space
-        if (word_col_ > 1 && word_col_ + len > 78 && out_len_ + 2 <= sizeof(out_)) {
-            // CRLF goes in at word_at_ and the word moves two places on, carried forward
-            // through two octets (a plain copy loop becomes a call of the C library's memmove,
-            // which firmware would then carry).
-            char a = '\r', b = '\n';
-            for (std::size_t i = word_at_; i < out_len_ + 2; ++i) {
-                const char t = out_[i];
-                out_[i] = a;
-                a = b;
-                b = t;
-            }
-            out_len_ += 2;
-            col_ = len;
-        }
-    }
-    MAILWIRE_MESSAGE_NOINLINE void put_word(std::string_view w, bool space_before) {
-        word(space_before);
-        put(w);
-        word_end();
+    /// Before a word of len octets of a header: the space before it (unless it is the first),
+    /// after a fold when the line would pass 78 octets with it (RFC 5322 §2.2.3: the fold is a
+    /// CRLF before white space), but not at a line's start, where a fold would not help.
+    MAILWIRE_MESSAGE_NOINLINE void word(bool space_before, std::size_t len) noexcept {
+        if (!space_before) return;
+        if (col_ > 1 && col_ + 1 + len > 78) crlf();
+        put1(' ');
     }
 
     /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
@@ -3697,21 +3830,21 @@ protected:
     }
     /// Words separated by single spaces, each a foldable word.
     MAILWIRE_MESSAGE_NOINLINE void put_phrase_words(std::string_view text) {
-        bool in_word = false, first = true;
-        for (char c : text) {
-            if (c == ' ') {
-                if (in_word) word_end();
-                in_word = false;
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        bool first = true;
+        while (p != end) {
+            if (*p == ' ') {
+                ++p;
                 continue;
             }
-            if (!in_word) {
-                word(!first);
-                first = false;
-                in_word = true;
-            }
-            put1(c);
+            const char* const w = p;
+            while (p != end && *p != ' ') ++p;
+            const std::size_t n = static_cast<std::size_t>(p - w);
+            word(!first, n);
+            put(w, n);
+            first = false;
         }
-        if (in_word) word_end();
     }
 
     /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
@@ -3739,15 +3872,15 @@ protected:
                 if (n + len > max) break;
                 n += len;
             }
-            if (n == 0 && i < text.size()) n = 1; // a stray byte, so that progress is made
+            // (n is not 0 while text is left: max is at least 6, a sequence at most 4 octets.)
             // A truncated sequence at the end counts whole here: only what is there is encoded.
             const std::size_t m = i + n <= text.size() ? n : text.size() - i;
-            word(!first);
-            put("=?UTF-8?B?");
+            // (The word fits the line: max was chosen so, or the line is fresh.)
+            if (!first) put1(' ');
+            put_text(t_ew_start);
             for (std::size_t k = 0; k < m; k += 3)
                 put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
-            put("?=");
-            word_end();
+            put_text(t_ew_end);
             first = false;
             i += n;
         } while (i < text.size());
@@ -3775,107 +3908,96 @@ protected:
     }
     MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put1(',');
-        if (m.display.empty()) {
-            put_word(m.address, !first_in_list);
-            return;
+        const bool named = !m.display.empty();
+        if (named) {
+            if (!first_in_list) {
+                if (col_ + 2 > 60) crlf();
+                put1(' ');
+            }
+            put_display(m.display);
         }
-        if (!first_in_list) {
-            if (col_ + 2 > 60) crlf();
-            put1(' ');
-        }
-        put_display(m.display);
-        word(true);
-        put1('<');
+        // After a display name, the address in angle brackets.
+        word(named || !first_in_list, m.address.size() + (named ? 2 : 0));
+        if (named) put1('<');
         put(m.address);
-        put1('>');
-        word_end();
+        if (named) put1('>');
     }
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
-    MAILWIRE_MESSAGE_NOINLINE void put_param(std::string_view name, std::string_view value) {
+    /// "name" (file false) or "filename" (true); nothing when value is empty.
+    MAILWIRE_MESSAGE_NOINLINE void put_param(bool file, std::string_view value) {
+        if (value.empty()) return;
         put1(';');
         const unsigned f = scan(value);
         const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
-        word(true);
-        put(name);
-        if (simple) {
-            put("=\"");
-            put(value);
-            put1('"');
-        } else {
-            put("*=UTF-8''");
-            for (char ch : value) {
-                const unsigned char c = static_cast<unsigned char>(ch);
-                if (mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_') {
-                    put1(ch);
-                } else {
-                    put1('%');
-                    put_hex(c);
+        // Written once to learn its length; written again after a fold when the line would pass
+        // 78 octets with it (as word() decides for the other words).
+        const std::size_t at = out_len_, col = col_;
+        for (bool again = false;; again = true) {
+            put1(' ');
+            put_text(file ? t_filename : t_name);
+            if (simple) {
+                put_text(t_eq_quote);
+                put(value);
+                put1('"');
+            } else {
+                put_text(t_rfc2231);
+                for (char ch : value) {
+                    const unsigned char c = static_cast<unsigned char>(ch);
+                    const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
+                    put1(keep ? ch : '%');
+                    if (!keep) put_hex(c);
                 }
             }
+            if (again || col <= 1 || col + (out_len_ - at) <= 78) return;
+            out_len_ = at;
+            col_ = col;
+            crlf();
         }
-        word_end();
     }
 
-    /// "--" and the boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in
-    /// quoted-printable or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-    MAILWIRE_MESSAGE_NOINLINE void put_dashes(std::uint8_t level) {
-        const char b[8] = {'-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-        put(b, 8);
-    }
-    void put_dashes_tail(std::uint8_t level) {
-        const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-        put(b, 6);
-    }
-
+    /// The Content-Type of ref (RFC 2045 §5.1, RFC 2046 §5.1.1 for the boundary) and, but for a
+    /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
+    /// Content-Disposition (RFC 2183) after them.
     MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
-        put("Content-Type: ");
-        if (ref >= ref_text) {
-            if (ref == ref_text) {
-                put("text/plain");
-            } else {
-                put("text/html");
-            }
-            put("; charset=utf-8\r\n");
-            put_transfer_encoding(body_cte_[ref - ref_text]);
+        put_text(t_content_type);
+        if (ref >= ref_multipart) {
+            const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
+            const std::uint8_t k = kinds_[level];
+            put_text(t_multipart);
+            put_text(t_mixed + k);
+            put_text(t_boundary_param);
+            // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
+            // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
+            const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
+            put(b, 6);
+            put_text(t_quote_crlf);
             return;
         }
-        const part& p = parts_[ref];
-        put(p.type);
-        if (!p.filename.empty()) put_param("name", p.filename);
-        crlf();
-        put_transfer_encoding(cte_base64);
-        if (!p.content_id.empty()) {
-            put("Content-ID: <");
-            put(p.content_id);
-            put(">\r\n");
-        }
-        put("Content-Disposition: ");
-        if (!p.content_id.empty()) {
-            put("inline");
+        const part* p = nullptr;
+        cte c = cte_base64;
+        if (ref >= ref_text) {
+            put_text(ref == ref_text ? t_text_plain : t_text_html);
+            put_text(t_charset);
+            c = body_cte_[ref - ref_text];
         } else {
-            put("attachment");
+            p = &parts_[ref];
+            put(p->type);
+            put_param(false, p->filename);
         }
-        if (!p.filename.empty()) put_param("filename", p.filename);
+        put_text(t_cte);
+        put_text(unsigned{t_7bit} + unsigned{c}); // the encodings' names in cte order
         crlf();
-    }
-    void put_transfer_encoding(cte c) {
-        static constexpr char names[] = "7bit8bitquoted-printablebase64";
-        static constexpr unsigned char at[] = {0, 4, 8, 24, 30};
-        put("Content-Transfer-Encoding: ");
-        put(names + at[c], static_cast<std::size_t>(at[c + 1] - at[c]));
+        if (p == nullptr) return;
+        if (!p->content_id.empty()) {
+            put_text(t_content_id);
+            put(p->content_id);
+            put_text(t_gt_crlf);
+        }
+        put_text(t_disposition);
+        put_text(p->content_id.empty() ? t_attachment : t_inline);
+        put_param(true, p->filename);
         crlf();
-    }
-
-    MAILWIRE_MESSAGE_NOINLINE void put_multipart_type(std::uint8_t level) {
-        static constexpr char names[] = "mixedrelatedalternative";
-        static constexpr unsigned char at[] = {0, 5, 12, 23};
-        const std::uint8_t k = kinds_[level];
-        put("Content-Type: multipart/");
-        put(names + at[k], static_cast<std::size_t>(at[k + 1] - at[k]));
-        put("; boundary=\"");
-        put_dashes_tail(level);
-        put("\"\r\n");
     }
 
     // The Date and Message-ID headers are written through pointers that date(), set_clock(),
@@ -3988,36 +4110,29 @@ protected:
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
     MAILWIRE_MESSAGE_NOINLINE int step() {
         if (in_content_) return content_step();
-        // The level of the innermost multipart (the text and HTML parts are in it).
-        const std::uint8_t inner = levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0;
         switch (stage_) {
         case st_date:
             if (have_date_) date_writer_(*this, false);
             break;
         case st_from:
-        case st_sender: {
-            const address_entry& m = stage_ == st_from ? from_ : sender_;
-            if (!m.address.empty()) {
-                if (stage_ == st_from) {
-                    put("From: ");
-                } else {
-                    put("Sender: ");
-                }
-                put_mailbox(m, true);
-                crlf();
-            }
-            break;
-        }
+        case st_sender:
         case st_to:
         case st_cc:
         case st_reply_to: {
-            const std::uint8_t k = stage_ == st_to ? kind_to : stage_ == st_cc ? kind_cc : kind_reply_to;
-            // One mailbox per step, so a long list never overflows out_.
-            while (index_ < address_count_ && addr_[index_].k != k) ++index_;
-            if (index_ < address_count_) {
-                // "To: ", "Cc: ", "Reply-To: "
-                if (sub_ == 0) put(&"To: Cc: Reply-To: "[k == kind_to ? 0 : k == kind_cc ? 4 : 8], k == kind_reply_to ? 10 : 4);
-                put_mailbox(addr_[index_], sub_ == 0);
+            // One mailbox per step, so a long list never overflows out_. From and Sender are
+            // lists of one, of kind_to (as add_address keeps them).
+            const unsigned at = stage_ - st_from;
+            const address_entry* list = addr_;
+            std::size_t count = address_count_;
+            const std::uint8_t k = static_cast<std::uint8_t>("\0\0\0\1\3"[at]); // the kind each lists
+            if (stage_ < st_to) {
+                list = stage_ == st_from ? &from_ : &sender_;
+                count = list->address.empty() ? 0 : 1;
+            }
+            while (index_ < count && list[index_].k != k) ++index_;
+            if (index_ < count) {
+                if (sub_ == 0) put_text(t_from + at);
+                put_mailbox(list[index_], sub_ == 0);
                 sub_ = 1;
                 ++index_;
                 return 1;
@@ -4029,7 +4144,7 @@ protected:
         }
         case st_subject:
             if (!subject_.empty()) {
-                put("Subject: ");
+                put_text(t_subject);
                 put_unstructured(subject_);
                 crlf();
             }
@@ -4041,28 +4156,23 @@ protected:
             if (custom_ != nullptr && custom_(*this, stage_) != 0) return 1;
             break;
         case st_mime:
-            put("MIME-Version: 1.0\r\n");
-            if (single_ref_ != 0) {
-                put_content_headers(single_ref_);
-            } else {
-                put_multipart_type(0);
-            }
+            put_text(t_mime);
+            put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
             break;
         case st_blank: crlf(); break;
         case st_sub:
             if (index_ + 1 < levels_) {
                 // A nested multipart starts as the first part of the one around it.
+                part_head(static_cast<std::uint8_t>(index_), static_cast<std::uint8_t>(ref_multipart + index_ + 1));
                 ++index_;
-                boundary(static_cast<std::uint8_t>(index_ - 1));
-                put_multipart_type(static_cast<std::uint8_t>(index_));
-                crlf();
                 return 1;
             }
             index_ = 0;
             break;
         // Without HTML there is a text part, empty when none was given (a message of attachments).
         case st_text:
-            if (has_body_[0] || !has_body_[1]) begin_part(inner, ref_text);
+            // In the innermost multipart, with the HTML part.
+            if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
             break;
         case st_html:
         case st_alt_close:
@@ -4091,7 +4201,7 @@ protected:
             begin_part(level, static_cast<std::uint8_t>(index_++));
             return 1;
         }
-        close(level);
+        boundary(level, true);
         index_ = 0;
         return 0;
     }
@@ -4101,7 +4211,7 @@ protected:
         if (c.index_ < c.header_count_) {
             const custom_header& h = c.hdr_[c.index_++];
             c.put(h.name);
-            c.put(": ");
+            c.put_text(t_colon);
             c.put_unstructured(h.value);
             c.crlf();
             return 1;
@@ -4111,26 +4221,25 @@ protected:
     }
 
     /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
-    /// first boundary of the body has nothing before it to end.
-    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level) {
-        if (opened_) crlf();
+    /// first boundary of the body has nothing before it to end; the close of a multipart, its
+    /// last boundary, ends with "--".
+    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level, bool close = false) {
+        const char b[12] = {'\r', '\n', '-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level),
+                            close ? '-' : '\r', close ? '-' : '\n'};
+        const bool end_before = opened_ || close;
         opened_ = true;
-        put_dashes(level);
-        crlf();
-    }
-    MAILWIRE_MESSAGE_NOINLINE void close(std::uint8_t level) {
-        crlf();
-        put_dashes(level);
-        put("--");
+        put(b + (end_before ? 0 : 2), end_before ? 12 : 10);
     }
     /// A part's boundary and headers (in a multipart), then its content.
     MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
-        if (single_ref_ == 0) {
-            boundary(level);
-            put_content_headers(ref);
-            crlf();
-        }
+        if (single_ref_ == 0) part_head(level, ref);
         begin_content(ref);
+    }
+    /// The boundary of level, ref's headers and the blank line after them.
+    MAILWIRE_MESSAGE_NOINLINE void part_head(std::uint8_t level, std::uint8_t ref) {
+        boundary(level);
+        put_content_headers(ref);
+        crlf();
     }
 
     // -- content encoding
@@ -4141,16 +4250,8 @@ protected:
         in_content_ = true;
         cur_ = &source_of(ref);
         cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
-        mem_pos_ = 0;
-        in_len_ = in_pos_ = 0;
-        eof_ = false;
-        qp_line_ = 0;
-        pending_cr_ = false;
-        held_ws_ = 0;
-        b64_carry_ = 0;
-        b64_col_ = 0;
-        mid_line_ = false;
-        if (dry_ && cur_->fill != nullptr) {
+        e_ = encoder_state{};
+        if (MAILWIRE_MAIL_PARAMETERS && dry_ && cur_->fill != nullptr) {
             // Not read now: base64 of a known size is computed (lines of 76 characters from 57
             // octets, each with its CRLF); anything else makes the size unknown.
             if (cur_cte_ == cte_base64 && cur_->size >= 0) {
@@ -4165,23 +4266,24 @@ protected:
         }
     }
 
-    /// Refills the input buffer from the current source. Returns false on a source error.
+    /// The next input from the current source: text in memory is read where it is, all at once
+    /// (and is then at its end); a callback fills in_. Returns false on a source error.
     bool refill() {
-        in_pos_ = 0;
-        in_len_ = 0;
+        e_.in_pos = 0;
+        e_.in_len = 0;
         std::size_t n;
         if (cur_->fill == nullptr) {
-            const std::size_t left = cur_->memory.size() - mem_pos_;
-            n = left < sizeof(in_) ? left : sizeof(in_);
-            if (n != 0) std::memcpy(in_, cur_->memory.data() + mem_pos_, n); // data() may be null when empty
-            mem_pos_ += n;
+            in_at_ = cur_->memory.data();
+            n = cur_->memory.size();
+            e_.eof = true;
         } else {
+            in_at_ = in_;
             const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
             if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
             n = static_cast<std::size_t>(got);
         }
-        if (n == 0) eof_ = true;
-        in_len_ = n;
+        if (n == 0) e_.eof = true;
+        e_.in_len = n;
         return true;
     }
 
@@ -4192,13 +4294,13 @@ protected:
     /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
     int content_step() {
         while (room() > 96) {
-            if (in_pos_ == in_len_) {
-                if (!eof_ && !refill()) return -1;
-                if (in_pos_ == in_len_) { // the end of the source
+            if (e_.in_pos == e_.in_len) {
+                if (!e_.eof && !refill()) return -1;
+                if (e_.in_pos == e_.in_len) { // the end of the source
                     if (cur_cte_ == cte_base64) {
-                        if (b64_carry_ > 0) b64_group();
-                        if (b64_col_ > 0) crlf();
-                    } else if (pending_cr_ || mid_line_) {
+                        if (e_.b64_carry > 0) b64_group();
+                        if (e_.b64_col > 0) crlf();
+                    } else if (e_.pending_cr || e_.mid_line) {
                         // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before "." anyway).
                         line_break();
                     }
@@ -4206,74 +4308,69 @@ protected:
                     return 1;
                 }
             }
-            const unsigned char c = static_cast<unsigned char>(in_[in_pos_++]);
+            const unsigned char c = static_cast<unsigned char>(in_at_[e_.in_pos++]);
             if (cur_cte_ == cte_base64) {
-                b64_in_[b64_carry_++] = c;
-                if (b64_carry_ == 3) b64_group();
+                e_.b64_in[e_.b64_carry++] = c;
+                if (e_.b64_carry == 3) b64_group();
                 continue;
             }
-            if (pending_cr_) {
+            if (e_.pending_cr) {
                 line_break();
                 if (c == '\n') continue;
             }
             if (c == '\r') {
-                pending_cr_ = true;
+                e_.pending_cr = true;
             } else if (c == '\n') {
                 line_break();
-            } else if (cur_cte_ != cte_qp) {
-                put1(static_cast<char>(c));
-                mid_line_ = true;
-            } else if (c == ' ' || c == '\t') {
-                qp_flush_ws(false);
-                held_ws_ = c;
-                mid_line_ = true;
             } else {
-                qp_flush_ws(false);
-                qp_out(c, c == '=' || c < 32 || c > 126 || (!mid_line_ && c == '.'));
-                mid_line_ = true;
+                qp_flush_ws(false); // (nothing is held but in quoted-printable)
+                if (cur_cte_ != cte_qp) {
+                    put1(static_cast<char>(c));
+                } else if (c == ' ' || c == '\t') {
+                    e_.held_ws = c;
+                } else {
+                    qp_out(c, c == '=' || c < 32 || c > 126 || (!e_.mid_line && c == '.'));
+                }
+                e_.mid_line = true;
             }
         }
         return 1;
     }
     void b64_group() {
-        put_b64(b64_in_, b64_carry_);
-        b64_carry_ = 0;
-        b64_col_ += 4;
-        if (b64_col_ == 76) {
+        put_b64(e_.b64_in, e_.b64_carry);
+        e_.b64_carry = 0;
+        e_.b64_col += 4;
+        if (e_.b64_col == 76) {
             crlf();
-            b64_col_ = 0;
+            e_.b64_col = 0;
         }
     }
     /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
     /// pass 76 with it.
     MAILWIRE_MESSAGE_NOINLINE void qp_out(unsigned char c, bool encoded) {
         const std::size_t n = encoded ? 3 : 1;
-        if (qp_line_ + n > 75) {
-            put("=\r\n");
-            qp_line_ = 0;
+        if (e_.qp_line + n > 75) {
+            put_text(t_soft_break);
+            e_.qp_line = 0;
         }
-        if (encoded) {
-            put1('=');
-            put_hex(c);
-        } else {
-            put1(static_cast<char>(c));
-        }
-        qp_line_ += n;
+        e_.qp_line += n;
+        put1(encoded ? '=' : static_cast<char>(c));
+        if (encoded) put_hex(c);
     }
     /// White space is held until the next character shows whether it ends a line (then it is
     /// encoded, RFC 2045 §6.7 rule 3).
     void qp_flush_ws(bool before_break) {
-        if (held_ws_ == 0) return;
-        const unsigned char w = held_ws_;
-        held_ws_ = 0;
+        if (e_.held_ws == 0) return;
+        const unsigned char w = e_.held_ws;
+        e_.held_ws = 0;
         qp_out(w, before_break);
     }
     MAILWIRE_MESSAGE_NOINLINE void line_break() {
         qp_flush_ws(true);
         crlf();
-        pending_cr_ = false;
-        qp_line_ = 0;
-        mid_line_ = false;
+        e_.pending_cr = false;
+        e_.qp_line = 0;
+        e_.mid_line = false;
     }
 
     // ------------------------------------------------------------------ state
@@ -4308,7 +4405,6 @@ protected:
 
     std::size_t index_ = 0;
     std::size_t col_ = 0;
-    std::size_t word_at_ = 0, word_col_ = 0;
     // One step's output. The longest step is one header: a 900-octet subject or custom value as
     // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
     // 1,700 octets with its name; a content step stops 96 octets before the end.
@@ -4316,11 +4412,19 @@ protected:
     std::size_t out_len_ = 0, out_pos_ = 0;
 
     const source_slot* cur_ = nullptr;
-    std::size_t mem_pos_ = 0;
+    const char* in_at_ = nullptr; ///< the input: in_, or the text in memory
     char in_[570] = {};
-    std::size_t in_len_ = 0, in_pos_ = 0;
-    std::size_t qp_line_ = 0;
-    std::size_t b64_carry_ = 0, b64_col_ = 0;
+    /// The encoder's state, all zeros at the start of each part.
+    struct encoder_state {
+        std::size_t in_len, in_pos;
+        std::size_t qp_line;
+        std::size_t b64_carry, b64_col;
+        bool eof;
+        bool pending_cr, mid_line;
+        unsigned char held_ws;
+        unsigned char b64_in[3];
+    };
+    encoder_state e_ = {};
     // The small members last, together, so they pack (clang-tidy's padding check).
     unsigned char id_[12] = {};
     bool has_body_[2] = {};
@@ -4341,10 +4445,6 @@ protected:
     stage stage_ = st_date;
     bool in_content_ = false;
     cte cur_cte_ = cte_7bit;
-    bool eof_ = false;
-    bool pending_cr_ = false, mid_line_ = false;
-    unsigned char held_ws_ = 0;
-    unsigned char b64_in_[3] = {};
 };
 
 } // namespace detail::mime
