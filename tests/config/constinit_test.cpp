@@ -5,7 +5,7 @@
 // initialisation order to think of (examples/firmware's images have none for the client).
 #include "../unit/support.hpp"
 
-#include <mailwire/client.hpp>
+#include <mailwire/mailwire.hpp>
 #if defined(MAILWIRE_TEST_WITH_MBEDTLS)
 #include <mailwire/mbedtls_tls.hpp>
 #endif

@@ -4,7 +4,6 @@
 // line whole. Everything that stops an injection still does.
 #include "../unit/support.hpp"
 
-#include <mailwire/message.hpp>
 
 #include <catch2/catch.hpp>
 
