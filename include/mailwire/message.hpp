@@ -1408,6 +1408,7 @@ protected:
 template <std::size_t MaxAddresses = 16, std::size_t MaxHeaders = 8, std::size_t MaxAttachments = 8>
 class basic_message : public detail::mime::composer {
     static_assert(MaxAttachments < 250, "mailwire: at most 249 attachments and inline parts");
+    static_assert(MaxAddresses > 0, "mailwire: a message needs room for at least one recipient");
 
 public:
     /// Seconds since 1970 (UTC) and the local offset in minutes, for the Date header. POSIX uses
@@ -1516,8 +1517,10 @@ private:
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
-    detail::mime::custom_header headers_[MaxHeaders] = {};
-    detail::mime::part parts_store_[MaxAttachments] = {};
+    // A capacity of 0 (no custom headers, or no attachments) keeps one unused element: C++ has
+    // no arrays of size 0. The setters are given the capacity, so they refuse with too_many.
+    detail::mime::custom_header headers_[MaxHeaders != 0 ? MaxHeaders : 1] = {};
+    detail::mime::part parts_store_[MaxAttachments != 0 ? MaxAttachments : 1] = {};
 };
 
 using message = basic_message<>;

@@ -294,6 +294,22 @@ TEST_CASE("composer: prepare() checks what it can before anything is sent", "[un
         REQUIRE(m.attach(content_source::from_memory("x"), "x").ok());
         CHECK(m.attach(content_source::from_memory("y"), "y").why == cause::too_many);
     }
+    SECTION("a capacity of 0 custom headers and attachments: nothing of either, the rest as usual") {
+        mailwire::basic_message<1, 0, 0> m;
+        REQUIRE(m.from("a@example.org").ok());
+        REQUIRE(m.to("b@example.org").ok());
+        REQUIRE(m.text("hi\n").ok());
+        CHECK(m.header("X-A", "1").why == cause::too_many);
+        CHECK(m.attach(content_source::from_memory("x"), "x").why == cause::too_many);
+        // The first refusal is kept: nothing is sent without what was refused.
+        CHECK(m.prepare(false, false).why == cause::too_many);
+        mailwire::basic_message<1, 0, 0> clean;
+        REQUIRE(clean.from("a@example.org").ok());
+        REQUIRE(clean.to("b@example.org").ok());
+        REQUIRE(clean.text("hi\n").ok());
+        REQUIRE(clean.prepare(false, false).ok());
+        CHECK(compose(clean).find("\r\n\r\nhi\r\n") != std::string::npos);
+    }
     SECTION("a source of unknown size leaves the size unknown (no SIZE=)") {
         mailwire::message m;
         minimal(m);
