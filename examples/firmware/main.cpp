@@ -1,6 +1,6 @@
 // mailwire on a Cortex-M4: a sensor sends a message with AUTH and a small attachment through a
-// modem. Built in three images (bench/footprint/run.sh measures each against a baseline without
-// mailwire):
+// modem. Built in three images (bench/footprint/run.sh measures each against a baseline without the
+// SMTP client):
 //   MAILWIRE_FW_IMAGE=0  baseline: the same board, transport and tick, and the application's own
 //                        message (images 1 and 3's hand-made MIME text with the log in base64,
 //                        written straight to the modem), no SMTP client
