@@ -136,7 +136,7 @@ class mbedtls_tls {
 public:
     static constexpr bool available = true;
 
-    /// All zero bits: a static client with this policy needs no start-up code (constant-initialised).
+    /// All zero bits: a static client with this policy needs no start-up code to initialise it (constant-initialised).
     constexpr mbedtls_tls() noexcept {}
     explicit mbedtls_tls(const tls_settings& settings) noexcept : settings_(settings) {}
     /// Only a policy that has not connected yet can move (the client takes it by value); mbedTLS's

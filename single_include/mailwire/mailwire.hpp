@@ -2148,7 +2148,7 @@ public:
 
     /// Every member starts as zero bits (the options too: 0 and false are the defaults), so with
     /// policies that allow it (mailwire's own do) a static client is constant-initialised: in .bss,
-    /// no start-up code, no static initialisation order to think of.
+    /// no code runs at start-up to initialise it, no static initialisation order to think of.
     constexpr basic_client() : transport_(), tls_(), clock_() {}
     explicit basic_client(Transport transport, Tls tls = Tls(), Clock clock = Clock())
         : transport_(static_cast<Transport&&>(transport)), tls_(static_cast<Tls&&>(tls)),

@@ -1,4 +1,4 @@
-// Built as C++20 (tests/CMakeLists.txt) for `constinit`: a static client needs no start-up code.
+// Built as C++20 (tests/CMakeLists.txt) for `constinit`: a static client needs no start-up code to initialise it.
 // Every member of the client, its options and mailwire's own policies starts as zero bits, so the
 // compiler constant-initialises a static client (the build fails here if one stops being), and
 // zero bits put it in .bss: no flash for an initial image, no static constructor, no static
