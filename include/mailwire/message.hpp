@@ -756,31 +756,49 @@ protected:
         put1(' ');
     }
 
-    /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
-    /// without "=?" and no word is too long to fold; else RFC 2047 encoded-words.
-    void put_unstructured(std::string_view text) {
+    /// Header text, in one pass for both kinds (one scan, one choice among the three forms):
+    /// unstructured text (display false: Subject, custom values) is words as they are when it is
+    /// printable ASCII without "=?" and no word is too long to fold, else RFC 2047 encoded-words;
+    /// a display name (true) is atoms, a quoted string, or encoded-words when it is not ASCII.
+    MAILWIRE_MESSAGE_NOINLINE void put_words(std::string_view text, bool display) {
+        const unsigned f = scan(text);
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
-        // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
-        bool plain = (scan(text) & (not_printable | encoded_like | double_space | edge_space)) == 0;
-        // Every word must fit a line: the first after "Name: ", the others after a fold.
-        std::size_t run = 0, before = col_;
-        for (std::size_t i = 0; plain && i < text.size(); ++i) {
-            if (text[i] == ' ') {
-                run = 0;
-                before = 1;
-                continue;
+        // RFC 5322 §3.2.2). A display name must also be all atoms (atext, RFC 5322 §3.2.3); a
+        // non-ASCII character is neither.
+        bool plain = (f & ((display ? not_phrase : not_printable) | encoded_like | double_space | edge_space)) == 0;
+        if (display) {
+            plain = plain && text.size() <= 70;
+        } else {
+            // Every word must fit a line: the first after "Name: ", the others after a fold.
+            std::size_t run = 0, before = col_;
+            for (std::size_t i = 0; plain && i < text.size(); ++i) {
+                if (text[i] == ' ') {
+                    run = 0;
+                    before = 1;
+                    continue;
+                }
+                if (before + ++run > 78) plain = false;
             }
-            if (before + ++run > 78) plain = false;
         }
         if (plain) {
             put_phrase_words(text);
+        } else if (display && (f & (not_printable | encoded_like)) == 0 &&
+                   2 + text.size() + (f >> specials_shift) <= 72) {
+            // The length as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
+            // longer one is written as encoded-words instead.
+            put1('"');
+            for (char c : text) {
+                if (c == '"' || c == '\\') put1('\\');
+                put1(c);
+            }
+            put1('"');
         } else {
             put_encoded_words(text);
         }
     }
     /// Words separated by single spaces, each a foldable word.
-    MAILWIRE_MESSAGE_NOINLINE void put_phrase_words(std::string_view text) {
+    void put_phrase_words(std::string_view text) {
         const char* p = text.data();
         const char* const end = p + text.size();
         bool first = true;
@@ -800,7 +818,7 @@ protected:
 
     /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
     /// (§5), one per folded line after the first.
-    MAILWIRE_MESSAGE_NOINLINE void put_encoded_words(std::string_view text) {
+    void put_encoded_words(std::string_view text) {
         // "=?UTF-8?B?" + 4*ceil(n/3) + "?=" <= 75  ->  at most 45 octets of text per word; fewer
         // when that fits the rest of the current line (78), so the first word does not overflow it.
         std::size_t i = 0;
@@ -837,26 +855,6 @@ protected:
         } while (i < text.size());
     }
 
-    /// A display name: atoms, a quoted string, or encoded-words when it is not ASCII.
-    void put_display(std::string_view d) {
-        // The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
-        // longer one is written as encoded-words instead.
-        // (d is not empty: put_mailbox writes no display name otherwise.)
-        const unsigned f = scan(d);
-        const std::size_t quoted = 2 + d.size() + (f >> specials_shift);
-        if ((f & (not_phrase | encoded_like | double_space | edge_space)) == 0 && d.size() <= 70) {
-            put_phrase_words(d);
-        } else if ((f & (not_printable | encoded_like)) == 0 && quoted <= 72) {
-            put1('"');
-            for (char c : d) {
-                if (c == '"' || c == '\\') put1('\\');
-                put1(c);
-            }
-            put1('"');
-        } else {
-            put_encoded_words(d);
-        }
-    }
     MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put1(',');
         const bool named = !m.display.empty();
@@ -865,7 +863,7 @@ protected:
                 if (col_ + 2 > 60) crlf();
                 put1(' ');
             }
-            put_display(m.display);
+            put_words(m.display, true); // (not empty)
         }
         // After a display name, the address in angle brackets.
         word(named || !first_in_list, m.address.size() + (named ? 2 : 0));
@@ -1096,7 +1094,7 @@ protected:
         case st_subject:
             if (!subject_.empty()) {
                 put_text(t_subject);
-                put_unstructured(subject_);
+                put_words(subject_, false);
                 crlf();
             }
             break;
@@ -1163,7 +1161,7 @@ protected:
             const custom_header& h = c.hdr_[c.index_++];
             c.put(h.name);
             c.put_text(t_colon);
-            c.put_unstructured(h.value);
+            c.put_words(h.value, false);
             c.crlf();
             return 1;
         }
