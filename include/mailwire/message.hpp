@@ -427,7 +427,7 @@ protected:
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
         if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
-        address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
+        address_entry* e = k >= kind_from ? &own_[k - kind_from] : nullptr;
         if (e == nullptr) {
             if (address_count_ == cap) return cause::too_many;
             e = &list[address_count_++];
@@ -435,7 +435,7 @@ protected:
         // Written in place, field by field (no temporary entry to copy).
         e->address = address;
         e->display = display;
-        e->k = k >= kind_from ? std::uint8_t{kind_to} : k;
+        e->k = k;
         e->utf8 = check == address_check::ok_needs_utf8;
         return cause::none;
     }
@@ -504,7 +504,7 @@ protected:
                 storage[n].address = list[i].address;
                 storage[n++].result = reply{};
             }
-        env.sender = from_.address;
+        env.sender = own_[0].address;
         env.recipients = storage;
         env.recipient_count = n;
         env.size = size_;
@@ -537,9 +537,9 @@ public:
 protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
-        if (from_.address.empty()) return cause::bad_address;
+        if (own_[0].address.empty()) return cause::bad_address;
         // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
-        bool recipients = false, utf8 = from_.utf8 || sender_.utf8;
+        bool recipients = false, utf8 = own_[0].utf8 || own_[1].utf8;
         for (std::size_t i = 0; i < address_count_; ++i) {
             recipients = recipients || addr_[i].k != kind_reply_to;
             utf8 = utf8 || addr_[i].utf8;
@@ -993,7 +993,7 @@ protected:
         c.put("Message-ID: <");
         for (unsigned char b : c.id_) c.put_hex(b, 0x20);
         c.put(".mailwire@");
-        const std::string_view addr = c.from_.address;
+        const std::string_view addr = c.own_[0].address;
         std::size_t at = addr.size();
         while (at > 0 && addr[at - 1] != '@') --at;
         c.put(addr.data() + at, addr.size() - at);
@@ -1069,14 +1069,14 @@ protected:
         case st_cc:
         case st_reply_to: {
             // One mailbox per step, so a long list never overflows out_. From and Sender are
-            // lists of one, of kind_to (as add_address keeps them).
+            // lists of one, whose entry has its kind only once set (all zeros before).
             const unsigned at = stage_ - st_from;
             const address_entry* list = addr_;
             std::size_t count = address_count_;
-            const std::uint8_t k = static_cast<std::uint8_t>("\0\0\0\1\3"[at]); // the kind each lists
+            const std::uint8_t k = static_cast<std::uint8_t>("\4\5\0\1\3"[at]); // the kind each lists
             if (stage_ < st_to) {
-                list = stage_ == st_from ? &from_ : &sender_;
-                count = list->address.empty() ? 0 : 1;
+                list = &own_[at];
+                count = 1;
             }
             while (index_ < count && list[index_].k != k) ++index_;
             if (index_ < count) {
@@ -1330,8 +1330,7 @@ protected:
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
 
-    address_entry from_ = {};
-    address_entry sender_ = {};
+    address_entry own_[2] = {}; // From, Sender (kind_from - kind_from, kind_sender - kind_from)
     std::size_t address_count_ = 0;
     std::size_t header_count_ = 0;
     std::size_t part_count_ = 0;
