@@ -442,7 +442,7 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
                                                std::string_view value) {
         hdr_ = list;
-        custom_ = &custom_step;
+        hooks_[hook_custom] = &custom_step;
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
@@ -555,7 +555,6 @@ protected:
             // zeros (empty memory) and body_cte_[0] 7bit, as text() was never called.
             has_body_[0] = true;
         }
-        make_date_and_id();
         plan();
         // The size: produce everything once without reading sources that are not in memory
         // (so no step fails), counting each step's output where read() would copy it from. Only
@@ -615,34 +614,38 @@ protected:
         return cte_qp;
     }
 
-    /// Whether the message has a Date and a Message-ID: the writers that the setters chose (on
-    /// POSIX, the system's clock and /dev/urandom when none was set) get their values.
-    void make_date_and_id() {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-        if (date_writer_ == nullptr) date_writer_ = &write_date;
-        if (id_writer_ == nullptr) id_writer_ = &write_message_id;
-#endif
-        have_date_ = date_writer_ != nullptr && date_writer_(*this, true);
-        have_id_ = id_writer_ != nullptr && id_writer_(*this, true);
-    }
-
     /// The body's structure. The multiparts nest in one line (RFC 2046 §5.1): mixed for
     /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
     /// first part of the one around it (st_sub). A single part's headers are the message's.
-    /// Without HTML and inline parts (rich_ unset), the text and the attachments: one level.
-    void plan() noexcept {
+    /// Without HTML and inline parts (no rich_step), the text and the attachments: one level.
+    /// Then every hook is called with st_done, in the order of hooks_: the Date and Message-ID
+    /// writers (on POSIX, the system's clock and /dev/urandom when none was set) fetch their
+    /// values and say whether their header is written (have_), rich_step plans.
+    void plan() {
         // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
         attachments_ = part_count_ != 0;
         levels_ = attachments_ ? 1 : 0;
         single_ref_ = levels_ != 0 ? 0 : ref_text;
-        if (rich_ != nullptr) rich_(*this, st_done);
+#if defined(MAILWIRE_MESSAGE_POSIX)
+        if (hooks_[hook_date] == nullptr) hooks_[hook_date] = &write_date;
+        if (hooks_[hook_id] == nullptr) hooks_[hook_id] = &write_message_id;
+#endif
+        for (int i = 0; i < hook_count; ++i) have_[i] = hooks_[i] != nullptr && hooks_[i](*this, st_done) != 0;
     }
 
-    // HTML and inline parts are handled by rich_step, which html() and inline_part() set: a
-    // firmware image that uses neither has none of its code. Called with st_done to plan, and
-    // for st_html, st_alt_close and st_inline: 1 when the stage has more to write.
+    // The stages that only some messages have are written by hooks, which the setters set
+    // (hooks_): a firmware image that uses none of them has none of their code. A hook is
+    // called with st_done by prepare(), then for its stages: 1 when the stage has more to write.
     using stage_fn = int (*)(composer&, stage);
+    enum hook : std::uint8_t { hook_date, hook_id, hook_custom, hook_rich, hook_count };
+    /// The hook of stage s (one of st_date, st_message_id, st_custom, st_html, st_alt_close,
+    /// st_inline).
+    static constexpr unsigned hook_of(stage s) noexcept {
+        return s == st_date ? hook_date : s > st_custom ? hook_rich : s - st_message_id + hook_id;
+    }
+    // HTML and inline parts are handled by rich_step, which html() and inline_part() set: at
+    // st_done it plans, then writes st_html, st_alt_close and st_inline.
     static int rich_step(composer& c, stage s) {
         const std::uint8_t inner = c.levels_ != 0 ? static_cast<std::uint8_t>(c.levels_ - 1) : 0;
         switch (s) {
@@ -953,11 +956,10 @@ protected:
     // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
     // clock, no random source; the submission server adds both, RFC 6409 §8.3) has none of
     // their code.
-    // Each is called twice: by prepare() (prepare true) for whether the header is written, its
-    // value fetched, then by the production to write it.
-    using writer = bool (*)(composer&, bool prepare);
-    static bool write_date(composer& c, bool prepare) {
-        if (prepare) {
+    // Each is called twice: by prepare() (st_done) for whether the header is written, its
+    // value fetched (1: written), then by the production to write it if so.
+    static int write_date(composer& c, stage s) {
+        if (s == st_done) {
             if (c.fixed_date_) return true;
             c.date_secs_ = 0;
             c.date_offset_ = 0;
@@ -969,13 +971,14 @@ protected:
             return false;
 #endif
         }
+        if (!c.have_[hook_date]) return 0;
         c.put("Date: ");
         c.put_date();
         c.crlf();
-        return true;
+        return 0;
     }
-    static bool write_message_id(composer& c, bool prepare) {
-        if (prepare) {
+    static int write_message_id(composer& c, stage s) {
+        if (s == st_done) {
             if (c.random_ != nullptr) return c.random_(c.random_ctx_, c.id_, sizeof(c.id_));
 #if defined(MAILWIRE_MESSAGE_POSIX)
             int fd;
@@ -990,6 +993,7 @@ protected:
             return false;
 #endif
         }
+        if (!c.have_[hook_id]) return 0;
         c.put("Message-ID: <");
         for (unsigned char b : c.id_) c.put_hex(b, 0x20);
         c.put(".mailwire@");
@@ -998,7 +1002,7 @@ protected:
         while (at > 0 && addr[at - 1] != '@') --at;
         c.put(addr.data() + at, addr.size() - at);
         c.put(">\r\n");
-        return true;
+        return 0;
     }
 
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
@@ -1061,8 +1065,15 @@ protected:
         if (in_content_) return content_step();
         switch (stage_) {
         case st_date:
-            if (have_date_) date_writer_(*this, false);
+        case st_message_id:
+        case st_custom:
+        case st_html:
+        case st_alt_close:
+        case st_inline: {
+            const stage_fn h = hooks_[hook_of(stage_)];
+            if (h != nullptr && h(*this, stage_) != 0) return 1;
             break;
+        }
         case st_from:
         case st_sender:
         case st_to:
@@ -1098,12 +1109,6 @@ protected:
                 crlf();
             }
             break;
-        case st_message_id:
-            if (have_id_) id_writer_(*this, false);
-            break;
-        case st_custom:
-            if (custom_ != nullptr && custom_(*this, stage_) != 0) return 1;
-            break;
         case st_mime:
             put_text(t_mime);
             put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
@@ -1122,11 +1127,6 @@ protected:
         case st_text:
             // In the innermost multipart, with the HTML part.
             if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
-            break;
-        case st_html:
-        case st_alt_close:
-        case st_inline:
-            if (rich_ != nullptr && rich_(*this, stage_) != 0) return 1;
             break;
         case st_attach:
             if (parts_step(false) != 0) return 1;
@@ -1156,8 +1156,8 @@ protected:
     }
 
     /// The custom headers, one per step, set by header() (st_custom).
-    static int custom_step(composer& c, stage) {
-        if (c.index_ < c.header_count_) {
+    static int custom_step(composer& c, stage s) {
+        if (s != st_done && c.index_ < c.header_count_) {
             const custom_header& h = c.hdr_[c.index_++];
             c.put(h.name);
             c.put_text(t_colon);
@@ -1337,10 +1337,7 @@ protected:
     std::string_view subject_;
     source_slot body_[2] = {}; // text, HTML
 
-    writer date_writer_ = nullptr;
-    stage_fn rich_ = nullptr;
-    stage_fn custom_ = nullptr;
-    writer id_writer_ = nullptr;
+    stage_fn hooks_[hook_count] = {}; // by hook: Date, Message-ID, custom headers, HTML and inline parts
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
@@ -1380,7 +1377,7 @@ protected:
     cte body_cte_[2] = {};
     cause first_refusal_ = cause::none;
     bool fixed_date_ = false;
-    bool have_date_ = false, have_id_ = false;
+    bool have_[hook_count] = {}; // hooks_[h] said yes at st_done (read for the Date and Message-ID)
     bool needs_utf8_ = false, eight_bit_ = false;
     bool size_known_ = false;
     bool dry_ = false;
@@ -1439,18 +1436,18 @@ public:
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
     error header(text_ref name, text_ref value) { return add_header(headers_, MaxHeaders, name.view(), value.view()); }
     void set_clock(clock_fn fn, void* context = nullptr) noexcept {
-        date_writer_ = &write_date;
+        hooks_[hook_date] = &write_date;
         clock_ = fn;
         clock_ctx_ = context;
     }
     void set_random(random_fn fn, void* context = nullptr) noexcept {
-        id_writer_ = &write_message_id;
+        hooks_[hook_id] = &write_message_id;
         random_ = fn;
         random_ctx_ = context;
     }
     /// A fixed Date instead of the clock's.
     void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
-        date_writer_ = &write_date;
+        hooks_[hook_date] = &write_date;
         fixed_date_ = true;
         date_secs_ = unix_seconds;
         date_offset_ = utc_offset_minutes;
@@ -1467,7 +1464,7 @@ public:
         return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
-        rich_ = &rich_step;
+        hooks_[hook_rich] = &rich_step;
         return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
@@ -1476,7 +1473,7 @@ public:
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        rich_ = &rich_step;
+        hooks_[hook_rich] = &rich_step;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
         return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
     }
