@@ -417,8 +417,9 @@ protected:
     }
 
     /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
-    MAILWIRE_MESSAGE_NOINLINE error add_address(address_entry* list, std::size_t cap, std::uint8_t k,
-                                                std::string_view address, std::string_view display) {
+    // (The texts first: they are then passed in registers.)
+    MAILWIRE_MESSAGE_NOINLINE error add_address(std::string_view address, std::string_view display,
+                                                address_entry* list, std::size_t cap, std::uint8_t k) {
         addr_ = list;
         return result(address_cause(list, cap, k, address, display));
     }
@@ -439,8 +440,8 @@ protected:
         e->utf8 = check == address_check::ok_needs_utf8;
         return cause::none;
     }
-    MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
-                                               std::string_view value) {
+    MAILWIRE_MESSAGE_NOINLINE error add_header(std::string_view name, std::string_view value, custom_header* list,
+                                               std::size_t cap) {
         hdr_ = list;
         hooks_[hook_custom] = &custom_step;
         return result(header_cause(list, cap, name, value));
@@ -460,8 +461,9 @@ protected:
         list[header_count_++] = custom_header{name, value};
         return cause::none;
     }
-    MAILWIRE_MESSAGE_NOINLINE error add_part(part* list, std::size_t cap, const content_source& src,
-                                             std::string_view filename, std::string_view type, std::string_view cid) {
+    // (The texts first: they are then passed in registers.)
+    MAILWIRE_MESSAGE_NOINLINE error add_part(std::string_view filename, std::string_view type, std::string_view cid,
+                                             const content_source& src, part* list, std::size_t cap) {
         parts_ = list;
         return result(part_cause(list, cap, src, filename, type, cid));
     }
@@ -1434,7 +1436,7 @@ public:
     error subject(text_ref subject_text) { return set_subject(subject_text.view()); }
     /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
-    error header(text_ref name, text_ref value) { return add_header(headers_, MaxHeaders, name.view(), value.view()); }
+    error header(text_ref name, text_ref value) { return add_header(name.view(), value.view(), headers_, MaxHeaders); }
     void set_clock(clock_fn fn, void* context = nullptr) noexcept {
         hooks_[hook_date] = &write_date;
         clock_ = fn;
@@ -1469,13 +1471,13 @@ public:
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
     error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
-        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), {});
+        return add_part(filename.view(), content_type.view(), {}, src, parts_store_, MaxAttachments);
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
         hooks_[hook_rich] = &rich_step;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
-        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
+        return add_part(filename.view(), content_type.view(), content_id.view(), src, parts_store_, MaxAttachments);
     }
 
     // ------------------------------------------------------------------ for sending
@@ -1507,7 +1509,7 @@ public:
 
 private:
     error add(std::uint8_t k, std::string_view address, std::string_view display) {
-        return add_address(addresses_, MaxAddresses, k, address, display);
+        return add_address(address, display, addresses_, MaxAddresses, k);
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
