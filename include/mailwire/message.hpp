@@ -672,7 +672,7 @@ protected:
     }
 
     // ------------------------------------------------------------------ production
-    MAILWIRE_MESSAGE_NOINLINE void start(bool dry) {
+    void start(bool dry) {
         dry_ = dry;
         dry_extra_ = 0;
         stage_ = st_date;
@@ -684,7 +684,7 @@ protected:
         col_ = 0;
     }
 
-    MAILWIRE_MESSAGE_NOINLINE std::ptrdiff_t read_bound(char* buf, std::size_t cap) {
+    std::ptrdiff_t read_bound(char* buf, std::size_t cap) {
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
@@ -755,7 +755,7 @@ protected:
     /// Before a word of len octets of a header: the space before it (unless it is the first),
     /// after a fold when the line would pass 78 octets with it (RFC 5322 §2.2.3: the fold is a
     /// CRLF before white space), but not at a line's start, where a fold would not help.
-    MAILWIRE_MESSAGE_NOINLINE void word(bool space_before, std::size_t len) noexcept {
+    void word(bool space_before, std::size_t len) noexcept {
         if (!space_before) return;
         if (col_ > 1 && col_ + 1 + len > 78) crlf();
         put1(' ');
@@ -1144,7 +1144,7 @@ protected:
 
     /// The inline parts or the attachments, one per step (1), then the end of their multipart
     /// (0). The inline parts are in related, level 1 when there are attachments (mixed).
-    MAILWIRE_MESSAGE_NOINLINE int parts_step(bool want_inline) {
+    int parts_step(bool want_inline) {
         if (!(want_inline ? inline_parts_ : attachments_)) return 0;
         while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
         const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
