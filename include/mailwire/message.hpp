@@ -277,7 +277,7 @@ inline constexpr char texts[] =
     "mixed\0"
     "related\0"
     "alternative\0"
-    "; boundary=\"\0"
+    "; boundary=\"=_mw_\0"
     "\"\r\n\0"
     "text/plain\0"
     "text/html\0"
@@ -923,8 +923,7 @@ protected:
             put_text(t_boundary_param);
             // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
             // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-            const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-            put(b, 6);
+            put1(static_cast<char>('0' + level)); // after t_boundary_param's "=_mw_"
             put_text(t_quote_crlf);
             return;
         }
