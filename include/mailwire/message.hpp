@@ -418,7 +418,7 @@ protected:
 
     /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
     // (The texts first: they are then passed in registers.)
-    MAILWIRE_MESSAGE_NOINLINE error add_address(std::string_view address, std::string_view display,
+    error add_address(std::string_view address, std::string_view display,
                                                 address_entry* list, std::size_t cap, std::uint8_t k) {
         addr_ = list;
         return result(address_cause(list, cap, k, address, display));
@@ -462,7 +462,7 @@ protected:
         return cause::none;
     }
     // (The texts first: they are then passed in registers.)
-    MAILWIRE_MESSAGE_NOINLINE error add_part(std::string_view filename, std::string_view type, std::string_view cid,
+    error add_part(std::string_view filename, std::string_view type, std::string_view cid,
                                              const content_source& src, part* list, std::size_t cap) {
         parts_ = list;
         return result(part_cause(list, cap, src, filename, type, cid));
@@ -480,12 +480,12 @@ protected:
         p.content_id = cid;
         return cause::none;
     }
-    MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
+    error set_subject(std::string_view text) {
         if (has_ctl_or_nul(text) || text.size() > max_header_text) return result(cause::bad_header);
         subject_ = text;
         return result(cause::none);
     }
-    MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
+    error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
         set_slot(body_[html], src);
         has_body_[html] = true;
         body_enc_[html] = enc;
@@ -521,7 +521,7 @@ public:
     /// send_message()'s part: prepare() for this server, the recipients checked against the
     /// storage, and the envelope. False with err (a default error on entry) set, at
     /// phase::mail, when it cannot be sent.
-    MAILWIRE_MESSAGE_NOINLINE bool envelope_into(const capabilities& caps, envelope& env, recipient* storage,
+    bool envelope_into(const capabilities& caps, envelope& env, recipient* storage,
                                                  std::size_t capacity, error& err) {
         set_usage(err, prepare_cause(caps.eightbitmime, caps.smtputf8));
         if (err.ok() && recipient_count_of(addr_) > capacity) {
