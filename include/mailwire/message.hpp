@@ -788,8 +788,9 @@ protected:
         }
         if (plain) {
             put_phrase_words(text);
-        } else if (display && (f & (not_printable | encoded_like)) == 0 &&
-                   2 + text.size() + (f >> specials_shift) <= 72) {
+            return;
+        }
+        if (display && (f & (not_printable | encoded_like)) == 0 && 2 + text.size() + (f >> specials_shift) <= 72) {
             // The length as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
             // longer one is written as encoded-words instead.
             put1('"');
@@ -798,32 +799,10 @@ protected:
                 put1(c);
             }
             put1('"');
-        } else {
-            put_encoded_words(text);
+            return;
         }
-    }
-    /// Words separated by single spaces, each a foldable word.
-    void put_phrase_words(std::string_view text) {
-        const char* p = text.data();
-        const char* const end = p + text.size();
-        bool first = true;
-        while (p != end) {
-            if (*p == ' ') {
-                ++p;
-                continue;
-            }
-            const char* const w = p;
-            while (p != end && *p != ' ') ++p;
-            const std::size_t n = static_cast<std::size_t>(p - w);
-            word(!first, n);
-            put(w, n);
-            first = false;
-        }
-    }
-
-    /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
-    /// (§5), one per folded line after the first.
-    void put_encoded_words(std::string_view text) {
+        // RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
+        // (§5), one per folded line after the first.
         // "=?UTF-8?B?" + 4*ceil(n/3) + "?=" <= 75  ->  at most 45 octets of text per word; fewer
         // when that fits the rest of the current line (78), so the first word does not overflow it.
         std::size_t i = 0;
@@ -858,6 +837,24 @@ protected:
             first = false;
             i += n;
         } while (i < text.size());
+    }
+    /// Words separated by single spaces, each a foldable word.
+    void put_phrase_words(std::string_view text) {
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        bool first = true;
+        while (p != end) {
+            if (*p == ' ') {
+                ++p;
+                continue;
+            }
+            const char* const w = p;
+            while (p != end && *p != ' ') ++p;
+            const std::size_t n = static_cast<std::size_t>(p - w);
+            word(!first, n);
+            put(w, n);
+            first = false;
+        }
     }
 
     MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
