@@ -318,8 +318,8 @@ struct source_slot {
     std::string_view memory;
     bool (*rewind)(void*);
 };
-/// d = s, member by member (one shared copy for the text, HTML and part setters).
-MAILWIRE_MESSAGE_NOINLINE inline void set_slot(source_slot& d, const content_source& s) noexcept {
+/// d = s, member by member (for the text, HTML and part setters; the compiler decides whether to share it).
+inline void set_slot(source_slot& d, const content_source& s) noexcept {
     d.fill = s.fill;
     d.context = s.context;
     d.size = s.size;
