@@ -158,7 +158,6 @@ enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
 
 namespace detail::mime {
 
-inline constexpr char hex_digits[] = "0123456789ABCDEF";
 
 constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
     for (char ch : s)
@@ -236,7 +235,9 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
 
 /// The fixed texts the composer writes (but those of Date and Message-ID, which are linked only
 /// when used), each ended by a NUL: composer::put_text(t) writes the one numbered t, so that a
-/// call passes one small number instead of an address and a length.
+/// call passes one small number instead of an address and a length. An octet from 0x80 up ends
+/// a text and names the text written after it (octet - 0x80), so that an ending several texts
+/// share (": ", CRLF, "name") is stored once.
 enum text_id : std::uint8_t {
     t_content_type,
     t_multipart,
@@ -272,44 +273,54 @@ enum text_id : std::uint8_t {
     t_soft_break,
     t_name,
     t_filename,
-    t_colon
+    t_colon,
+    t_mw,
+    t_dashes,
+    t_crlf
 };
+// A reference to text t inside texts (an octal escape, so that no letter after it is read as
+// part of a hex escape): "\240" t_name, "\242" t_colon, "\243" t_mw, "\245" t_crlf.
+static_assert(t_name == 0240 - 0x80 && t_colon == 0242 - 0x80 && t_mw == 0243 - 0x80 && t_crlf == 0245 - 0x80,
+              "mailwire: the references in texts");
 inline constexpr char texts[] =
-    "Content-Type: \0"
+    "Content-Type\242\0"
     "multipart/\0"
     "mixed\0"
     "related\0"
     "alternative\0"
-    "; boundary=\"=_mw_\0"
-    "\"\r\n\0"
+    "; boundary=\"\243\0"
+    "\"\245\0"
     "text/plain\0"
     "text/html\0"
     "; charset=utf-8\0"
-    "\r\nContent-Transfer-Encoding: \0"
+    "\r\nContent-Transfer-Encoding\242\0"
     "7bit\0"
     "8bit\0"
     "quoted-printable\0"
     "base64\0"
     "Content-ID: <\0"
-    ">\r\n\0"
-    "Content-Disposition: \0"
+    ">\245\0"
+    "Content-Disposition\242\0"
     "attachment\0"
     "inline\0"
-    "From: \0"
-    "Sender: \0"
-    "To: \0"
-    "Cc: \0"
-    "Reply-To: \0"
-    "Subject: \0"
-    "MIME-Version: 1.0\r\n\0"
+    "From\242\0"
+    "Sender\242\0"
+    "To\242\0"
+    "Cc\242\0"
+    "Reply-To\242\0"
+    "Subject\242\0"
+    "MIME-Version: 1.0\245\0"
     "=?UTF-8?B?\0"
     "?=\0"
     "=\"\0"
     "*=UTF-8''\0"
-    "=\r\n\0"
+    "=\245\0"
     "name\0"
-    "filename\0"
-    ": \0";
+    "file\240\0"
+    ": \0"
+    "=_mw_\0" // the boundaries but their level digit (RFC 2046 §5.1.1)
+    "--\0"
+    "\r\n\0";
 
 /// A body or part source as the composer keeps it: content_source without its member defaults,
 /// so that a message object is all zeros before use (a static one lands in .bss and needs no
@@ -363,7 +374,9 @@ public:
     bool needs_smtputf8() const noexcept { return needs_utf8_; }
 
 protected:
-    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
+    // In the order of the header stages (kind = stage - st_date), from 1: an entry of kind 0 was
+    // never set.
+    enum kind : std::uint8_t { kind_from = 1, kind_sender, kind_to, kind_cc, kind_reply_to, kind_bcc };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
     /// What a part's headers describe: attachments and inline parts by index, the text, the
     /// HTML, and ref_multipart + L the multipart of level L.
@@ -431,7 +444,7 @@ protected:
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
         if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
-        address_entry* e = k >= kind_from ? &own_[k - kind_from] : nullptr;
+        address_entry* e = k <= kind_sender ? &own_[k - kind_from] : nullptr;
         if (e == nullptr) {
             if (address_count_ == cap) return cause::too_many;
             e = &list[address_count_++];
@@ -706,35 +719,38 @@ protected:
 
     // -- output: out_ holds what read() hands out next; col_ is the column (for folding)
     MAILWIRE_MESSAGE_NOINLINE void put(const char* s, std::size_t n) noexcept {
-        MAILWIRE_ASSERT(out_len_ + n <= sizeof(out_)); // sized for the longest step, below
-        for (std::size_t i = 0; i < n; ++i) {
-            const char c = s[i];
-            if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
-            col_ = c == '\n' ? 0 : col_ + 1;
-        }
+        for (std::size_t i = 0; i < n; ++i) put1(s[i]);
     }
     void put(std::string_view s) noexcept { put(s.data(), s.size()); }
     template <std::size_t N>
     void put(const char (&literal)[N]) noexcept {
         put(literal, N - 1);
     }
-    MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept { put(&c, 1); }
-    MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put("\r\n"); }
+    MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept {
+        MAILWIRE_ASSERT(out_len_ < sizeof(out_)); // sized for the longest step, below
+        if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
+        col_ = c == '\n' ? 0 : col_ + 1;
+    }
+    MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put_text(t_crlf); }
     /// texts' piece number t.
     MAILWIRE_MESSAGE_NOINLINE void put_text(unsigned t) noexcept {
-        const char* p = texts;
-        for (; t != 0; --t)
-            while (*p++ != '\0') {
-            }
-        std::size_t n = 0;
-        while (p[n] != '\0') ++n;
-        put(p, n);
+        for (;;) {
+            const char* p = texts;
+            for (; t != 0; --t)
+                while (*p++ != '\0') {
+                }
+            unsigned char c;
+            while ((c = static_cast<unsigned char>(*p++)) != 0 && c < 0x80) put1(static_cast<char>(c));
+            if (c == 0) return;
+            t = c - 0x80u; // a reference ends a text: the rest is the text it names
+        }
     }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
     /// Two hex digits; lower = 0x20 makes the letters lower case.
     MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
-        const char h[2] = {static_cast<char>(hex_digits[(c >> 4) & 15] | lower), static_cast<char>(hex_digits[c & 15] | lower)};
-        put(h, 2);
+        // ('0' to '9' have the 0x20 bit already.)
+        for (unsigned d : {(c >> 4) & 15, c & 15})
+            put1(static_cast<char>((d < 10 ? '0' + d : 'A' - 10 + d) | static_cast<unsigned>(lower)));
     }
     /// v in decimal, at least `width` digits.
     MAILWIRE_MESSAGE_NOINLINE void put_num(std::int32_t v, int width) noexcept {
@@ -846,22 +862,18 @@ protected:
     void put_phrase_words(std::string_view text) {
         const char* p = text.data();
         const char* const end = p + text.size();
-        bool first = true;
-        while (p != end) {
-            if (*p == ' ') {
-                ++p;
-                continue;
-            }
+        // (The text has single spaces between words and none at either end: put_words checked.)
+        for (bool first = true; p != end; first = false) {
             const char* const w = p;
             while (p != end && *p != ' ') ++p;
             const std::size_t n = static_cast<std::size_t>(p - w);
             word(!first, n);
             put(w, n);
-            first = false;
+            if (p != end) ++p; // the space
         }
     }
 
-    MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
+    MAILWIRE_MESSAGE_INLINE void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put1(',');
         const bool named = !m.display.empty();
         if (named) {
@@ -1086,7 +1098,10 @@ protected:
             const unsigned at = stage_ - st_from;
             const address_entry* list = addr_;
             std::size_t count = address_count_;
-            const std::uint8_t k = static_cast<std::uint8_t>("\4\5\0\1\3"[at]); // the kind each lists
+            static_assert(+st_from == +kind_from && +st_sender == +kind_sender && +st_to == +kind_to &&
+                              +st_cc == +kind_cc && +st_reply_to == +kind_reply_to,
+                          "mailwire: a stage lists the addresses of its kind");
+            const std::uint8_t k = stage_; // the kind each lists
             if (stage_ < st_to) {
                 list = &own_[at];
                 count = 1;
@@ -1175,11 +1190,16 @@ protected:
     /// first boundary of the body has nothing before it to end; the close of a multipart, its
     /// last boundary, ends with "--".
     MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level, bool close = false) {
-        const char b[12] = {'\r', '\n', '-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level),
-                            close ? '-' : '\r', close ? '-' : '\n'};
-        const bool end_before = opened_ || close;
+        if (opened_ || close) crlf();
         opened_ = true;
-        put(b + (end_before ? 0 : 2), end_before ? 12 : 10);
+        put_text(t_dashes);
+        put_text(t_mw);
+        put1(static_cast<char>('0' + level));
+        if (close) {
+            put_text(t_dashes);
+        } else {
+            crlf();
+        }
     }
     /// A part's boundary and headers (in a multipart), then its content.
     MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
@@ -1243,7 +1263,7 @@ protected:
     /// most 76 with "=" soft breaks, "=", non-printables and trailing white space encoded, and a
     /// "." at the start of a line encoded too (so no line of the body starts with "."); 7bit and
     /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
-    MAILWIRE_MESSAGE_INLINE int content_step() {
+    int content_step() {
         while (room() > 96) {
             if (e_.in_pos == e_.in_len) {
                 if (!e_.eof && !refill()) return -1;
