@@ -159,7 +159,9 @@ enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
 namespace detail::mime {
 
 
-constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
+/// The setters' one check of header text: longer than max, or a CR, LF or NUL in it.
+MAILWIRE_MESSAGE_NOINLINE constexpr bool bad_text(std::string_view s, std::size_t max) noexcept {
+    if (s.size() > max) return true;
     for (char ch : s)
         if (ch == '\r' || ch == '\n' || ch == '\0') return true;
     return false;
@@ -443,7 +445,7 @@ protected:
                         std::string_view display) noexcept {
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
-        if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
+        if (bad_text(display, 400)) return cause::bad_header;
         address_entry* e = k <= kind_sender ? &own_[k - kind_from] : nullptr;
         if (e == nullptr) {
             if (address_count_ == cap) return cause::too_many;
@@ -463,7 +465,7 @@ protected:
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
-        if (!valid_field_name(name) || has_ctl_or_nul(value) || value.size() > max_header_text) return cause::bad_header;
+        if (!valid_field_name(name) || bad_text(value, max_header_text)) return cause::bad_header;
         // The names the composer writes itself.
         static constexpr char own[] = "from\0sender\0to\0cc\0bcc\0reply-to\0subject\0date\0message-id\0"
                                       "mime-version\0content-type\0content-transfer-encoding\0";
@@ -485,9 +487,7 @@ protected:
     }
     cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
                      std::string_view type, std::string_view cid) noexcept {
-        if (!valid_content_type(type) || has_ctl_or_nul(filename) ||
-            filename.size() > 255)
-            return cause::bad_header;
+        if (!valid_content_type(type) || bad_text(filename, 255)) return cause::bad_header;
         if (part_count_ == cap) return cause::too_many;
         part& p = list[part_count_++];
         set_slot(p.src, src);
@@ -497,7 +497,7 @@ protected:
         return cause::none;
     }
     error set_subject(std::string_view text) {
-        if (has_ctl_or_nul(text) || text.size() > max_header_text) return result(cause::bad_header);
+        if (bad_text(text, max_header_text)) return result(cause::bad_header);
         subject_ = text;
         return result(cause::none);
     }
