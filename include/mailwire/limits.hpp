@@ -46,6 +46,11 @@ constexpr std::size_t max_sasl_user = max_path;
 /// Longer: cause::bad_header. (Addresses, headers and parts are counted against the message's
 /// template arguments MaxAddresses, MaxHeaders and MaxAttachments: cause::too_many.)
 constexpr std::size_t max_header_text = 900;
+/// An attachment's or inline part's file name, in octets. It is written twice (Content-Type's
+/// name, Content-Disposition's filename; RFC 2231 §4, each non-ASCII octet as "%XX"), with a type
+/// of up to 127 octets and a Content-ID of up to 250, in one step of the composer's 2,048-octet
+/// output buffer: 200 octets keep that step under 1,750. Longer: cause::bad_header.
+constexpr std::size_t max_file_name = 200;
 
 } // namespace mailwire
 

@@ -487,7 +487,7 @@ protected:
     }
     cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
                      std::string_view type, std::string_view cid) noexcept {
-        if (!valid_content_type(type) || bad_text(filename, 255)) return cause::bad_header;
+        if (!valid_content_type(type) || bad_text(filename, max_file_name)) return cause::bad_header;
         if (part_count_ == cap) return cause::too_many;
         part& p = list[part_count_++];
         set_slot(p.src, src);
@@ -1372,9 +1372,11 @@ protected:
 
     std::size_t index_ = 0;
     std::size_t col_ = 0;
-    // One step's output. The longest step is one header: a 900-octet subject or custom value as
-    // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
-    // 1,700 octets with its name; a content step stops 96 octets before the end.
+    // One step's output. The longest steps: one header, a 900-octet subject or custom value as
+    // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold), under
+    // 1,700 octets with its name; a part's headers (a 127-octet type, a 250-octet Content-ID, the
+    // file name twice, RFC 2231-encoded: max_file_name keeps them under 1,750); a content step
+    // stops 96 octets before the end.
     char out_[2048] = {};
     std::size_t out_len_ = 0, out_pos_ = 0;
 

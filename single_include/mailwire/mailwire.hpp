@@ -652,6 +652,11 @@ constexpr std::size_t max_sasl_user = max_path;
 /// Longer: cause::bad_header. (Addresses, headers and parts are counted against the message's
 /// template arguments MaxAddresses, MaxHeaders and MaxAttachments: cause::too_many.)
 constexpr std::size_t max_header_text = 900;
+/// An attachment's or inline part's file name, in octets. It is written twice (Content-Type's
+/// name, Content-Disposition's filename; RFC 2231 §4, each non-ASCII octet as "%XX"), with a type
+/// of up to 127 octets and a Content-ID of up to 250, in one step of the composer's 2,048-octet
+/// output buffer: 200 octets keep that step under 1,750. Longer: cause::bad_header.
+constexpr std::size_t max_file_name = 200;
 
 } // namespace mailwire
 
@@ -3196,17 +3201,21 @@ private:
 enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
 
 // Internal: code that the compiler would otherwise copy into many call sites.
+// And the reverse: code with one caller that the compiler would keep apart (a call, a frame).
 #if defined(__GNUC__) || defined(__clang__)
 #define MAILWIRE_MESSAGE_NOINLINE __attribute__((noinline))
+#define MAILWIRE_MESSAGE_INLINE __attribute__((always_inline)) inline
 #else
 #define MAILWIRE_MESSAGE_NOINLINE
+#define MAILWIRE_MESSAGE_INLINE inline
 #endif
 
 namespace detail::mime {
 
-inline constexpr char hex_digits[] = "0123456789ABCDEF";
 
-constexpr bool has_ctl_or_nul(std::string_view s) noexcept {
+/// The setters' one check of header text: longer than max, or a CR, LF or NUL in it.
+MAILWIRE_MESSAGE_NOINLINE constexpr bool bad_text(std::string_view s, std::size_t max) noexcept {
+    if (s.size() > max) return true;
     for (char ch : s)
         if (ch == '\r' || ch == '\n' || ch == '\0') return true;
     return false;
@@ -3282,7 +3291,9 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
 
 /// The fixed texts the composer writes (but those of Date and Message-ID, which are linked only
 /// when used), each ended by a NUL: composer::put_text(t) writes the one numbered t, so that a
-/// call passes one small number instead of an address and a length.
+/// call passes one small number instead of an address and a length. An octet from 0x80 up ends
+/// a text and names the text written after it (octet - 0x80), so that an ending several texts
+/// share (": ", CRLF, "name") is stored once.
 enum text_id : std::uint8_t {
     t_content_type,
     t_multipart,
@@ -3318,44 +3329,54 @@ enum text_id : std::uint8_t {
     t_soft_break,
     t_name,
     t_filename,
-    t_colon
+    t_colon,
+    t_mw,
+    t_dashes,
+    t_crlf
 };
+// A reference to text t inside texts (an octal escape, so that no letter after it is read as
+// part of a hex escape): "\240" t_name, "\242" t_colon, "\243" t_mw, "\245" t_crlf.
+static_assert(t_name == 0240 - 0x80 && t_colon == 0242 - 0x80 && t_mw == 0243 - 0x80 && t_crlf == 0245 - 0x80,
+              "mailwire: the references in texts");
 inline constexpr char texts[] =
-    "Content-Type: \0"
+    "Content-Type\242\0"
     "multipart/\0"
     "mixed\0"
     "related\0"
     "alternative\0"
-    "; boundary=\"\0"
-    "\"\r\n\0"
+    "; boundary=\"\243\0"
+    "\"\245\0"
     "text/plain\0"
     "text/html\0"
     "; charset=utf-8\0"
-    "\r\nContent-Transfer-Encoding: \0"
+    "\r\nContent-Transfer-Encoding\242\0"
     "7bit\0"
     "8bit\0"
     "quoted-printable\0"
     "base64\0"
     "Content-ID: <\0"
-    ">\r\n\0"
-    "Content-Disposition: \0"
+    ">\245\0"
+    "Content-Disposition\242\0"
     "attachment\0"
     "inline\0"
-    "From: \0"
-    "Sender: \0"
-    "To: \0"
-    "Cc: \0"
-    "Reply-To: \0"
-    "Subject: \0"
-    "MIME-Version: 1.0\r\n\0"
+    "From\242\0"
+    "Sender\242\0"
+    "To\242\0"
+    "Cc\242\0"
+    "Reply-To\242\0"
+    "Subject\242\0"
+    "MIME-Version: 1.0\245\0"
     "=?UTF-8?B?\0"
     "?=\0"
     "=\"\0"
     "*=UTF-8''\0"
-    "=\r\n\0"
+    "=\245\0"
     "name\0"
-    "filename\0"
-    ": \0";
+    "file\240\0"
+    ": \0"
+    "=_mw_\0" // the boundaries but their level digit (RFC 2046 §5.1.1)
+    "--\0"
+    "\r\n\0";
 
 /// A body or part source as the composer keeps it: content_source without its member defaults,
 /// so that a message object is all zeros before use (a static one lands in .bss and needs no
@@ -3367,8 +3388,8 @@ struct source_slot {
     std::string_view memory;
     bool (*rewind)(void*);
 };
-/// d = s, member by member (one shared copy for the text, HTML and part setters).
-MAILWIRE_MESSAGE_NOINLINE inline void set_slot(source_slot& d, const content_source& s) noexcept {
+/// d = s, member by member (for the text, HTML and part setters; the compiler decides whether to share it).
+inline void set_slot(source_slot& d, const content_source& s) noexcept {
     d.fill = s.fill;
     d.context = s.context;
     d.size = s.size;
@@ -3409,7 +3430,9 @@ public:
     bool needs_smtputf8() const noexcept { return needs_utf8_; }
 
 protected:
-    enum kind : std::uint8_t { kind_to, kind_cc, kind_bcc, kind_reply_to, kind_from, kind_sender };
+    // In the order of the header stages (kind = stage - st_date), from 1: an entry of kind 0 was
+    // never set.
+    enum kind : std::uint8_t { kind_from = 1, kind_sender, kind_to, kind_cc, kind_reply_to, kind_bcc };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
     /// What a part's headers describe: attachments and inline parts by index, the text, the
     /// HTML, and ref_multipart + L the multipart of level L.
@@ -3466,8 +3489,9 @@ protected:
     }
 
     /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
-    MAILWIRE_MESSAGE_NOINLINE error add_address(address_entry* list, std::size_t cap, std::uint8_t k,
-                                                std::string_view address, std::string_view display) {
+    // (The texts first: they are then passed in registers.)
+    error add_address(std::string_view address, std::string_view display,
+                                                address_entry* list, std::size_t cap, std::uint8_t k) {
         addr_ = list;
         return result(address_cause(list, cap, k, address, display));
     }
@@ -3475,8 +3499,8 @@ protected:
                         std::string_view display) noexcept {
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
-        if (has_ctl_or_nul(display) || display.size() > 400) return cause::bad_header;
-        address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
+        if (bad_text(display, 400)) return cause::bad_header;
+        address_entry* e = k <= kind_sender ? &own_[k - kind_from] : nullptr;
         if (e == nullptr) {
             if (address_count_ == cap) return cause::too_many;
             e = &list[address_count_++];
@@ -3484,18 +3508,18 @@ protected:
         // Written in place, field by field (no temporary entry to copy).
         e->address = address;
         e->display = display;
-        e->k = k >= kind_from ? std::uint8_t{kind_to} : k;
+        e->k = k;
         e->utf8 = check == address_check::ok_needs_utf8;
         return cause::none;
     }
-    MAILWIRE_MESSAGE_NOINLINE error add_header(custom_header* list, std::size_t cap, std::string_view name,
-                                               std::string_view value) {
+    MAILWIRE_MESSAGE_NOINLINE error add_header(std::string_view name, std::string_view value, custom_header* list,
+                                               std::size_t cap) {
         hdr_ = list;
-        custom_ = &custom_step;
+        hooks_[hook_custom] = &custom_step;
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
-        if (!valid_field_name(name) || has_ctl_or_nul(value) || value.size() > max_header_text) return cause::bad_header;
+        if (!valid_field_name(name) || bad_text(value, max_header_text)) return cause::bad_header;
         // The names the composer writes itself.
         static constexpr char own[] = "from\0sender\0to\0cc\0bcc\0reply-to\0subject\0date\0message-id\0"
                                       "mime-version\0content-type\0content-transfer-encoding\0";
@@ -3509,16 +3533,15 @@ protected:
         list[header_count_++] = custom_header{name, value};
         return cause::none;
     }
-    MAILWIRE_MESSAGE_NOINLINE error add_part(part* list, std::size_t cap, const content_source& src,
-                                             std::string_view filename, std::string_view type, std::string_view cid) {
+    // (The texts first: they are then passed in registers.)
+    error add_part(std::string_view filename, std::string_view type, std::string_view cid,
+                                             const content_source& src, part* list, std::size_t cap) {
         parts_ = list;
         return result(part_cause(list, cap, src, filename, type, cid));
     }
     cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
                      std::string_view type, std::string_view cid) noexcept {
-        if (!valid_content_type(type) || has_ctl_or_nul(filename) ||
-            filename.size() > 255)
-            return cause::bad_header;
+        if (!valid_content_type(type) || bad_text(filename, max_file_name)) return cause::bad_header;
         if (part_count_ == cap) return cause::too_many;
         part& p = list[part_count_++];
         set_slot(p.src, src);
@@ -3527,12 +3550,12 @@ protected:
         p.content_id = cid;
         return cause::none;
     }
-    MAILWIRE_MESSAGE_NOINLINE error set_subject(std::string_view text) {
-        if (has_ctl_or_nul(text) || text.size() > max_header_text) return result(cause::bad_header);
+    error set_subject(std::string_view text) {
+        if (bad_text(text, max_header_text)) return result(cause::bad_header);
         subject_ = text;
         return result(cause::none);
     }
-    MAILWIRE_MESSAGE_NOINLINE error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
+    error set_body(bool html, const content_source& src, text_encoding enc) noexcept {
         set_slot(body_[html], src);
         has_body_[html] = true;
         body_enc_[html] = enc;
@@ -3553,7 +3576,7 @@ protected:
                 storage[n].address = list[i].address;
                 storage[n++].result = reply{};
             }
-        env.sender = from_.address;
+        env.sender = own_[0].address;
         env.recipients = storage;
         env.recipient_count = n;
         env.size = size_;
@@ -3568,7 +3591,7 @@ public:
     /// send_message()'s part: prepare() for this server, the recipients checked against the
     /// storage, and the envelope. False with err (a default error on entry) set, at
     /// phase::mail, when it cannot be sent.
-    MAILWIRE_MESSAGE_NOINLINE bool envelope_into(const capabilities& caps, envelope& env, recipient* storage,
+    bool envelope_into(const capabilities& caps, envelope& env, recipient* storage,
                                                  std::size_t capacity, error& err) {
         set_usage(err, prepare_cause(caps.eightbitmime, caps.smtputf8));
         if (err.ok() && recipient_count_of(addr_) > capacity) {
@@ -3586,9 +3609,9 @@ public:
 protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
-        if (from_.address.empty()) return cause::bad_address;
+        if (own_[0].address.empty()) return cause::bad_address;
         // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
-        bool recipients = false, utf8 = from_.utf8 || sender_.utf8;
+        bool recipients = false, utf8 = own_[0].utf8 || own_[1].utf8;
         for (std::size_t i = 0; i < address_count_; ++i) {
             recipients = recipients || addr_[i].k != kind_reply_to;
             utf8 = utf8 || addr_[i].utf8;
@@ -3604,7 +3627,6 @@ protected:
             // zeros (empty memory) and body_cte_[0] 7bit, as text() was never called.
             has_body_[0] = true;
         }
-        make_date_and_id();
         plan();
         // The size: produce everything once without reading sources that are not in memory
         // (so no step fails), counting each step's output where read() would copy it from. Only
@@ -3664,34 +3686,39 @@ protected:
         return cte_qp;
     }
 
-    /// Whether the message has a Date and a Message-ID: the writers that the setters chose (on
-    /// POSIX, the system's clock and /dev/urandom when none was set) get their values.
-    void make_date_and_id() {
-#if defined(MAILWIRE_MESSAGE_POSIX)
-        if (date_writer_ == nullptr) date_writer_ = &write_date;
-        if (id_writer_ == nullptr) id_writer_ = &write_message_id;
-#endif
-        have_date_ = date_writer_ != nullptr && date_writer_(*this, true);
-        have_id_ = id_writer_ != nullptr && id_writer_(*this, true);
-    }
-
     /// The body's structure. The multiparts nest in one line (RFC 2046 §5.1): mixed for
     /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
     /// first part of the one around it (st_sub). A single part's headers are the message's.
-    /// Without HTML and inline parts (rich_ unset), the text and the attachments: one level.
-    void plan() noexcept {
+    /// Without HTML and inline parts (no rich_step), the text and the attachments: one level.
+    /// Then every hook is called with st_done, in the order of hooks_: the Date and Message-ID
+    /// writers (on POSIX, the system's clock and /dev/urandom when none was set) fetch their
+    /// values and say whether their header is written (have_), rich_step plans.
+    // (Apart from prepare_cause, though its only caller: measured smaller so.)
+    MAILWIRE_MESSAGE_NOINLINE void plan() {
         // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
         attachments_ = part_count_ != 0;
         levels_ = attachments_ ? 1 : 0;
         single_ref_ = levels_ != 0 ? 0 : ref_text;
-        if (rich_ != nullptr) rich_(*this, st_done);
+#if defined(MAILWIRE_MESSAGE_POSIX)
+        if (hooks_[hook_date] == nullptr) hooks_[hook_date] = &write_date;
+        if (hooks_[hook_id] == nullptr) hooks_[hook_id] = &write_message_id;
+#endif
+        for (int i = 0; i < hook_count; ++i) have_[i] = hooks_[i] != nullptr && hooks_[i](*this, st_done) != 0;
     }
 
-    // HTML and inline parts are handled by rich_step, which html() and inline_part() set: a
-    // firmware image that uses neither has none of its code. Called with st_done to plan, and
-    // for st_html, st_alt_close and st_inline: 1 when the stage has more to write.
+    // The stages that only some messages have are written by hooks, which the setters set
+    // (hooks_): a firmware image that uses none of them has none of their code. A hook is
+    // called with st_done by prepare(), then for its stages: 1 when the stage has more to write.
     using stage_fn = int (*)(composer&, stage);
+    enum hook : std::uint8_t { hook_date, hook_id, hook_custom, hook_rich, hook_count };
+    /// The hook of stage s (one of st_date, st_message_id, st_custom, st_html, st_alt_close,
+    /// st_inline).
+    static constexpr unsigned hook_of(stage s) noexcept {
+        return s == st_date ? hook_date : s > st_custom ? hook_rich : s - st_message_id + hook_id;
+    }
+    // HTML and inline parts are handled by rich_step, which html() and inline_part() set: at
+    // st_done it plans, then writes st_html, st_alt_close and st_inline.
     static int rich_step(composer& c, stage s) {
         const std::uint8_t inner = c.levels_ != 0 ? static_cast<std::uint8_t>(c.levels_ - 1) : 0;
         switch (s) {
@@ -3716,7 +3743,7 @@ protected:
     }
 
     // ------------------------------------------------------------------ production
-    MAILWIRE_MESSAGE_NOINLINE void start(bool dry) {
+    void start(bool dry) {
         dry_ = dry;
         dry_extra_ = 0;
         stage_ = st_date;
@@ -3728,7 +3755,7 @@ protected:
         col_ = 0;
     }
 
-    MAILWIRE_MESSAGE_NOINLINE std::ptrdiff_t read_bound(char* buf, std::size_t cap) {
+    std::ptrdiff_t read_bound(char* buf, std::size_t cap) {
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
@@ -3746,35 +3773,38 @@ protected:
 
     // -- output: out_ holds what read() hands out next; col_ is the column (for folding)
     MAILWIRE_MESSAGE_NOINLINE void put(const char* s, std::size_t n) noexcept {
-        MAILWIRE_ASSERT(out_len_ + n <= sizeof(out_)); // sized for the longest step, below
-        for (std::size_t i = 0; i < n; ++i) {
-            const char c = s[i];
-            if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
-            col_ = c == '\n' ? 0 : col_ + 1;
-        }
+        for (std::size_t i = 0; i < n; ++i) put1(s[i]);
     }
     void put(std::string_view s) noexcept { put(s.data(), s.size()); }
     template <std::size_t N>
     void put(const char (&literal)[N]) noexcept {
         put(literal, N - 1);
     }
-    MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept { put(&c, 1); }
-    MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put("\r\n"); }
+    MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept {
+        MAILWIRE_ASSERT(out_len_ < sizeof(out_)); // sized for the longest step, below
+        if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
+        col_ = c == '\n' ? 0 : col_ + 1;
+    }
+    MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put_text(t_crlf); }
     /// texts' piece number t.
     MAILWIRE_MESSAGE_NOINLINE void put_text(unsigned t) noexcept {
-        const char* p = texts;
-        for (; t != 0; --t)
-            while (*p++ != '\0') {
-            }
-        std::size_t n = 0;
-        while (p[n] != '\0') ++n;
-        put(p, n);
+        for (;;) {
+            const char* p = texts;
+            for (; t != 0; --t)
+                while (*p++ != '\0') {
+                }
+            unsigned char c;
+            while ((c = static_cast<unsigned char>(*p++)) != 0 && c < 0x80) put1(static_cast<char>(c));
+            if (c == 0) return;
+            t = c - 0x80u; // a reference ends a text: the rest is the text it names
+        }
     }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
     /// Two hex digits; lower = 0x20 makes the letters lower case.
     MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
-        const char h[2] = {static_cast<char>(hex_digits[(c >> 4) & 15] | lower), static_cast<char>(hex_digits[c & 15] | lower)};
-        put(h, 2);
+        // ('0' to '9' have the 0x20 bit already.)
+        for (unsigned d : {(c >> 4) & 15, c & 15})
+            put1(static_cast<char>((d < 10 ? '0' + d : 'A' - 10 + d) | static_cast<unsigned>(lower)));
     }
     /// v in decimal, at least `width` digits.
     MAILWIRE_MESSAGE_NOINLINE void put_num(std::int32_t v, int width) noexcept {
@@ -3799,57 +3829,54 @@ protected:
     /// Before a word of len octets of a header: the space before it (unless it is the first),
     /// after a fold when the line would pass 78 octets with it (RFC 5322 §2.2.3: the fold is a
     /// CRLF before white space), but not at a line's start, where a fold would not help.
-    MAILWIRE_MESSAGE_NOINLINE void word(bool space_before, std::size_t len) noexcept {
+    void word(bool space_before, std::size_t len) noexcept {
         if (!space_before) return;
         if (col_ > 1 && col_ + 1 + len > 78) crlf();
         put1(' ');
     }
 
-    /// Unstructured text (Subject, custom values): words as they are when it is printable ASCII
-    /// without "=?" and no word is too long to fold; else RFC 2047 encoded-words.
-    void put_unstructured(std::string_view text) {
+    /// Header text, in one pass for both kinds (one scan, one choice among the three forms):
+    /// unstructured text (display false: Subject, custom values) is words as they are when it is
+    /// printable ASCII without "=?" and no word is too long to fold, else RFC 2047 encoded-words;
+    /// a display name (true) is atoms, a quoted string, or encoded-words when it is not ASCII.
+    MAILWIRE_MESSAGE_NOINLINE void put_words(std::string_view text, bool display) {
+        const unsigned f = scan(text);
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
-        // RFC 5322 §3.2.2). Anything else is encoded, which keeps every character.
-        bool plain = (scan(text) & (not_printable | encoded_like | double_space | edge_space)) == 0;
-        // Every word must fit a line: the first after "Name: ", the others after a fold.
-        std::size_t run = 0, before = col_;
-        for (std::size_t i = 0; plain && i < text.size(); ++i) {
-            if (text[i] == ' ') {
-                run = 0;
-                before = 1;
-                continue;
+        // RFC 5322 §3.2.2). A display name must also be all atoms (atext, RFC 5322 §3.2.3); a
+        // non-ASCII character is neither.
+        bool plain = (f & ((display ? not_phrase : not_printable) | encoded_like | double_space | edge_space)) == 0;
+        if (display) {
+            plain = plain && text.size() <= 70;
+        } else {
+            // Every word must fit a line: the first after "Name: ", the others after a fold.
+            std::size_t run = 0, before = col_;
+            for (std::size_t i = 0; plain && i < text.size(); ++i) {
+                if (text[i] == ' ') {
+                    run = 0;
+                    before = 1;
+                    continue;
+                }
+                if (before + ++run > 78) plain = false;
             }
-            if (before + ++run > 78) plain = false;
         }
         if (plain) {
             put_phrase_words(text);
-        } else {
-            put_encoded_words(text);
+            return;
         }
-    }
-    /// Words separated by single spaces, each a foldable word.
-    MAILWIRE_MESSAGE_NOINLINE void put_phrase_words(std::string_view text) {
-        const char* p = text.data();
-        const char* const end = p + text.size();
-        bool first = true;
-        while (p != end) {
-            if (*p == ' ') {
-                ++p;
-                continue;
+        if (display && (f & (not_printable | encoded_like)) == 0 && 2 + text.size() + (f >> specials_shift) <= 72) {
+            // The length as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
+            // longer one is written as encoded-words instead.
+            put1('"');
+            for (char c : text) {
+                if (c == '"' || c == '\\') put1('\\');
+                put1(c);
             }
-            const char* const w = p;
-            while (p != end && *p != ' ') ++p;
-            const std::size_t n = static_cast<std::size_t>(p - w);
-            word(!first, n);
-            put(w, n);
-            first = false;
+            put1('"');
+            return;
         }
-    }
-
-    /// RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
-    /// (§5), one per folded line after the first.
-    MAILWIRE_MESSAGE_NOINLINE void put_encoded_words(std::string_view text) {
+        // RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
+        // (§5), one per folded line after the first.
         // "=?UTF-8?B?" + 4*ceil(n/3) + "?=" <= 75  ->  at most 45 octets of text per word; fewer
         // when that fits the rest of the current line (78), so the first word does not overflow it.
         std::size_t i = 0;
@@ -3885,28 +3912,22 @@ protected:
             i += n;
         } while (i < text.size());
     }
-
-    /// A display name: atoms, a quoted string, or encoded-words when it is not ASCII.
-    void put_display(std::string_view d) {
-        // The length of d as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
-        // longer one is written as encoded-words instead.
-        // (d is not empty: put_mailbox writes no display name otherwise.)
-        const unsigned f = scan(d);
-        const std::size_t quoted = 2 + d.size() + (f >> specials_shift);
-        if ((f & (not_phrase | encoded_like | double_space | edge_space)) == 0 && d.size() <= 70) {
-            put_phrase_words(d);
-        } else if ((f & (not_printable | encoded_like)) == 0 && quoted <= 72) {
-            put1('"');
-            for (char c : d) {
-                if (c == '"' || c == '\\') put1('\\');
-                put1(c);
-            }
-            put1('"');
-        } else {
-            put_encoded_words(d);
+    /// Words separated by single spaces, each a foldable word.
+    void put_phrase_words(std::string_view text) {
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        // (The text has single spaces between words and none at either end: put_words checked.)
+        for (bool first = true; p != end; first = false) {
+            const char* const w = p;
+            while (p != end && *p != ' ') ++p;
+            const std::size_t n = static_cast<std::size_t>(p - w);
+            word(!first, n);
+            put(w, n);
+            if (p != end) ++p; // the space
         }
     }
-    MAILWIRE_MESSAGE_NOINLINE void put_mailbox(const address_entry& m, bool first_in_list) {
+
+    MAILWIRE_MESSAGE_INLINE void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put1(',');
         const bool named = !m.display.empty();
         if (named) {
@@ -3914,7 +3935,7 @@ protected:
                 if (col_ + 2 > 60) crlf();
                 put1(' ');
             }
-            put_display(m.display);
+            put_words(m.display, true); // (not empty)
         }
         // After a display name, the address in angle brackets.
         word(named || !first_in_list, m.address.size() + (named ? 2 : 0));
@@ -3969,8 +3990,7 @@ protected:
             put_text(t_boundary_param);
             // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
             // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-            const char b[6] = {'=', '_', 'm', 'w', '_', static_cast<char>('0' + level)};
-            put(b, 6);
+            put1(static_cast<char>('0' + level)); // after t_boundary_param's "=_mw_"
             put_text(t_quote_crlf);
             return;
         }
@@ -4004,11 +4024,10 @@ protected:
     // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
     // clock, no random source; the submission server adds both, RFC 6409 §8.3) has none of
     // their code.
-    // Each is called twice: by prepare() (prepare true) for whether the header is written, its
-    // value fetched, then by the production to write it.
-    using writer = bool (*)(composer&, bool prepare);
-    static bool write_date(composer& c, bool prepare) {
-        if (prepare) {
+    // Each is called twice: by prepare() (st_done) for whether the header is written, its
+    // value fetched (1: written), then by the production to write it if so.
+    static int write_date(composer& c, stage s) {
+        if (s == st_done) {
             if (c.fixed_date_) return true;
             c.date_secs_ = 0;
             c.date_offset_ = 0;
@@ -4020,13 +4039,14 @@ protected:
             return false;
 #endif
         }
+        if (!c.have_[hook_date]) return 0;
         c.put("Date: ");
         c.put_date();
         c.crlf();
-        return true;
+        return 0;
     }
-    static bool write_message_id(composer& c, bool prepare) {
-        if (prepare) {
+    static int write_message_id(composer& c, stage s) {
+        if (s == st_done) {
             if (c.random_ != nullptr) return c.random_(c.random_ctx_, c.id_, sizeof(c.id_));
 #if defined(MAILWIRE_MESSAGE_POSIX)
             int fd;
@@ -4041,15 +4061,16 @@ protected:
             return false;
 #endif
         }
+        if (!c.have_[hook_id]) return 0;
         c.put("Message-ID: <");
         for (unsigned char b : c.id_) c.put_hex(b, 0x20);
         c.put(".mailwire@");
-        const std::string_view addr = c.from_.address;
+        const std::string_view addr = c.own_[0].address;
         std::size_t at = addr.size();
         while (at > 0 && addr[at - 1] != '@') --at;
         c.put(addr.data() + at, addr.size() - at);
         c.put(">\r\n");
-        return true;
+        return 0;
     }
 
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
@@ -4112,22 +4133,32 @@ protected:
         if (in_content_) return content_step();
         switch (stage_) {
         case st_date:
-            if (have_date_) date_writer_(*this, false);
+        case st_message_id:
+        case st_custom:
+        case st_html:
+        case st_alt_close:
+        case st_inline: {
+            const stage_fn h = hooks_[hook_of(stage_)];
+            if (h != nullptr && h(*this, stage_) != 0) return 1;
             break;
+        }
         case st_from:
         case st_sender:
         case st_to:
         case st_cc:
         case st_reply_to: {
             // One mailbox per step, so a long list never overflows out_. From and Sender are
-            // lists of one, of kind_to (as add_address keeps them).
+            // lists of one, whose entry has its kind only once set (all zeros before).
             const unsigned at = stage_ - st_from;
             const address_entry* list = addr_;
             std::size_t count = address_count_;
-            const std::uint8_t k = static_cast<std::uint8_t>("\0\0\0\1\3"[at]); // the kind each lists
+            static_assert(+st_from == +kind_from && +st_sender == +kind_sender && +st_to == +kind_to &&
+                              +st_cc == +kind_cc && +st_reply_to == +kind_reply_to,
+                          "mailwire: a stage lists the addresses of its kind");
+            const std::uint8_t k = stage_; // the kind each lists
             if (stage_ < st_to) {
-                list = stage_ == st_from ? &from_ : &sender_;
-                count = list->address.empty() ? 0 : 1;
+                list = &own_[at];
+                count = 1;
             }
             while (index_ < count && list[index_].k != k) ++index_;
             if (index_ < count) {
@@ -4145,15 +4176,9 @@ protected:
         case st_subject:
             if (!subject_.empty()) {
                 put_text(t_subject);
-                put_unstructured(subject_);
+                put_words(subject_, false);
                 crlf();
             }
-            break;
-        case st_message_id:
-            if (have_id_) id_writer_(*this, false);
-            break;
-        case st_custom:
-            if (custom_ != nullptr && custom_(*this, stage_) != 0) return 1;
             break;
         case st_mime:
             put_text(t_mime);
@@ -4174,11 +4199,6 @@ protected:
             // In the innermost multipart, with the HTML part.
             if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
             break;
-        case st_html:
-        case st_alt_close:
-        case st_inline:
-            if (rich_ != nullptr && rich_(*this, stage_) != 0) return 1;
-            break;
         case st_attach:
             if (parts_step(false) != 0) return 1;
             break;
@@ -4193,7 +4213,7 @@ protected:
 
     /// The inline parts or the attachments, one per step (1), then the end of their multipart
     /// (0). The inline parts are in related, level 1 when there are attachments (mixed).
-    MAILWIRE_MESSAGE_NOINLINE int parts_step(bool want_inline) {
+    int parts_step(bool want_inline) {
         if (!(want_inline ? inline_parts_ : attachments_)) return 0;
         while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
         const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
@@ -4207,12 +4227,12 @@ protected:
     }
 
     /// The custom headers, one per step, set by header() (st_custom).
-    static int custom_step(composer& c, stage) {
-        if (c.index_ < c.header_count_) {
+    static int custom_step(composer& c, stage s) {
+        if (s != st_done && c.index_ < c.header_count_) {
             const custom_header& h = c.hdr_[c.index_++];
             c.put(h.name);
             c.put_text(t_colon);
-            c.put_unstructured(h.value);
+            c.put_words(h.value, false);
             c.crlf();
             return 1;
         }
@@ -4224,11 +4244,16 @@ protected:
     /// first boundary of the body has nothing before it to end; the close of a multipart, its
     /// last boundary, ends with "--".
     MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level, bool close = false) {
-        const char b[12] = {'\r', '\n', '-', '-', '=', '_', 'm', 'w', '_', static_cast<char>('0' + level),
-                            close ? '-' : '\r', close ? '-' : '\n'};
-        const bool end_before = opened_ || close;
+        if (opened_ || close) crlf();
         opened_ = true;
-        put(b + (end_before ? 0 : 2), end_before ? 12 : 10);
+        put_text(t_dashes);
+        put_text(t_mw);
+        put1(static_cast<char>('0' + level));
+        if (close) {
+            put_text(t_dashes);
+        } else {
+            crlf();
+        }
     }
     /// A part's boundary and headers (in a multipart), then its content.
     MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
@@ -4381,18 +4406,14 @@ protected:
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
 
-    address_entry from_ = {};
-    address_entry sender_ = {};
+    address_entry own_[2] = {}; // From, Sender (kind_from - kind_from, kind_sender - kind_from)
     std::size_t address_count_ = 0;
     std::size_t header_count_ = 0;
     std::size_t part_count_ = 0;
     std::string_view subject_;
     source_slot body_[2] = {}; // text, HTML
 
-    writer date_writer_ = nullptr;
-    stage_fn rich_ = nullptr;
-    stage_fn custom_ = nullptr;
-    writer id_writer_ = nullptr;
+    stage_fn hooks_[hook_count] = {}; // by hook: Date, Message-ID, custom headers, HTML and inline parts
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
@@ -4405,9 +4426,11 @@ protected:
 
     std::size_t index_ = 0;
     std::size_t col_ = 0;
-    // One step's output. The longest step is one header: a 900-octet subject or custom value as
-    // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold) is under
-    // 1,700 octets with its name; a content step stops 96 octets before the end.
+    // One step's output. The longest steps: one header, a 900-octet subject or custom value as
+    // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold), under
+    // 1,700 octets with its name; a part's headers (a 127-octet type, a 250-octet Content-ID, the
+    // file name twice, RFC 2231-encoded: max_file_name keeps them under 1,750); a content step
+    // stops 96 octets before the end.
     char out_[2048] = {};
     std::size_t out_len_ = 0, out_pos_ = 0;
 
@@ -4432,7 +4455,7 @@ protected:
     cte body_cte_[2] = {};
     cause first_refusal_ = cause::none;
     bool fixed_date_ = false;
-    bool have_date_ = false, have_id_ = false;
+    bool have_[hook_count] = {}; // hooks_[h] said yes at st_done (read for the Date and Message-ID)
     bool needs_utf8_ = false, eight_bit_ = false;
     bool size_known_ = false;
     bool dry_ = false;
@@ -4489,20 +4512,20 @@ public:
     error subject(text_ref subject_text) { return set_subject(subject_text.view()); }
     /// A header of your own. The name is checked (RFC 5322 §3.6.8); the value is unstructured
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
-    error header(text_ref name, text_ref value) { return add_header(headers_, MaxHeaders, name.view(), value.view()); }
+    error header(text_ref name, text_ref value) { return add_header(name.view(), value.view(), headers_, MaxHeaders); }
     void set_clock(clock_fn fn, void* context = nullptr) noexcept {
-        date_writer_ = &write_date;
+        hooks_[hook_date] = &write_date;
         clock_ = fn;
         clock_ctx_ = context;
     }
     void set_random(random_fn fn, void* context = nullptr) noexcept {
-        id_writer_ = &write_message_id;
+        hooks_[hook_id] = &write_message_id;
         random_ = fn;
         random_ctx_ = context;
     }
     /// A fixed Date instead of the clock's.
     void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
-        date_writer_ = &write_date;
+        hooks_[hook_date] = &write_date;
         fixed_date_ = true;
         date_secs_ = unix_seconds;
         date_offset_ = utc_offset_minutes;
@@ -4519,18 +4542,18 @@ public:
         return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
-        rich_ = &rich_step;
+        hooks_[hook_rich] = &rich_step;
         return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
     error attach(content_source src, text_ref filename, text_ref content_type = "application/octet-stream") {
-        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), {});
+        return add_part(filename.view(), content_type.view(), {}, src, parts_store_, MaxAttachments);
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        rich_ = &rich_step;
+        hooks_[hook_rich] = &rich_step;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
-        return add_part(parts_store_, MaxAttachments, src, filename.view(), content_type.view(), content_id.view());
+        return add_part(filename.view(), content_type.view(), content_id.view(), src, parts_store_, MaxAttachments);
     }
 
     // ------------------------------------------------------------------ for sending
@@ -4562,7 +4585,7 @@ public:
 
 private:
     error add(std::uint8_t k, std::string_view address, std::string_view display) {
-        return add_address(addresses_, MaxAddresses, k, address, display);
+        return add_address(address, display, addresses_, MaxAddresses, k);
     }
 
     detail::mime::address_entry addresses_[MaxAddresses] = {};
@@ -4589,6 +4612,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 } // namespace mailwire
 
 #undef MAILWIRE_MESSAGE_NOINLINE
+#undef MAILWIRE_MESSAGE_INLINE
 
 #endif // MAILWIRE_MESSAGE_HPP
 // ---- end include/mailwire/message.hpp ----

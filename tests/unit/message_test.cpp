@@ -418,3 +418,37 @@ TEST_CASE("composer: the longest headers allowed, in 4-octet characters, fit and
     CHECK(out.find(name + ":") != std::string::npos);
     CHECK(m.size() == out.size());
 }
+
+TEST_CASE("composer: the longest part headers fit in one step of the output buffer", "[unit][message]") {
+    // A type of 127 octets, a Content-ID of 250 and a file name of max_file_name octets, all
+    // non-ASCII: the file name goes out twice in RFC 2231 form (each octet "%XX"). With 255-octet
+    // names this step needed more than the 2,048-octet buffer (an assertion in Debug builds, the
+    // headers cut short without one); now the name is bounded.
+    const std::string type = "application/" + std::string(115, 'x');
+    const std::string cid = std::string(240, 'c') + "@example.o";
+    const std::string fname(mailwire::max_file_name, '\xe9');
+    const std::string body = "x", html = "<p>y</p>";
+    mailwire::basic_message<4, 1, 2> m;
+    REQUIRE(m.from("a@example.org").ok());
+    REQUIRE(m.to("b@example.org").ok());
+    REQUIRE(m.text(body).ok());
+    REQUIRE(m.html(html).ok());
+    REQUIRE(type.size() == 127);
+    REQUIRE(cid.size() == 250);
+    REQUIRE(m.inline_part(content_source::from_memory(body), cid, type, fname).ok());
+    REQUIRE(m.prepare(true, true).ok());
+    const std::string out = compose(m);
+    std::string encoded;
+    for (std::size_t i = 0; i < fname.size(); ++i) encoded += "%E9";
+    std::size_t copies = 0;
+    for (std::size_t at = out.find(encoded); at != std::string::npos; at = out.find(encoded, at + 1)) ++copies;
+    CHECK(copies == 2);
+    CHECK(out.find("Content-ID: <" + cid + ">\r\n") != std::string::npos);
+    CHECK(out.find(type) != std::string::npos);
+    CHECK(out.size() >= 2 * encoded.size() + cid.size() + type.size());
+
+    mailwire::basic_message<4, 1, 2> longer;
+    const std::string one_more = fname + "\xe9"; // outlives the message (text_ref)
+    CHECK(longer.inline_part(content_source::from_memory(body), cid, type, one_more).why == cause::bad_header);
+    CHECK(longer.attach(content_source::from_memory(body), one_more).why == cause::bad_header);
+}
