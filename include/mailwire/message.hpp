@@ -243,24 +243,17 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
 enum text_id : std::uint8_t {
     t_content_type,
     t_multipart,
-    t_mixed,
-    t_related,
-    t_alternative,
     t_boundary_param,
     t_quote_crlf,
     t_text_plain,
-    t_text_html,
     t_charset,
     t_cte,
     t_7bit,
     t_8bit,
     t_qp,
     t_base64,
-    t_content_id,
-    t_gt_crlf,
     t_disposition,
     t_attachment,
-    t_inline,
     t_from,
     t_sender,
     t_to,
@@ -278,51 +271,63 @@ enum text_id : std::uint8_t {
     t_colon,
     t_mw,
     t_dashes,
-    t_crlf
+    t_crlf,
+    t_mixed, // the last of texts: the multipart kinds (mp_*) follow it, as t_mixed + kind
+    // In rich_texts, which only the HTML and inline-part setters make reachable (rich_texts_).
+    t_related,
+    t_alternative,
+    t_text_html,
+    t_content_id,
+    t_gt_crlf,
+    t_inline
 };
 // A reference to text t inside texts (an octal escape, so that no letter after it is read as
-// part of a hex escape): "\240" t_name, "\242" t_colon, "\243" t_mw, "\245" t_crlf.
-static_assert(t_name == 0240 - 0x80 && t_colon == 0242 - 0x80 && t_mw == 0243 - 0x80 && t_crlf == 0245 - 0x80,
-              "mailwire: the references in texts");
+// part of a hex escape): "\231" t_name, "\233" t_colon, "\234" t_mw, "\236" t_crlf.
+static_assert(t_name == 0231 - 0x80 && t_colon == 0233 - 0x80 && t_mw == 0234 - 0x80 && t_crlf == 0236 - 0x80 &&
+                  t_related == t_mixed + 1 && t_alternative == t_mixed + 2,
+              "mailwire: the references in texts; the multipart kinds' names in a row across both tables");
 inline constexpr char texts[] =
-    "Content-Type\242\0"
+    "Content-Type\233\0"
     "multipart/\0"
-    "mixed\0"
-    "related\0"
-    "alternative\0"
-    "; boundary=\"\243\0"
-    "\"\245\0"
+    "; boundary=\"\234\0"
+    "\"\236\0"
     "text/plain\0"
-    "text/html\0"
     "; charset=utf-8\0"
-    "\r\nContent-Transfer-Encoding\242\0"
+    "\r\nContent-Transfer-Encoding\233\0"
     "7bit\0"
     "8bit\0"
     "quoted-printable\0"
     "base64\0"
-    "Content-ID: <\0"
-    ">\245\0"
-    "Content-Disposition\242\0"
+    "Content-Disposition\233\0"
     "attachment\0"
-    "inline\0"
-    "From\242\0"
-    "Sender\242\0"
-    "To\242\0"
-    "Cc\242\0"
-    "Reply-To\242\0"
-    "Subject\242\0"
-    "MIME-Version: 1.0\245\0"
+    "From\233\0"
+    "Sender\233\0"
+    "To\233\0"
+    "Cc\233\0"
+    "Reply-To\233\0"
+    "Subject\233\0"
+    "MIME-Version: 1.0\236\0"
     "=?UTF-8?B?\0"
     "?=\0"
     "=\"\0"
     "*=UTF-8''\0"
-    "=\245\0"
+    "=\236\0"
     "name\0"
-    "file\240\0"
+    "file\231\0"
     ": \0"
     "=_mw_\0" // the boundaries but their level digit (RFC 2046 §5.1.1)
     "--\0"
-    "\r\n\0";
+    "\r\n\0"
+    "mixed\0";
+/// The texts only messages with HTML or inline parts use, from t_related on: linked only when
+/// html() or inline_part() is (they set rich_texts_), as the code of those parts is.
+inline constexpr char rich_texts[] =
+    "related\0"
+    "alternative\0"
+    "text/html\0"
+    "Content-ID: <\0"
+    ">\236\0"
+    "inline\0";
 
 /// A body or part source as the composer keeps it: content_source without its member defaults,
 /// so that a message object is all zeros before use (a static one lands in .bss and needs no
@@ -736,6 +741,10 @@ protected:
     MAILWIRE_MESSAGE_NOINLINE void put_text(unsigned t) noexcept {
         for (;;) {
             const char* p = texts;
+            if (t >= t_related) {
+                p = rich_texts_;
+                t -= t_related;
+            }
             for (; t != 0; --t)
                 while (*p++ != '\0') {
                 }
@@ -932,7 +941,7 @@ protected:
             const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
             const std::uint8_t k = kinds_[level];
             put_text(t_multipart);
-            put_text(t_mixed + k);
+            put_text(unsigned{t_mixed} + k); // mixed, then related and alternative in rich_texts
             put_text(t_boundary_param);
             // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
             // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
@@ -1360,6 +1369,7 @@ protected:
     source_slot body_[2] = {}; // text, HTML
 
     stage_fn hooks_[hook_count] = {}; // by hook: Date, Message-ID, custom headers, HTML and inline parts
+    const char* rich_texts_ = nullptr; // detail::mime::rich_texts, once html() or inline_part() was called
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
@@ -1489,6 +1499,7 @@ public:
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
         hooks_[hook_rich] = &rich_step;
+        rich_texts_ = detail::mime::rich_texts;
         return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
@@ -1498,6 +1509,7 @@ public:
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
         hooks_[hook_rich] = &rich_step;
+        rich_texts_ = detail::mime::rich_texts;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
         return add_part(filename.view(), content_type.view(), content_id.view(), src, parts_store_, MaxAttachments);
     }
