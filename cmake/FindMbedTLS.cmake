@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # FindMbedTLS: mbedTLS 2.28 (Debian ships no CMake package for it) or 3.x (upstream's package).
 #
 # Result: MbedTLS_FOUND, MbedTLS_VERSION, and the imported targets MbedTLS::mbedtls,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Static analysis of the library's headers; any finding fails.
 #   cppcheck    warning, performance and portability checks; an intended finding is suppressed
 #               in place with a comment that says why (`// cppcheck-suppress <id>` on the line before)

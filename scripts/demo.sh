@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The main job: `bash scripts/demo.sh` (fresh Debian 12, as root).
 #
 # 1. installs what it needs, only if something is missing

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSL-1.0
 """A small SMTP server for scripts/demo.sh, on python3-aiosmtpd (Debian 12: 1.4.3).
 
     /usr/bin/python3 scripts/demo_server.py --outdir DIR [--host 127.0.0.1] [--tls-cert F --tls-key F]

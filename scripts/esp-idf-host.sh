@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The ESP-IDF example, compiled and run on the host: `bash scripts/esp-idf-host.sh` (Debian 12).
 #
 # ESP-IDF itself is not installed here, so examples/esp-idf/main/main.cpp is compiled with g++

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The firmware images (examples/firmware: MAILWIRE_FW_IMAGE=1, the plain client with a hand-made
 # MIME message; 2, the same with the composer; 3, image 1 over implicit TLS with mbedTLS; the
 # builds bench/footprint measures) run on QEMU's netduinoplus2 (an STM32F405, Cortex-M4). USART1

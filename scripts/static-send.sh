@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # A fully static mailwire-send: glibc and mbedTLS's static libraries (Debian's libmbedtls-dev),
 # MinSizeRel. Checks that it is static (file, ldd), sends a message with it over implicit TLS to a
 # local aiosmtpd (test certificate from tests/tls/pki.sh), once resolving "localhost" and once with

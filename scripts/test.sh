@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The test command: `bash scripts/test.sh` from anywhere in the repository.
 #
 # On Debian 12 (as root, or with sudo) it first installs what the build and the tests need, and

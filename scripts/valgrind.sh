@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The interop and TLS tests under valgrind's memcheck (no sanitizers: valgrind sees the real
 # allocator): every invalid read or write, use of uninitialised memory, or definite leak fails.
 # mailwire-send, which the tests start, runs under valgrind too; the servers (Python, Postfix,

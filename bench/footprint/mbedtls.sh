@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # mbedTLS for the firmware's TLS image (examples/firmware, MAILWIRE_FW_IMAGE=3): fetches Debian's
 # mbedtls SOURCE package (2.28 on Debian 12) and cross-compiles its library/*.c for a Cortex-M4
 # with bench/footprint/run.sh's flags (C, -Os, -ffunction-sections -fdata-sections) and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Firmware footprint: builds the Cortex-M4 images of examples/firmware with Debian's
 # arm-none-eabi toolchain and reports, for each, what mailwire adds to a baseline image (the same
 # board, transport and tick, and the application producing its message, without the SMTP client;

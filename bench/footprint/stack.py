@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """The worst stack depth from a root function, from GCC's -fcallgraph-info=su output (.ci files).
 
     stack.py ROOT FILE.ci...

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A message with an attachment streamed from a callback, as firmware reads a log from flash. The
 // README shows the middle of it. Usage: compose HOST PORT (a plaintext relay, e.g. a local MTA).
 #include <mailwire/mailwire.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The board support a firmware project already has: a millisecond tick (SysTick) and a UART to a
 // modem, with received bytes put into a ring buffer by the UART interrupt. Register addresses are
 // an STM32F4's (USART1, RCC, the RNG) at 168 MHz, which is also QEMU's netduinoplus2: the plain

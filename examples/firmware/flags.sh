@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # The Cortex-M4 build of examples/firmware, in one place: bench/footprint/run.sh measures it,
 # bench/footprint/mbedtls.sh builds mbedTLS with it, scripts/firmware-qemu.sh runs it. Sourced by
 # those scripts (bash), after they set fw to this directory.

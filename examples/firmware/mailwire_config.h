@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /* mailwire's settings for this firmware (include/mailwire/config.hpp includes the first
  * mailwire_config.h on the include path, the way lwIP reads lwipopts.h). Smaller than the
  * defaults for a client object under 1 KB:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire on a Cortex-M4: a sensor sends a message with AUTH and a small attachment through a
 // modem. Built in three images (bench/footprint/run.sh measures each against a baseline without the
 // SMTP client):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /* mbedTLS configuration of the firmware's TLS image (examples/firmware, MAILWIRE_FW_IMAGE=3):
  * a TLS 1.2 client, nothing else, on a Cortex-M4 without heap. Selected with
  *   -DMBEDTLS_CONFIG_FILE='"<path>/mbedtls_config.h"'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A user-written transport: a cellular/Wi-Fi modem on a UART that opens TCP connections with AT
 // commands (the shape of SIM800/ESP-AT firmware: AT+CIPSTART, then transparent mode). It meets
 // mailwire's transport requirements with four members and a millisecond tick; nothing else.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Minimal Cortex-M4 startup: the vector table, .data and .bss set up, constructors run, main().
 #include "board.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The program shown in README.md ("Sending a message"); built in CI so the README cannot rot.
 #include <mailwire/mailwire.hpp>
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire-send - exit statuses (sysexits.h values, as sendmail and msmtp use them) and the mapping
 // from a mailwire::error to one. Pure functions with no I/O, so tests can check the contract.
 #ifndef MAILWIRE_SEND_EXIT_CODES_HPP

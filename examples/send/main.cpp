@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire-send: reads one RFC 5322 message from standard input (as sendmail does) and submits it
 // over SMTP to every recipient named on the command line. `mailwire-send --help` has the contract:
 // options and exit statuses (sysexits.h).

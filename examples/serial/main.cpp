@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The README's custom transport, compiled (and, with a device argument, run): mailwire over a
 // serial line. Usage: serial DEVICE (e.g. a pseudo-terminal that socat bridges to an SMTP server).
 #include "serial_transport.hpp"

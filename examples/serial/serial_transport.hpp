@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A complete mailwire transport in under 40 lines: a serial line to a modem that is already in
 // transparent TCP mode (or a TCP bridge such as socat), as a POSIX file descriptor.
 #include <mailwire/io.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - envelope address checks (RFC 5321 §4.1.2 Mailbox syntax, §4.5.3.1 size limits).
 #ifndef MAILWIRE_ADDRESS_HPP
 #define MAILWIRE_ADDRESS_HPP

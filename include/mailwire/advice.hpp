@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - one line of advice per failure, in the spirit of a good troubleshooting guide.
 // Compiled out with MAILWIRE_ADVICE=0 (error::advice() then returns ""); MAILWIRE_ADVICE_SHORT=1
 // gives the same advice in one short line each (config.hpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - base64 (RFC 4648 §4) for SASL: a streaming encoder, a strict check and a decoder.
 #ifndef MAILWIRE_BASE64_HPP
 #define MAILWIRE_BASE64_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - the ESMTP extensions a server announces in its EHLO reply (RFC 5321 §4.1.1.1).
 #ifndef MAILWIRE_CAPABILITIES_HPP
 #define MAILWIRE_CAPABILITIES_HPP

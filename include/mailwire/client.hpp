@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - the blocking SMTP client: greeting -> EHLO -> [STARTTLS -> EHLO] -> [AUTH] ->
 // (MAIL, RCPT..., DATA)... -> QUIT, with a deadline on every step and no heap.
 #ifndef MAILWIRE_CLIENT_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC.
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP

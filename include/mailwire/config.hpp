@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - configuration: an optional user profile header first, then a default for every knob.
 #ifndef MAILWIRE_CONFIG_HPP
 #define MAILWIRE_CONFIG_HPP
@@ -10,9 +11,14 @@
 #endif
 #endif
 
+// The version, in this one place: CMake reads these three lines (CMakeLists.txt), the package
+// manifests are checked against them, and CHANGELOG.md names each release. Semantic versioning;
+// while the major is 0, a minor release may change the API (CHANGELOG.md says how).
 #define MAILWIRE_VERSION_MAJOR 0
 #define MAILWIRE_VERSION_MINOR 1
 #define MAILWIRE_VERSION_PATCH 0
+/// One number to compare in #if: 10000 * major + 100 * minor + patch.
+#define MAILWIRE_VERSION (MAILWIRE_VERSION_MAJOR * 10000 + MAILWIRE_VERSION_MINOR * 100 + MAILWIRE_VERSION_PATCH)
 
 // Receive buffer of the client. With 514 octets or more it holds any whole reply line (RFC 5321
 // §4.5.3.1.5: 512 octets including CRLF). Smaller (at least 64, for firmware), a longer line keeps

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - the DATA encoder: every line end becomes CRLF and every line starting with "." gets a
 // second one, so nothing the input contains can end the data early or smuggle a command.
 #ifndef MAILWIRE_DOT_STUFFER_HPP

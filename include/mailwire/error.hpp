@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - errors without exceptions: where it failed, what kind of failure, what the server said,
 // and one line of advice.
 #ifndef MAILWIRE_ERROR_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - the result of one transport or TLS operation, and the clock policy.
 #ifndef MAILWIRE_IO_HPP
 #define MAILWIRE_IO_HPP

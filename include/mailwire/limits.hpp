@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - every bound the client and the composer enforce, in one place. Each is tested at the
 // bound and one past it (tests/unit/limits_test.cpp); README "Limits the client enforces" lists
 // them with what happens past each.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - a header-only C++17 SMTP client for firmware, small tools and larger programs.
 //
 // This umbrella header includes the whole library. On a POSIX system it also brings the socket

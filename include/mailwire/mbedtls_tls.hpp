@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - the mbedTLS TLS policy: TLS over any transport, verified by default.
 //
 //   mailwire::client<mailwire::posix_transport, mailwire::mbedtls_tls, mailwire::profiles::submission>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - an RFC 5322 / MIME message composer that streams: headers (RFC 2047 encoded-words,
 // folding per RFC 5322 §2.2.3), text and HTML bodies, attachments and inline images pulled from
 // memory, files or callbacks, in quoted-printable or base64 (RFC 2045) or 8bit (RFC 6152). The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - the POSIX socket transport: getaddrinfo, IPv6 and IPv4, non-blocking connect bounded
 // by the deadline, poll-bounded reads and writes, EINTR and partial writes handled, no SIGPIPE.
 // Works over lwIP's and ESP-IDF's BSD socket layer as well.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - compile-time port/encryption profiles.
 #ifndef MAILWIRE_PROFILES_HPP
 #define MAILWIRE_PROFILES_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - one SMTP reply as the client keeps it: code, RFC 3463 enhanced status, bounded text.
 #ifndef MAILWIRE_REPLY_HPP
 #define MAILWIRE_REPLY_HPP

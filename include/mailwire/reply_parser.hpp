@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - parsing one reply line, and assembling lines into a reply with bounded memory.
 #ifndef MAILWIRE_REPLY_PARSER_HPP
 #define MAILWIRE_REPLY_PARSER_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - message sources: where the content of DATA comes from, pulled in small pieces.
 //
 // A source is any type with `std::ptrdiff_t read(char* buf, std::size_t cap)`: it returns the

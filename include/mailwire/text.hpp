@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - small helpers that keep firmware images small. std::string_view::substr reports a
 // bad position by throwing std::out_of_range (or, without exceptions, abort()), and on newlib
 // abort() pulls in signal handling and malloc; a 64-bit division pulls the runtime's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - the TLS policy interface, and no_tls.
 //
 // A TLS policy wraps the client's transport and offers the same stream interface. `timer` is a

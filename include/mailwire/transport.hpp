@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - what a transport and a clock must provide, checked at compile time.
 //
 // A transport is a minimal blocking byte stream. Every call gets the time left until the current

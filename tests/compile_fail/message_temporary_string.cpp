@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Must not compile: the composer keeps views of what it is given, so a temporary std::string
 // would dangle before the message is sent. The deleted text_ref constructor says "would dangle".
 // Control (-DMAILWIRE_CONTROL): the same string kept in a variable compiles.

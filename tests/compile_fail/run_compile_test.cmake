@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Runs one compile-fail test or its control; see CMakeLists.txt beside this file.
 #   cmake -DCONFIG=<generated settings> -P run_compile_test.cmake
 # The settings file sets MODE (fail or control), COMPILER, FLAGS, SOURCE, OBJECT and EXPECT.

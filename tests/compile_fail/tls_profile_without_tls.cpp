@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Must not compile: profiles::submission requires TLS (STARTTLS, RFC 6409 / RFC 3207) and no_tls
 // has none, so the mistake is caught at build time instead of as a run-time error on a device.
 // Control (-DMAILWIRE_CONTROL): profiles::relay allows plaintext, so the same declaration compiles.

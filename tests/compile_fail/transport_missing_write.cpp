@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Must not compile: a transport without write_some, and the message must name the missing member.
 // Control (-DMAILWIRE_CONTROL): the same transport with write_some compiles.
 #include <mailwire/mailwire.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Built with MAILWIRE_AUTH_LOGIN=0 and MAILWIRE_TRACE=0 (tests/CMakeLists.txt): what a firmware
 // configuration compiles out stays out, and says so, without a byte sent for it.
 #include "../unit/support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Built as C++20 (tests/CMakeLists.txt) for `constinit`: a static client needs no start-up code to initialise it.
 // Every member of the client, its options and mailwire's own policies starts as zero bits, so the
 // compiler constant-initialises a static client (the build fails here if one stops being), and

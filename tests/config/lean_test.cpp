@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Built with MAILWIRE_MAIL_PARAMETERS=0 and MAILWIRE_ADDRESS_SYNTAX=0 (tests/CMakeLists.txt), as
 // examples/firmware's mailwire_config.h sets them: the client acts as with a server that offers
 // neither SIZE, 8BITMIME nor SMTPUTF8, and addresses are checked only for what keeps the command

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Built with MAILWIRE_ADVICE_SHORT=1 (tests/CMakeLists.txt), as the firmware example is: the short
 // advice still says what to do (the port to try, the app password, TLS from the first byte), and
 // every failure still gets a line — a short one.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Consumer tests: each way a user takes mailwire into a build, tried with g++ and clang++.
 #   add_subdirectory/  add_subdirectory() on this repository (mailwire is not the top project)
 #   find_package/      cmake --install into a temporary prefix, then find_package(mailwire 0.1 CONFIG)

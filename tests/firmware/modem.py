@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """A stand-in for the firmware example's modem (examples/firmware/modem_transport.hpp): it answers
 the AT commands the transport sends and bridges transparent mode to a real SMTP server.
 

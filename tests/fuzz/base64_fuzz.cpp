@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzz target: base64 (RFC 4648) as SASL challenges arrive (RFC 4954 §4): decoding arbitrary text
 // never writes past the buffer, and whatever decodes re-encodes to the same canonical text;
 // encoding arbitrary bytes always decodes back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzz target: the composer with fuzzed subject, display name, header value, file name and bodies.
 // Invariants: whatever is accepted composes into lines that end in CRLF (no bare CR or LF, so no
 // header can be injected and SMTP cannot be smuggled), of at most 998 octets, with the header

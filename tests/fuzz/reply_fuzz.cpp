@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzz target: the reply parser and assembler (RFC 5321 §4.2), the EHLO capability parser, and
 // the enhanced status codes (RFC 3463), on arbitrary server lines. Invariants: no crash, bounded
 // copies (the reply's text and enhanced code stay NUL-terminated within their arrays), and a

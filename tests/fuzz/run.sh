@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The fuzz targets (libFuzzer, clang with AddressSanitizer and UndefinedBehaviorSanitizer):
 #   reply    the reply parser and assembler, the EHLO capability parser, enhanced status codes
 #   base64   base64 decoding and encoding as SASL challenges arrive

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fuzz target: a whole client session driven by fuzzed server bytes — greeting, EHLO, STARTTLS
 // (through a pass-through TLS policy, so its answers are fuzzed too), AUTH and its challenges,
 // MAIL/RCPT/DATA, the reply to the final "." — with a fuzzed envelope address and body.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """A fixture SMTP server for mailwire's interop tests, on python3-aiosmtpd (Debian 12: 1.4.3).
 
     python3 aiosmtpd_server.py --outdir DIR [--host 127.0.0.1|::1] [--auth USER:PASS]

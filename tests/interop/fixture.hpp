@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire interop tests: the fixture. `smtp_server` runs tests/interop/aiosmtpd_server.py on a
 // free loopback port in its own temporary directory and reads back what it received;
 // `run_process` runs a program (mailwire-send) with given standard input and captures the rest.

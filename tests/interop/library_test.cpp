@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Interop: the library API against a real server (python3-aiosmtpd), checked byte for byte.
 //
 // What the server stores is compared with interop::crlf_normalised(input): the RFC 5321 rules

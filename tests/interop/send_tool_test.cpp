@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Interop: the mailwire-send tool against a real server (python3-aiosmtpd). One test per exit
 // status of the contract (issue 2, sysexits.h): 0, 64, 65, 68, 69, 75, 77, 78. Every failure must
 // print one line of advice on standard error.

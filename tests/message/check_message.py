@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Checks a message composed by mailwire with Python's email package, an independent parser.
 
     check_message.py MESSAGE_FILE SPEC_JSON

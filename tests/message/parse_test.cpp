@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The composer's output, parsed by an independent and widely used parser: Python's email package
 // (email.parser.BytesParser with policy.default), through tests/message/check_message.py. The
 // expectations are written from the composer's inputs: the Unicode text that went in must come

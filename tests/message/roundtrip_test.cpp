@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A composed message through a real server (aiosmtpd) with 8BITMIME offered and not offered: the
 // server must hold exactly the bytes the composer produces for that server, BODY=8BITMIME must be
 // declared only when the text went as 8bit, and Python's parser must read the stored message.

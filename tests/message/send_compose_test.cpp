@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire-send composing a message: --subject, --body-file, --html-file, --attach, --cc, --bcc,
 // --header, through aiosmtpd, checked with Python's email parser; bad input ends before anything
 // is sent (65), and so does a message larger than the server's SIZE.

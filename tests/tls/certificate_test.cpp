@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Certificate verification with the mbedTLS policy, against the hostile server's well-behaved
 // scenarios with certificates from the test PKI (tests/tls/pki.sh): the failure names its reason
 // (untrusted issuer, expired, issued for which name), and nothing leaves after it.

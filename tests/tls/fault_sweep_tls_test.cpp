@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The fault sweep through the real mbedTLS policy: STARTTLS against the hostile server's
 // well-behaved scenario, over a POSIX socket wrapped in the fault injector, failing each read and
 // write in turn — inside the TLS handshake too. Every run must end with the failing call

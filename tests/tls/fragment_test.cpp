@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Small targets: tls_settings::max_fragment asks the server for smaller records (RFC 6066 §4), so
 // that mbedTLS built with smaller record buffers (MBEDTLS_SSL_IN_CONTENT_LEN) still receives whole
 // records. A message far larger than one record goes through, over STARTTLS and implicit TLS.

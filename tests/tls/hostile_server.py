@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """A scripted, deliberately hostile SMTP server over real TLS, for mailwire's TLS tests.
 
     hostile_server.py --scenario NAME --cert FILE --key FILE --outdir DIR [--host 127.0.0.1]

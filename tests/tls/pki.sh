@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The test PKI for mailwire's TLS tests, made with Debian's openssl in a few seconds:
 #   tests/tls/pki.sh OUTDIR
 # OUTDIR gets (EC P-256 keys, ECDSA with SHA-256: mbedTLS 2.28 and 3.x accept them):

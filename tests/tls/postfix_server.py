@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """Postfix's smtpd (Debian's postfix package) as a fixture for mailwire's TLS tests.
 
     postfix_server.py --outdir DIR --pki DIR --mode starttls|wrapper [--host 127.0.0.1]

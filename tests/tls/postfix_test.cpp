@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // TLS against Postfix's smtpd from Debian: STARTTLS required (as on 587) and wrapper mode
 // (implicit TLS, as on 465), through the library and through mailwire-send. Postfix prepends a
 // Received: header and changes nothing else: the content must end with exactly what was sent.

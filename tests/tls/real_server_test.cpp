@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // TLS against real servers: python3-aiosmtpd with STARTTLS (TLS required before AUTH) and with
 // implicit TLS, through the library and through mailwire-send; messages arrive byte-exact.
 #include "tls_fixture.hpp"

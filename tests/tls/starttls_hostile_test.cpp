@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // STARTTLS and implicit TLS against tests/tls/hostile_server.py: a real TLS server side (Python's
 // ssl) playing the attacks of RFC 3207 §6 and Poddebniak et al. (USENIX Security 2021). In every
 // failing case the client must stop before a credential or an envelope leaves, and never go on in

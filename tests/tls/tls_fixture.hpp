@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire TLS tests: the fixture. Servers are the interop fixture's (a Python script on a free
 // loopback port, READY <port>, ended when this process closes its standard input): aiosmtpd with
 // STARTTLS or implicit TLS, the hostile scripted server, Postfix. The test PKI is made by the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The RAM the TLS layer needs, measured: the size of the policy object, the heap mbedTLS takes
 // for a session (at its peak during the handshake, and while the session is up), that sending a
 // message over TLS allocates nothing, and that closing gives everything back.

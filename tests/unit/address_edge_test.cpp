@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Envelope address checks on their edges: every printable ASCII character in each position of
 // RFC 5321 §4.1.2's Mailbox (dot-string, quoted-string, domain, address literal), labels at 63/64
 // octets, quoted pairs, non-ASCII (RFC 6531) where it is and is not allowed, and the order in which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Envelope addresses: RFC 5321 §4.1.2 Mailbox syntax, §4.5.3.1 length limits, RFC 6531 for
 // non-ASCII, and control characters (the command-injection vector) rejected before anything else.
 #include "support.hpp"

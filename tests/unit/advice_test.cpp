@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Advice (issue item 6): one line a person can act on, with the specific sentences the issue asks
 // for — port 25 blocked (suggest 587 or 2525), credentials refused (app password, OAuth2), a TLS
 // server on a plaintext connection (name the profile submissions) — and never an empty one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // No heap on the send path (issue item 6): the global allocation functions are replaced here by
 // counting ones, and a whole session — open, AUTH PLAIN, a pipelined message to three recipients,
 // a second message streamed from a callback source, QUIT — runs through a transport that itself

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // AUTH (RFC 4954): PLAIN (RFC 4616), LOGIN, XOAUTH2 and OAUTHBEARER (RFC 7628); the choice of
 // `auto`; hostile challenges that must end in an error, not a loop; the refusal to send
 // credentials in plaintext before a byte of them leaves; nothing but QUIT after a failed AUTH; and

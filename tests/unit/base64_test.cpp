@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // base64 for SASL (RFC 4648): the test vectors of §10 both ways, strict rejection of what §3.3 and
 // §3.5 forbid, and the streaming encoder against the one-shot one.
 #include "support.hpp"

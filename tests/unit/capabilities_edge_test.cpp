@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The EHLO capability parser on its edges: each keyword sets its own flag and nothing else, in any
 // ASCII case (RFC 5321 §2.4) and only in ASCII case, the separators ' ' and '=', SIZE's digits and
 // its exact overflow bound (RFC 1870), AUTH lines repeated and odd (RFC 4954). Written against the

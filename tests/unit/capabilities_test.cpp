@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The EHLO reply's extension lines (RFC 5321 §4.1.1.1): keywords case-insensitive (§2.4), odd
 // lines ignored, SIZE (RFC 1870) with and without its argument, AUTH (RFC 4954) old and new form.
 #include "support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Deadlines: the per-phase defaults of RFC 5321 §4.5.3.2, measured on the scripted peer's manual
 // clock (a silent server makes the clock jump to the deadline; nothing here sleeps), and a server
 // that trickles its reply one octet at a time cannot stretch a step past its deadline.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every reply class at every phase: for each step of the dialogue (greeting, EHLO, HELO, AUTH,
 // MAIL, RCPT, DATA, end of data, RSET, NOOP, QUIT) the scripted server answers with an unexpected
 // 2xx or 3xx, a 4xx, a 5xx, a 421, a disconnect, a reset, garbage or silence, or the client's write

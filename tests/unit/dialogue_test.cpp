@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Scripted dialogues: the exact bytes the client writes in a whole session, HELO fallback, several
 // messages on one connection, NOOP and RSET, PIPELINING (RFC 2920) and its absence, per-recipient
 // results, SIZE (RFC 1870), SMTPUTF8 (RFC 6531), 8BITMIME (RFC 6152), address checks before

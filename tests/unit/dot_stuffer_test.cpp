@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The DATA encoder (RFC 5321 §4.5.2 transparency, §2.3.8 line ends) and the 2023 SMTP-smuggling
 // payloads: whatever the input and however it is cut into chunks, no bare CR or LF and no early
 // end-of-data may reach the wire. An independent checker below states what the wire must look

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Fault injection (mailwire/testing/fault_injection.hpp) swept over a whole session — greeting,
 // EHLO, [STARTTLS, EHLO,] AUTH PLAIN, a pipelined message to two recipients, QUIT — failing each
 // read and write in turn with each kind of failure, in plaintext and through a TLS policy. Every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every bound in mailwire/limits.hpp, at the bound and one past it, through the client's public
 // calls against the scripted server. The numbers are written out here from the RFCs (512, 12288,
 // 64/255/256, 900), not taken from the constants, so a changed constant fails a test.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The composer without a server: injection attempts in every field, RFC 2045 quoted-printable and
 // RFC 2047 encoded-word vectors, folding limits, RFC 5322 dates, capacities, and send_message()
 // over the scripted peer (SIZE=, BODY=8BITMIME, Bcc only in the envelope).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Compile-time profiles (the port table) and the transport requirement trait. The
 // compile-time facts are checked twice: by static_assert (the build fails) and by REQUIRE (the
 // report shows them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The reply parser: RFC 5321 §4.2 reply lines, RFC 3463 enhanced status codes, and the bounds that
 // keep a hostile server from growing the client's memory or time (§4.5.3.1.5: 512 octets a line).
 #include "support.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // STARTTLS (RFC 3207) and implicit TLS (RFC 8314) as the client drives them, with a pass-through
 // TLS policy: its "handshake" only records when it happens, and the bytes then go on through the
 // scripted peer unchanged. What is checked is the client's part: when it upgrades, that it forgets

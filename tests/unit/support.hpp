@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire unit tests: what several test files share — the scripted client type, a session that
 // owns a script and a client, an independent base64 encoder (so expectations never come from the
 // library under test), and a readable description of an error for INFO().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The small helpers in text.hpp that firmware builds rely on: the 64-bit division done in 32-bit
 // steps and the decimal formatting on top of it, checked against the compiler's own 64-bit
 // arithmetic and std::to_string over edge values and a deterministic spread of others.

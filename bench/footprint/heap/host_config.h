@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /* The firmware's mbedTLS configuration (examples/firmware/mbedtls_config.h) for a host build that
  * measures its heap: the same features, buffers and allocator, with the C library's snprintf and
  * exit instead of the firmware's, and MBEDTLS_MEMORY_DEBUG for the allocator's peak

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The TLS image's heap, measured on the host: image 3's client (mailwire::mbedtls_tls, implicit
 // TLS, max_fragment 4096, the CA compiled in as data) over POSIX sockets, against aiosmtpd with
 // implicit TLS, with mbedTLS built from the firmware's configuration and allocating only from a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The TLS image's mbedTLS heap, measured: mbedTLS from Debian's source package built for the host
 # with the firmware's configuration (host_config.h: the same features, record buffers and static
 # allocator, plus MBEDTLS_MEMORY_DEBUG), 32-bit (-m32, as the Cortex-M4: the structures have the
@@ -9,6 +10,11 @@
 #   HEAP <chain> <peak bytes> <blocks>
 # bench/footprint/run.sh reports them as tls.heap_peak_ec / tls.heap_peak_rsa against the static
 # buffer the firmware gives mbedTLS.
+# A kernel without IA32 emulation (CONFIG_IA32_EMULATION off, as on some VM and container hosts)
+# cannot execute the 32-bit program ("Exec format error"): it then runs under qemu-i386 (Debian's
+# qemu-user), which emulates the 32-bit user space on any x86-64 kernel and passes the socket calls
+# to the host, so the figures are the same. MAILWIRE_HEAP_RUNNER=qemu forces that path (to test it on
+# a kernel that could run the program itself); =native forbids it.
 #   bash bench/footprint/heap/measure.sh [CACHE_DIR]
 set -euo pipefail
 
@@ -37,6 +43,37 @@ echo 'int main() { return 0; }' | g++ -m32 -x c++ - -o /dev/null 2>/dev/null || 
     log "no -m32 here: measuring 64-bit, an upper bound (pointers are larger)"
     arch=()
 }
+
+# How a 32-bit program runs here: natively when the kernel can, else under qemu-i386.
+runner=()
+if ((${#arch[@]})); then
+    probe=$(mktemp "${TMPDIR:-/tmp}/mailwire-m32-probe.XXXXXX")
+    echo 'int main() { return 0; }' | g++ -m32 -x c++ - -o "$probe"
+    mode=${MAILWIRE_HEAP_RUNNER:-auto}
+    if [[ $mode != qemu ]] && "$probe" 2>/dev/null; then
+        log "32-bit programs run natively on this kernel"
+    elif [[ $mode == native ]]; then
+        rm -f "$probe"
+        log "this kernel cannot execute 32-bit programs, and MAILWIRE_HEAP_RUNNER=native forbids qemu-i386"
+        exit 1
+    else
+        if ! command -v qemu-i386 >/dev/null; then
+            log "this kernel cannot execute 32-bit programs: installing qemu-user for qemu-i386"
+            sudo=()
+            [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+            "${sudo[@]}" apt-get update >&2 || true
+            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-user >&2
+        fi
+        if ! qemu-i386 "$probe"; then
+            rm -f "$probe"
+            log "qemu-i386 cannot run a 32-bit program either"
+            exit 1
+        fi
+        runner=(qemu-i386)
+        log "32-bit programs run under qemu-i386 (MAILWIRE_HEAP_RUNNER=${mode})"
+    fi
+    rm -f "$probe"
+fi
 
 env_out=$(bash "$root/bench/footprint/mbedtls.sh" "$cache")
 include=$(sed -n 's/^MBEDTLS_INCLUDE=//p' <<<"$env_out")
@@ -79,7 +116,7 @@ for chain in ec rsa; do
     server_pid=$server_PID
     read -r ready port <&"${server[0]}" || { log "the server did not start"; exit 1; }
     [[ $ready == READY ]] || { log "the server said: $ready $port"; exit 1; }
-    line=$("$work/measure" "$port" "$work/$chain/ca.der")
+    line=$("${runner[@]}" "$work/measure" "$port" "$work/$chain/ca.der")
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
     server_pid=""

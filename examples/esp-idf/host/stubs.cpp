@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host implementations of the ESP-IDF calls examples/esp-idf/main/main.cpp makes, so that it links
 // and runs on Linux (scripts/esp-idf-host.sh):
 //   - example_connect, nvs_flash_*, esp_netif_init, esp_event_loop_create_default: nothing to do,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire on ESP-IDF: connect to the network, then send one message through a submission server
 // over lwIP's BSD sockets (mailwire::posix_transport) and ESP-IDF's mbedTLS, the server's
 // certificate checked against ESP-IDF's certificate bundle. Settings: `idf.py menuconfig`, menu

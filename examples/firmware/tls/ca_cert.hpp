@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The trust anchor compiled into the firmware's TLS image (MAILWIRE_FW_IMAGE=3): ISRG Root X1,
 // the root of Let's Encrypt's chains, as DER (1391 bytes; a public certificate, no key). Valid
 // until 2035-06-04. SHA-256 fingerprint

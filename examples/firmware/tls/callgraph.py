@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """One call graph of the firmware's TLS image for bench/footprint/stack.py.
 
     callgraph.py FILE.ci... > all.ci      (main.ci, fw_platform.ci, mbedTLS's library/*.ci)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 /* The platform functions mbedTLS needs on the firmware's TLS image, named by
  * examples/firmware/mbedtls_config.h (MBEDTLS_PLATFORM_*_MACRO): libc's would link malloc or
  * system calls this board does not have.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire testing - fault injection around any transport: the Nth read or write fails with a
 // chosen status (or stalls until its timeout, as a peer gone silent), every read and write can be
 // cut short to a chosen size, and every operation is counted, so a test can sweep a whole session

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // mailwire - a scripted in-memory SMTP peer for tests (yours and ours). Not part of the umbrella
 // header; it uses the standard library's containers, which the library itself does not.
 //

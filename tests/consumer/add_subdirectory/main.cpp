@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Consumer test (add_subdirectory): the headers are found, a client type instantiates, and the
 // program links and runs. run.sh checks that it prints "rcpt".
 #include <mailwire/mailwire.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Consumer test (single_header): only single_include/ on the include path, no CMake package. The
 // program links and runs; run.sh checks that it prints "rcpt". The testing header is generated
 // beside the umbrella and shares its (include-guarded) parts, so the two must mix.

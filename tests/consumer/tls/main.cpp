@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Consumer test (TLS): <mailwire/mbedtls_tls.hpp> and mbedTLS, through find_package's
 // mailwire::mbedtls target or the single header plus -lmbedtls -lmbedx509 -lmbedcrypto. A client
 // with the submission profile (STARTTLS required) instantiates, links and runs; no network.

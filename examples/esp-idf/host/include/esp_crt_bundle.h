@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for ESP-IDF's esp_crt_bundle.h (component mbedtls). The host implementation
 // (../stubs.cpp) loads the CA file named by MAILWIRE_HOST_CA_FILE instead of the bundle.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for ESP-IDF's esp_err.h: only what examples/esp-idf/main/main.cpp uses.
 #pragma once
 #include <stdio.h>

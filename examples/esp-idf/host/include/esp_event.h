@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for ESP-IDF's esp_event.h.
 #pragma once
 #include "esp_err.h"

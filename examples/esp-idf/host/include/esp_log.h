@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for ESP-IDF's esp_log.h: the ESP_LOGx macros in ESP-IDF 5's shape (a printf
 // format checked by the compiler, "L (ms) tag: " in front).
 #pragma once

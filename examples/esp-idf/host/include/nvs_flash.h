@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for ESP-IDF's nvs_flash.h (the error codes are nvs.h's).
 #pragma once
 #include "esp_err.h"

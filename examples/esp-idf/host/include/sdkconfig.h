@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for the sdkconfig.h that `idf.py menuconfig` generates: main/Kconfig.projbuild's
 // defaults. scripts/esp-idf-host.sh sets the values of its run with -D.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for ESP-IDF's FreeRTOS.h: the types ESP-IDF's port gives them.
 #pragma once
 #include <stdint.h>

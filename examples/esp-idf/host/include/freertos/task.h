@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Host stand-in for ESP-IDF's freertos/task.h. The host implementation (../../stubs.cpp) runs a
 // task as a thread with a painted stack, so uxTaskGetStackHighWaterMark measures for real.
 #pragma once
