@@ -91,7 +91,9 @@ struct client_options {
     /// server for TLS (SNI and the certificate check), like curl's --connect-to. Empty: the host.
     std::string_view connect_to;
     std::uint16_t port = 0;         ///< 0: the profile's port
-    bool override_encryption = false; ///< profiles::runtime only: a fixed profile's open() refuses another mode
+    /// profiles::runtime only (a fixed profile's open() refuses another mode): use `mode` instead
+    /// of the encryption the port implies (encryption_for_port).
+    bool override_encryption = false;
     encryption mode = encryption::none; ///< used when override_encryption is set
     bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
     bool disable_pipelining = false;    ///< never PIPELINING (RFC 2920), even when the server offers it
@@ -177,7 +179,9 @@ public:
     const reply& last_reply() const noexcept { return last_; }
     /// The port and the encryption of the last open(); before it, the profile's.
     std::uint16_t port() const noexcept { return port_ != 0 ? port_ : Profile::port; }
-    encryption mode() const noexcept { return port_ != 0 ? mode_ : Profile::mode; }
+    encryption mode() const noexcept {
+        return port_ != 0 ? mode_ : mode_at_run_time ? encryption_for_port(Profile::port) : Profile::mode;
+    }
 
     /// Connects, reads the greeting, says EHLO (HELO if refused with 500/502) and, as the profile
     /// asks, upgrades with STARTTLS (then says EHLO again).
@@ -235,8 +239,10 @@ private:
 
     bool open_session(std::string_view host) {
         drop_connection();
-        mode_ = mode_at_run_time && opt_.override_encryption ? opt_.mode : Profile::mode;
         port_ = opt_.port != 0 ? opt_.port : Profile::port;
+        mode_ = !mode_at_run_time           ? Profile::mode
+                : opt_.override_encryption ? opt_.mode
+                                           : encryption_for_port(port_); // the port implies it
         opt_.timeout.settle();
         // A compile-time profile's encryption is fixed: only profiles::runtime takes another.
         if (opt_.override_encryption && !mode_at_run_time && opt_.mode != Profile::mode)
@@ -332,6 +338,7 @@ private:
         err_.kind = k;
         err_.why = c;
         err_.sys_error = 0;
+        err_.tls_alert = 0;
         if (about != nullptr) err_.server = *about;
         else err_.server.clear();
         advise_now();
@@ -450,7 +457,13 @@ private:
                                      : r.status == io_status::timeout ? error_kind::timeout
                                                                       : error_kind::tls;
                 fail(phase::tls, k, (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c);
-                if (!hold_) err_.sys_error = r.sys_error;
+                if (!hold_) {
+                    err_.sys_error = r.sys_error;
+                    if (c == cause::tls_alert) {
+                        err_.tls_alert = detail::tls_alert(tls_);
+                        advise_now(); // the advice follows from the alert
+                    }
+                }
                 drop_connection();
                 return false;
             }

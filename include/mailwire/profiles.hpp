@@ -27,6 +27,14 @@ inline const char* to_string(encryption e) noexcept {
     return "?";
 }
 
+/// The encryption a port implies when none is chosen (profiles::runtime, mailwire-send and
+/// mailwire-probe without --tls): 465 implicit TLS (RFC 8314 §3.3), 25 STARTTLS when offered (the
+/// relay port, RFC 3207 §4), every other port STARTTLS required (587, RFC 6409 and RFC 8314 §3.3;
+/// 2525 and the providers' other ports).
+constexpr encryption encryption_for_port(std::uint16_t port) noexcept {
+    return port == 465 ? encryption::implicit : port == 25 ? encryption::opportunistic : encryption::starttls;
+}
+
 /// A profile is a type with a default port and an encryption mode. Write your own for a provider's
 /// fallback port: `using my_provider = mailwire::profile<8025, mailwire::encryption::starttls>;`
 template <std::uint16_t Port, encryption Mode>
@@ -45,8 +53,10 @@ struct submissions : profile<465, encryption::implicit> {};
 /// Port 2525: not IANA-assigned; providers offer it when 25 and 587 are blocked. STARTTLS required.
 struct alternate : profile<2525, encryption::starttls> {};
 /// For tools that choose port and encryption at run time (mailwire-send): the only profile whose
-/// encryption options().override_encryption may change. Compiles with any TLS policy; asking for
-/// encryption without one is a run-time usage error instead.
+/// encryption options().override_encryption may change; without an override, the port implies it
+/// (encryption_for_port: 587 STARTTLS required, 465 implicit TLS, 25 opportunistic). Compiles with
+/// any TLS policy; asking for encryption without one is a run-time usage error instead. (`mode`
+/// below only lets it compile with no_tls; the mode used is chosen at open().)
 struct runtime : profile<587, encryption::none> {
     static constexpr bool chosen_at_run_time = true;
 };

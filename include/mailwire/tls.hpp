@@ -49,6 +49,22 @@ cause tls_failure(const Tls& tls) noexcept {
         return cause::none;
     }
 }
+
+template <class Tls, class = void>
+struct has_tls_alert : std::false_type {};
+template <class Tls>
+struct has_tls_alert<Tls, std::void_t<decltype(std::declval<const Tls&>().alert())>> : std::true_type {};
+
+/// The fatal alert the server sent in a failed handshake (cause::tls_alert), or 0.
+template <class Tls>
+std::uint8_t tls_alert(const Tls& tls) noexcept {
+    if constexpr (has_tls_alert<Tls>::value) {
+        return static_cast<std::uint8_t>(tls.alert());
+    } else {
+        (void)tls;
+        return 0;
+    }
+}
 } // namespace detail
 
 } // namespace mailwire

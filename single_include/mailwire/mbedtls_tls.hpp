@@ -384,7 +384,8 @@ enum class cause : std::uint8_t {
     too_many_lines,       ///< an endless continuation
     unexpected_reply,     ///< a well-formed reply that makes no sense at this point
     bad_challenge,        ///< an AUTH 334 challenge that is not valid base64 or too long
-    greeting_looks_like_tls, ///< binary bytes where a 220 greeting belongs
+    greeting_looks_like_tls, ///< the port expects implicit TLS: TLS bytes where a 220 greeting belongs
+    no_greeting,             ///< connected, but the server closed or stayed silent before a greeting's first octet
     // auth
     mechanism_not_offered, ///< the requested SASL mechanism is not in the EHLO reply
     auth_not_offered,      ///< no AUTH capability at all
@@ -395,6 +396,7 @@ enum class cause : std::uint8_t {
     tls_setup_failed,       ///< the trust anchors could not be loaded, or the TLS library could not start
     tls_handshake_failed,   ///< the handshake failed (no common version or cipher, an alert, a broken record)
     tls_plaintext_server,   ///< the server answered the ClientHello in plaintext SMTP: the port wants STARTTLS
+    tls_alert,              ///< the server ended the handshake with a fatal alert (error::tls_alert names it)
     certificate_untrusted,  ///< the chain does not lead to a trust anchor (self-signed, unknown issuer)
     certificate_expired,    ///< the certificate has expired or is not valid yet
     certificate_wrong_host, ///< the certificate is valid, but for another host name
@@ -414,6 +416,9 @@ struct error {
     mailwire::cause why = cause::none;
     reply server;       ///< the reply that caused it; code 0 when there was none
     int sys_error = 0;  ///< errno or the platform's equivalent
+    /// cause::tls_alert: the alert's description (RFC 8446 §6, RFC 5246 §7.2), e.g. 40
+    /// handshake_failure, 80 internal_error; tls_alert_name() gives its name. 0 otherwise.
+    std::uint8_t tls_alert = 0;
     const char* advice_text = nullptr; ///< use advice(): "" when none (a null default keeps error all zeros)
 
     constexpr bool ok() const noexcept { return kind == error_kind::none; }
@@ -487,7 +492,8 @@ inline const char* to_string(cause c) noexcept {
     case cause::too_many_lines: return "reply with too many lines";
     case cause::unexpected_reply: return "unexpected reply";
     case cause::bad_challenge: return "invalid AUTH challenge";
-    case cause::greeting_looks_like_tls: return "server speaks TLS where plaintext SMTP was expected";
+    case cause::greeting_looks_like_tls: return "this port expects implicit TLS (TLS from the first byte), not plaintext SMTP";
+    case cause::no_greeting: return "connected, but the server sent no greeting";
     case cause::mechanism_not_offered: return "authentication mechanism not offered";
     case cause::auth_not_offered: return "server offers no authentication";
     case cause::credentials_rejected: return "credentials rejected";
@@ -496,6 +502,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::tls_setup_failed: return "TLS could not be set up (trust anchors, random generator)";
     case cause::tls_handshake_failed: return "TLS handshake failed";
     case cause::tls_plaintext_server: return "server answered the TLS handshake in plaintext";
+    case cause::tls_alert: return "the server ended the TLS handshake with an alert";
     case cause::certificate_untrusted: return "certificate not trusted (unknown issuer or self-signed)";
     case cause::certificate_expired: return "certificate expired or not yet valid";
     case cause::certificate_wrong_host: return "certificate issued for another host name";
@@ -506,6 +513,40 @@ inline const char* to_string(cause c) noexcept {
     case cause::all_recipients_refused: return "every recipient was refused";
     }
     return "?";
+}
+
+/// The name of a TLS alert description (RFC 8446 §6.2, RFC 5246 §7.2.2), "unknown" for others.
+constexpr const char* tls_alert_name(std::uint8_t description) noexcept {
+    switch (description) {
+    case 0: return "close_notify";
+    case 10: return "unexpected_message";
+    case 20: return "bad_record_mac";
+    case 22: return "record_overflow";
+    case 40: return "handshake_failure";
+    case 42: return "bad_certificate";
+    case 43: return "unsupported_certificate";
+    case 44: return "certificate_revoked";
+    case 45: return "certificate_expired";
+    case 46: return "certificate_unknown";
+    case 47: return "illegal_parameter";
+    case 48: return "unknown_ca";
+    case 49: return "access_denied";
+    case 50: return "decode_error";
+    case 51: return "decrypt_error";
+    case 70: return "protocol_version";
+    case 71: return "insufficient_security";
+    case 80: return "internal_error";
+    case 86: return "inappropriate_fallback";
+    case 90: return "user_canceled";
+    case 109: return "missing_extension";
+    case 110: return "unsupported_extension";
+    case 112: return "unrecognized_name";
+    case 113: return "bad_certificate_status_response";
+    case 115: return "unknown_psk_identity";
+    case 116: return "certificate_required";
+    case 120: return "no_application_protocol";
+    default: return "unknown";
+    }
 }
 
 } // namespace mailwire
@@ -559,6 +600,22 @@ cause tls_failure(const Tls& tls) noexcept {
     } else {
         (void)tls;
         return cause::none;
+    }
+}
+
+template <class Tls, class = void>
+struct has_tls_alert : std::false_type {};
+template <class Tls>
+struct has_tls_alert<Tls, std::void_t<decltype(std::declval<const Tls&>().alert())>> : std::true_type {};
+
+/// The fatal alert the server sent in a failed handshake (cause::tls_alert), or 0.
+template <class Tls>
+std::uint8_t tls_alert(const Tls& tls) noexcept {
+    if constexpr (has_tls_alert<Tls>::value) {
+        return static_cast<std::uint8_t>(tls.alert());
+    } else {
+        (void)tls;
+        return 0;
     }
 }
 } // namespace detail
