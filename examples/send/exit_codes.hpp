@@ -12,6 +12,11 @@ namespace mailwire_send {
 // The values are part of mailwire-send's contract; they are spelled out here (not taken from
 // <sysexits.h>) so the tool builds where that header is missing, and checked against it below.
 constexpr int exit_ok = 0;           ///< the server accepted the message for every recipient
+/// Partial delivery: accepted for some recipients, refused for others. Not a sysexits value on
+/// purpose: EX_TEMPFAIL (75) would tell a caller that honours sysexits (Postfix's pipe, mail
+/// queues) to send the whole message again later, duplicating it for everyone who has it already;
+/// any other sysexits value would say that nobody got it. --report names who did.
+constexpr int exit_partial = 3;
 constexpr int exit_usage = 64;       ///< EX_USAGE: bad command line
 constexpr int exit_data = 65;        ///< EX_DATAERR: bad address, message larger than the server's SIZE
 constexpr int exit_no_host = 68;     ///< EX_NOHOST: the host name did not resolve

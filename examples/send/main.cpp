@@ -11,6 +11,7 @@
 // The tool uses the heap (std::string, std::vector) for its own bookkeeping; the library calls it
 // makes do without. No exceptions are thrown or needed (it builds with -fno-exceptions -fno-rtti).
 #include "exit_codes.hpp"
+#include "report.hpp"
 
 #include <mailwire/mailwire.hpp>
 #if MAILWIRE_SEND_WITH_TLS
@@ -159,17 +160,28 @@ struct profile_entry {
     std::uint16_t port;
     mailwire::encryption mode;
 };
-// The library's profiles, by the names the command line uses.
+// The library's profiles, by the names the command line uses. "ssl" and "smtps" are what the
+// guides and mail programs call port 465's implicit TLS ("SMTP over SSL").
 constexpr profile_entry profile_table[] = {
     {"relay", mailwire::profiles::relay::port, mailwire::profiles::relay::mode},
     {"submission", mailwire::profiles::submission::port, mailwire::profiles::submission::mode},
     {"submissions", mailwire::profiles::submissions::port, mailwire::profiles::submissions::mode},
     {"alternate", mailwire::profiles::alternate::port, mailwire::profiles::alternate::mode},
+    {"ssl", mailwire::profiles::submissions::port, mailwire::profiles::submissions::mode},
+    {"smtps", mailwire::profiles::submissions::port, mailwire::profiles::submissions::mode},
 };
 constexpr const profile_entry& default_profile = profile_table[1]; // submission
 
-constexpr mailwire::encryption encryption_modes[] = {mailwire::encryption::none, mailwire::encryption::opportunistic,
-                                                     mailwire::encryption::starttls, mailwire::encryption::implicit};
+struct encryption_name {
+    std::string_view name;
+    mailwire::encryption mode;
+};
+// --tls: the library's names, and "ssl" / "smtps" for implicit TLS as the guides say it.
+constexpr encryption_name encryption_names[] = {
+    {"none", mailwire::encryption::none},         {"opportunistic", mailwire::encryption::opportunistic},
+    {"starttls", mailwire::encryption::starttls}, {"implicit", mailwire::encryption::implicit},
+    {"ssl", mailwire::encryption::implicit},      {"smtps", mailwire::encryption::implicit},
+};
 constexpr mailwire::auth_mechanism auth_mechanisms[] = {mailwire::auth_mechanism::automatic, mailwire::auth_mechanism::plain,
                                                         mailwire::auth_mechanism::login, mailwire::auth_mechanism::xoauth2,
                                                         mailwire::auth_mechanism::oauthbearer};
@@ -179,6 +191,7 @@ struct settings {
     std::string_view host;
     std::uint16_t port = 0; ///< 0: the profile's
     const profile_entry* profile = &default_profile;
+    bool profile_given = false;              ///< --profile: its encryption wins over the port's
     std::optional<mailwire::encryption> tls; ///< --tls: overrides the profile's encryption
     std::optional<std::string_view> from;    ///< "" is the null sender <>
     std::optional<std::string_view> user;
@@ -191,6 +204,7 @@ struct settings {
     std::optional<std::string_view> connect_to;
     std::uint32_t timeout_ms = 0; ///< 0: the library's per-step defaults
     bool verbose = false;
+    std::optional<std::string_view> report_file; ///< --report: every recipient's reply as JSON
     std::vector<std::string_view> recipients;
     // Composing (any of these switches from "standard input is the message" to "compose one").
     std::optional<std::string_view> subject;
@@ -211,7 +225,11 @@ struct settings {
     }
 
     std::uint16_t effective_port() const { return port != 0 ? port : profile->port; }
-    mailwire::encryption effective_mode() const { return tls ? *tls : profile->mode; }
+    /// --tls, else --profile's, else what the port implies (465 implicit TLS, 25 opportunistic,
+    /// any other port STARTTLS required: mailwire::encryption_for_port).
+    mailwire::encryption effective_mode() const {
+        return tls ? *tls : profile_given ? profile->mode : mailwire::encryption_for_port(effective_port());
+    }
 };
 
 void print_help() {
@@ -222,13 +240,15 @@ void print_help() {
         "\n"
         "Options (--opt VALUE and --opt=VALUE are the same):\n"
         "  --host HOST           server name, IPv4 or IPv6 address (required)\n"
-        "  --port N              overrides the profile's port\n"
+        "  --port N              overrides the profile's port; without --tls or --profile the port\n"
+        "                        implies the encryption: 465 implicit TLS, 25 STARTTLS if offered,\n"
+        "                        any other port STARTTLS required\n"
         "  --profile NAME        relay        port 25, STARTTLS if offered\n"
         "                        submission   port 587, STARTTLS required (the default)\n"
-        "                        submissions  port 465, implicit TLS\n"
+        "                        submissions  port 465, implicit TLS (also: ssl, smtps)\n"
         "                        alternate    port 2525, STARTTLS required\n"
-        "  --tls MODE            none, opportunistic, starttls (required) or implicit: overrides the\n"
-        "                        profile's encryption\n"
+        "  --tls MODE            none, opportunistic, starttls (required) or implicit (also: ssl,\n"
+        "                        smtps): overrides the profile's and the port's encryption\n"
         "  --from ADDR           envelope sender, MAIL FROM (required; '' sends the null sender <>)\n"
         "  --user NAME           user name for AUTH (needs --password-env)\n"
         "  --password-env VAR    the password or OAuth2 token is read from the environment variable\n"
@@ -250,6 +270,8 @@ void print_help() {
         "                        replies, 10 min after the data, 30 s to connect)\n"
         "  -v, --verbose         the SMTP dialogue on standard error (C: client, S: server, * notes),\n"
         "                        secrets redacted\n"
+        "  --report FILE         write the outcome as JSON: the status, and every recipient with the\n"
+        "                        server's reply, so that a script can retry only the refused ones\n"
         "\n"
         "Composing a message instead of reading one (any of these switches it on; the RECIPIENTs are\n"
         "then the To: addresses, and the text body comes from --body-file or else standard input):\n"
@@ -265,8 +287,11 @@ void print_help() {
         "  -h, --help            this text\n"
         "      --version         the version\n"
         "\n"
-        "Exit status (sysexits.h):\n"
+        "Exit status (sysexits.h, and 3):\n"
         "   0  the server accepted the message for every recipient (2xx after the end of the data)\n"
+        "   3  partial delivery: the server accepted the message for some recipients and refused\n"
+        "      others (each named on standard error, and in --report): do not send it again to all\n"
+        "      of them, only to the refused ones\n"
         "  64  usage error\n"
         "  65  bad input data: an address or header with CR/LF or invalid syntax, a message larger\n"
         "      than the server's SIZE\n"
@@ -276,13 +301,15 @@ void print_help() {
         "      standard input, --body-file or an --attach file unreadable\n"
         "  75  temporary failure: a 4xx reply or a timeout; retrying later may work\n"
         "  76  protocol failure: malformed or unexpected reply, overlong line, STARTTLS required but\n"
-        "      not offered or refused, TLS failure\n"
+        "      not offered or refused, TLS failure; a configuration mismatch found at the greeting:\n"
+        "      the port expects implicit TLS, or the server accepted and never greeted (after 10 s)\n"
         "  77  permission denied: authentication rejected\n"
         "  78  configuration error: unreadable CA file, password variable not set, credentials but\n"
         "      only a plaintext connection allowed, TLS needed but not built in\n"
         "When some recipients are refused, the message still goes to the others; each refused one is\n"
-        "named on standard error with the server's reply, and the status is that of the worst refusal\n"
-        "(69 for 5xx, 75 for 4xx). Every failure prints one line starting with \"advice:\".\n"
+        "named on standard error with the server's reply, and the status is 3. When every recipient\n"
+        "is refused, the status is that of the worst refusal (69 for 5xx, 75 for 4xx). Every failure\n"
+        "prints one line starting with \"advice:\".\n"
         "\n"
         "This build: TLS %s.\n",
         send_client::tls_type::available ? "available" : "not built in (use --tls none, only on a trusted network)");
@@ -327,7 +354,7 @@ bool parse_timeout(std::string_view text, std::uint32_t& ms) {
 
 enum class option_id {
     host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, cafile, insecure, ehlo,
-    timeout, verbose, help, version, connect_to, subject, body_file, html_file, attach, cc, bcc, header,
+    timeout, verbose, help, version, connect_to, subject, body_file, html_file, attach, cc, bcc, header, report,
 };
 
 struct option_spec {
@@ -361,6 +388,7 @@ constexpr option_spec option_table[] = {
     {"cc", option_id::cc, true},
     {"bcc", option_id::bcc, true},
     {"header", option_id::header, true},
+    {"report", option_id::report, true},
 };
 
 /// Either go on with the session, or exit with `status` (after --help, --version, a usage error).
@@ -407,20 +435,23 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
     }
     case option_id::profile:
         for (const profile_entry& p : profile_table) {
-            if (value == p.name) {
+            if (iequals(value, p.name)) {
                 s.profile = &p;
+                s.profile_given = true;
                 return exit_ok;
             }
         }
-        return usage_error("--profile '" + visible(value) + "': not one of relay, submission, submissions, alternate");
+        return usage_error("--profile '" + visible(value) +
+                           "': not one of relay, submission, submissions (or ssl, smtps), alternate");
     case option_id::tls:
-        for (mailwire::encryption m : encryption_modes) {
-            if (value == mailwire::to_string(m)) {
-                s.tls = m;
+        for (const encryption_name& m : encryption_names) {
+            if (iequals(value, m.name)) {
+                s.tls = m.mode;
                 return exit_ok;
             }
         }
-        return usage_error("--tls '" + visible(value) + "': not one of none, opportunistic, starttls, implicit");
+        return usage_error("--tls '" + visible(value) +
+                           "': not one of none, opportunistic, starttls, implicit (or ssl, smtps)");
     case option_id::from: s.from = value; return exit_ok;
     case option_id::user:
         if (value.empty()) return usage_error("--user needs a user name");
@@ -480,6 +511,10 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
         s.attachments.push_back(settings::attachment{std::string(path), name, type});
         return exit_ok;
     }
+    case option_id::report:
+        if (value.empty()) return usage_error("--report needs a file name");
+        s.report_file = value;
+        return exit_ok;
     case option_id::cc: s.cc.push_back(value); return exit_ok;
     case option_id::bcc: s.bcc.push_back(value); return exit_ok;
     case option_id::header: {
@@ -615,6 +650,14 @@ std::string describe_failure(const mailwire::error& e, const settings& s) {
     return what;
 }
 
+/// Whether a reply asks for STARTTLS (Gmail: "530 5.7.0 Must issue a STARTTLS command first").
+bool mentions_starttls(const mailwire::reply& r) {
+    const std::string_view text = r.message();
+    for (std::size_t i = 0; i + 8 <= text.size(); ++i)
+        if (iequals(text.substr(i, 8), "STARTTLS")) return true;
+    return false;
+}
+
 /// The error line, the notes that belong to it, and one line of advice, on standard error.
 void report(const mailwire::error& e, const settings& s, const std::string& detail = std::string()) {
     std::string line = std::string(mailwire::to_string(e.where)) + ": " + describe_failure(e, s);
@@ -631,6 +674,9 @@ void report(const mailwire::error& e, const settings& s, const std::string& deta
         print_line(std::string(program) + ": " + line);
     }
     if (!detail.empty()) print_line("note: " + visible(detail));
+    else if (e.tls_alert != 0)
+        print_line("note: the server sent the fatal TLS alert " + std::to_string(e.tls_alert) + " (" +
+                   mailwire::tls_alert_name(e.tls_alert) + ")");
     if (e.why == mailwire::cause::outcome_unknown)
         print_line("note: the server received the whole message and may have delivered it; check before sending it "
                    "again");
@@ -642,12 +688,23 @@ void report(const mailwire::error& e, const settings& s, const std::string& deta
     case mailwire::cause::tls_setup_failed: print_line("hint: --cafile FILE gives the CA to trust"); break;
     case mailwire::cause::plaintext_auth_refused:
     case mailwire::cause::auth_not_offered: break;
+    case mailwire::cause::greeting_looks_like_tls: print_line("hint: --tls implicit (or --port 465) speaks TLS from the first byte"); break;
+    case mailwire::cause::tls_plaintext_server: print_line("hint: --tls starttls speaks plaintext first and then upgrades"); break;
+    case mailwire::cause::no_greeting:
+    case mailwire::cause::connection_refused:
+        print_line("hint: mailwire-probe " + visible(s.host) + " shows what each port offers from here");
+        break;
     default:
         if (e.where == mailwire::phase::ehlo && e.server.permanent()) print_line("hint: --ehlo NAME sets the EHLO name");
-        // Authentication required (530, 5.7.0) or relaying denied (5.7.1), and none was given.
-        if (!s.user && (e.where == mailwire::phase::mail || e.where == mailwire::phase::rcpt) &&
-            (e.server.code == 530 || e.server.enhanced_status() == "5.7.0" || e.server.enhanced_status() == "5.7.1"))
+        if (mentions_starttls(e.server)) {
+            // "530 5.7.0 Must issue a STARTTLS command first": encryption, not credentials, is missing.
+            print_line("hint: --tls starttls (or leave --tls out: the port then asks for STARTTLS)");
+        } else if (!s.user && (e.where == mailwire::phase::mail || e.where == mailwire::phase::rcpt) &&
+                   (e.server.code == 530 || e.server.enhanced_status() == "5.7.0" ||
+                    e.server.enhanced_status() == "5.7.1")) {
+            // Authentication required (530, 5.7.0) or relaying denied (5.7.1), and none was given.
             print_line("hint: --user NAME with --password-env VAR authenticates");
+        }
         break;
     }
 }
@@ -919,8 +976,17 @@ void draw_progress(void* context, std::uint64_t sent, std::uint64_t total) {
     std::fflush(stderr);
 }
 
+/// What a session leaves for --report: the recipients with their replies, whether the server took
+/// the message, and the failure that decided the status.
+struct session_record {
+    std::vector<mailwire::recipient> recipients;
+    bool delivered = false;
+    mailwire::error err;
+};
+
 template <class Client>
-int run_session(const settings& s, std::string_view message, std::string_view secret, composed* comp) {
+int run_session(const settings& s, std::string_view message, std::string_view secret, composed* comp,
+                session_record& rec) {
     Client client;
     mailwire::client_options& opt = client.options();
     opt.port = s.effective_port();
@@ -943,6 +1009,7 @@ int run_session(const settings& s, std::string_view message, std::string_view se
     if (const mailwire::error e = client.open(s.host); !e.ok()) {
         (void)client.quit(); // a no-op when the library has closed the connection
         report(e, s, tls_detail(client.tls(), e));
+        rec.err = e;
         return exit_code_for(e);
     }
     if constexpr (send_tls::available) {
@@ -955,11 +1022,12 @@ int run_session(const settings& s, std::string_view message, std::string_view se
         if (const mailwire::error e = client.authenticate(cred, mech); !e.ok()) {
             (void)client.quit();
             report(e, s);
+            rec.err = e;
             return exit_code_for(e);
         }
     }
 
-    std::vector<mailwire::recipient> recipients;
+    std::vector<mailwire::recipient>& recipients = rec.recipients;
     mailwire::send_result result;
     progress_state progress;
     if (comp != nullptr) {
@@ -991,6 +1059,8 @@ int run_session(const settings& s, std::string_view message, std::string_view se
     // the last thing on standard error, after the whole dialogue.
     const mailwire::error quit_error = client.quit();
     const refusals refused = name_refused(recipients);
+    rec.delivered = result.delivered();
+    rec.err = result.err;
     if (!result.delivered()) {
         report(result.err, s);
         if (result.err.why == mailwire::cause::all_recipients_refused && refused.status != exit_ok) return refused.status;
@@ -1003,16 +1073,22 @@ int run_session(const settings& s, std::string_view message, std::string_view se
                 " recipient(s)");
     if (result.refused == 0) return exit_ok;
 
-    // Delivered to some: the status is that of the worst refusal, with one line of advice for it.
+    // Delivered to some (exit 3, exit_codes.hpp): the worst refusal's advice, and a note that the
+    // message must not go again to those who have it.
     const mailwire::error e = make_error(mailwire::phase::rcpt,
                                          refused.worst.transient()   ? mailwire::error_kind::temporary
                                          : refused.worst.permanent() ? mailwire::error_kind::permanent
                                                                      : mailwire::error_kind::protocol,
                                          mailwire::cause::none, s, refused.worst);
-    return fail(refused.status,
-                "rcpt: " + std::to_string(result.refused) + " of " + std::to_string(recipients.size()) +
-                    " recipient(s) refused; the message went to the other " + std::to_string(result.accepted),
-                e.advice());
+    rec.err = e;
+    print_line(std::string(program) + ": rcpt: " + std::to_string(result.refused) + " of " +
+               std::to_string(recipients.size()) + " recipient(s) refused; the message went to the other " +
+               std::to_string(result.accepted));
+    print_line("note: partial delivery (exit 3): resend only to the refused recipient(s)" +
+               std::string(s.report_file ? ", listed in the --report file" : "") +
+               ", never to all, or the others get it twice");
+    print_line("advice: " + std::string(e.advice()));
+    return exit_partial;
 }
 
 } // namespace
@@ -1030,8 +1106,19 @@ int main(int argc, char** argv) {
     if (!s.compose() || (!s.body_file && !s.html_file)) {
         if (const int status = read_message(message); status != exit_ok) return status;
     }
-    if (!s.compose()) return run_session<send_client>(s, message, secret, nullptr);
     composed comp;
-    if (const int status = build_message(s, message, comp); status != exit_ok) return status;
-    return run_session<send_client>(s, message, secret, &comp);
+    if (s.compose()) {
+        if (const int status = build_message(s, message, comp); status != exit_ok) return status;
+    }
+    session_record rec;
+    const int status = run_session<send_client>(s, message, secret, s.compose() ? &comp : nullptr, rec);
+    if (s.report_file) {
+        const std::string path(*s.report_file);
+        if (!write_report(path, report_json(status, rec.delivered, rec.recipients, rec.err))) {
+            print_line(std::string(program) + ": --report " + visible(path) + ": " + std::strerror(errno));
+            // The message's fate is decided; a report that cannot be written must not hide it.
+            if (status == exit_ok) return exit_io;
+        }
+    }
+    return status;
 }

@@ -5,7 +5,7 @@
 #ifndef MAILWIRE_ADVICE_HPP
 #define MAILWIRE_ADVICE_HPP
 
-#include "capabilities.hpp" // detail::lookup
+#include "capabilities.hpp" // detail::ascii_upper
 #include "text.hpp"
 
 #include "error.hpp"
@@ -21,6 +21,7 @@ struct advice_context {
     std::uint16_t port = 0;
     encryption mode = encryption::none;
     bool encrypted = false;
+    bool tls_available = false; ///< the client has a TLS policy (it tried a ClientHello before saying no_greeting)
 };
 
 #if MAILWIRE_ADVICE
@@ -45,36 +46,102 @@ enum class advice_if : std::uint8_t {
     plaintext,      ///< the connection is not (yet) encrypted
     tls_expected,   ///< not encrypted, but port 465 or implicit TLS: the server waits for a ClientHello
     message_phase,  ///< at DATA, while sending the content, or after the final "."
+    port_465,       ///< the port is 465 (so advice never suggests the port that just failed)
+    port_587,       ///< the port is 587
+    port_2525,      ///< the port is 2525
+    smtp_auth_disabled, ///< 5.7.139, 5.7.3, "SmtpClientAuthentication": the account may not use SMTP AUTH (Microsoft 365)
+    needs_starttls, ///< not encrypted, and the reply asks for STARTTLS ("530 5.7.0 Must issue a STARTTLS command first")
+    sender_auth,    ///< 5.7.20-5.7.24 (RFC 7372), 5.7.26, "SPF", "DKIM", "DMARC": the sender domain's authentication failed
+    sender_unverified, ///< "not verified": the provider has not verified the sender address or domain
+    alert_version,  ///< TLS alert 40, 70 or 71: no version or cipher suite in common
+    alert_internal, ///< TLS alert 80: the server's own failure
+    alert_name,     ///< TLS alert 112: the server does not know the name sent (SNI)
+    alert_client_cert, ///< TLS alert 42 or 116: the server wants a client certificate
+    tls_available,  ///< the client has a TLS policy (a silent port was asked for TLS before no_greeting)
 };
 
-/// The reply codes behind the conditions stronger_login to message_size, in that order: 534 (RFC
-/// 4954 §6: mechanism too weak), 538 (RFC 4954 §6: encryption required for the mechanism), 421
-/// (RFC 5321 §3.8: closing), 452 (RFC 5321 §4.5.3.1.10: too many recipients), 530 (RFC 4954 §6:
-/// authentication required), 552 (RFC 1870: message size exceeds the limit).
-inline constexpr std::uint16_t advice_reply_codes[] = {534, 538, 421, 452, 530, 552};
-/// Enhanced status codes (RFC 3463), each compared whole with the reply's and followed by its
-/// condition's number, as detail::lookup() reads a list: 5.7.9 and Gmail's 5.7.14 ("log in via
-/// your web browser") stronger_login, 5.7.11 login_over_tls, 5.7.0 needs_login, 5.7.1 (§3.8:
-/// delivery not authorized) relay_denied, 5.3.4 (§3.4: message too big) message_size.
-inline constexpr char advice_reply_statuses[] = "5.7.9\1" "5.7.14\1" "5.7.11\2" "5.7.0\5" "5.7.1\7" "5.3.4\6";
-/// Words looked for anywhere in the reply text, case-insensitively, each with its condition's
-/// number: one lookup() list per word, as lookup() compares a word of one length.
-inline constexpr char advice_word_authentication[] = "AUTHENTICATION\5";
-inline constexpr char advice_word_relay[] = "RELAY\7";
+/// The reply codes behind conditions: 534 (RFC 4954 §6: mechanism too weak), 538 (RFC 4954 §6:
+/// encryption required for the mechanism), 421 (RFC 5321 §3.8: closing), 452 (RFC 5321
+/// §4.5.3.1.10: too many recipients), 530 (RFC 4954 §6: authentication required), 552 (RFC 1870:
+/// message size exceeds the limit).
+struct advice_code {
+    std::uint16_t code;
+    advice_if condition;
+};
+inline constexpr advice_code advice_codes[] = {
+    {534, advice_if::stronger_login}, {538, advice_if::login_over_tls}, {421, advice_if::code_421},
+    {452, advice_if::code_452},       {530, advice_if::needs_login},    {552, advice_if::message_size},
+};
+/// Enhanced status codes (RFC 3463), each compared with the reply's whole code (5.7.1 is not
+/// 5.7.14): 5.7.9 and Gmail's 5.7.14 ("log in via your web browser") want a stronger login, 5.7.11
+/// TLS for the mechanism, 5.7.0 authentication, 5.7.1 (§3.8: delivery not authorized) relaying
+/// denied, 5.3.4 (§3.4: message too big); Microsoft 365's 5.7.139 and 5.7.3 SMTP AUTH disabled for
+/// the account; RFC 7372's 5.7.20 to 5.7.24 (DKIM, SPF) and 5.7.26 (multiple authentication
+/// checks failed, DMARC) the sender domain's authentication.
+struct advice_status {
+    const char* status;
+    advice_if condition;
+};
+inline constexpr advice_status advice_statuses[] = {
+    {"5.7.9", advice_if::stronger_login},       {"5.7.14", advice_if::stronger_login},
+    {"5.7.11", advice_if::login_over_tls},      {"5.7.0", advice_if::needs_login},
+    {"5.7.1", advice_if::relay_denied},         {"5.3.4", advice_if::message_size},
+    {"5.7.139", advice_if::smtp_auth_disabled}, {"5.7.3", advice_if::smtp_auth_disabled},
+    {"5.7.20", advice_if::sender_auth},         {"5.7.21", advice_if::sender_auth},
+    {"5.7.22", advice_if::sender_auth},         {"5.7.23", advice_if::sender_auth},
+    {"5.7.24", advice_if::sender_auth},         {"5.7.26", advice_if::sender_auth},
+};
+/// Words looked for anywhere in the reply's text, case-insensitively (written in capitals).
+struct advice_word {
+    const char* word;
+    advice_if condition;
+};
+inline constexpr advice_word advice_words[] = {
+    {"AUTHENTICATION", advice_if::needs_login},
+    {"RELAY", advice_if::relay_denied},
+    {"STARTTLS", advice_if::needs_starttls}, // counts only while not encrypted (advise())
+    {"SMTPCLIENTAUTHENTICATION", advice_if::smtp_auth_disabled},
+    {"SPF", advice_if::sender_auth},
+    {"DKIM", advice_if::sender_auth},
+    {"DMARC", advice_if::sender_auth},
+    {"NOT VERIFIED", advice_if::sender_unverified},
+};
+/// TLS alert descriptions (RFC 8446 §6.2) with a condition of their own.
+struct advice_alert {
+    std::uint8_t alert;
+    advice_if condition;
+};
+inline constexpr advice_alert advice_alerts[] = {
+    {40, advice_if::alert_version},  {70, advice_if::alert_version},     {71, advice_if::alert_version},
+    {80, advice_if::alert_internal}, {112, advice_if::alert_name},       {42, advice_if::alert_client_cert},
+    {116, advice_if::alert_client_cert},
+};
 
-/// One rule, two octets: whom it is for (a cause, or 0x40 + an error_kind) and, in one octet, the
-/// phase it asks for (0: any) and its condition (advice_if, high nibble).
+/// Whether `word` (capitals) occurs in text[0, size), letters compared case-insensitively.
+constexpr bool advice_mentions(const char* text, std::size_t size, const char* word) noexcept {
+    std::size_t n = 0;
+    while (word[n] != '\0') ++n;
+    for (std::size_t at = 0; at + n <= size; ++at) {
+        std::size_t i = 0;
+        while (i < n && ascii_upper(text[at + i]) == word[i]) ++i;
+        if (i == n) return true;
+    }
+    return false;
+}
+
+/// One rule: whom it is for (a cause, or 0x40 + an error_kind), the phase it asks for (none: any)
+/// and its condition.
 struct advice_rule {
     std::uint8_t who;
-    std::uint8_t where_if;
+    phase where;
+    advice_if condition;
 };
 constexpr std::uint8_t advice_who(cause c) noexcept { return static_cast<std::uint8_t>(c); }
 constexpr std::uint8_t advice_who(error_kind k) noexcept {
     return static_cast<std::uint8_t>(0x40u | static_cast<unsigned>(k));
 }
 static_assert(static_cast<unsigned>(cause::all_recipients_refused) < 0x40, "causes below 0x40");
-static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>(advice_if::message_phase) < 0x10,
-              "a phase and a condition in one octet");
+static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditions are bits of one 32-bit word");
 } // namespace detail
 
 // Every advice, in the order advise() tries them: the first rule that matches gives the text. A
@@ -137,6 +204,25 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server speaks TLS from the first byte on this port: use implicit TLS (profile submissions, usually port "  \
       "465).",                                                                                                        \
       "Server wants TLS first: use 465.")                                                                             \
+    R(cause::no_greeting, tls, always,                                                                                \
+      "Connected, but not one octet came back in answer to the TLS handshake: a proxy, firewall or port "             \
+      "forward accepts connections here with no mail server behind it. Check host and port, or try from "             \
+      "another network.",                                                                                             \
+      "Silent proxy? Check host, port.")                                                                              \
+    R(cause::no_greeting, none, tls_available,                                                                        \
+      "Connected, but the server sent no greeting and did not answer TLS either: a proxy, firewall or port "          \
+      "forward (antivirus and corporate proxies do this) accepts connections here with no mail server "               \
+      "behind it. Check host and port, or try from another network.",                                                 \
+      "Silent proxy? Check host, port.")                                                                              \
+    R(cause::no_greeting, none, tls_expected,                                                                         \
+      "Connected, but the server sent no greeting: port 465 expects implicit TLS from the first byte, which "         \
+      "needs a client with a TLS policy; otherwise a proxy or firewall accepts the connection with no "               \
+      "server behind it.",                                                                                            \
+      "Port 465 wants TLS first.")                                                                                    \
+    R(cause::no_greeting, none, always,                                                                               \
+      "Connected, but the server sent no greeting: a proxy or firewall may accept the connection with no "            \
+      "mail server behind it, or the port expects implicit TLS (usually 465). Check host and port.",                  \
+      "No greeting: check host, port.")                                                                               \
     /* reply_too_long stands for the four causes of a reply that is not SMTP (advise() maps them) */                  \
     R(cause::reply_too_long, greeting, tls_expected,                                                                  \
       "The server's bytes are not SMTP: port 465 expects TLS from the first byte; use profile submissions.",          \
@@ -164,10 +250,16 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server offers no AUTH on this connection; many servers offer it only after STARTTLS (use the submission "  \
       "profile), or this server relays without login (drop the credentials).",                                        \
       "No AUTH: use 587 or no login.")                                                                                \
+    R(cause::starttls_not_offered, none, port_25,                                                                     \
+      "The server's EHLO reply lists no STARTTLS, so nothing was sent: a firewall or antivirus on the path "          \
+      "may strip it (a downgrade attack), or this server does not encrypt. Try from another network, or "             \
+      "drop the requirement only on a trusted network.",                                                              \
+      "No STARTTLS: stripped on the path?")                                                                           \
     R(cause::starttls_not_offered, none, always,                                                                      \
-      "The server does not offer STARTTLS on this port; if it is port 465 use profile submissions, otherwise "        \
-      "something may be stripping STARTTLS (downgrade attack).",                                                      \
-      "No STARTTLS: on 465 use TLS.")                                                                                 \
+      "The server's EHLO reply lists no STARTTLS, so nothing was sent: a firewall or antivirus on the path "          \
+      "may strip it (a downgrade attack). Try from another network; implicit TLS (port 465, where the "               \
+      "provider offers it) cannot be stripped.",                                                                      \
+      "No STARTTLS: stripped? Try 465.")                                                                              \
     R(cause::starttls_refused, none, always,                                                                          \
       "The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS on port 465 (profile "            \
       "submissions) or contact the provider.",                                                                        \
@@ -184,6 +276,27 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The TLS handshake failed: the server may only offer old TLS versions (below 1.2) or ciphers this build "       \
       "lacks; nothing was sent in plaintext.",                                                                        \
       "Old TLS or cipher?")                                                                                           \
+    R(cause::tls_alert, none, alert_version,                                                                          \
+      "The server ended the TLS handshake with the alert named in the error: it shares no TLS version or "            \
+      "cipher suite with this client (it may offer only TLS below 1.2, or ciphers this mbedTLS build "                \
+      "lacks). Nothing was sent in plaintext.",                                                                       \
+      "No common TLS version/cipher.")                                                                                \
+    R(cause::tls_alert, none, alert_internal,                                                                         \
+      "The server's TLS failed on its own side (alert internal_error): not a setting of yours. Retry later, "         \
+      "or tell the server's operator.",                                                                               \
+      "Server TLS error: retry later.")                                                                               \
+    R(cause::tls_alert, none, alert_name,                                                                             \
+      "The server does not know the host name this client sent (alert unrecognized_name): connect with the "          \
+      "name the provider documents.",                                                                                 \
+      "Use the provider's host name.")                                                                                \
+    R(cause::tls_alert, none, alert_client_cert,                                                                      \
+      "The server wants a client certificate, which this client does not send: use the provider's "                   \
+      "submission port with a password or token instead.",                                                            \
+      "Server wants a client cert.")                                                                                  \
+    R(cause::tls_alert, none, always,                                                                                 \
+      "The server ended the TLS handshake with the alert named in the error; nothing was sent in plaintext. "         \
+      "Check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS).",                    \
+      "TLS alert: see the error.")                                                                                    \
     R(cause::tls_plaintext_server, none, always,                                                                      \
       "The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS (profile submission, port "      \
       "587, or alternate, 2525).",                                                                                    \
@@ -204,10 +317,22 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server's certificate failed verification (revoked, wrong key usage or bad signature): do not send; tell "  \
       "the server's operator.",                                                                                       \
       "Bad certificate: do not send.")                                                                                \
-    R(cause::connection_refused, none, usual_port,                                                                    \
-      "Nothing listens on this port: check host and port; providers use 587 (submission, STARTTLS), 465 "             \
-      "(submissions, implicit TLS) or 2525.",                                                                         \
-      "Try 587, 465 or 2525.")                                                                                        \
+    R(cause::connection_refused, none, port_587,                                                                      \
+      "Nothing listens on port 587 at that host: check the host name; the provider may offer 465 (implicit "          \
+      "TLS) or 2525 instead.",                                                                                        \
+      "Try 465 or 2525.")                                                                                             \
+    R(cause::connection_refused, none, port_465,                                                                      \
+      "Nothing listens on port 465 at that host: check the host name; the provider may offer 587 (STARTTLS) "         \
+      "or 2525 instead.",                                                                                             \
+      "Try 587 or 2525.")                                                                                             \
+    R(cause::connection_refused, none, port_2525,                                                                     \
+      "Nothing listens on port 2525 at that host: check the host name; the provider may offer 587 "                   \
+      "(STARTTLS) or 465 (implicit TLS) instead.",                                                                    \
+      "Try 587 or 465.")                                                                                              \
+    R(cause::connection_refused, none, port_25,                                                                       \
+      "Nothing listens on port 25 at that host: for sending with an account use the provider's 587 "                  \
+      "(STARTTLS) or 465 (implicit TLS).",                                                                            \
+      "Try 587 or 465.")                                                                                              \
     R(cause::connection_refused, none, always,                                                                        \
       "Nothing listens on this port at that host: check host and port.",                                              \
       "Check host and port.")                                                                                         \
@@ -224,6 +349,18 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "No answer on port 25: many ISPs and cloud providers block outgoing port 25; use submission (587) or "          \
       "alternate (2525) with your provider's credentials.",                                                           \
       "Port 25 blocked? Use 587 or 2525.")                                                                            \
+    R(error_kind::timeout, connect, port_587,                                                                         \
+      "No answer on port 587: a firewall may drop the connection, or host or port is wrong; check both, "             \
+      "then try 465 (implicit TLS) or 2525.",                                                                         \
+      "Try 465 or 2525.")                                                                                             \
+    R(error_kind::timeout, connect, port_465,                                                                         \
+      "No answer on port 465: a firewall may drop the connection, or host or port is wrong; check both, "             \
+      "then try 587 (STARTTLS) or 2525.",                                                                             \
+      "Try 587 or 2525.")                                                                                             \
+    R(error_kind::timeout, connect, port_2525,                                                                        \
+      "No answer on 2525, the alternate port: a firewall may drop the connection, or host or port is wrong; "         \
+      "check both, then try 587 (STARTTLS) or 465 (implicit TLS).",                                                   \
+      "Try 587 or 465.")                                                                                              \
     R(error_kind::timeout, connect, always,                                                                           \
       "No answer from the server: a firewall may drop the connection, or host or port is wrong; check both, then "    \
       "try 587, 465 or 2525.",                                                                                        \
@@ -236,10 +373,6 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server did not complete the TLS handshake in time: the network may be slow, or something between you "     \
       "and it interferes with TLS.",                                                                                  \
       "Retry or raise the timeout.")                                                                                  \
-    R(error_kind::timeout, greeting, plaintext,                                                                       \
-      "Connected, but the server sent no greeting: it probably expects TLS from the first byte (port 465): use "      \
-      "profile submissions.",                                                                                         \
-      "Server wants TLS first: use 465.")                                                                             \
     R(error_kind::timeout, end_of_data, always,                                                                       \
       "No reply after the message was sent: the server may have accepted it. Check before sending again, to avoid "   \
       "a duplicate.",                                                                                                 \
@@ -259,6 +392,15 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "TLS failed; check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS) and "     \
       "that the certificate is trusted.",                                                                             \
       "465: TLS; 587: STARTTLS.")                                                                                     \
+    R(error_kind::auth, none, smtp_auth_disabled,                                                                     \
+      "The server does not let this account use authenticated SMTP (Microsoft 365: SMTP AUTH disabled for "           \
+      "the mailbox or the tenant, or security defaults), so a correct password fails too: an administrator "          \
+      "must enable authenticated SMTP for the mailbox, or use OAuth2 (XOAUTH2).",                                     \
+      "Admin must enable SMTP AUTH.")                                                                                 \
+    R(error_kind::auth, none, needs_starttls,                                                                         \
+      "The server wants STARTTLS before authentication: turn encryption on (STARTTLS, profile submission); "          \
+      "nothing secret should travel in plaintext.",                                                                   \
+      "Turn STARTTLS on.")                                                                                            \
     R(error_kind::auth, none, stronger_login,                                                                         \
       "The provider wants a stronger login: create an app password or use an OAuth2 token (XOAUTH2/OAUTHBEARER), "    \
       "or sign in on the web once to unlock the account.",                                                            \
@@ -282,6 +424,19 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
     R(error_kind::temporary, none, always,                                                                            \
       "The server refused for now (greylisting, rate limit or resources); retrying later usually works.",             \
       "Retry later.")                                                                                                 \
+    R(error_kind::permanent, none, needs_starttls,                                                                    \
+      "The server requires STARTTLS before this command: turn encryption on (STARTTLS, profile submission) "          \
+      "rather than sending in plaintext.",                                                                            \
+      "Turn STARTTLS on.")                                                                                            \
+    R(error_kind::permanent, none, sender_auth,                                                                       \
+      "The message was refused because the sender's domain failed authentication (SPF, DKIM or DMARC): "              \
+      "publish SPF and DKIM records for the From domain that cover the server you send through, or send "             \
+      "through the domain's own provider.",                                                                           \
+      "Fix SPF/DKIM/DMARC of sender.")                                                                                \
+    R(error_kind::permanent, none, sender_unverified,                                                                 \
+      "The provider has not verified this sender address or domain: verify it in the provider's console "             \
+      "(Amazon SES, SendGrid, Mailgun and others require it), or send from an address it has verified.",              \
+      "Verify the sender at provider.")                                                                               \
     R(error_kind::permanent, greeting, always,                                                                        \
       "The server refuses connections from your address (often a blocklist, or a port meant for server-to-server "    \
       "relay); use your provider's submission port 587 with authentication.",                                         \
@@ -322,10 +477,7 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
 // clang-format on
 
 namespace detail {
-#define MAILWIRE_ADVICE_RULE(who, where, cond, full, brief)                                                           \
-    advice_rule{advice_who(who),                                                                                      \
-                static_cast<std::uint8_t>(static_cast<unsigned>(phase::where) |                                       \
-                                          static_cast<unsigned>(advice_if::cond) << 4)},
+#define MAILWIRE_ADVICE_RULE(who, where, cond, full, brief) advice_rule{advice_who(who), phase::where, advice_if::cond},
 inline constexpr advice_rule advice_rules[] = {MAILWIRE_ADVICE_RULES(MAILWIRE_ADVICE_RULE)};
 #undef MAILWIRE_ADVICE_RULE
 
@@ -418,18 +570,18 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     return "";
 #else
     using detail::advice_if;
-    const auto bit = [](advice_if c) { return 1u << static_cast<unsigned>(c); };
-    // What the reply says (lookup() returns 0, `always`, when nothing matches).
-    const char* status = e.server.enhanced;
-    unsigned facts = bit(advice_if::always) |
-                     1u << detail::lookup(status, std::string_view(status).size(), detail::advice_reply_statuses);
-    for (unsigned i = 0; i < sizeof detail::advice_reply_codes / sizeof detail::advice_reply_codes[0]; ++i)
-        if (e.server.code == detail::advice_reply_codes[i]) facts |= 2u << i; // stronger_login + i
-    const char* said = e.server.text;
-    for (std::size_t left = e.server.text_size; left != 0; --left, ++said) {
-        if (left >= 14) facts |= 1u << detail::lookup(said, 14, detail::advice_word_authentication);
-        if (left >= 5) facts |= 1u << detail::lookup(said, 5, detail::advice_word_relay);
-    }
+    const auto bit = [](advice_if c) { return std::uint32_t{1} << static_cast<unsigned>(c); };
+    // What the reply says: its code, its enhanced status code, words in its text.
+    std::uint32_t facts = bit(advice_if::always);
+    for (const detail::advice_code& c : detail::advice_codes)
+        if (e.server.code == c.code) facts |= bit(c.condition);
+    const std::string_view status(e.server.enhanced);
+    for (const detail::advice_status& st : detail::advice_statuses)
+        if (status == st.status) facts |= bit(st.condition);
+    for (const detail::advice_word& w : detail::advice_words)
+        if (detail::advice_mentions(e.server.text, e.server.text_size, w.word)) facts |= bit(w.condition);
+    for (const detail::advice_alert& a : detail::advice_alerts)
+        if (e.tls_alert == a.alert) facts |= bit(a.condition);
     if (e.where == phase::data || e.where == phase::body || e.where == phase::end_of_data)
         facts |= bit(advice_if::message_phase);
     else
@@ -439,12 +591,18 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     // The usual ports: 25 (relay), 465 (submissions), 587 (submission), 2525 (alternate).
     const unsigned port = ctx.port;
     if (port == 25) facts |= bit(advice_if::port_25);
+    if (port == 465) facts |= bit(advice_if::port_465);
+    if (port == 587) facts |= bit(advice_if::port_587);
+    if (port == 2525) facts |= bit(advice_if::port_2525);
     if (port == 25 || port == 465 || port == 587 || port == 2525) facts |= bit(advice_if::usual_port);
     const bool implicit_tls = ctx.mode == encryption::implicit;
     if (implicit_tls) facts |= bit(advice_if::implicit_tls);
+    if (ctx.tls_available) facts |= bit(advice_if::tls_available);
     if (!ctx.encrypted) {
         facts |= bit(advice_if::plaintext);
         if (port == 465 || implicit_tls) facts |= bit(advice_if::tls_expected);
+    } else {
+        facts &= ~bit(advice_if::needs_starttls); // "STARTTLS" in a reply on an encrypted session
     }
 
     // The four causes of a reply that is not SMTP share their advice (and their rules).
@@ -455,9 +613,8 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 
     const char* text = detail::advice_texts.c;
     for (const detail::advice_rule& r : detail::advice_rules) {
-        const unsigned where = r.where_if & 0xFu;
-        if ((r.who == cause_who || r.who == kind_who) && (where == 0 || where == static_cast<unsigned>(e.where)) &&
-            ((facts >> (r.where_if >> 4)) & 1u)) {
+        if ((r.who == cause_who || r.who == kind_who) && (r.where == phase::none || r.where == e.where) &&
+            (facts & bit(r.condition)) != 0) {
             const unsigned first = static_cast<unsigned char>(text[0]);
             if (first >= 0x80u) // kept elsewhere: its offset (advice_text_array)
                 text = detail::advice_texts.c + ((first << 7) + static_cast<unsigned char>(text[1]) - 0x4080u);

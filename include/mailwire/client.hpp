@@ -44,10 +44,20 @@ struct timeouts {
     std::uint32_t data_block = 0;    ///< §4.5.3.2.5 each write of the content: 3 minutes
     std::uint32_t data_end = 0;      ///< §4.5.3.2.6 the reply to ".": 10 minutes
     std::uint32_t quit = 0;          ///< default 30 s, not in the RFC: the message is already delivered
+    /// Default 10 s, not in the RFC: how long a server that has accepted the connection may stay
+    /// silent before its first octet (of the greeting; with implicit TLS, of its answer to the
+    /// ClientHello). The rest of the greeting still has `greeting`'s 5 minutes. A server that says
+    /// nothing at all for 10 s is not slow but waiting for something else: TLS from the first byte
+    /// (the client then tries a ClientHello to tell) or nothing, as a proxy or port forward that
+    /// accepts with no server behind it. Deliberate greeting delays stay well below it (Postfix's
+    /// postscreen sends the first line of its greeting at once and waits 6 s before the rest;
+    /// sendmail's greet_pause is usually 5 s). Raise it for a server known to wait longer.
+    std::uint32_t first_byte = 0;
 
     /// Sets one bound for every step (mailwire-send --timeout); 0 goes back to the defaults.
     void set_all(std::uint32_t ms) noexcept {
-        connect = tls_handshake = greeting = command = mail = rcpt = data_init = data_block = data_end = quit = ms;
+        connect = tls_handshake = greeting = command = mail = rcpt = data_init = data_block = data_end = quit =
+            first_byte = ms;
     }
     static constexpr std::uint32_t longest = 0x7FFFFFFFu; ///< 2^31 - 1 ms
 
@@ -63,13 +73,14 @@ struct timeouts {
         t.data_block = 180000;
         t.data_end = 600000;
         t.quit = 30000;
+        t.first_byte = 10000;
         return t;
     }
 };
 
 inline void timeouts::settle() noexcept {
     static constexpr timeouts fallback = defaults();
-    static_assert(sizeof(timeouts) == 10 * sizeof(std::uint32_t), "ten 32-bit fields in a row");
+    static_assert(sizeof(timeouts) == 11 * sizeof(std::uint32_t), "eleven 32-bit fields in a row");
     // Field by field through the object's bytes (the fields are alike; memcpy is well-defined).
     auto* self = reinterpret_cast<unsigned char*>(this);
     for (std::size_t at = 0; at < sizeof(timeouts); at += sizeof(std::uint32_t)) {
@@ -263,10 +274,10 @@ private:
             return io_failure(r.status, r.sys_error);
         }
         open_ = true;
-        if (can_be(encryption::implicit) && mode_ == encryption::implicit && !start_tls()) return false;
+        if (can_be(encryption::implicit) && mode_ == encryption::implicit && !start_tls(true)) return false;
 
         begin(phase::greeting, opt_.timeout.greeting);
-        if (!read_reply()) return false;
+        if (!first_greeting_octets() || !read_reply()) return false;
         // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
         if (last_.code != 220) return fail_and_quit(phase::greeting);
         if (!hello()) return false;
@@ -345,7 +356,7 @@ private:
         return false;
     }
     void advise_now() noexcept {
-        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port(), mode(), encrypted_});
+        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port(), mode(), encrypted_, Tls::available});
     }
     error result(bool ok) const noexcept { return ok ? error{} : err_; }
 
@@ -445,11 +456,50 @@ private:
         return transport_.write_some(buf, len, remaining(dl));
     }
 
-    bool start_tls() {
+    /// The transport as a handshake sees it when TLS is the first thing said on the connection
+    /// (implicit TLS): until the server's first octet, a read ends at the first-byte deadline, and
+    /// `silent` records that the server said nothing at all (no TLS, no plaintext greeting either).
+    struct first_byte_guard {
+        basic_client& c;
+        std::uint32_t first_deadline;
+        bool spoke = false;
+        bool silent = false;
+
+        io_result read_some(char* buf, std::size_t len, std::uint32_t ms) {
+            if (!spoke) {
+                const std::uint32_t left = c.remaining(first_deadline);
+                if (left < ms) ms = left;
+                if (ms == 0) {
+                    silent = true;
+                    return io_result::fail(io_status::timeout);
+                }
+            }
+            const io_result r = c.transport_.read_some(buf, len, ms);
+            if (r.ok() && r.bytes != 0) spoke = true;
+            else if (!spoke && (r.status == io_status::timeout || r.status == io_status::closed)) silent = true;
+            return r;
+        }
+        io_result write_some(const char* buf, std::size_t len, std::uint32_t ms) {
+            return c.transport_.write_some(buf, len, ms);
+        }
+    };
+
+    /// The TLS handshake: implicit TLS (`first`: nothing has been said on the connection yet, so
+    /// a silent server is told apart from a slow handshake), or after STARTTLS's 220.
+    bool start_tls(bool first = false) {
         if constexpr (Tls::available) {
             const std::uint32_t dl = deadline(opt_.timeout.tls_handshake);
             trace_info("TLS handshake");
-            const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
+            first_byte_guard guard{*this, deadline(opt_.timeout.first_byte)};
+            const io_result r = first ? tls_.handshake(guard, host_, deadline_timer<Clock>(clock_, dl))
+                                      : tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
+            if (!r.ok() && guard.silent) {
+                // Accepted, and then not a single octet in answer to the ClientHello: neither a TLS
+                // server nor an SMTP one (which greets in plaintext at once, tls_plaintext_server).
+                fail(phase::tls, error_kind::protocol, cause::no_greeting);
+                drop_connection();
+                return false;
+            }
             if (!r.ok()) {
                 // Never retried in plaintext: the connection is dropped (RFC 3207 §4.1, RFC 8314 §5).
                 const cause c = detail::tls_failure(tls_);
@@ -594,6 +644,56 @@ private:
         line = std::string_view(rx_ + rx_begin_, end - rx_begin_);
         rx_begin_ = at;
         return true;
+    }
+
+    /// The greeting's first octets, within timeouts::first_byte (RFC 5321 §4.5.3.2.1 allows the
+    /// whole greeting 5 minutes; a server that has not begun it after first_byte is not coming).
+    /// Nothing at all — silence, or the connection closed — is cause::no_greeting, a configuration
+    /// mismatch rather than a network failure. Before saying so, a client that can speak TLS and
+    /// has not yet, sends a ClientHello: a server that answers it expects implicit TLS on this
+    /// port (cause::greeting_looks_like_tls); one that stays silent is a proxy or port forward with
+    /// no server behind it. No credential or envelope has been sent; the connection is closed
+    /// either way.
+    bool first_greeting_octets() {
+        const std::uint32_t dl = deadline(opt_.timeout.first_byte);
+        io_result r = io_result::fail(io_status::timeout);
+        if (remaining(dl) != 0) r = raw_read(rx_, sizeof(rx_), dl); // rx_ is empty after connecting
+        if (r.ok() && r.bytes != 0 && r.bytes <= sizeof(rx_)) {
+            rx_end_ = r.bytes;
+            return true;
+        }
+        if (r.ok() || (r.status != io_status::timeout && r.status != io_status::closed))
+            return io_failure(r.ok() ? io_status::error : r.status, r.sys_error);
+        cause why = cause::no_greeting;
+        if constexpr (Tls::available && (can_be(encryption::none) || can_be(encryption::starttls) ||
+                                         can_be(encryption::opportunistic))) {
+            if (!tls_active_ && r.status == io_status::timeout) why = implicit_tls_answers();
+        }
+        record(phase::greeting, error_kind::protocol, why, nullptr);
+        drop_connection();
+        return false;
+    }
+
+    /// After a silent first_byte wait: does the server answer a ClientHello? Any TLS answer (a
+    /// completed handshake, a certificate it sent, an alert) means the port expects implicit TLS.
+    /// Bounded by half the first-byte wait (at least a second): a TLS server answers at once.
+    cause implicit_tls_answers() {
+        if constexpr (Tls::available) {
+            trace_info("no greeting: trying a TLS handshake, to tell implicit TLS from silence");
+            const std::uint32_t ms = opt_.timeout.first_byte / 2 > 1000 ? opt_.timeout.first_byte / 2 : 1000;
+            const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, deadline(ms)));
+            if (r.ok()) {
+                tls_active_ = true; // closed with close_notify by drop_connection()
+                return cause::greeting_looks_like_tls;
+            }
+            const cause c = detail::tls_failure(tls_);
+            const bool tls_spoken = c == cause::tls_alert || c == cause::certificate_untrusted ||
+                                    c == cause::certificate_expired || c == cause::certificate_wrong_host ||
+                                    c == cause::certificate_invalid;
+            return tls_spoken ? cause::greeting_looks_like_tls : cause::no_greeting;
+        } else {
+            return cause::no_greeting;
+        }
     }
 
     enum read_flags : unsigned {

@@ -52,9 +52,12 @@
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
 
-// How much of a server reply's text an error (and each recipient's result) keeps.
+// How much of a server reply's text an error (and each recipient's result) keeps, every line of a
+// multi-line reply included. 480 keeps the typical provider refusal whole with its explanation
+// URL (Gmail's 5.7.26 and Microsoft 365's 5.7.139 replies run to 200-400 octets); firmware that
+// keeps a result per recipient sets it lower (the firmware example: 64).
 #ifndef MAILWIRE_REPLY_TEXT_SIZE
-#define MAILWIRE_REPLY_TEXT_SIZE 160
+#define MAILWIRE_REPLY_TEXT_SIZE 480
 #endif
 
 // Lines one reply may have before it counts as an endless continuation. An EHLO reply from a
@@ -1578,6 +1581,7 @@ struct advice_context {
     std::uint16_t port = 0;
     encryption mode = encryption::none;
     bool encrypted = false;
+    bool tls_available = false; ///< the client has a TLS policy (it tried a ClientHello before saying no_greeting)
 };
 
 #if MAILWIRE_ADVICE
@@ -1602,36 +1606,102 @@ enum class advice_if : std::uint8_t {
     plaintext,      ///< the connection is not (yet) encrypted
     tls_expected,   ///< not encrypted, but port 465 or implicit TLS: the server waits for a ClientHello
     message_phase,  ///< at DATA, while sending the content, or after the final "."
+    port_465,       ///< the port is 465 (so advice never suggests the port that just failed)
+    port_587,       ///< the port is 587
+    port_2525,      ///< the port is 2525
+    smtp_auth_disabled, ///< 5.7.139, 5.7.3, "SmtpClientAuthentication": the account may not use SMTP AUTH (Microsoft 365)
+    needs_starttls, ///< not encrypted, and the reply asks for STARTTLS ("530 5.7.0 Must issue a STARTTLS command first")
+    sender_auth,    ///< 5.7.20-5.7.24 (RFC 7372), 5.7.26, "SPF", "DKIM", "DMARC": the sender domain's authentication failed
+    sender_unverified, ///< "not verified": the provider has not verified the sender address or domain
+    alert_version,  ///< TLS alert 40, 70 or 71: no version or cipher suite in common
+    alert_internal, ///< TLS alert 80: the server's own failure
+    alert_name,     ///< TLS alert 112: the server does not know the name sent (SNI)
+    alert_client_cert, ///< TLS alert 42 or 116: the server wants a client certificate
+    tls_available,  ///< the client has a TLS policy (a silent port was asked for TLS before no_greeting)
 };
 
-/// The reply codes behind the conditions stronger_login to message_size, in that order: 534 (RFC
-/// 4954 §6: mechanism too weak), 538 (RFC 4954 §6: encryption required for the mechanism), 421
-/// (RFC 5321 §3.8: closing), 452 (RFC 5321 §4.5.3.1.10: too many recipients), 530 (RFC 4954 §6:
-/// authentication required), 552 (RFC 1870: message size exceeds the limit).
-inline constexpr std::uint16_t advice_reply_codes[] = {534, 538, 421, 452, 530, 552};
-/// Enhanced status codes (RFC 3463), each compared whole with the reply's and followed by its
-/// condition's number, as detail::lookup() reads a list: 5.7.9 and Gmail's 5.7.14 ("log in via
-/// your web browser") stronger_login, 5.7.11 login_over_tls, 5.7.0 needs_login, 5.7.1 (§3.8:
-/// delivery not authorized) relay_denied, 5.3.4 (§3.4: message too big) message_size.
-inline constexpr char advice_reply_statuses[] = "5.7.9\1" "5.7.14\1" "5.7.11\2" "5.7.0\5" "5.7.1\7" "5.3.4\6";
-/// Words looked for anywhere in the reply text, case-insensitively, each with its condition's
-/// number: one lookup() list per word, as lookup() compares a word of one length.
-inline constexpr char advice_word_authentication[] = "AUTHENTICATION\5";
-inline constexpr char advice_word_relay[] = "RELAY\7";
+/// The reply codes behind conditions: 534 (RFC 4954 §6: mechanism too weak), 538 (RFC 4954 §6:
+/// encryption required for the mechanism), 421 (RFC 5321 §3.8: closing), 452 (RFC 5321
+/// §4.5.3.1.10: too many recipients), 530 (RFC 4954 §6: authentication required), 552 (RFC 1870:
+/// message size exceeds the limit).
+struct advice_code {
+    std::uint16_t code;
+    advice_if condition;
+};
+inline constexpr advice_code advice_codes[] = {
+    {534, advice_if::stronger_login}, {538, advice_if::login_over_tls}, {421, advice_if::code_421},
+    {452, advice_if::code_452},       {530, advice_if::needs_login},    {552, advice_if::message_size},
+};
+/// Enhanced status codes (RFC 3463), each compared with the reply's whole code (5.7.1 is not
+/// 5.7.14): 5.7.9 and Gmail's 5.7.14 ("log in via your web browser") want a stronger login, 5.7.11
+/// TLS for the mechanism, 5.7.0 authentication, 5.7.1 (§3.8: delivery not authorized) relaying
+/// denied, 5.3.4 (§3.4: message too big); Microsoft 365's 5.7.139 and 5.7.3 SMTP AUTH disabled for
+/// the account; RFC 7372's 5.7.20 to 5.7.24 (DKIM, SPF) and 5.7.26 (multiple authentication
+/// checks failed, DMARC) the sender domain's authentication.
+struct advice_status {
+    const char* status;
+    advice_if condition;
+};
+inline constexpr advice_status advice_statuses[] = {
+    {"5.7.9", advice_if::stronger_login},       {"5.7.14", advice_if::stronger_login},
+    {"5.7.11", advice_if::login_over_tls},      {"5.7.0", advice_if::needs_login},
+    {"5.7.1", advice_if::relay_denied},         {"5.3.4", advice_if::message_size},
+    {"5.7.139", advice_if::smtp_auth_disabled}, {"5.7.3", advice_if::smtp_auth_disabled},
+    {"5.7.20", advice_if::sender_auth},         {"5.7.21", advice_if::sender_auth},
+    {"5.7.22", advice_if::sender_auth},         {"5.7.23", advice_if::sender_auth},
+    {"5.7.24", advice_if::sender_auth},         {"5.7.26", advice_if::sender_auth},
+};
+/// Words looked for anywhere in the reply's text, case-insensitively (written in capitals).
+struct advice_word {
+    const char* word;
+    advice_if condition;
+};
+inline constexpr advice_word advice_words[] = {
+    {"AUTHENTICATION", advice_if::needs_login},
+    {"RELAY", advice_if::relay_denied},
+    {"STARTTLS", advice_if::needs_starttls}, // counts only while not encrypted (advise())
+    {"SMTPCLIENTAUTHENTICATION", advice_if::smtp_auth_disabled},
+    {"SPF", advice_if::sender_auth},
+    {"DKIM", advice_if::sender_auth},
+    {"DMARC", advice_if::sender_auth},
+    {"NOT VERIFIED", advice_if::sender_unverified},
+};
+/// TLS alert descriptions (RFC 8446 §6.2) with a condition of their own.
+struct advice_alert {
+    std::uint8_t alert;
+    advice_if condition;
+};
+inline constexpr advice_alert advice_alerts[] = {
+    {40, advice_if::alert_version},  {70, advice_if::alert_version},     {71, advice_if::alert_version},
+    {80, advice_if::alert_internal}, {112, advice_if::alert_name},       {42, advice_if::alert_client_cert},
+    {116, advice_if::alert_client_cert},
+};
 
-/// One rule, two octets: whom it is for (a cause, or 0x40 + an error_kind) and, in one octet, the
-/// phase it asks for (0: any) and its condition (advice_if, high nibble).
+/// Whether `word` (capitals) occurs in text[0, size), letters compared case-insensitively.
+constexpr bool advice_mentions(const char* text, std::size_t size, const char* word) noexcept {
+    std::size_t n = 0;
+    while (word[n] != '\0') ++n;
+    for (std::size_t at = 0; at + n <= size; ++at) {
+        std::size_t i = 0;
+        while (i < n && ascii_upper(text[at + i]) == word[i]) ++i;
+        if (i == n) return true;
+    }
+    return false;
+}
+
+/// One rule: whom it is for (a cause, or 0x40 + an error_kind), the phase it asks for (none: any)
+/// and its condition.
 struct advice_rule {
     std::uint8_t who;
-    std::uint8_t where_if;
+    phase where;
+    advice_if condition;
 };
 constexpr std::uint8_t advice_who(cause c) noexcept { return static_cast<std::uint8_t>(c); }
 constexpr std::uint8_t advice_who(error_kind k) noexcept {
     return static_cast<std::uint8_t>(0x40u | static_cast<unsigned>(k));
 }
 static_assert(static_cast<unsigned>(cause::all_recipients_refused) < 0x40, "causes below 0x40");
-static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>(advice_if::message_phase) < 0x10,
-              "a phase and a condition in one octet");
+static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditions are bits of one 32-bit word");
 } // namespace detail
 
 // Every advice, in the order advise() tries them: the first rule that matches gives the text. A
@@ -1694,6 +1764,25 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server speaks TLS from the first byte on this port: use implicit TLS (profile submissions, usually port "  \
       "465).",                                                                                                        \
       "Server wants TLS first: use 465.")                                                                             \
+    R(cause::no_greeting, tls, always,                                                                                \
+      "Connected, but not one octet came back in answer to the TLS handshake: a proxy, firewall or port "             \
+      "forward accepts connections here with no mail server behind it. Check host and port, or try from "             \
+      "another network.",                                                                                             \
+      "Silent proxy? Check host, port.")                                                                              \
+    R(cause::no_greeting, none, tls_available,                                                                        \
+      "Connected, but the server sent no greeting and did not answer TLS either: a proxy, firewall or port "          \
+      "forward (antivirus and corporate proxies do this) accepts connections here with no mail server "               \
+      "behind it. Check host and port, or try from another network.",                                                 \
+      "Silent proxy? Check host, port.")                                                                              \
+    R(cause::no_greeting, none, tls_expected,                                                                         \
+      "Connected, but the server sent no greeting: port 465 expects implicit TLS from the first byte, which "         \
+      "needs a client with a TLS policy; otherwise a proxy or firewall accepts the connection with no "               \
+      "server behind it.",                                                                                            \
+      "Port 465 wants TLS first.")                                                                                    \
+    R(cause::no_greeting, none, always,                                                                               \
+      "Connected, but the server sent no greeting: a proxy or firewall may accept the connection with no "            \
+      "mail server behind it, or the port expects implicit TLS (usually 465). Check host and port.",                  \
+      "No greeting: check host, port.")                                                                               \
     /* reply_too_long stands for the four causes of a reply that is not SMTP (advise() maps them) */                  \
     R(cause::reply_too_long, greeting, tls_expected,                                                                  \
       "The server's bytes are not SMTP: port 465 expects TLS from the first byte; use profile submissions.",          \
@@ -1721,10 +1810,16 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server offers no AUTH on this connection; many servers offer it only after STARTTLS (use the submission "  \
       "profile), or this server relays without login (drop the credentials).",                                        \
       "No AUTH: use 587 or no login.")                                                                                \
+    R(cause::starttls_not_offered, none, port_25,                                                                     \
+      "The server's EHLO reply lists no STARTTLS, so nothing was sent: a firewall or antivirus on the path "          \
+      "may strip it (a downgrade attack), or this server does not encrypt. Try from another network, or "             \
+      "drop the requirement only on a trusted network.",                                                              \
+      "No STARTTLS: stripped on the path?")                                                                           \
     R(cause::starttls_not_offered, none, always,                                                                      \
-      "The server does not offer STARTTLS on this port; if it is port 465 use profile submissions, otherwise "        \
-      "something may be stripping STARTTLS (downgrade attack).",                                                      \
-      "No STARTTLS: on 465 use TLS.")                                                                                 \
+      "The server's EHLO reply lists no STARTTLS, so nothing was sent: a firewall or antivirus on the path "          \
+      "may strip it (a downgrade attack). Try from another network; implicit TLS (port 465, where the "               \
+      "provider offers it) cannot be stripped.",                                                                      \
+      "No STARTTLS: stripped? Try 465.")                                                                              \
     R(cause::starttls_refused, none, always,                                                                          \
       "The server refused STARTTLS; nothing was sent in plaintext. Try implicit TLS on port 465 (profile "            \
       "submissions) or contact the provider.",                                                                        \
@@ -1741,6 +1836,27 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The TLS handshake failed: the server may only offer old TLS versions (below 1.2) or ciphers this build "       \
       "lacks; nothing was sent in plaintext.",                                                                        \
       "Old TLS or cipher?")                                                                                           \
+    R(cause::tls_alert, none, alert_version,                                                                          \
+      "The server ended the TLS handshake with the alert named in the error: it shares no TLS version or "            \
+      "cipher suite with this client (it may offer only TLS below 1.2, or ciphers this mbedTLS build "                \
+      "lacks). Nothing was sent in plaintext.",                                                                       \
+      "No common TLS version/cipher.")                                                                                \
+    R(cause::tls_alert, none, alert_internal,                                                                         \
+      "The server's TLS failed on its own side (alert internal_error): not a setting of yours. Retry later, "         \
+      "or tell the server's operator.",                                                                               \
+      "Server TLS error: retry later.")                                                                               \
+    R(cause::tls_alert, none, alert_name,                                                                             \
+      "The server does not know the host name this client sent (alert unrecognized_name): connect with the "          \
+      "name the provider documents.",                                                                                 \
+      "Use the provider's host name.")                                                                                \
+    R(cause::tls_alert, none, alert_client_cert,                                                                      \
+      "The server wants a client certificate, which this client does not send: use the provider's "                   \
+      "submission port with a password or token instead.",                                                            \
+      "Server wants a client cert.")                                                                                  \
+    R(cause::tls_alert, none, always,                                                                                 \
+      "The server ended the TLS handshake with the alert named in the error; nothing was sent in plaintext. "         \
+      "Check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS).",                    \
+      "TLS alert: see the error.")                                                                                    \
     R(cause::tls_plaintext_server, none, always,                                                                      \
       "The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS (profile submission, port "      \
       "587, or alternate, 2525).",                                                                                    \
@@ -1761,10 +1877,22 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server's certificate failed verification (revoked, wrong key usage or bad signature): do not send; tell "  \
       "the server's operator.",                                                                                       \
       "Bad certificate: do not send.")                                                                                \
-    R(cause::connection_refused, none, usual_port,                                                                    \
-      "Nothing listens on this port: check host and port; providers use 587 (submission, STARTTLS), 465 "             \
-      "(submissions, implicit TLS) or 2525.",                                                                         \
-      "Try 587, 465 or 2525.")                                                                                        \
+    R(cause::connection_refused, none, port_587,                                                                      \
+      "Nothing listens on port 587 at that host: check the host name; the provider may offer 465 (implicit "          \
+      "TLS) or 2525 instead.",                                                                                        \
+      "Try 465 or 2525.")                                                                                             \
+    R(cause::connection_refused, none, port_465,                                                                      \
+      "Nothing listens on port 465 at that host: check the host name; the provider may offer 587 (STARTTLS) "         \
+      "or 2525 instead.",                                                                                             \
+      "Try 587 or 2525.")                                                                                             \
+    R(cause::connection_refused, none, port_2525,                                                                     \
+      "Nothing listens on port 2525 at that host: check the host name; the provider may offer 587 "                   \
+      "(STARTTLS) or 465 (implicit TLS) instead.",                                                                    \
+      "Try 587 or 465.")                                                                                              \
+    R(cause::connection_refused, none, port_25,                                                                       \
+      "Nothing listens on port 25 at that host: for sending with an account use the provider's 587 "                  \
+      "(STARTTLS) or 465 (implicit TLS).",                                                                            \
+      "Try 587 or 465.")                                                                                              \
     R(cause::connection_refused, none, always,                                                                        \
       "Nothing listens on this port at that host: check host and port.",                                              \
       "Check host and port.")                                                                                         \
@@ -1781,6 +1909,18 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "No answer on port 25: many ISPs and cloud providers block outgoing port 25; use submission (587) or "          \
       "alternate (2525) with your provider's credentials.",                                                           \
       "Port 25 blocked? Use 587 or 2525.")                                                                            \
+    R(error_kind::timeout, connect, port_587,                                                                         \
+      "No answer on port 587: a firewall may drop the connection, or host or port is wrong; check both, "             \
+      "then try 465 (implicit TLS) or 2525.",                                                                         \
+      "Try 465 or 2525.")                                                                                             \
+    R(error_kind::timeout, connect, port_465,                                                                         \
+      "No answer on port 465: a firewall may drop the connection, or host or port is wrong; check both, "             \
+      "then try 587 (STARTTLS) or 2525.",                                                                             \
+      "Try 587 or 2525.")                                                                                             \
+    R(error_kind::timeout, connect, port_2525,                                                                        \
+      "No answer on 2525, the alternate port: a firewall may drop the connection, or host or port is wrong; "         \
+      "check both, then try 587 (STARTTLS) or 465 (implicit TLS).",                                                   \
+      "Try 587 or 465.")                                                                                              \
     R(error_kind::timeout, connect, always,                                                                           \
       "No answer from the server: a firewall may drop the connection, or host or port is wrong; check both, then "    \
       "try 587, 465 or 2525.",                                                                                        \
@@ -1793,10 +1933,6 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "The server did not complete the TLS handshake in time: the network may be slow, or something between you "     \
       "and it interferes with TLS.",                                                                                  \
       "Retry or raise the timeout.")                                                                                  \
-    R(error_kind::timeout, greeting, plaintext,                                                                       \
-      "Connected, but the server sent no greeting: it probably expects TLS from the first byte (port 465): use "      \
-      "profile submissions.",                                                                                         \
-      "Server wants TLS first: use 465.")                                                                             \
     R(error_kind::timeout, end_of_data, always,                                                                       \
       "No reply after the message was sent: the server may have accepted it. Check before sending again, to avoid "   \
       "a duplicate.",                                                                                                 \
@@ -1816,6 +1952,15 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
       "TLS failed; check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS) and "     \
       "that the certificate is trusted.",                                                                             \
       "465: TLS; 587: STARTTLS.")                                                                                     \
+    R(error_kind::auth, none, smtp_auth_disabled,                                                                     \
+      "The server does not let this account use authenticated SMTP (Microsoft 365: SMTP AUTH disabled for "           \
+      "the mailbox or the tenant, or security defaults), so a correct password fails too: an administrator "          \
+      "must enable authenticated SMTP for the mailbox, or use OAuth2 (XOAUTH2).",                                     \
+      "Admin must enable SMTP AUTH.")                                                                                 \
+    R(error_kind::auth, none, needs_starttls,                                                                         \
+      "The server wants STARTTLS before authentication: turn encryption on (STARTTLS, profile submission); "          \
+      "nothing secret should travel in plaintext.",                                                                   \
+      "Turn STARTTLS on.")                                                                                            \
     R(error_kind::auth, none, stronger_login,                                                                         \
       "The provider wants a stronger login: create an app password or use an OAuth2 token (XOAUTH2/OAUTHBEARER), "    \
       "or sign in on the web once to unlock the account.",                                                            \
@@ -1839,6 +1984,19 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
     R(error_kind::temporary, none, always,                                                                            \
       "The server refused for now (greylisting, rate limit or resources); retrying later usually works.",             \
       "Retry later.")                                                                                                 \
+    R(error_kind::permanent, none, needs_starttls,                                                                    \
+      "The server requires STARTTLS before this command: turn encryption on (STARTTLS, profile submission) "          \
+      "rather than sending in plaintext.",                                                                            \
+      "Turn STARTTLS on.")                                                                                            \
+    R(error_kind::permanent, none, sender_auth,                                                                       \
+      "The message was refused because the sender's domain failed authentication (SPF, DKIM or DMARC): "              \
+      "publish SPF and DKIM records for the From domain that cover the server you send through, or send "             \
+      "through the domain's own provider.",                                                                           \
+      "Fix SPF/DKIM/DMARC of sender.")                                                                                \
+    R(error_kind::permanent, none, sender_unverified,                                                                 \
+      "The provider has not verified this sender address or domain: verify it in the provider's console "             \
+      "(Amazon SES, SendGrid, Mailgun and others require it), or send from an address it has verified.",              \
+      "Verify the sender at provider.")                                                                               \
     R(error_kind::permanent, greeting, always,                                                                        \
       "The server refuses connections from your address (often a blocklist, or a port meant for server-to-server "    \
       "relay); use your provider's submission port 587 with authentication.",                                         \
@@ -1879,10 +2037,7 @@ static_assert(static_cast<unsigned>(phase::quit) < 0x10 && static_cast<unsigned>
 // clang-format on
 
 namespace detail {
-#define MAILWIRE_ADVICE_RULE(who, where, cond, full, brief)                                                           \
-    advice_rule{advice_who(who),                                                                                      \
-                static_cast<std::uint8_t>(static_cast<unsigned>(phase::where) |                                       \
-                                          static_cast<unsigned>(advice_if::cond) << 4)},
+#define MAILWIRE_ADVICE_RULE(who, where, cond, full, brief) advice_rule{advice_who(who), phase::where, advice_if::cond},
 inline constexpr advice_rule advice_rules[] = {MAILWIRE_ADVICE_RULES(MAILWIRE_ADVICE_RULE)};
 #undef MAILWIRE_ADVICE_RULE
 
@@ -1975,18 +2130,18 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     return "";
 #else
     using detail::advice_if;
-    const auto bit = [](advice_if c) { return 1u << static_cast<unsigned>(c); };
-    // What the reply says (lookup() returns 0, `always`, when nothing matches).
-    const char* status = e.server.enhanced;
-    unsigned facts = bit(advice_if::always) |
-                     1u << detail::lookup(status, std::string_view(status).size(), detail::advice_reply_statuses);
-    for (unsigned i = 0; i < sizeof detail::advice_reply_codes / sizeof detail::advice_reply_codes[0]; ++i)
-        if (e.server.code == detail::advice_reply_codes[i]) facts |= 2u << i; // stronger_login + i
-    const char* said = e.server.text;
-    for (std::size_t left = e.server.text_size; left != 0; --left, ++said) {
-        if (left >= 14) facts |= 1u << detail::lookup(said, 14, detail::advice_word_authentication);
-        if (left >= 5) facts |= 1u << detail::lookup(said, 5, detail::advice_word_relay);
-    }
+    const auto bit = [](advice_if c) { return std::uint32_t{1} << static_cast<unsigned>(c); };
+    // What the reply says: its code, its enhanced status code, words in its text.
+    std::uint32_t facts = bit(advice_if::always);
+    for (const detail::advice_code& c : detail::advice_codes)
+        if (e.server.code == c.code) facts |= bit(c.condition);
+    const std::string_view status(e.server.enhanced);
+    for (const detail::advice_status& st : detail::advice_statuses)
+        if (status == st.status) facts |= bit(st.condition);
+    for (const detail::advice_word& w : detail::advice_words)
+        if (detail::advice_mentions(e.server.text, e.server.text_size, w.word)) facts |= bit(w.condition);
+    for (const detail::advice_alert& a : detail::advice_alerts)
+        if (e.tls_alert == a.alert) facts |= bit(a.condition);
     if (e.where == phase::data || e.where == phase::body || e.where == phase::end_of_data)
         facts |= bit(advice_if::message_phase);
     else
@@ -1996,12 +2151,18 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
     // The usual ports: 25 (relay), 465 (submissions), 587 (submission), 2525 (alternate).
     const unsigned port = ctx.port;
     if (port == 25) facts |= bit(advice_if::port_25);
+    if (port == 465) facts |= bit(advice_if::port_465);
+    if (port == 587) facts |= bit(advice_if::port_587);
+    if (port == 2525) facts |= bit(advice_if::port_2525);
     if (port == 25 || port == 465 || port == 587 || port == 2525) facts |= bit(advice_if::usual_port);
     const bool implicit_tls = ctx.mode == encryption::implicit;
     if (implicit_tls) facts |= bit(advice_if::implicit_tls);
+    if (ctx.tls_available) facts |= bit(advice_if::tls_available);
     if (!ctx.encrypted) {
         facts |= bit(advice_if::plaintext);
         if (port == 465 || implicit_tls) facts |= bit(advice_if::tls_expected);
+    } else {
+        facts &= ~bit(advice_if::needs_starttls); // "STARTTLS" in a reply on an encrypted session
     }
 
     // The four causes of a reply that is not SMTP share their advice (and their rules).
@@ -2012,9 +2173,8 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 
     const char* text = detail::advice_texts.c;
     for (const detail::advice_rule& r : detail::advice_rules) {
-        const unsigned where = r.where_if & 0xFu;
-        if ((r.who == cause_who || r.who == kind_who) && (where == 0 || where == static_cast<unsigned>(e.where)) &&
-            ((facts >> (r.where_if >> 4)) & 1u)) {
+        if ((r.who == cause_who || r.who == kind_who) && (r.where == phase::none || r.where == e.where) &&
+            (facts & bit(r.condition)) != 0) {
             const unsigned first = static_cast<unsigned char>(text[0]);
             if (first >= 0x80u) // kept elsewhere: its offset (advice_text_array)
                 text = detail::advice_texts.c + ((first << 7) + static_cast<unsigned char>(text[1]) - 0x4080u);
@@ -2117,10 +2277,20 @@ struct timeouts {
     std::uint32_t data_block = 0;    ///< §4.5.3.2.5 each write of the content: 3 minutes
     std::uint32_t data_end = 0;      ///< §4.5.3.2.6 the reply to ".": 10 minutes
     std::uint32_t quit = 0;          ///< default 30 s, not in the RFC: the message is already delivered
+    /// Default 10 s, not in the RFC: how long a server that has accepted the connection may stay
+    /// silent before its first octet (of the greeting; with implicit TLS, of its answer to the
+    /// ClientHello). The rest of the greeting still has `greeting`'s 5 minutes. A server that says
+    /// nothing at all for 10 s is not slow but waiting for something else: TLS from the first byte
+    /// (the client then tries a ClientHello to tell) or nothing, as a proxy or port forward that
+    /// accepts with no server behind it. Deliberate greeting delays stay well below it (Postfix's
+    /// postscreen sends the first line of its greeting at once and waits 6 s before the rest;
+    /// sendmail's greet_pause is usually 5 s). Raise it for a server known to wait longer.
+    std::uint32_t first_byte = 0;
 
     /// Sets one bound for every step (mailwire-send --timeout); 0 goes back to the defaults.
     void set_all(std::uint32_t ms) noexcept {
-        connect = tls_handshake = greeting = command = mail = rcpt = data_init = data_block = data_end = quit = ms;
+        connect = tls_handshake = greeting = command = mail = rcpt = data_init = data_block = data_end = quit =
+            first_byte = ms;
     }
     static constexpr std::uint32_t longest = 0x7FFFFFFFu; ///< 2^31 - 1 ms
 
@@ -2136,13 +2306,14 @@ struct timeouts {
         t.data_block = 180000;
         t.data_end = 600000;
         t.quit = 30000;
+        t.first_byte = 10000;
         return t;
     }
 };
 
 inline void timeouts::settle() noexcept {
     static constexpr timeouts fallback = defaults();
-    static_assert(sizeof(timeouts) == 10 * sizeof(std::uint32_t), "ten 32-bit fields in a row");
+    static_assert(sizeof(timeouts) == 11 * sizeof(std::uint32_t), "eleven 32-bit fields in a row");
     // Field by field through the object's bytes (the fields are alike; memcpy is well-defined).
     auto* self = reinterpret_cast<unsigned char*>(this);
     for (std::size_t at = 0; at < sizeof(timeouts); at += sizeof(std::uint32_t)) {
@@ -2336,10 +2507,10 @@ private:
             return io_failure(r.status, r.sys_error);
         }
         open_ = true;
-        if (can_be(encryption::implicit) && mode_ == encryption::implicit && !start_tls()) return false;
+        if (can_be(encryption::implicit) && mode_ == encryption::implicit && !start_tls(true)) return false;
 
         begin(phase::greeting, opt_.timeout.greeting);
-        if (!read_reply()) return false;
+        if (!first_greeting_octets() || !read_reply()) return false;
         // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
         if (last_.code != 220) return fail_and_quit(phase::greeting);
         if (!hello()) return false;
@@ -2418,7 +2589,7 @@ private:
         return false;
     }
     void advise_now() noexcept {
-        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port(), mode(), encrypted_});
+        if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port(), mode(), encrypted_, Tls::available});
     }
     error result(bool ok) const noexcept { return ok ? error{} : err_; }
 
@@ -2518,11 +2689,50 @@ private:
         return transport_.write_some(buf, len, remaining(dl));
     }
 
-    bool start_tls() {
+    /// The transport as a handshake sees it when TLS is the first thing said on the connection
+    /// (implicit TLS): until the server's first octet, a read ends at the first-byte deadline, and
+    /// `silent` records that the server said nothing at all (no TLS, no plaintext greeting either).
+    struct first_byte_guard {
+        basic_client& c;
+        std::uint32_t first_deadline;
+        bool spoke = false;
+        bool silent = false;
+
+        io_result read_some(char* buf, std::size_t len, std::uint32_t ms) {
+            if (!spoke) {
+                const std::uint32_t left = c.remaining(first_deadline);
+                if (left < ms) ms = left;
+                if (ms == 0) {
+                    silent = true;
+                    return io_result::fail(io_status::timeout);
+                }
+            }
+            const io_result r = c.transport_.read_some(buf, len, ms);
+            if (r.ok() && r.bytes != 0) spoke = true;
+            else if (!spoke && (r.status == io_status::timeout || r.status == io_status::closed)) silent = true;
+            return r;
+        }
+        io_result write_some(const char* buf, std::size_t len, std::uint32_t ms) {
+            return c.transport_.write_some(buf, len, ms);
+        }
+    };
+
+    /// The TLS handshake: implicit TLS (`first`: nothing has been said on the connection yet, so
+    /// a silent server is told apart from a slow handshake), or after STARTTLS's 220.
+    bool start_tls(bool first = false) {
         if constexpr (Tls::available) {
             const std::uint32_t dl = deadline(opt_.timeout.tls_handshake);
             trace_info("TLS handshake");
-            const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
+            first_byte_guard guard{*this, deadline(opt_.timeout.first_byte)};
+            const io_result r = first ? tls_.handshake(guard, host_, deadline_timer<Clock>(clock_, dl))
+                                      : tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
+            if (!r.ok() && guard.silent) {
+                // Accepted, and then not a single octet in answer to the ClientHello: neither a TLS
+                // server nor an SMTP one (which greets in plaintext at once, tls_plaintext_server).
+                fail(phase::tls, error_kind::protocol, cause::no_greeting);
+                drop_connection();
+                return false;
+            }
             if (!r.ok()) {
                 // Never retried in plaintext: the connection is dropped (RFC 3207 §4.1, RFC 8314 §5).
                 const cause c = detail::tls_failure(tls_);
@@ -2667,6 +2877,56 @@ private:
         line = std::string_view(rx_ + rx_begin_, end - rx_begin_);
         rx_begin_ = at;
         return true;
+    }
+
+    /// The greeting's first octets, within timeouts::first_byte (RFC 5321 §4.5.3.2.1 allows the
+    /// whole greeting 5 minutes; a server that has not begun it after first_byte is not coming).
+    /// Nothing at all — silence, or the connection closed — is cause::no_greeting, a configuration
+    /// mismatch rather than a network failure. Before saying so, a client that can speak TLS and
+    /// has not yet, sends a ClientHello: a server that answers it expects implicit TLS on this
+    /// port (cause::greeting_looks_like_tls); one that stays silent is a proxy or port forward with
+    /// no server behind it. No credential or envelope has been sent; the connection is closed
+    /// either way.
+    bool first_greeting_octets() {
+        const std::uint32_t dl = deadline(opt_.timeout.first_byte);
+        io_result r = io_result::fail(io_status::timeout);
+        if (remaining(dl) != 0) r = raw_read(rx_, sizeof(rx_), dl); // rx_ is empty after connecting
+        if (r.ok() && r.bytes != 0 && r.bytes <= sizeof(rx_)) {
+            rx_end_ = r.bytes;
+            return true;
+        }
+        if (r.ok() || (r.status != io_status::timeout && r.status != io_status::closed))
+            return io_failure(r.ok() ? io_status::error : r.status, r.sys_error);
+        cause why = cause::no_greeting;
+        if constexpr (Tls::available && (can_be(encryption::none) || can_be(encryption::starttls) ||
+                                         can_be(encryption::opportunistic))) {
+            if (!tls_active_ && r.status == io_status::timeout) why = implicit_tls_answers();
+        }
+        record(phase::greeting, error_kind::protocol, why, nullptr);
+        drop_connection();
+        return false;
+    }
+
+    /// After a silent first_byte wait: does the server answer a ClientHello? Any TLS answer (a
+    /// completed handshake, a certificate it sent, an alert) means the port expects implicit TLS.
+    /// Bounded by half the first-byte wait (at least a second): a TLS server answers at once.
+    cause implicit_tls_answers() {
+        if constexpr (Tls::available) {
+            trace_info("no greeting: trying a TLS handshake, to tell implicit TLS from silence");
+            const std::uint32_t ms = opt_.timeout.first_byte / 2 > 1000 ? opt_.timeout.first_byte / 2 : 1000;
+            const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, deadline(ms)));
+            if (r.ok()) {
+                tls_active_ = true; // closed with close_notify by drop_connection()
+                return cause::greeting_looks_like_tls;
+            }
+            const cause c = detail::tls_failure(tls_);
+            const bool tls_spoken = c == cause::tls_alert || c == cause::certificate_untrusted ||
+                                    c == cause::certificate_expired || c == cause::certificate_wrong_host ||
+                                    c == cause::certificate_invalid;
+            return tls_spoken ? cause::greeting_looks_like_tls : cause::no_greeting;
+        } else {
+            return cause::no_greeting;
+        }
     }
 
     enum read_flags : unsigned {

@@ -71,15 +71,38 @@ TEST_CASE("a 535 says the credentials were refused and mentions app passwords an
     CHECK((mentions(e, "refused") || mentions(e, "rejected")));
 }
 
-TEST_CASE("a server that sends no greeting on a plaintext connection is probably TLS: name submissions", "[unit][advice]") {
+TEST_CASE("a server that accepts and never greets is named as such, and the advice names a proxy or firewall", "[unit][advice]") {
     session t;
     t.s.silence();
     const error e = t.c.open("smtp.example");
     INFO(mwtest::describe(e));
     CHECK(e.where == phase::greeting);
-    CHECK(e.kind == error_kind::timeout);
-    CHECK(mentions(e, "submissions"));
-    CHECK(mentions(e, "TLS"));
+    CHECK(e.kind == error_kind::protocol);
+    CHECK(e.why == cause::no_greeting);
+    CHECK_FALSE(e.retryable());
+    CHECK(mentions(e, "proxy"));
+    CHECK(mentions(e, "firewall"));
+}
+
+TEST_CASE("no greeting on port 465 from a client without TLS names implicit TLS as the likely cause", "[unit][advice]") {
+    session t;
+    t.c.options().port = 465;
+    t.s.silence();
+    const error e = t.c.open("smtp.example");
+    INFO(mwtest::describe(e));
+    CHECK(e.why == cause::no_greeting);
+    CHECK(mentions(e, "implicit TLS"));
+}
+
+TEST_CASE("a server that closes before any greeting octet is no greeting, not a lost connection", "[unit][advice]") {
+    session t;
+    t.s.close();
+    const error e = t.c.open("smtp.example");
+    INFO(mwtest::describe(e));
+    CHECK(e.where == phase::greeting);
+    CHECK(e.why == cause::no_greeting);
+    CHECK(e.kind == error_kind::protocol);
+    CHECK_FALSE(e.retryable());
 }
 
 TEST_CASE("a TLS record where the greeting belongs names the profile submissions", "[unit][advice]") {

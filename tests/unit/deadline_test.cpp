@@ -90,9 +90,19 @@ TEST_CASE("the default timeouts are those of RFC 5321 section 4.5.3.2", "[unit][
 }
 
 TEST_CASE("a silent server at each phase costs exactly that phase's timeout", "[unit][deadline]") {
-    SECTION("greeting: 5 minutes") {
+    SECTION("greeting: not a single octet within the first-byte wait, 10 s (no greeting)") {
         session t;
         t.s.silence();
+        const error e = t.c.open("mx.example");
+        INFO(mwtest::describe(e));
+        CHECK(e.where == phase::greeting);
+        CHECK(e.why == mailwire::cause::no_greeting);
+        CHECK(t.s.now_ms == 10000);
+        CHECK(t.s.now_ms == mailwire::timeouts::defaults().first_byte);
+    }
+    SECTION("greeting: a first octet, then silence: 5 minutes") {
+        session t;
+        t.s.reply("2").silence();
         const error e = t.c.open("mx.example");
         INFO(mwtest::describe(e));
         CHECK(e.where == phase::greeting);
@@ -201,6 +211,7 @@ TEST_CASE("a trickling server cannot stretch a step past its deadline", "[unit][
         const std::string greeting = "220 mx.example.org ESMTP ready\r\n";
         REQUIRE(greeting.size() == 32);
         const millis per_byte = 20000;
+        t.c.options().timeout.first_byte = 30000; // the first octet after 20 s is not late
         t.s.trickle(greeting, per_byte);
         const error e = t.c.open("mx.example");
         INFO(mwtest::describe(e) << "; clock " << t.s.now_ms);
@@ -275,13 +286,14 @@ TEST_CASE("timeouts::set_all bounds every step with one value", "[unit][deadline
     CHECK(to.data_block == 5000);
     CHECK(to.data_end == 5000);
     CHECK(to.quit == 5000);
+    CHECK(to.first_byte == 5000);
 
     SECTION("a silent greeting then costs 5 s") {
         session t;
         t.c.options().timeout.set_all(5000);
         t.s.silence();
         const error e = t.c.open("mx.example");
-        CHECK(e.kind == error_kind::timeout);
+        CHECK(e.why == mailwire::cause::no_greeting);
         CHECK(t.s.now_ms == 5000);
     }
     SECTION("and a silent end of data 5 s") {
@@ -331,7 +343,7 @@ TEST_CASE("each transport call gets the time left of its own step", "[unit][dead
     REQUIRE(sequence == "crwrwrwrwrwr");
     const mailwire::timeouts d = mailwire::timeouts::defaults();
     CHECK(limits[0] == d.connect);
-    CHECK(limits[1] == d.greeting);
+    CHECK(limits[1] == d.first_byte); // the greeting's first octets: the first-byte wait
     CHECK(limits[5] == d.mail);    // MAIL's reply
     CHECK(limits[7] == d.rcpt);    // RCPT's reply
     CHECK(limits[9] == d.data_init); // the 354
@@ -379,8 +391,9 @@ TEST_CASE("a deadline across the wrap of a 32-bit tick still ends on time", "[un
         const millis start = 0xFFFFFFFFu - 1000; // a second before the tick wraps
         s.now_ms = start;
         s.silence();
+        c.options().timeout.first_byte = 300000;
         const error e = c.open("mx.example");
-        CHECK(e.kind == error_kind::timeout);
+        CHECK(e.why == mailwire::cause::no_greeting);
         CHECK(e.where == phase::greeting);
         CHECK(s.now_ms - start == minutes(5)); // not 49 days
     }

@@ -151,12 +151,18 @@ std::vector<row> transport_rows(phase where, bool message_sent) {
     std::vector<row> rows = {
         {"421 closing", server_action::reply, "421 4.3.2 Service shutting down\r\n", error_kind::temporary, cause::none, 421,
          "4.3.2", "", 0},
-        {"disconnect", server_action::close, "", error_kind::network, lost, 0, "", "", 0},
+        // Before the greeting's first octet a close or silence is no greeting (a configuration
+        // mismatch, not a network failure; RFC 5321 §3.1 has the server greet at once).
+        where == phase::greeting
+            ? row{"disconnect", server_action::close, "", error_kind::protocol, cause::no_greeting, 0, "", "", 0}
+            : row{"disconnect", server_action::close, "", error_kind::network, lost, 0, "", "", 0},
         {"reset", server_action::reset, "", error_kind::network, lost, 0, "", "", 0, ECONNRESET},
         {"garbage", server_action::reply, "hello there\r\n", error_kind::protocol,
          message_sent ? cause::outcome_unknown : cause::malformed_reply, 0, "", "", 0},
-        {"silence", server_action::silence, "", error_kind::timeout, message_sent ? cause::outcome_unknown : cause::none, 0,
-         "", "", 0},
+        where == phase::greeting
+            ? row{"silence", server_action::silence, "", error_kind::protocol, cause::no_greeting, 0, "", "", 0}
+            : row{"silence", server_action::silence, "", error_kind::timeout,
+                  message_sent ? cause::outcome_unknown : cause::none, 0, "", "", 0},
     };
     if (where != phase::greeting)
         rows.push_back({"the write fails", server_action::write_fails, "", error_kind::network, cause::connection_lost, 0, "",

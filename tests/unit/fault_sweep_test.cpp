@@ -59,7 +59,7 @@ struct outcome {
 // Distinct per-phase timeouts, so a stall shows which deadline bounded it.
 constexpr std::uint32_t stall_connect = 1001, stall_tls = 1002, stall_greeting = 1003, stall_command = 1004,
                         stall_mail = 1005, stall_rcpt = 1006, stall_data_init = 1007, stall_data_block = 1008,
-                        stall_data_end = 1009, stall_quit = 1010;
+                        stall_data_end = 1009, stall_quit = 1010, stall_first_byte = 1011;
 
 template <bool Tls>
 outcome run(fault_plan plan, bool stall = false) {
@@ -76,7 +76,7 @@ outcome run(fault_plan plan, bool stall = false) {
         mailwire::timeouts& t = c.options().timeout;
         t.connect = stall_connect, t.tls_handshake = stall_tls, t.greeting = stall_greeting, t.command = stall_command;
         t.mail = stall_mail, t.rcpt = stall_rcpt, t.data_init = stall_data_init, t.data_block = stall_data_block;
-        t.data_end = stall_data_end, t.quit = stall_quit;
+        t.data_end = stall_data_end, t.quit = stall_quit, t.first_byte = stall_first_byte;
     }
     if (Tls) {
         mwtest::greet(s, {"PIPELINING", "STARTTLS"});
@@ -169,6 +169,17 @@ void sweep() {
                 CHECK(o.sent.ok()); // delivered before QUIT failed: still delivered
             }
             INFO(mwtest::describe(*failing));
+            if (n == 1 && how != io_status::error) {
+                // Closed or silent before the greeting's first octet: no greeting, a mismatch of
+                // configuration that a retry cannot mend. Through the TLS policy, which answers
+                // any handshake here, the silence is then taken for a port that expects TLS.
+                CHECK(failing->kind == error_kind::protocol);
+                CHECK(failing->why == (Tls && how == io_status::timeout ? cause::greeting_looks_like_tls
+                                                                          : cause::no_greeting));
+                CHECK_FALSE(failing->retryable());
+                CHECK_FALSE(o.open.ok());
+                continue;
+            }
             CHECK(failing->kind == kind);
             CHECK(in_call_phases(*failing, n <= clean.ops_after_open   ? 0
                                            : n <= clean.ops_after_auth ? 1
@@ -201,8 +212,17 @@ void stall_sweep() {
         const int call = n <= clean.ops_after_open ? 0 : n <= clean.ops_after_auth ? 1 : n <= clean.ops_after_send ? 2 : 3;
         const error& failing = call == 0 ? o.open : call == 1 ? o.auth : call == 2 ? o.sent.err : o.quit;
         INFO(mwtest::describe(failing));
-        CHECK(failing.kind == error_kind::timeout);
         CHECK(in_call_phases(failing, call));
+        if (n == 1) {
+            // The greeting's first octet: bounded by the first-byte wait, and named as no greeting
+            // (or, through the TLS policy that answers any handshake, as a port expecting TLS).
+            CHECK(failing.kind == error_kind::protocol);
+            CHECK(failing.why == (Tls ? cause::greeting_looks_like_tls : cause::no_greeting));
+            CHECK(o.stalled_ms == stall_first_byte);
+            CHECK(o.took[0] == stall_first_byte);
+            continue;
+        }
+        CHECK(failing.kind == error_kind::timeout);
         // The stall was given a real timeout, no longer than the longest per-step deadline ...
         CHECK(o.stalled_ms > 0);
         CHECK(o.stalled_ms <= stall_quit);

@@ -64,9 +64,12 @@
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
 
-// How much of a server reply's text an error (and each recipient's result) keeps.
+// How much of a server reply's text an error (and each recipient's result) keeps, every line of a
+// multi-line reply included. 480 keeps the typical provider refusal whole with its explanation
+// URL (Gmail's 5.7.26 and Microsoft 365's 5.7.139 replies run to 200-400 octets); firmware that
+// keeps a result per recipient sets it lower (the firmware example: 64).
 #ifndef MAILWIRE_REPLY_TEXT_SIZE
-#define MAILWIRE_REPLY_TEXT_SIZE 160
+#define MAILWIRE_REPLY_TEXT_SIZE 480
 #endif
 
 // Lines one reply may have before it counts as an endless continuation. An EHLO reply from a
