@@ -27,6 +27,8 @@ DIR/received.log  every byte the client sent, in order, written unbuffered as it
 DIR/events.log    one line per event, flushed (CMD lines for command lines only, never the AUTH
                   arguments, the AUTH exchange or the message content):
                     CMD <first word of a command line, upper case>
+                    SNI <server name | ->          the ClientHello's server_name ("-": none,
+                                                   as for an IP address host, RFC 6066 §3)
                     HANDSHAKE-OK <TLSv1.2|TLSv1.3>
                     HANDSHAKE-FAIL <the ssl error text | timeout: ... | connection lost ...>
                     PIPELINED-AFTER-STARTTLS <n>   n bytes came with STARTTLS, before the 220
@@ -390,6 +392,8 @@ class Session:
             # in received.log already (plaintext is logged as it arrives).
             self.event("PIPELINED-AFTER-STARTTLS %d" % len(leftover))
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        # Called for every ClientHello, with None when it has no server_name extension.
+        self.context.sni_callback = lambda obj, name, ctx: self.event("SNI " + (one_line(name) if name else "-"))
         obj = self.context.wrap_bio(incoming, outgoing, server_side=True)
         incoming.write(leftover)
         fed = bytearray(leftover)
