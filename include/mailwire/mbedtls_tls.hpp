@@ -149,6 +149,16 @@ inline verify_fn verify_callback_of(const mbedtls_ssl_config& conf, void*& conte
     return conf.MAILWIRE_MBEDTLS_FIELD(f_vrfy);
 }
 
+/// After MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: the description octet of the alert record just
+/// read (RFC 8446 §6: level, then description), or 0.
+inline std::uint8_t received_alert(const mbedtls_ssl_context& ssl) noexcept {
+    const unsigned char* msg = ssl.MAILWIRE_MBEDTLS_FIELD(in_msg);
+    if (msg == nullptr || ssl.MAILWIRE_MBEDTLS_FIELD(in_msgtype) != MBEDTLS_SSL_MSG_ALERT ||
+        ssl.MAILWIRE_MBEDTLS_FIELD(in_msglen) < 2)
+        return 0;
+    return msg[1];
+}
+
 #undef MAILWIRE_MBEDTLS_FIELD
 
 } // namespace detail::mbedtls_compat
@@ -322,10 +332,14 @@ public:
     tls_settings& settings() noexcept { return settings_; }
 
     /// Why the last handshake failed: certificate_untrusted / _expired / _wrong_host / _invalid,
-    /// tls_plaintext_server, tls_setup_failed, tls_handshake_failed, or none (a timeout, or success).
+    /// tls_plaintext_server, tls_alert, tls_setup_failed, tls_handshake_failed, or none (a
+    /// timeout, or success).
     [[nodiscard]] cause failure() const noexcept { return failure_; }
+    /// With failure() tls_alert: the description of the fatal alert the server sent (RFC 8446
+    /// §6.2, e.g. 40 handshake_failure, 80 internal_error; tls_alert_name() names it), else 0.
+    [[nodiscard]] std::uint8_t alert() const noexcept { return alert_; }
     /// One line about the last failure: mbedTLS's verification text and the names (and IP
-    /// addresses) the certificate was issued for, the error code, or what the
+    /// addresses) the certificate was issued for, the server's alert, the error code, or what the
     /// server sent instead of TLS. "" when none, and
     /// always "" with MAILWIRE_TLS_DETAIL 0.
     const char* failure_detail() const noexcept { return MAILWIRE_TLS_DETAIL ? detail_ : ""; }
@@ -333,6 +347,12 @@ public:
     int library_error() const noexcept { return lib_error_; }
     /// The negotiated version ("TLSv1.2", "TLSv1.3") while a session is up, else "".
     const char* version() const noexcept { return established_ ? detail::mbedtls_compat::version_of(&ssl_) : ""; }
+    /// The negotiated cipher suite's name (e.g. "TLS1-3-AES-256-GCM-SHA384") while a session is
+    /// up, else "".
+    [[nodiscard]] const char* cipher_suite() const noexcept {
+        const char* name = established_ ? mbedtls_ssl_get_ciphersuite(&ssl_) : nullptr;
+        return name != nullptr ? name : "";
+    }
 
     // The four operations below only bind the transport and the deadline to one call and hand over
     // to code that is the same whatever the transport and timer types (one copy in an image).
@@ -450,6 +470,7 @@ private:
         if (!configured_) configure();
         if (!configured_ok_) return io_result::fail(io_status::error); // failure() and its detail stay
         failure_ = cause::none;
+        alert_ = 0;
         detail_[0] = '\0';
         lib_error_ = 0;
         peer_names_[0] = '\0';
@@ -706,6 +727,27 @@ private:
                 shown[n] = '\0';
                 set_detail2("the server sent plaintext instead of a TLS record: ", shown);
             }
+        } else if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+            // The server refused us (RFC 8446 §6.2): its reason, not the version advice a failed
+            // handshake gets.
+            failure_ = cause::tls_alert;
+            alert_ = detail::mbedtls_compat::received_alert(ssl_);
+            io = io_result::fail(io_status::error);
+            if (MAILWIRE_TLS_DETAIL) {
+                // "80 (internal_error)"
+                char number[32];
+                std::size_t n = 0;
+                if (alert_ >= 100) number[n++] = static_cast<char>('0' + alert_ / 100);
+                if (alert_ >= 10) number[n++] = static_cast<char>('0' + alert_ / 10 % 10);
+                number[n++] = static_cast<char>('0' + alert_ % 10);
+                number[n++] = ' ';
+                number[n++] = '(';
+                for (const char* p = tls_alert_name(alert_); *p != '\0' && n + 2 < sizeof(number); ++p)
+                    number[n++] = *p;
+                number[n++] = ')';
+                number[n] = '\0';
+                set_detail2("the server sent the fatal TLS alert ", number);
+            }
         } else if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
             const std::uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);
             if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) failure_ = cause::certificate_untrusted;
@@ -811,6 +853,7 @@ private:
     bool session_ = false;       ///< ssl_ is initialised
     bool established_ = false;   ///< the handshake completed
     cause failure_ = cause::none;
+    std::uint8_t alert_ = 0;
     int lib_error_ = 0;
     detail::ip::address ip_{}; ///< the host's address when it is an IP literal (size 0: a name)
     detail::mbedtls_compat::verify_fn chained_verify_ = nullptr; ///< attach_trust's verify callback

@@ -62,6 +62,7 @@ struct attempt {
     bool skipped = false; ///< the server could not listen on the address (no ::1 here)
     error e;
     std::string detail;
+    std::string cipher;
     std::string events; ///< the server's events.log
 };
 
@@ -84,6 +85,7 @@ attempt connect(const char* listen, const char* host, const char* cert,
     if (adjust) adjust(t.c.tls());
     a.e = t.c.open(host);
     a.detail = t.c.tls().failure_detail();
+    a.cipher = t.c.tls().cipher_suite();
     if (a.e.ok()) (void)t.c.quit();
     t.c.close();
     (void)tlstest::received(server); // waits until the server has finished its logs
@@ -154,6 +156,7 @@ TEST_CASE("127.0.0.1 is accepted against a certificate for that address, and no 
     CHECK(a.e.ok());
     CHECK(has_line(a.events, "SNI -"));
     CHECK(a.events.find("SNI 127") == std::string::npos);
+    CHECK_FALSE(a.cipher.empty());
 }
 
 TEST_CASE("::1, also written [::1], is accepted against a certificate for that address, and no SNI is sent",
@@ -168,6 +171,7 @@ TEST_CASE("::1, also written [::1], is accepted against a certificate for that a
         INFO(describe(a.e) << " | " << a.detail << "\n" << a.events);
         CHECK(a.e.ok());
         CHECK(has_line(a.events, "SNI -"));
+        CHECK_FALSE(a.cipher.empty());
     }
 }
 
