@@ -27,11 +27,15 @@ DIR/received.log  every byte the client sent, in order, written unbuffered as it
 DIR/events.log    one line per event, flushed (CMD lines for command lines only, never the AUTH
                   arguments, the AUTH exchange or the message content):
                     CMD <first word of a command line, upper case>
+                    SNI <server name | ->          the ClientHello's server_name ("-": none,
+                                                   as for an IP address host, RFC 6066 §3)
                     HANDSHAKE-OK <TLSv1.2|TLSv1.3>
                     HANDSHAKE-FAIL <the ssl error text | timeout: ... | connection lost ...>
                     PIPELINED-AFTER-STARTTLS <n>   n bytes came with STARTTLS, before the 220
                     PLAINTEXT-IN-HANDSHAKE <n>     the handshake began with n non-TLS bytes
                     TLS-RECORD <type> [<handshake type>]  a TLS record where SMTP was expected
+                                                   (alert-N: the record it answered)
+                    ALERT-SENT <n>                 alert-N sent its alert
                     STARTTLS-AGAIN                 STARTTLS inside TLS
                     TLS-ERROR <text> | RESET | RECV-FAILED <text> | SEND-FAILED <text>
                     | TIMEOUT | TERMINATED
@@ -66,6 +70,9 @@ after; a failed handshake leaves the server only reading and logging until the c
   plaintext-on-implicit         a plaintext server: the greeting at once, no STARTTLS offered
   silent                        accepts and sends nothing; reads and logs until the client closes
   reply-after-tls-then-quit     good-starttls, but EHLO (or HELO) after TLS -> "554 5.7.0 go away"
+  alert-<N>                     implicit TLS, but the ClientHello is answered with one fatal alert
+                                record (RFC 8446 §6: type 21, level 2, description N, 0..255),
+                                no ServerHello; then reads and logs until the client closes
 """
 
 import argparse
@@ -98,6 +105,7 @@ FIXED_SCENARIOS = GOOD_STARTTLS + IMPLICIT + NO_STARTTLS_OFFERED + tuple(INJECTI
     "late-injection", "silent",
     "starttls-reply-220-multiline", "starttls-reply-garbage", "starttls-reply-close", "starttls-reply-silence")
 REPLY_CODE = re.compile(r"starttls-reply-([0-9]{3})\Z")
+ALERT = re.compile(r"alert-([0-9]{1,3})\Z")
 
 # TLS record content types (RFC 8446 §5.1) and the handshake types worth naming.
 RECORD_TYPES = {20: "change_cipher_spec", 21: "alert", 22: "handshake", 23: "application_data"}
@@ -390,6 +398,8 @@ class Session:
             # in received.log already (plaintext is logged as it arrives).
             self.event("PIPELINED-AFTER-STARTTLS %d" % len(leftover))
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        # Called for every ClientHello, with None when it has no server_name extension.
+        self.context.sni_callback = lambda obj, name, ctx: self.event("SNI " + (one_line(name) if name else "-"))
         obj = self.context.wrap_bio(incoming, outgoing, server_side=True)
         incoming.write(leftover)
         fed = bytearray(leftover)
@@ -597,7 +607,24 @@ def serve(s):
             s.send(b"500 5.5.2 Unrecognized command\r\n")
 
 
+def send_alert(s, description):
+    """Waits for the client's first TLS record (its ClientHello) and answers it with a fatal alert
+    in a TLS 1.2 record header, which TLS 1.3 clients accept before the ServerHello too (RFC 8446
+    §5.1: legacy_record_version)."""
+    item = s.next_item()
+    if item is None:
+        return
+    s.note(item)
+    s.raw_send(bytes([21, 3, 3, 0, 2, 2, description]))
+    s.event("ALERT-SENT %d" % description)
+    s.hold()
+
+
 def converse(s):
+    alert = ALERT.match(s.scenario)
+    if alert:
+        send_alert(s, int(alert.group(1)))
+        return
     if s.scenario in IMPLICIT:
         if not s.handshake():
             s.hold()
@@ -613,6 +640,9 @@ def converse(s):
 
 def scenario_name(text):
     if text in FIXED_SCENARIOS or REPLY_CODE.match(text):
+        return text
+    alert = ALERT.match(text)
+    if alert and int(alert.group(1)) <= 255:
         return text
     raise argparse.ArgumentTypeError("unknown scenario %r" % text)
 

@@ -9,6 +9,10 @@
 #   expired.pem expired.key   from the CA, for localhost, valid 2020-01-01 to 2020-12-31 only
 #   selfsigned.pem .key       self-signed, for localhost, from no CA
 #   other-ca.pem other-ca.key an unrelated CA (a trust store without the test CA)
+#   ip.pem ip.key             from the CA, only for the addresses 127.0.0.1 and ::1 (no DNS name)
+#   other-ip.pem .key         from the CA, only for 127.0.0.2 and ::2 (loopback, but not ours)
+#   dns-only.pem .key         from the CA, only DNS:localhost, with CN=127.0.0.1 (a CN is never an
+#                             address: RFC 6125 §1.7.2)
 # Re-running it replaces everything. Quiet on success.
 set -euo pipefail
 
@@ -74,13 +78,24 @@ ca other-ca "/CN=mailwire unrelated CA"
 leaf good localhost "DNS:localhost,IP:127.0.0.1,IP:::1"
 leaf wrong mail.other-host.example "DNS:mail.other-host.example"
 leaf expired localhost "DNS:localhost,IP:127.0.0.1" 20200101000000Z 20201231235959Z
+leaf ip "mailwire IP test" "IP:127.0.0.1,IP:::1"
+leaf other-ip "mailwire other IP test" "IP:127.0.0.2,IP:::2"
+leaf dns-only 127.0.0.1 "DNS:localhost"
 key selfsigned.key
 openssl req -new -x509 -key selfsigned.key -out selfsigned.pem -sha256 -days 3650 -subj "/CN=localhost" \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -addext "basicConstraints=critical,CA:FALSE"
 chmod 600 ./*.key
 
 # The PKI is what the tests think it is, or nothing runs on it.
-openssl verify -CAfile ca.pem good.pem wrong.pem >/dev/null
+openssl verify -CAfile ca.pem good.pem wrong.pem ip.pem other-ip.pem dns-only.pem >/dev/null
+for name in ip other-ip dns-only; do
+    openssl x509 -in "$name.pem" -noout -ext subjectAltName >"$tmp/$name.san"
+done
+grep -q "IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1" "$tmp/ip.san" ||
+    { echo "pki.sh: ip.pem lacks its IP addresses:" >&2; cat "$tmp/ip.san" >&2; exit 1; }
+if grep -q "DNS:" "$tmp/ip.san" "$tmp/other-ip.san" || grep -q "IP Address" "$tmp/dns-only.san"; then
+    echo "pki.sh: ip.pem, other-ip.pem or dns-only.pem carries the wrong kind of name" >&2; exit 1
+fi
 if openssl verify -CAfile ca.pem expired.pem >"$tmp/v" 2>&1; then
     echo "pki.sh: expired.pem verifies, but must have expired" >&2; exit 1
 fi
