@@ -24,6 +24,8 @@
 #include "advice.hpp"
 #include "source.hpp"
 #include "client.hpp"
+#include "budget_transport.hpp"
+#include "probe.hpp"
 #include "message.hpp"
 
 #if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
