@@ -20,6 +20,10 @@
 //   compiled into firmware, or (POSIX, when none is given) the system bundle;
 // - the host name is always set (mbedtls_ssl_set_hostname: it is both SNI and what the certificate
 //   is checked against; without it mbedTLS accepts a certificate for any name, CVE-2025-27809);
+// - an IP address host (127.0.0.1, ::1, [::1]) is sent without SNI (RFC 6066 §3 allows no IP
+//   literal there) and matched by mailwire itself against the certificate's iPAddress entries
+//   only, never its DNS names or subject CN (RFC 5280 §4.2.1.6, RFC 6125 §1.7.2): mbedTLS 2.28 has
+//   no such check and 3.x's differs between versions, so the verdict is the same on both;
 // - TLS 1.2 is the minimum (mbedTLS 2.28 would otherwise accept 1.0 and 1.1); 1.3 is used where
 //   the mbedTLS build has it;
 // - skipping verification takes tls_settings::insecure_skip_verify, and nothing else.
@@ -671,9 +675,8 @@ struct tls_settings {
     /// Installs trust anchors and certificate verification on mbedTLS's `mbedtls_ssl_config`
     /// (passed as void*) itself, instead of all of the above: ESP-IDF's certificate bundle is
     /// `tls.attach_trust = esp_crt_bundle_attach;`. Called once per configuration; non-zero fails
-    /// with tls_setup_failed. Verification stays required and the host name is still checked.
-    /// The names of the server's certificate are then not reported on a failure (the hook owns
-    /// the verify callback).
+    /// with tls_setup_failed. Verification stays required and the host name is still checked:
+    /// a verify callback the hook installs runs first, then mailwire's own (IP hosts, names).
     int (*attach_trust)(void* ssl_config) = nullptr; // esp_err_t is int
 
     /// Skips certificate and host name verification. Anyone on the path can then read and change
@@ -730,7 +733,181 @@ inline bool read_again(int rc) noexcept {
 
 inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
 
+// 3.x makes the fields below private (MBEDTLS_PRIVATE); mbedTLS has no accessor for them.
+#if defined(MBEDTLS_PRIVATE)
+#define MAILWIRE_MBEDTLS_FIELD(f) MBEDTLS_PRIVATE(f)
+#else
+#define MAILWIRE_MBEDTLS_FIELD(f) f
+#endif
+
+using verify_fn = int (*)(void*, mbedtls_x509_crt*, int, std::uint32_t*);
+
+/// The verify callback a configuration holds (mbedtls_ssl_conf_verify), and its context.
+inline verify_fn verify_callback_of(const mbedtls_ssl_config& conf, void*& context) noexcept {
+    context = conf.MAILWIRE_MBEDTLS_FIELD(p_vrfy);
+    return conf.MAILWIRE_MBEDTLS_FIELD(f_vrfy);
+}
+
+/// After MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: the description octet of the alert record just
+/// read (RFC 8446 §6: level, then description), or 0.
+inline std::uint8_t received_alert(const mbedtls_ssl_context& ssl) noexcept {
+    const unsigned char* msg = ssl.MAILWIRE_MBEDTLS_FIELD(in_msg);
+    if (msg == nullptr || ssl.MAILWIRE_MBEDTLS_FIELD(in_msgtype) != MBEDTLS_SSL_MSG_ALERT ||
+        ssl.MAILWIRE_MBEDTLS_FIELD(in_msglen) < 2)
+        return 0;
+    return msg[1];
+}
+
+#undef MAILWIRE_MBEDTLS_FIELD
+
 } // namespace detail::mbedtls_compat
+
+namespace detail::ip {
+
+/// An IP address literal as the octets a certificate's iPAddress entry holds (RFC 5280
+/// §4.2.1.6): 4 for IPv4, 16 for IPv6; size 0 when the text is no address.
+struct address {
+    std::uint8_t octets[16] = {};
+    std::uint8_t size = 0;
+};
+
+constexpr int hex_value(char c) noexcept {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/// Dotted quad, four decimal octets. A leading zero is refused: inet_aton reads "010" as octal 8,
+/// so such text names different addresses to different readers.
+[[nodiscard]] constexpr bool parse_ipv4(std::string_view s, std::uint8_t* out) noexcept {
+    std::size_t i = 0;
+    for (int part = 0; part < 4; ++part) {
+        if (part != 0) {
+            if (i >= s.size() || s[i] != '.') return false;
+            ++i;
+        }
+        const std::size_t start = i;
+        unsigned value = 0;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) value = value * 10 + unsigned(s[i++] - '0');
+        if (i == start || value > 255 || (s[start] == '0' && i - start > 1)) return false;
+        out[part] = static_cast<std::uint8_t>(value);
+    }
+    return i == s.size();
+}
+
+/// RFC 4291 §2.2: eight groups of one to four hex digits; "::" once for one or more zero groups;
+/// the last 32 bits optionally as a dotted quad (::ffff:127.0.0.1). No zone index (RFC 6874).
+[[nodiscard]] constexpr bool parse_ipv6(std::string_view s, std::uint8_t* out) noexcept {
+    std::uint16_t groups[8] = {};
+    int n = 0;
+    int gap = -1; // the group index where "::" stands
+    std::size_t i = 0;
+    if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = 0;
+        i = 2;
+    }
+    while (i < s.size()) {
+        std::size_t end = i;
+        while (end < s.size() && s[end] != ':') ++end;
+        const std::string_view piece = s.substr(i, end - i);
+        if (piece.find('.') != std::string_view::npos) {
+            std::uint8_t v4[4] = {};
+            if (end != s.size() || n > 6 || !parse_ipv4(piece, v4)) return false;
+            groups[n++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
+            groups[n++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
+            break;
+        }
+        if (piece.empty() || piece.size() > 4 || n == 8) return false;
+        unsigned value = 0;
+        for (char c : piece) {
+            const int h = hex_value(c);
+            if (h < 0) return false;
+            value = value << 4 | unsigned(h);
+        }
+        groups[n++] = static_cast<std::uint16_t>(value);
+        if (end == s.size()) break;
+        if (end + 1 < s.size() && s[end + 1] == ':') {
+            if (gap >= 0) return false;
+            gap = n;
+            i = end + 2;
+        } else {
+            i = end + 1;
+            if (i == s.size()) return false; // a lone trailing ':'
+        }
+    }
+    if (gap < 0 ? n != 8 : n > 7) return false;
+    const int zeros = 8 - n;
+    for (int g = 0, from = 0; g < 8; ++g) {
+        const std::uint16_t v = (gap >= 0 && g >= gap && g < gap + zeros) ? 0 : groups[from++];
+        out[2 * g] = static_cast<std::uint8_t>(v >> 8);
+        out[2 * g + 1] = static_cast<std::uint8_t>(v & 0xFF);
+    }
+    return true;
+}
+
+/// The address a host names when it is an IP literal: a dotted quad, an IPv6 text form, or one
+/// in brackets as URIs write it (RFC 3986 §3.2.2). Anything else is a host name.
+[[nodiscard]] constexpr address parse_host(std::string_view host) noexcept {
+    address a;
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        if (parse_ipv6(host.substr(1, host.size() - 2), a.octets)) a.size = 16;
+    } else if (parse_ipv4(host, a.octets)) {
+        a.size = 4;
+    } else if (parse_ipv6(host, a.octets)) {
+        a.size = 16;
+    }
+    return a;
+}
+
+/// Writes an address as text (IPv6 in RFC 5952 §4 form: lower case, no leading zeros, the
+/// longest run of two or more zero groups as "::"), NUL-terminated; returns its length.
+/// `out` holds 40 characters.
+inline std::size_t format(const std::uint8_t* octets, std::size_t size, char* out) noexcept {
+    std::size_t n = 0;
+    auto number = [&](unsigned v, unsigned base) {
+        char digits[5];
+        int nd = 0;
+        do {
+            digits[nd++] = "0123456789abcdef"[v % base];
+            v /= base;
+        } while (v != 0);
+        while (nd > 0) out[n++] = digits[--nd];
+    };
+    if (size == 4) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i != 0) out[n++] = '.';
+            number(octets[i], 10);
+        }
+    } else if (size == 16) {
+        unsigned groups[8];
+        for (int g = 0; g < 8; ++g) groups[g] = unsigned(octets[2 * g]) << 8 | octets[2 * g + 1];
+        int best = -1, best_len = 1; // a single zero group is not shortened (RFC 5952 §4.2.2)
+        for (int g = 0; g < 8;) {
+            int len = 0;
+            while (g + len < 8 && groups[g + len] == 0) ++len;
+            if (len > best_len) {
+                best = g;
+                best_len = len;
+            }
+            g += len != 0 ? len : 1;
+        }
+        for (int g = 0; g < 8; ++g) {
+            if (g == best) {
+                out[n++] = ':';
+                out[n++] = ':';
+                g += best_len - 1;
+                continue;
+            }
+            if (g != 0 && g != best + best_len) out[n++] = ':';
+            number(groups[g], 16);
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+} // namespace detail::ip
 
 class mbedtls_tls {
 public:
@@ -754,16 +931,27 @@ public:
     tls_settings& settings() noexcept { return settings_; }
 
     /// Why the last handshake failed: certificate_untrusted / _expired / _wrong_host / _invalid,
-    /// tls_plaintext_server, tls_setup_failed, tls_handshake_failed, or none (a timeout, or success).
-    cause failure() const noexcept { return failure_; }
-    /// One line about the last failure: mbedTLS's verification text and the names the certificate
-    /// was issued for, the error code, or what the server sent instead of TLS. "" when none, and
+    /// tls_plaintext_server, tls_alert, tls_setup_failed, tls_handshake_failed, or none (a
+    /// timeout, or success).
+    [[nodiscard]] cause failure() const noexcept { return failure_; }
+    /// With failure() tls_alert: the description of the fatal alert the server sent (RFC 8446
+    /// §6.2, e.g. 40 handshake_failure, 80 internal_error; tls_alert_name() names it), else 0.
+    [[nodiscard]] std::uint8_t alert() const noexcept { return alert_; }
+    /// One line about the last failure: mbedTLS's verification text and the names (and IP
+    /// addresses) the certificate was issued for, the server's alert, the error code, or what the
+    /// server sent instead of TLS. "" when none, and
     /// always "" with MAILWIRE_TLS_DETAIL 0.
     const char* failure_detail() const noexcept { return MAILWIRE_TLS_DETAIL ? detail_ : ""; }
     /// mbedTLS's error code of the last failure (negative), 0 when none.
     int library_error() const noexcept { return lib_error_; }
     /// The negotiated version ("TLSv1.2", "TLSv1.3") while a session is up, else "".
     const char* version() const noexcept { return established_ ? detail::mbedtls_compat::version_of(&ssl_) : ""; }
+    /// The negotiated cipher suite's name (e.g. "TLS1-3-AES-256-GCM-SHA384") while a session is
+    /// up, else "".
+    [[nodiscard]] const char* cipher_suite() const noexcept {
+        const char* name = established_ ? mbedtls_ssl_get_ciphersuite(&ssl_) : nullptr;
+        return name != nullptr ? name : "";
+    }
 
     // The four operations below only bind the transport and the deadline to one call and hand over
     // to code that is the same whatever the transport and timer types (one copy in an image).
@@ -881,9 +1069,11 @@ private:
         if (!configured_) configure();
         if (!configured_ok_) return io_result::fail(io_status::error); // failure() and its detail stay
         failure_ = cause::none;
+        alert_ = 0;
         detail_[0] = '\0';
         lib_error_ = 0;
         peer_names_[0] = '\0';
+        ip_ = detail::ip::parse_host(host);
         int rc = 0;
         const char* what = text("host name empty or too long");
         if (!host.empty() && host.size() < sizeof(host_)) {
@@ -894,8 +1084,10 @@ private:
             what = text("mbedtls_ssl_setup failed");
             if ((rc = mbedtls_ssl_setup(&ssl_, &conf_)) == 0) {
                 // Always: SNI, and the name the certificate must carry (CVE-2025-27809 when skipped).
+                // An IP host has neither (RFC 6066 §3): NULL says so explicitly, which mbedTLS 3.6.3+
+                // requires with verification on; on_verify then matches the iPAddress entries.
                 what = text("mbedtls_ssl_set_hostname failed");
-                if ((rc = mbedtls_ssl_set_hostname(&ssl_, host_)) == 0) {
+                if ((rc = mbedtls_ssl_set_hostname(&ssl_, ip_.size != 0 ? nullptr : host_)) == 0) {
                     rc = drive(b, step::handshake, nullptr, 0);
                     if (rc == 0) {
                         established_ = true;
@@ -985,13 +1177,17 @@ private:
             return nullptr;
         }
         mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
-        if (settings_.attach_trust != nullptr)
-            return (rc = settings_.attach_trust(&conf_)) != 0 ? text("tls_settings::attach_trust failed") : nullptr;
-        if (const char* what = load_trust_anchors(rc)) return what;
-        mbedtls_ssl_conf_ca_chain(&conf_, &ca_, nullptr);
-#if MAILWIRE_TLS_DETAIL
+        if (settings_.attach_trust != nullptr) {
+            if ((rc = settings_.attach_trust(&conf_)) != 0) return text("tls_settings::attach_trust failed");
+            // The hook may have installed a verify callback of its own (ESP-IDF's bundle decides
+            // trust in one): on_verify runs it first, then adds the IP address check.
+            chained_verify_ = detail::mbedtls_compat::verify_callback_of(conf_, chained_verify_context_);
+        } else {
+            if (const char* what = load_trust_anchors(rc)) return what;
+            mbedtls_ssl_conf_ca_chain(&conf_, &ca_, nullptr);
+        }
+        // Installed whenever verification is on: for an IP host it is the only address check.
         mbedtls_ssl_conf_verify(&conf_, &mbedtls_tls::on_verify, this);
-#endif
         return nullptr;
     }
 
@@ -1038,12 +1234,37 @@ private:
         rc = 0;
         return text("no trust anchors: give ca_data (or ca_file), or set insecure_skip_verify");
     }
-    /// Called for each certificate of the chain; keeps the names of the server's own (depth 0) so a
-    /// wrong-host failure can say what the certificate was issued for. Changes no verdict.
+    /// Called for each certificate of the chain, after attach_trust's own callback if it installed
+    /// one. For the server's own (depth 0): with an IP host, flags it CN_MISMATCH unless an
+    /// iPAddress entry holds that address; and keeps the names it was issued for, so a wrong-host
+    /// failure can say what they were. A DNS host's verdict is mbedTLS's alone.
     static int on_verify(void* self, mbedtls_x509_crt* crt, int depth, std::uint32_t* flags) {
-        (void)flags;
-        if (depth != 0 || crt == nullptr) return 0;
         mbedtls_tls& t = *static_cast<mbedtls_tls*>(self);
+        if (t.chained_verify_ != nullptr) {
+            if (const int rc = t.chained_verify_(t.chained_verify_context_, crt, depth, flags)) return rc;
+        }
+        if (depth != 0 || crt == nullptr) {
+            if (depth == 0 && t.ip_.size != 0) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+            return 0;
+        }
+        if (t.ip_.size != 0 && !t.has_ip_entry(*crt)) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+        if (MAILWIRE_TLS_DETAIL) t.keep_names(*crt);
+        return 0;
+    }
+
+    /// Whether a subjectAltName iPAddress entry ([7] OCTET STRING, RFC 5280 §4.2.1.6) holds the
+    /// host's address, octet for octet: an IPv4-mapped IPv6 host does not match an IPv4 entry.
+    bool has_ip_entry(const mbedtls_x509_crt& crt) const noexcept {
+        for (const mbedtls_x509_sequence* san = &crt.subject_alt_names; san != nullptr; san = san->next) {
+            if (san->buf.p != nullptr && san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_X509_SAN_IP_ADDRESS) &&
+                san->buf.len == ip_.size && std::memcmp(san->buf.p, ip_.octets, ip_.size) == 0)
+                return true;
+        }
+        return false;
+    }
+
+    void keep_names(const mbedtls_x509_crt& crt) noexcept {
+        mbedtls_tls& t = *this;
         std::size_t n = 0;
         auto add = [&](const char* s, std::size_t len) {
             if (n != 0 && n + 2 < sizeof(t.peer_names_)) {
@@ -1055,19 +1276,29 @@ private:
                 t.peer_names_[n++] = (c >= 32 && c < 127) ? c : '?';
             }
         };
-        // subjectAltName dNSName entries ([2] IA5String, RFC 5280 §4.2.1.6), then the subject.
-        for (const mbedtls_x509_sequence* san = &crt->subject_alt_names; san != nullptr; san = san->next) {
+        // subjectAltName entries (RFC 5280 §4.2.1.6): with an IP host the iPAddress ones first (or
+        // that there are none), then dNSName ([2] IA5String), then the subject.
+        bool any_ip = false;
+        for (const mbedtls_x509_sequence* san = &crt.subject_alt_names; t.ip_.size != 0 && san != nullptr;
+             san = san->next) {
+            if (san->buf.p == nullptr || (san->buf.tag & 0x1F) != MBEDTLS_X509_SAN_IP_ADDRESS) continue;
+            char shown[48] = "IP:?"; // an entry of another length than 4 or 16 stays "?"
+            if (detail::ip::format(san->buf.p, san->buf.len, shown + 3) == 0) shown[3] = '?';
+            add(shown, std::strlen(shown));
+            any_ip = true;
+        }
+        if (t.ip_.size != 0 && !any_ip) add("no IP address", 13);
+        for (const mbedtls_x509_sequence* san = &crt.subject_alt_names; san != nullptr; san = san->next) {
             if (san->buf.p != nullptr && (san->buf.tag & 0x1F) == MBEDTLS_X509_SAN_DNS_NAME)
                 add(reinterpret_cast<const char*>(san->buf.p), san->buf.len);
         }
         char subject[128];
-        if (mbedtls_x509_dn_gets(subject, sizeof(subject), &crt->subject) > 0) {
+        if (mbedtls_x509_dn_gets(subject, sizeof(subject), &crt.subject) > 0) {
             char labelled[sizeof(subject) + 8] = "subject ";
             std::strncat(labelled, subject, sizeof(labelled) - 9);
             add(labelled, std::strlen(labelled));
         }
         t.peer_names_[n] = '\0';
-        return 0;
     }
 
     void fail_configure(const char* what, int rc) noexcept {
@@ -1095,6 +1326,27 @@ private:
                 shown[n] = '\0';
                 set_detail2("the server sent plaintext instead of a TLS record: ", shown);
             }
+        } else if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+            // The server refused us (RFC 8446 §6.2): its reason, not the version advice a failed
+            // handshake gets.
+            failure_ = cause::tls_alert;
+            alert_ = detail::mbedtls_compat::received_alert(ssl_);
+            io = io_result::fail(io_status::error);
+            if (MAILWIRE_TLS_DETAIL) {
+                // "80 (internal_error)"
+                char number[32];
+                std::size_t n = 0;
+                if (alert_ >= 100) number[n++] = static_cast<char>('0' + alert_ / 100);
+                if (alert_ >= 10) number[n++] = static_cast<char>('0' + alert_ / 10 % 10);
+                number[n++] = static_cast<char>('0' + alert_ % 10);
+                number[n++] = ' ';
+                number[n++] = '(';
+                for (const char* p = tls_alert_name(alert_); *p != '\0' && n + 2 < sizeof(number); ++p)
+                    number[n++] = *p;
+                number[n++] = ')';
+                number[n] = '\0';
+                set_detail2("the server sent the fatal TLS alert ", number);
+            }
         } else if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
             const std::uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);
             if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) failure_ = cause::certificate_untrusted;
@@ -1119,9 +1371,18 @@ private:
     /// mbedTLS's verification text on one line, the names the certificate was issued for, and the
     /// name wanted.
     void certificate_detail(std::uint32_t flags) noexcept {
-        char info[160];
-        int len = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
-        if (len < 0) len = 0;
+        char info[160] = "";
+        int len = 0;
+        // For an IP host the mismatch is on_verify's, not a Common Name's as mbedTLS's text says.
+        if (ip_.size != 0 && (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)) {
+            for (const char* p = "no iPAddress entry of the certificate is the address\n"; *p != '\0'; ++p)
+                info[len++] = *p;
+            flags &= ~static_cast<std::uint32_t>(MBEDTLS_X509_BADCERT_CN_MISMATCH);
+        }
+        if (flags != 0) {
+            const int more = mbedtls_x509_crt_verify_info(info + len, sizeof(info) - std::size_t(len), "", flags);
+            if (more > 0) len += more;
+        }
         for (int i = 0; i < len; ++i)
             if (info[i] == '\n') info[i] = (i + 1 == len) ? '\0' : ';';
         char names[sizeof(peer_names_) + 64];
@@ -1191,7 +1452,11 @@ private:
     bool session_ = false;       ///< ssl_ is initialised
     bool established_ = false;   ///< the handshake completed
     cause failure_ = cause::none;
+    std::uint8_t alert_ = 0;
     int lib_error_ = 0;
+    detail::ip::address ip_{}; ///< the host's address when it is an IP literal (size 0: a name)
+    detail::mbedtls_compat::verify_fn chained_verify_ = nullptr; ///< attach_trust's verify callback
+    void* chained_verify_context_ = nullptr;
     // Zeroed (detail_ is "" until a failure), which a constexpr constructor needs anyway.
     char host_[256] = {};
     char peer_names_[160] = {};
