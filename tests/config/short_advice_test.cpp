@@ -77,8 +77,9 @@ TEST_CASE("short advice: refused credentials point to an app password or OAuth2"
 }
 
 TEST_CASE("short advice: a server that wants TLS from the first byte names port 465", "[config][advice]") {
-    SECTION("no greeting on a plaintext connection") {
+    SECTION("no greeting on port 465 from a client without TLS") {
         session t;
+        t.c.options().port = 465;
         t.s.silence();
         const error e = t.c.open("smtp.example");
         INFO(mwtest::describe(e));

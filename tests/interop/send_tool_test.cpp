@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -266,7 +268,7 @@ TEST_CASE("mailwire-send: a host name that does not resolve (exit 68)", "[intero
 
 // ------------------------------------------------------------------------------ 69: unavailable
 
-TEST_CASE("mailwire-send: a refused recipient is named with the reply and the others get the message (exit 69)",
+TEST_CASE("mailwire-send: a refused recipient is named with the reply and the others get the message (exit 3, partial)",
           "[interop][send][exit]") {
     server_options o;
     o.refuse_rcpt = {"nobody@example.org"};
@@ -275,7 +277,9 @@ TEST_CASE("mailwire-send: a refused recipient is named with the reply and the ot
     REQUIRE(server.ok());
     const process_result r = run_send(
         plain_to(server) + std::vector<std::string>{"alice@example.org", "nobody@example.org", "bob@example.org"});
-    check_failure(r, 69);
+    // Partial delivery: not 69 (nobody got it) nor 75 (send it all again later): 3.
+    check_failure(r, 3);
+    CHECK(contains(r.err, "partial delivery"));
     bool named = false;
     std::size_t start = 0;
     while (start < r.err.size()) { // one line names the address and the 550 reply
@@ -315,14 +319,14 @@ TEST_CASE("mailwire-send: a 554 after the data (exit 69)", "[interop][send][exit
 
 // ------------------------------------------------------------------------------ 75: temporary
 
-TEST_CASE("mailwire-send: a recipient refused with 451 (exit 75)", "[interop][send][exit]") {
+TEST_CASE("mailwire-send: a recipient refused with 451 while another takes the message (exit 3, never 75)", "[interop][send][exit]") {
     server_options o;
     o.tempfail_rcpt = {"later@example.org"};
     smtp_server server(o);
     INFO("server: " << server.problem());
     REQUIRE(server.ok());
     const process_result r = run_send(plain_to(server) + std::vector<std::string>{"alice@example.org", "later@example.org"});
-    check_failure(r, 75);
+    check_failure(r, 3);
     CHECK(contains(r.err, "later@example.org"));
     CHECK(contains(r.err, "451"));
     const auto got = server.messages();
@@ -330,16 +334,38 @@ TEST_CASE("mailwire-send: a recipient refused with 451 (exit 75)", "[interop][se
     CHECK(got[0].rcpt_tos == std::vector<std::string>{"alice@example.org"});
 }
 
-TEST_CASE("mailwire-send: 451 and 550 refusals together: the worst (550) decides (exit 69)", "[interop][send][exit]") {
+TEST_CASE("mailwire-send: 451 and 550 refusals beside an accepted recipient: exit 3, and --report lists every reply",
+          "[interop][send][exit]") {
     server_options o;
     o.tempfail_rcpt = {"later@example.org"};
     o.refuse_rcpt = {"nobody@example.org"};
     smtp_server server(o);
     INFO("server: " << server.problem());
     REQUIRE(server.ok());
-    const process_result r = run_send(
-        plain_to(server) + std::vector<std::string>{"later@example.org", "alice@example.org", "nobody@example.org"});
-    check_failure(r, 69);
+    char dir[] = "/tmp/mailwire-report-XXXXXX";
+    REQUIRE(::mkdtemp(dir) != nullptr);
+    const std::string report = std::string(dir) + "/report.json";
+    const process_result r = run_send(plain_to(server) + std::vector<std::string>{"--report", report, "later@example.org",
+                                                                                  "alice@example.org", "nobody@example.org"});
+    check_failure(r, 3);
+    std::string json;
+    if (std::FILE* f = std::fopen(report.c_str(), "rb")) {
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) json.append(buf, n);
+        std::fclose(f);
+    }
+    INFO("report: " << json);
+    CHECK(contains(json, "\"status\": 3"));
+    CHECK(contains(json, "\"delivered\": true"));
+    CHECK(contains(json, "{\"address\": \"later@example.org\", \"accepted\": false, \"reply\": {\"code\": 451"));
+    CHECK(contains(json, "{\"address\": \"alice@example.org\", \"accepted\": true, \"reply\": {\"code\": 250"));
+    CHECK(contains(json, "{\"address\": \"nobody@example.org\", \"accepted\": false, \"reply\": {\"code\": 550"));
+    // Well-formed JSON, as a script's parser reads it.
+    const std::string parse = std::string(MAILWIRE_TEST_PYTHON) +
+                              " -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d[\"refused\"] == 2 else 1)' " + report;
+    CHECK(std::system(parse.c_str()) == 0);
+    std::remove(report.c_str());
+    ::rmdir(dir);
     CHECK(contains(r.err, "later@example.org"));
     CHECK(contains(r.err, "nobody@example.org"));
     const auto got = server.messages();

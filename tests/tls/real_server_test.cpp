@@ -129,6 +129,45 @@ TEST_CASE("mailwire-send: --tls implicit on a custom port overrides the profile 
     REQUIRE(server.messages().size() == 1);
 }
 
+TEST_CASE("a STARTTLS client on aiosmtpd's implicit-TLS port is told the port expects implicit TLS", "[tls][real][diagnostics]") {
+    // The server waits for a ClientHello; after the first-byte wait the client sends one, the
+    // server answers, and the error names the mode, not a timeout (a retry would not help).
+    smtp_server server(aiosmtpd_tls(true));
+    REQUIRE(server.ok());
+    tls_client<submission> t(server.port(), 2000);
+    const error e = t.c.open("localhost");
+    INFO(describe(e));
+    CHECK(e.where == phase::greeting);
+    CHECK(e.why == cause::greeting_looks_like_tls);
+    CHECK(e.kind == mailwire::error_kind::protocol);
+    CHECK_FALSE(e.retryable());
+    CHECK(std::string(e.advice()).find("implicit TLS") != std::string::npos);
+    CHECK(server.messages().empty());
+}
+
+TEST_CASE("mailwire-send: --tls starttls (or ssl) against implicit TLS and plaintext is a mismatch, exit 76", "[tls][real][send]") {
+    smtp_server server(aiosmtpd_tls(true));
+    REQUIRE(server.ok());
+    const process_result r = run_send({"--tls", "starttls", "--timeout", "2", "--host", "localhost", "--port",
+                                       std::to_string(server.port()), "--cafile", pki("ca.pem"), "--from",
+                                       "a@example.org", "b@example.org"},
+                                      "Subject: x\n\nhello\n");
+    INFO(r.describe());
+    CHECK(r.status == 76);
+    CHECK(r.err.find("expects implicit TLS") != std::string::npos);
+    CHECK(r.err.find("--tls implicit") != std::string::npos);
+    CHECK(server.messages().empty());
+
+    SECTION("--tls ssl, the guides' name for implicit TLS, delivers") {
+        const process_result ok = run_send({"--tls", "ssl", "--host", "localhost", "--port", std::to_string(server.port()),
+                                            "--cafile", pki("ca.pem"), "--from", "a@example.org", "b@example.org"},
+                                           "Subject: x\n\nhello\n");
+        INFO(ok.describe());
+        CHECK(ok.status == 0);
+        CHECK(server.messages().size() == 1);
+    }
+}
+
 TEST_CASE("mailwire-send: without the test CA the certificate is untrusted (exit 76)", "[tls][real][send]") {
     smtp_server server(aiosmtpd_tls(true));
     REQUIRE(server.ok());

@@ -216,26 +216,30 @@ TEST_CASE("plaintext SMTP on an implicit-TLS port is named, with the profile to 
     check_nothing_leaked(received(server));
 }
 
-TEST_CASE("a server that waits silently for a ClientHello, reached in plaintext, is named", "[tls][diagnostics]") {
-    // What a plaintext (or STARTTLS) client sees on an implicit-TLS port: no greeting.
+TEST_CASE("a server that accepts and says nothing, not even to a ClientHello, is no greeting: a silent proxy", "[tls][diagnostics]") {
+    // After the first-byte wait the client tries TLS to tell an implicit-TLS port from silence;
+    // this one answers neither (an implicit-TLS server would: real_server_test.cpp).
     smtp_server server(hostile("silent"));
     REQUIRE(server.ok());
     const error e = open_and_try_everything<submission>(server.port(), 1000);
     INFO(describe(e));
     CHECK(e.where == phase::greeting);
-    CHECK(e.kind == error_kind::timeout);
-    CHECK(std::string(e.advice()).find("submissions") != std::string::npos);
+    CHECK(e.why == cause::no_greeting);
+    CHECK(e.kind == error_kind::protocol);
+    CHECK_FALSE(e.retryable());
+    CHECK(std::string(e.advice()).find("proxy") != std::string::npos);
     check_nothing_leaked(received(server));
 }
 
-TEST_CASE("the handshake has a deadline when the implicit-TLS server never answers", "[tls][implicit][diagnostics]") {
+TEST_CASE("an implicit-TLS client whose ClientHello gets no octet back ends at the first-byte wait", "[tls][implicit][diagnostics]") {
     smtp_server server(hostile("silent"));
     REQUIRE(server.ok());
     const error e = open_and_try_everything<submissions>(server.port(), 1000);
     INFO(describe(e));
     CHECK(e.where == phase::tls);
-    CHECK(e.kind == error_kind::timeout);
-    CHECK(e.retryable());
+    CHECK(e.why == cause::no_greeting);
+    CHECK(e.kind == error_kind::protocol);
+    CHECK_FALSE(e.retryable());
 }
 
 TEST_CASE("an EHLO refused after TLS ends the session", "[tls][starttls]") {

@@ -243,9 +243,19 @@ TEST_CASE("probe: a server that accepts and stays silent is no_greeting, within 
     probe_session t;
     t.settings.budget_ms = 3000;
     t.s.silence();
+    // After the silent first-byte wait the client tries a ClientHello; a silent server leaves it
+    // unanswered, as the TLS policy's timeout says.
+    t.plan.fail = mailwire::io_status::timeout;
     CHECK(t.run(587, encryption::starttls) == probe_class::no_greeting);
     CHECK(t.r.elapsed_ms <= 3000); // the manual clock: the silence took what the budget allowed
     CHECK(t.s.written.empty());
+
+    SECTION("while a server that answers that ClientHello expects implicit TLS") {
+        probe_session u;
+        u.s.silence();
+        CHECK(u.run(587, encryption::starttls) == probe_class::tls_expected);
+        CHECK(u.plan.handshakes == 1);
+    }
 }
 
 TEST_CASE("probe: a server that closes before a greeting is no_greeting", "[unit][probe]") {
