@@ -211,7 +211,7 @@ constexpr int hex_value(char c) noexcept {
     while (i < s.size()) {
         std::size_t end = i;
         while (end < s.size() && s[end] != ':') ++end;
-        const std::string_view piece = s.substr(i, end - i);
+        const std::string_view piece(s.data() + i, end - i); // not substr(): it may throw
         if (piece.find('.') != std::string_view::npos) {
             std::uint8_t v4[4] = {};
             if (end != s.size() || n > 6 || !parse_ipv4(piece, v4)) return false;
@@ -252,7 +252,7 @@ constexpr int hex_value(char c) noexcept {
 [[nodiscard]] constexpr address parse_host(std::string_view host) noexcept {
     address a;
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        if (parse_ipv6(host.substr(1, host.size() - 2), a.octets)) a.size = 16;
+        if (parse_ipv6(std::string_view(host.data() + 1, host.size() - 2), a.octets)) a.size = 16;
     } else if (parse_ipv4(host, a.octets)) {
         a.size = 4;
     } else if (parse_ipv6(host, a.octets)) {
