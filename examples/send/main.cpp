@@ -10,6 +10,7 @@
 //
 // The tool uses the heap (std::string, std::vector) for its own bookkeeping; the library calls it
 // makes do without. No exceptions are thrown or needed (it builds with -fno-exceptions -fno-rtti).
+#include "../common/cli.hpp"
 #include "exit_codes.hpp"
 #include "report.hpp"
 
@@ -36,6 +37,7 @@
 namespace {
 
 using namespace mailwire_send;
+using namespace mailwire_cli;
 
 constexpr const char* program = "mailwire-send";
 
@@ -76,67 +78,8 @@ using send_tls = mailwire::no_tls;
 #endif
 using send_client = mailwire::basic_client<mailwire::posix_transport, send_tls, mailwire::profiles::runtime>;
 
-// ============================================================================ text helpers
-/// The text with control characters made visible (\r, \n, \t, \0, \xNN), for addresses from the
-/// command line and for what a server sends (which must not reach the terminal raw).
-std::string visible(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char ch : s) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '\r': out += "\\r"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\0': out += "\\0"; break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                static const char hex[] = "0123456789abcdef";
-                out += "\\x";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    return out;
-}
 
-/// "550 5.1.1 No such user": the reply on one line (the lines of a multi-line reply joined by " / ").
-std::string describe_reply(const mailwire::reply& r) {
-    std::string out = std::to_string(r.code);
-    if (!r.enhanced_status().empty()) {
-        out += ' ';
-        out += r.enhanced_status();
-    }
-    std::string_view text = r.message();
-    bool first = true;
-    while (!text.empty() || first) {
-        const std::size_t nl = text.find('\n');
-        const std::string_view line = text.substr(0, nl);
-        if (!line.empty()) {
-            out += first ? " " : " / ";
-            out += visible(line);
-        }
-        first = false;
-        if (nl == std::string_view::npos) break;
-        text.remove_prefix(nl + 1);
-    }
-    if (r.truncated) out += " [...]";
-    return out;
-}
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
 
 void print_line(const std::string& line) {
     std::fwrite(line.data(), 1, line.size(), stderr);
@@ -321,36 +264,7 @@ void print_version() {
                 send_client::tls_type::available ? "available" : "not built in");
 }
 
-/// A decimal number without sign or spaces, at most `max`. (Not strtoul: it skips spaces and
-/// accepts a sign; no locale, no errno, no exceptions here.)
-bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& out) {
-    if (text.empty()) return false;
-    std::uint64_t v = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
-        if (v > max) return false;
-    }
-    out = v;
-    return true;
-}
 
-/// Seconds with up to three decimals ("30", "2.5", "0.25") as milliseconds, > 0 and < 2^32.
-bool parse_timeout(std::string_view text, std::uint32_t& ms) {
-    const std::size_t dot = text.find('.');
-    const std::string_view whole = text.substr(0, dot);
-    std::string_view fraction = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-    if (dot != std::string_view::npos && (fraction.empty() || fraction.size() > 3)) return false;
-    constexpr std::uint64_t max_ms = 0xFFFFFFFFu;
-    std::uint64_t seconds = 0, frac = 0;
-    if (!parse_unsigned(whole, max_ms / 1000, seconds)) return false;
-    if (!fraction.empty() && !parse_unsigned(fraction, 999, frac)) return false;
-    for (std::size_t i = fraction.size(); i < 3; ++i) frac *= 10;
-    const std::uint64_t total = seconds * 1000 + frac;
-    if (total == 0 || total > max_ms) return false;
-    ms = static_cast<std::uint32_t>(total);
-    return true;
-}
 
 enum class option_id {
     host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, cafile, insecure, ehlo,
@@ -809,20 +723,6 @@ int read_message(std::string& message) {
     }
 }
 
-/// The default EHLO name: this host's name when it is fully qualified (has a dot), else empty (the
-/// library then says EHLO with the local address literal, RFC 5321 §4.1.4).
-std::string default_ehlo_name() {
-    char name[256] = {};
-    if (::gethostname(name, sizeof(name) - 1) != 0) return std::string();
-    std::string_view n(name);
-    while (!n.empty() && n.back() == '.') n.remove_suffix(1);
-    if (n.find('.') == std::string_view::npos || n.size() > 255) return std::string();
-    for (char ch : n) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        if (c <= 32 || c >= 127) return std::string();
-    }
-    return std::string(n);
-}
 
 // ============================================================================ the session
 /// -v: the dialogue on standard error. The library has already replaced secrets.

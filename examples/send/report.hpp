@@ -17,6 +17,8 @@
 #ifndef MAILWIRE_SEND_REPORT_HPP
 #define MAILWIRE_SEND_REPORT_HPP
 
+#include "../common/cli.hpp"
+
 #include <mailwire/mailwire.hpp>
 
 #include <cstdio>
@@ -26,36 +28,8 @@
 
 namespace mailwire_send {
 
-/// `s` as a JSON string literal, quotes included.
-inline std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20 || c == 0x7f) {
-            char esc[8];
-            std::snprintf(esc, sizeof esc, "\\u%04x", c);
-            out += esc;
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else {
-            // Keep a well-formed UTF-8 sequence (RFC 3629 §4), replace anything else.
-            const std::size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-            bool ok = len != 0 && i + len <= s.size();
-            for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-            if (ok) {
-                out.append(s.data() + i, len);
-                i += len - 1;
-            } else {
-                out += "\xef\xbf\xbd";
-            }
-        }
-    }
-    out += '"';
-    return out;
-}
+using mailwire_cli::json_string;
+
 
 inline std::string json_reply(const mailwire::reply& r) {
     if (r.code == 0) return "null";

@@ -3786,6 +3786,9 @@ probe_class probe(Client& c, std::string_view host, const probe_candidate& candi
     if (s.budget_ms != 0) {
         if constexpr (detail::has_limit_to<typename Client::transport_type>::value) c.transport().limit_to(s.budget_ms);
         opt.timeout.set_all(s.budget_ms);
+        // Half the budget for the greeting's first octet, so that a silent port leaves time for
+        // the ClientHello that tells implicit TLS (tls_expected) from a silent proxy (no_greeting).
+        opt.timeout.first_byte = s.budget_ms / 2 != 0 ? s.budget_ms / 2 : 1u;
     }
 
     out.err = c.open(host);

@@ -840,8 +840,9 @@ constexpr int hex_value(char c) noexcept {
     const int zeros = 8 - n;
     for (int g = 0, from = 0; g < 8; ++g) {
         const std::uint16_t v = (gap >= 0 && g >= gap && g < gap + zeros) ? 0 : groups[from++];
-        out[2 * g] = static_cast<std::uint8_t>(v >> 8);
-        out[2 * g + 1] = static_cast<std::uint8_t>(v & 0xFF);
+        const std::size_t at = 2 * static_cast<std::size_t>(g);
+        out[at] = static_cast<std::uint8_t>(v >> 8);
+        out[at + 1] = static_cast<std::uint8_t>(v & 0xFF);
     }
     return true;
 }
@@ -881,7 +882,7 @@ inline std::size_t format(const std::uint8_t* octets, std::size_t size, char* ou
         }
     } else if (size == 16) {
         unsigned groups[8];
-        for (int g = 0; g < 8; ++g) groups[g] = unsigned(octets[2 * g]) << 8 | octets[2 * g + 1];
+        for (std::size_t g = 0; g < 8; ++g) groups[g] = unsigned(octets[2 * g]) << 8 | octets[2 * g + 1];
         int best = -1, best_len = 1; // a single zero group is not shortened (RFC 5952 §4.2.2)
         for (int g = 0; g < 8;) {
             int len = 0;
