@@ -5,11 +5,14 @@
 #ifndef MAILWIRE_EXAMPLES_CLI_HPP
 #define MAILWIRE_EXAMPLES_CLI_HPP
 
+#include <mailwire/probe.hpp>
+#include <mailwire/profiles.hpp>
 #include <mailwire/reply.hpp>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <unistd.h>
 
@@ -139,6 +142,34 @@ inline bool parse_timeout(std::string_view text, std::uint32_t& ms) {
     if (total == 0 || total > 0x7FFFFFFFu) return false;
     ms = static_cast<std::uint32_t>(total);
     return true;
+}
+/// "587,465/implicit,25/none": each PORT takes the encryption the port implies
+/// (mailwire::encryption_for_port), PORT/MODE the one named. Returns "" when the list is good,
+/// else what is wrong with which item (mailwire-probe --ports, mailwire-send --fallback=LIST).
+inline std::string parse_candidates(std::string_view list, std::vector<mailwire::probe_candidate>& out) {
+    out.clear();
+    while (true) {
+        const std::size_t comma = list.find(',');
+        const std::string_view item = list.substr(0, comma);
+        const std::size_t slash = item.find('/');
+        std::uint64_t port = 0;
+        if (!parse_unsigned(item.substr(0, slash), 65535, port) || port == 0)
+            return "'" + visible(item) + "': not a port number (1 to 65535), optionally /MODE";
+        mailwire::probe_candidate c{static_cast<std::uint16_t>(port),
+                                    mailwire::encryption_for_port(static_cast<std::uint16_t>(port))};
+        if (slash != std::string_view::npos) {
+            const std::string_view mode = item.substr(slash + 1);
+            if (iequals(mode, "implicit") || iequals(mode, "ssl") || iequals(mode, "smtps") || iequals(mode, "tls"))
+                c.mode = mailwire::encryption::implicit;
+            else if (iequals(mode, "starttls")) c.mode = mailwire::encryption::starttls;
+            else if (iequals(mode, "opportunistic")) c.mode = mailwire::encryption::opportunistic;
+            else if (iequals(mode, "none")) c.mode = mailwire::encryption::none;
+            else return "'" + visible(item) + "': MODE is one of implicit (ssl, smtps, tls), starttls, opportunistic, none";
+        }
+        out.push_back(c);
+        if (comma == std::string_view::npos) return std::string();
+        list.remove_prefix(comma + 1);
+    }
 }
 /// The default EHLO name: this host's name when it is fully qualified, else empty (the library
 /// then says EHLO with the local address literal, RFC 5321 §4.1.4).

@@ -224,37 +224,6 @@ void print_version() {
 
 
 
-/// "587,465/implicit,25/none" into candidates. Returns exit_ok or a usage error (printed).
-int parse_ports(std::string_view list, std::vector<mailwire::probe_candidate>& out) {
-    out.clear();
-    while (true) {
-        const std::size_t comma = list.find(',');
-        const std::string_view item = list.substr(0, comma);
-        const std::size_t slash = item.find('/');
-        const std::string_view port_text = item.substr(0, slash);
-        std::uint64_t port = 0;
-        if (!parse_unsigned(port_text, 65535, port) || port == 0)
-            return usage_error("--ports '" + visible(item) + "': not a port number (1 to 65535), optionally /MODE");
-        mailwire::probe_candidate c{static_cast<std::uint16_t>(port),
-                                    mailwire::encryption_for_port(static_cast<std::uint16_t>(port))};
-        if (slash != std::string_view::npos) {
-            const std::string_view mode = item.substr(slash + 1);
-            if (iequals(mode, "implicit") || iequals(mode, "ssl") || iequals(mode, "smtps") || iequals(mode, "tls"))
-                c.mode = mailwire::encryption::implicit;
-            else if (iequals(mode, "starttls")) c.mode = mailwire::encryption::starttls;
-            else if (iequals(mode, "opportunistic")) c.mode = mailwire::encryption::opportunistic;
-            else if (iequals(mode, "none")) c.mode = mailwire::encryption::none;
-            else
-                return usage_error("--ports '" + visible(item) +
-                                   "': MODE is one of implicit (ssl, smtps, tls), starttls, opportunistic, none");
-        }
-        out.push_back(c);
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
-    return exit_ok;
-}
-
 struct parse_outcome {
     bool proceed = true;
     int status = exit_ok;
@@ -317,7 +286,8 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
             return stop(exit_ok);
         }
         if (name == "ports") {
-            if (const int st = parse_ports(value, s.candidates); st != exit_ok) return stop(st);
+            if (const std::string problem = parse_candidates(value, s.candidates); !problem.empty())
+                return stop(usage_error("--ports " + problem));
             ports_given = true;
         } else if (name == "connect-to") {
             if (value.empty()) return stop(usage_error("--connect-to needs an address"));

@@ -13,6 +13,7 @@
 #include "../common/cli.hpp"
 #include "exit_codes.hpp"
 #include "report.hpp"
+#include "stagger.hpp"
 
 #include <mailwire/mailwire.hpp>
 #if MAILWIRE_SEND_WITH_TLS
@@ -76,7 +77,8 @@ using send_tls = mailwire::mbedtls_tls;
 #else
 using send_tls = mailwire::no_tls;
 #endif
-using send_client = mailwire::basic_client<mailwire::posix_transport, send_tls, mailwire::profiles::runtime>;
+/// POSIX sockets whose connects are staggered across the routes (stagger.hpp, RFC 8305 §5).
+using send_client = mailwire::basic_client<mailwire_send::staggered_transport, send_tls, mailwire::profiles::runtime>;
 
 
 
@@ -148,6 +150,9 @@ struct settings {
     std::uint32_t timeout_ms = 0; ///< 0: the library's per-step defaults
     bool verbose = false;
     std::optional<std::string_view> report_file; ///< --report: every recipient's reply as JSON
+    bool fallback = false;                                ///< --fallback: other ports when one fails
+    std::vector<mailwire::probe_candidate> fallback_list; ///< --fallback=LIST; empty: the defaults
+    std::vector<std::string_view> backups;                ///< --backup HOST[:PORT], in order
     std::vector<std::string_view> recipients;
     // Composing (any of these switches from "standard input is the message" to "compose one").
     std::optional<std::string_view> subject;
@@ -269,12 +274,14 @@ void print_version() {
 enum class option_id {
     host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, cafile, insecure, ehlo,
     timeout, verbose, help, version, connect_to, subject, body_file, html_file, attach, cc, bcc, header, report,
+    fallback, backup,
 };
 
 struct option_spec {
     std::string_view name; ///< without the leading "--"
     option_id id;
     bool takes_value;
+    bool value_optional = false; ///< only as --name=VALUE; --name alone is the option without one
 };
 
 constexpr option_spec option_table[] = {
@@ -303,6 +310,8 @@ constexpr option_spec option_table[] = {
     {"bcc", option_id::bcc, true},
     {"header", option_id::header, true},
     {"report", option_id::report, true},
+    {"fallback", option_id::fallback, false, true},
+    {"backup", option_id::backup, true},
 };
 
 /// Either go on with the session, or exit with `status` (after --help, --version, a usage error).
@@ -330,6 +339,44 @@ std::string_view type_for(std::string_view name) {
         if (name.size() > e.ext.size() && iequals(name.substr(name.size() - e.ext.size()), e.ext)) return e.type;
     }
     return "application/octet-stream";
+}
+
+/// A --backup value: "mx2.example.org", "mx2.example.org:2525", "192.0.2.7:587", "[2001:db8::7]:465",
+/// or an IPv6 address without brackets and port. Port 0: none given.
+struct host_port {
+    std::string_view host;
+    std::uint16_t port = 0;
+};
+bool parse_host_port(std::string_view text, host_port& out) {
+    std::string_view port_text;
+    if (!text.empty() && text.front() == '[') {
+        const std::size_t close = text.find(']');
+        if (close == std::string_view::npos || close == 1) return false;
+        out.host = text.substr(1, close - 1);
+        const std::string_view rest = text.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') return false;
+        if (!rest.empty()) port_text = rest.substr(1);
+        if (!rest.empty() && port_text.empty()) return false;
+    } else {
+        const std::size_t colon = text.find(':');
+        const bool one_colon = colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos;
+        out.host = one_colon ? text.substr(0, colon) : text;
+        if (one_colon) {
+            port_text = text.substr(colon + 1);
+            if (port_text.empty()) return false;
+        }
+    }
+    if (out.host.empty()) return false;
+    for (char c : out.host) {
+        if (static_cast<unsigned char>(c) <= ' ' || c == '/' || c == '@') return false;
+    }
+    out.port = 0;
+    if (!port_text.empty()) {
+        std::uint64_t port = 0;
+        if (!parse_unsigned(port_text, 65535, port) || port == 0) return false;
+        out.port = static_cast<std::uint16_t>(port);
+    }
+    return true;
 }
 
 /// Applies one option. Returns exit_ok, or the status of a usage error (already printed).
@@ -440,6 +487,20 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
         s.headers.emplace_back(value.substr(0, colon), v);
         return exit_ok;
     }
+    case option_id::fallback:
+        s.fallback = true;
+        if (!value.empty()) {
+            if (const std::string problem = parse_candidates(value, s.fallback_list); !problem.empty())
+                return usage_error("--fallback=" + problem);
+        }
+        return exit_ok;
+    case option_id::backup: {
+        host_port hp;
+        if (!parse_host_port(value, hp))
+            return usage_error("--backup '" + visible(value) + "': HOST or HOST:PORT ([IPv6]:PORT), port 1 to 65535");
+        s.backups.push_back(value);
+        return exit_ok;
+    }
     case option_id::help:
     case option_id::version: break; // handled by the caller
     }
@@ -497,6 +558,8 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
             } else {
                 return stop(usage_error("--" + std::string(name) + " needs a value"));
             }
+        } else if (inline_value && spec->value_optional) {
+            value = *inline_value;
         } else if (inline_value) {
             return stop(usage_error("--" + std::string(name) + " takes no value"));
         }
@@ -510,6 +573,9 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
     if (s.password_env && !s.user) return stop(usage_error("--password-env needs --user NAME"));
     if (s.auth && *s.auth != mailwire::auth_mechanism::automatic && !s.user)
         return stop(usage_error("--auth needs --user and --password-env"));
+    if (!s.fallback_list.empty() && (s.port != 0 || s.tls || s.profile_given))
+        return stop(usage_error("--fallback=LIST names every port and its mode (PORT/MODE): leave out --port, --tls "
+                                "and --profile, or use --fallback alone to follow them with 587, 465 and 2525"));
     return parse_outcome{};
 }
 
@@ -884,18 +950,160 @@ struct session_record {
     mailwire::error err;
 };
 
+// ============================================================================ routes
+/// What --fallback alone adds after the port asked for (issue 12: 587 STARTTLS, then 465 implicit
+/// TLS, then 2525 STARTTLS).
+constexpr mailwire::probe_candidate default_fallback[] = {
+    {587, mailwire::encryption::starttls}, {465, mailwire::encryption::implicit}, {2525, mailwire::encryption::starttls}};
+
+/// The routes to try, in order: the primary's ports (one; with --fallback=LIST the list; with
+/// --fallback alone the port asked for, then the defaults not yet named), then each --backup with
+/// its own port (encryption by --tls, else by the port) or else the primary's ports. Everything
+/// after the first route was named by the user or is one of the defaults, which all require TLS.
+struct route_plan {
+    std::vector<mailwire::route> routes;
+    bool allow_weaker = false; ///< the user listed routes that may protect less (their choice)
+};
+route_plan plan_routes(const settings& s) {
+    std::vector<mailwire::probe_candidate> ports = s.fallback_list;
+    if (ports.empty()) {
+        ports.push_back({s.effective_port(), s.effective_mode()});
+        if (s.fallback) {
+            for (const mailwire::probe_candidate& c : default_fallback)
+                if (c.port != ports.front().port) ports.push_back(c);
+        }
+    }
+    route_plan plan;
+    plan.allow_weaker = !s.fallback_list.empty();
+    const std::string_view connect_to = s.connect_to ? *s.connect_to : std::string_view();
+    for (const mailwire::probe_candidate& c : ports) plan.routes.push_back({s.host, connect_to, c.port, c.mode});
+    for (std::string_view b : s.backups) {
+        host_port hp;
+        (void)parse_host_port(b, hp); // checked when the option was read
+        if (hp.port != 0) {
+            plan.routes.push_back({hp.host, {}, hp.port, s.tls ? *s.tls : mailwire::encryption_for_port(hp.port)});
+            plan.allow_weaker = true;
+        } else {
+            for (const mailwire::probe_candidate& c : ports) plan.routes.push_back({hp.host, {}, c.port, c.mode});
+        }
+    }
+    return plan;
+}
+
+/// The encryption as the guides name it.
+const char* mode_words(mailwire::encryption m) {
+    switch (m) {
+    case mailwire::encryption::implicit: return "implicit TLS";
+    case mailwire::encryption::starttls: return "STARTTLS";
+    case mailwire::encryption::opportunistic: return "STARTTLS if offered";
+    case mailwire::encryption::none: return "no TLS";
+    }
+    return "?";
+}
+
+std::string seconds_text(std::uint32_t ms) {
+    char b[32];
+    (void)std::snprintf(b, sizeof(b), "%.1f s", static_cast<double>(ms) / 1000.0);
+    return b;
+}
+
+/// The settings as they were for one route: the host, port and encryption the messages name.
+settings settings_for(const settings& s, const mailwire::route& r) {
+    settings at = s;
+    at.host = r.host;
+    at.port = r.port;
+    at.tls = r.mode;
+    return at;
+}
+
+/// Tells on standard error what each failed attempt led to (issue 12: "* using 465 (implicit
+/// TLS): 587 timed out after 3.0 s"), and keeps the TLS policy's detail of the last attempt.
+struct attempt_log {
+    const settings* s = nullptr;
+    const std::vector<mailwire::route>* routes = nullptr;
+    std::string (*detail)(void* client, const mailwire::error& e) = nullptr;
+    bool (*passed_over)(void* client) = nullptr; ///< the connect gave way to a later route's
+    void* client = nullptr;
+    std::string last_detail;
+
+    /// "587", or "mx2.example.org port 587" for a server other than the primary.
+    std::string label(const mailwire::route& r) const {
+        const std::string port = std::to_string(r.port);
+        return mailwire::same_server(r, routes->front()) ? port : visible(r.host) + " port " + port;
+    }
+
+    std::string what_happened(const mailwire::fallback_attempt& a) const {
+        const std::string in = seconds_text(a.elapsed_ms);
+        switch (mailwire::classify(a.err, a.tried->mode)) {
+        case mailwire::probe_class::refused: return "refused the connection";
+        case mailwire::probe_class::connect_timeout:
+            return passed_over != nullptr && passed_over(client) ? "had not connected after " + in + ", a later route had"
+                                                                 : "timed out after " + in;
+        case mailwire::probe_class::no_greeting: return "accepted the connection, but no server spoke (" + in + ")";
+        case mailwire::probe_class::tls_expected: return "expects implicit TLS";
+        case mailwire::probe_class::plaintext_spoken: return "speaks plaintext SMTP, not implicit TLS";
+        default: break;
+        }
+        std::string what = std::string("failed at ") + mailwire::to_string(a.err.where) + ": " +
+                           describe_failure(a.err, settings_for(*s, *a.tried));
+        if (!a.err.server.empty()) what += " (" + describe_reply(a.err.server) + ")";
+        return what;
+    }
+
+    /// Why the routes after this one are not tried.
+    static std::string why_stop(const mailwire::fallback_attempt& a) {
+        const mailwire::error& e = a.err;
+        if (e.why == mailwire::cause::certificate_untrusted || e.why == mailwire::cause::certificate_expired ||
+            e.why == mailwire::cause::certificate_wrong_host || e.why == mailwire::cause::certificate_invalid)
+            return "the certificate failed verification, which may be an attack on this connection; mailwire-send "
+                   "never falls back past that";
+        if (e.where == mailwire::phase::end_of_data)
+            return "the server had the whole message, so it is never sent again elsewhere";
+        if (e.kind == mailwire::error_kind::usage) return "the same would fail on every route";
+        if (a.verdict == mailwire::fallback_verdict::stop)
+            return "the transaction had begun (MAIL FROM accepted or refused for good), so the message is not sent "
+                   "elsewhere";
+        return a.verdict == mailwire::fallback_verdict::next_host
+                   ? "the server answered, so its other ports would not help, and no other server is left"
+                   : "they protect less than this one";
+    }
+
+    static void on_attempt(void* context, const mailwire::fallback_attempt& a) {
+        attempt_log& log = *static_cast<attempt_log*>(context);
+        log.last_detail = log.detail != nullptr ? log.detail(log.client, a.err) : std::string();
+        if (a.err.ok()) return;
+        const std::size_t left = log.routes->size() - a.index - 1;
+        if (a.next != nullptr) {
+            const bool backup = !mailwire::same_server(*a.next, *a.tried);
+            print_line(std::string("* using ") + (backup ? "backup " : "") + log.label(*a.next) + " (" +
+                       mode_words(a.next->mode) + "): " + log.label(*a.tried) + " " + log.what_happened(a));
+        } else if (left != 0) {
+            print_line("* " + log.label(*a.tried) + " " + log.what_happened(a) + "; not trying the " +
+                       (left == 1 ? std::string("route") : std::to_string(left) + " routes") + " left: " + why_stop(a));
+        }
+    }
+};
+
+template <class Client>
+std::string tls_detail_of(void* client, const mailwire::error& e) {
+    return tls_detail(static_cast<Client*>(client)->tls(), e);
+}
+template <class Client>
+bool passed_over_of(void* client) {
+    return static_cast<Client*>(client)->transport().passed_over();
+}
+
+/// The 250 ms RFC 8305 §5 recommends between the start of one connection attempt and the next.
+constexpr std::uint32_t connect_stagger_ms = 250;
+
 template <class Client>
 int run_session(const settings& s, std::string_view message, std::string_view secret, composed* comp,
                 session_record& rec) {
     Client client;
     mailwire::client_options& opt = client.options();
-    opt.port = s.effective_port();
-    opt.override_encryption = true;
-    opt.mode = s.effective_mode();
     opt.allow_plaintext_auth = s.allow_plaintext_auth;
     const std::string ehlo = s.ehlo ? std::string(*s.ehlo) : default_ehlo_name();
     opt.ehlo_name = ehlo;
-    if (s.connect_to) opt.connect_to = *s.connect_to;
     if (s.timeout_ms != 0) opt.timeout.set_all(s.timeout_ms);
     if (s.verbose) {
         opt.trace = &trace_to_stderr;
@@ -903,46 +1111,50 @@ int run_session(const settings& s, std::string_view message, std::string_view se
     }
     if (const int status = setup_tls(client.tls(), s); status != exit_ok) return status;
 
-    note(s, visible(s.host) + (s.connect_to ? " (at " + visible(*s.connect_to) + ")" : std::string()) + " port " +
-                std::to_string(opt.port) + ", encryption " + mailwire::to_string(opt.mode) +
-                " (profile " + std::string(s.profile->name) + ")");
-    if (const mailwire::error e = client.open(s.host); !e.ok()) {
-        (void)client.quit(); // a no-op when the library has closed the connection
-        report(e, s, tls_detail(client.tls(), e));
-        rec.err = e;
-        return exit_code_for(e);
-    }
-    if constexpr (send_tls::available) {
-        if (client.encrypted()) note(s, std::string("encrypted: ") + client.tls().version());
+    const route_plan plan = plan_routes(s);
+    const mailwire::route& first = plan.routes.front();
+    note(s, visible(first.host) + (s.connect_to ? " (at " + visible(*s.connect_to) + ")" : std::string()) + " port " +
+                std::to_string(first.port) + ", encryption " + mailwire::to_string(first.mode) +
+                (s.fallback_list.empty() ? " (profile " + std::string(s.profile->name) + ")" : std::string()));
+    if (plan.routes.size() > 1) {
+        std::string all;
+        attempt_log names;
+        names.routes = &plan.routes;
+        for (const mailwire::route& r : plan.routes)
+            all += (all.empty() ? "" : ", ") + names.label(r) + " (" + mode_words(r.mode) + ")";
+        note(s, "routes in order: " + all);
     }
 
+    std::vector<std::pair<std::string, std::uint16_t>> targets;
+    for (const mailwire::route& r : plan.routes)
+        targets.emplace_back(std::string(r.connect_to.empty() ? r.host : r.connect_to), r.port);
+    client.transport().plan(targets, connect_stagger_ms,
+                            s.timeout_ms != 0 ? s.timeout_ms : mailwire::timeouts::defaults().connect);
+
+    attempt_log log;
+    log.s = &s;
+    log.passed_over = &passed_over_of<Client>;
+    log.routes = &plan.routes;
+    log.detail = &tls_detail_of<Client>;
+    log.client = &client;
+    mailwire::fallback_settings fs;
+    fs.allow_weaker = plan.allow_weaker;
+    fs.observer = &attempt_log::on_attempt;
+    fs.observer_context = &log;
+    const mailwire::credentials cred{s.user ? *s.user : std::string_view(), secret};
     if (s.user) {
-        const mailwire::credentials cred{*s.user, secret};
-        const mailwire::auth_mechanism mech = s.auth ? *s.auth : mailwire::auth_mechanism::automatic;
-        if (const mailwire::error e = client.authenticate(cred, mech); !e.ok()) {
-            (void)client.quit();
-            report(e, s);
-            rec.err = e;
-            return exit_code_for(e);
-        }
+        fs.cred = &cred;
+        fs.mechanism = s.auth ? *s.auth : mailwire::auth_mechanism::automatic;
     }
 
     std::vector<mailwire::recipient>& recipients = rec.recipients;
-    mailwire::send_result result;
-    progress_state progress;
+    mailwire::envelope env;
     if (comp != nullptr) {
         // The composer fills the envelope: To, Cc and Bcc; SIZE= and BODY=8BITMIME as needed.
         recipients.resize(comp->msg.recipient_count());
-        if (::isatty(STDERR_FILENO)) {
-            client.options().progress = &draw_progress;
-            client.options().progress_context = &progress;
-        }
-        result = mailwire::send_message(client, comp->msg, recipients.data(), recipients.size());
-        if (progress.shown >= 0 && progress.shown < 100) std::fputc('\n', stderr);
     } else {
         recipients.reserve(s.recipients.size());
         for (std::string_view address : s.recipients) recipients.push_back(mailwire::recipient{address, {}});
-        mailwire::envelope env;
         env.sender = *s.from;
         env.recipients = recipients.data();
         env.recipient_count = recipients.size();
@@ -953,22 +1165,43 @@ int run_session(const settings& s, std::string_view message, std::string_view se
                 break;
             }
         }
-        result = client.send(env, message);
     }
-    // QUIT first (a no-op when the library has closed the connection), so that the report below is
-    // the last thing on standard error, after the whole dialogue.
-    const mailwire::error quit_error = client.quit();
-    const refusals refused = name_refused(recipients);
+    progress_state progress;
+    const auto deliver = [&](Client& c) {
+        if constexpr (send_tls::available) {
+            if (c.encrypted()) note(s, std::string("encrypted: ") + c.tls().version());
+        }
+        if (comp == nullptr) return c.send(env, message);
+        if (::isatty(STDERR_FILENO)) {
+            c.options().progress = &draw_progress;
+            c.options().progress_context = &progress;
+        }
+        const mailwire::send_result r = mailwire::send_message(c, comp->msg, recipients.data(), recipients.size());
+        if (progress.shown >= 0 && progress.shown < 100) std::fputc('\n', stderr);
+        return r;
+    };
+    const mailwire::fallback_result outcome =
+        mailwire::send_with_fallback(client, plan.routes.data(), plan.routes.size(), deliver, fs);
+    const mailwire::send_result& result = outcome.sent;
+    const settings at = settings_for(s, plan.routes[outcome.route < plan.routes.size() ? outcome.route : 0]);
+    // The connection is closed (after QUIT), so the report below is the last thing on standard
+    // error, after the whole dialogue.
     rec.delivered = result.delivered();
     rec.err = result.err;
     if (!result.delivered()) {
-        report(result.err, s);
+        const mailwire::phase p = result.err.where;
+        const bool before_transaction = p == mailwire::phase::connect || p == mailwire::phase::tls ||
+                                        p == mailwire::phase::greeting || p == mailwire::phase::ehlo ||
+                                        p == mailwire::phase::starttls || p == mailwire::phase::auth;
+        const refusals refused = before_transaction ? refusals() : name_refused(recipients);
+        report(result.err, at, log.last_detail);
         if (result.err.why == mailwire::cause::all_recipients_refused && refused.status != exit_ok) return refused.status;
         return exit_code_for(result.err);
     }
-    if (!quit_error.ok())
-        note(s, std::string("QUIT failed (") + mailwire::to_string(quit_error.kind) +
-                    "); it does not matter: the message was accepted");
+    const refusals refused = name_refused(recipients);
+    if (outcome.route != 0)
+        print_line("* delivered through " + std::string(mailwire::same_server(plan.routes[outcome.route], first) ? "" : "backup ") +
+                   log.label(plan.routes[outcome.route]) + " (" + mode_words(plan.routes[outcome.route].mode) + ")");
     note(s, "message accepted for " + std::to_string(result.accepted) + " of " + std::to_string(recipients.size()) +
                 " recipient(s)");
     if (result.refused == 0) return exit_ok;
@@ -979,7 +1212,7 @@ int run_session(const settings& s, std::string_view message, std::string_view se
                                          refused.worst.transient()   ? mailwire::error_kind::temporary
                                          : refused.worst.permanent() ? mailwire::error_kind::permanent
                                                                      : mailwire::error_kind::protocol,
-                                         mailwire::cause::none, s, refused.worst);
+                                         mailwire::cause::none, at, refused.worst);
     rec.err = e;
     print_line(std::string(program) + ": rcpt: " + std::to_string(result.refused) + " of " +
                std::to_string(recipients.size()) + " recipient(s) refused; the message went to the other " +

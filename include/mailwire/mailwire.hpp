@@ -26,6 +26,7 @@
 #include "client.hpp"
 #include "budget_transport.hpp"
 #include "probe.hpp"
+#include "fallback.hpp"
 #include "message.hpp"
 
 #if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
