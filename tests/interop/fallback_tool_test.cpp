@@ -150,39 +150,6 @@ private:
     std::vector<std::string> lines_;
 };
 
-/// A listener that never completes another handshake: backlog 0, filled by connections never
-/// accepted, so the kernel drops further SYNs (a firewall that drops packets, on loopback).
-class syn_dropper {
-public:
-    syn_dropper() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof(a);
-        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd_, 0) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-            return;
-        port_ = ntohs(a.sin_port);
-        for (int i = 0; i < 4; ++i) {
-            const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-            (void)::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-            fillers_.push_back(c);
-        }
-        interop::sleep_ms(100);
-    }
-    ~syn_dropper() {
-        for (int c : fillers_) ::close(c);
-        if (fd_ >= 0) ::close(fd_);
-    }
-    std::uint16_t port() const { return port_; }
-
-private:
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-    std::vector<int> fillers_;
-};
-
 } // namespace
 
 TEST_CASE("mailwire-send --fallback: past a closed port and a silent one to the port that works", "[fallback]") {
@@ -208,7 +175,7 @@ TEST_CASE("mailwire-send --fallback: a port that drops the SYN is passed over by
     smtp_server good;
     INFO("server: " << good.problem());
     REQUIRE(good.ok());
-    syn_dropper dropper;
+    probetest::syn_dropper dropper;
     REQUIRE(dropper.port() != 0);
     const std::string d = std::to_string(dropper.port()), g = std::to_string(good.port());
     const process_result r = run_send({"--fallback=" + d + "/none," + g + "/none"});

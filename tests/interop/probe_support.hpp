@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // What the mailwire-probe tests share (tests/interop/probe_tool_test.cpp, tests/tls/probe_tool_test.cpp):
 // running the tool, its output's lines, its JSON checked twice (Python's json module and the
-// fixture's reader), and a loopback listener that accepts connections and never says a word.
+// fixture's reader), a loopback listener that accepts connections and never says a word, and one
+// that drops every SYN (used by the mailwire-send --fallback tests too).
 #ifndef MAILWIRE_TESTS_INTEROP_PROBE_SUPPORT_HPP
 #define MAILWIRE_TESTS_INTEROP_PROBE_SUPPORT_HPP
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -98,6 +100,41 @@ private:
     std::atomic<bool> stop_{false};
     std::vector<int> accepted_; ///< only the thread touches it until it is joined
     std::thread thread_;
+};
+
+/// A listener that never completes another handshake: backlog 0, filled by connections never
+/// accepted, so the kernel drops further SYNs (a firewall that drops packets, on loopback).
+class syn_dropper {
+public:
+    syn_dropper() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof(a);
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd_, 0) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+            return;
+        port_ = ntohs(a.sin_port);
+        for (int i = 0; i < 4; ++i) {
+            const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            (void)::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+            fillers_.push_back(c);
+        }
+        interop::sleep_ms(100); // the fillers take the backlog
+    }
+    syn_dropper(const syn_dropper&) = delete;
+    syn_dropper& operator=(const syn_dropper&) = delete;
+    ~syn_dropper() {
+        for (int c : fillers_) ::close(c);
+        if (fd_ >= 0) ::close(fd_);
+    }
+    std::uint16_t port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+    std::vector<int> fillers_;
 };
 
 } // namespace probetest

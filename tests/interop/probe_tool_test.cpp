@@ -77,6 +77,20 @@ TEST_CASE("mailwire-probe: a listener that accepts and never speaks is no_greeti
     CHECK(contains(line_starting(r.out, "advice:"), "proxy"));
 }
 
+TEST_CASE("mailwire-probe: a port whose listener drops the SYN is connect_timeout (exit 75, firewall advice)",
+          "[interop][probe]") {
+    probetest::syn_dropper dropper;
+    REQUIRE(dropper.port() != 0);
+    const std::string p = std::to_string(dropper.port());
+    const process_result r = run_probe({"127.0.0.1", "--ports", p + "/starttls", "--timeout", "1"});
+    INFO(r.describe());
+    REQUIRE(r.exited);
+    CHECK(r.status == 75);
+    CHECK(class_on_line(r.out, p + "/starttls") == "connect_timeout");
+    CHECK(line_starting(r.out, "recommended:") == "recommended: none");
+    CHECK(contains(line_starting(r.out, "advice:"), "firewall"));
+}
+
 TEST_CASE("mailwire-probe: implicit TLS against the plaintext server is plaintext_spoken (exit 76)", "[interop][probe]") {
     smtp_server server;
     INFO("server: " << server.problem());

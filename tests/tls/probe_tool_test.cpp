@@ -146,4 +146,32 @@ TEST_CASE("mailwire-probe: credentials accepted make AUTH ok, refused ones are a
     check_no_transaction(implicit);
 }
 
+TEST_CASE("mailwire-probe: Postfix smtpd with STARTTLS and in wrapper mode, and STARTTLS tried on the wrapper port",
+          "[tls][probe][postfix]") {
+    smtp_server starttls(tlstest::postfix(false));
+    smtp_server wrapper(tlstest::postfix(true));
+    INFO("servers: " << starttls.problem() << wrapper.problem());
+    REQUIRE(starttls.ok());
+    REQUIRE(wrapper.ok());
+    const std::string s = std::to_string(starttls.port()), w = std::to_string(wrapper.port());
+    const process_result r = probe({"--ports", s + "/starttls," + w + "/implicit," + w + "/starttls"});
+    INFO(r.describe());
+    REQUIRE(r.exited);
+    CHECK(r.status == 0);
+    CHECK(class_on_line(r.out, s + "/starttls") == "ok");
+    CHECK(class_on_line(r.out, w + "/implicit") == "ok");
+    CHECK(class_on_line(r.out, w + "/starttls") == "tls_expected");
+    CHECK(line_starting(r.out, "recommended:") == "recommended: --port " + w + " --tls implicit");
+    // Postfix counts every command of a session when it ends ("disconnect from ... ehlo=2
+    // starttls=1 quit=1 commands=4"): no session may count a MAIL, RCPT or DATA.
+    for (const smtp_server* server : {&starttls, &wrapper}) {
+        const std::string log = interop::read_file(server->dir() + "/maillog");
+        INFO(log);
+        CHECK(log.find(" disconnect from ") != std::string::npos);
+        CHECK(log.find(" mail=") == std::string::npos);
+        CHECK(log.find(" rcpt=") == std::string::npos);
+        CHECK(log.find(" data=") == std::string::npos);
+    }
+}
+
 #endif // MAILWIRE_PROBE_EXE
