@@ -10,7 +10,7 @@
 # an image needs the heap (the link has no _sbrk, so malloc cannot link; nm checks as well).
 # The TLS image (mailwire::mbedtls_tls over the same transport) is built when mbedTLS can be:
 # bench/footprint/mbedtls.sh fetches Debian's mbedtls source package and cross-compiles it into
-# build/mbedtls (cached; MAILWIRE_MBEDTLS_CACHE=DIR elsewhere); its figures are tls.* (TLS.md).
+# build/mbedtls (cached; MAILWIRE_MBEDTLS_CACHE=DIR elsewhere); its figures are tls.* (docs/footprint.md).
 #   bash bench/footprint/run.sh            (installs the toolchain on Debian when missing)
 set -euo pipefail
 

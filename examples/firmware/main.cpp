@@ -10,7 +10,7 @@
 //   MAILWIRE_FW_IMAGE=2  the client and the composer: the attachment streamed by the composer
 //   MAILWIRE_FW_IMAGE=3  image 1's message over TLS: mailwire::mbedtls_tls on the modem transport,
 //                        implicit TLS on port 465, ISRG Root X1 compiled in, the hardware RNG as
-//                        entropy, mbedTLS allocating from a static buffer (bench/footprint/TLS.md;
+//                        entropy, mbedTLS allocating from a static buffer (docs/footprint.md;
 //                        built with bench/footprint/mbedtls.sh's mbedTLS and mbedtls_config.h)
 // No heap: nothing here or in mailwire calls malloc or new (the link has no _sbrk).
 #include "board.hpp"
@@ -73,7 +73,7 @@ using client_type = mailwire::basic_client<modem_transport, mailwire::mbedtls_tl
 client_type smtp;
 
 // mbedTLS's heap: every mbedtls_calloc of the handshake and the session comes from here
-// (MBEDTLS_MEMORY_BUFFER_ALLOC_C). TLS.md has what it holds at the peak and why this suffices.
+// (MBEDTLS_MEMORY_BUFFER_ALLOC_C). docs/footprint.md has what it holds at the peak and why this suffices.
 #ifndef MAILWIRE_FW_TLS_HEAP
 #define MAILWIRE_FW_TLS_HEAP 24576
 #endif

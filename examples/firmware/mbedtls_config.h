@@ -4,7 +4,7 @@
  *   -DMBEDTLS_CONFIG_FILE='"<path>/mbedtls_config.h"'
  * when compiling mbedTLS (bench/footprint/mbedtls.sh) and everything that includes its headers.
  * Written for mbedTLS 2.28 (Debian 12's source package); it replaces mbedTLS's config.h as a
- * whole, so what is not defined here is off. bench/footprint/TLS.md explains the choices.
+ * whole, so what is not defined here is off. docs/footprint.md explains the choices.
  *
  * Client only: ECDHE-ECDSA and ECDHE-RSA with AES-GCM, SHA-256/384, secp256r1/secp384r1, X.509
  * with RSA and ECDSA signatures, server name indication, max_fragment_length.
