@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// The program shown in README.md ("Sending a message"); built in CI so the README cannot rot.
+// The program shown in docs/guide.md ("Sending a message"); built in CI so the README cannot rot.
 #include <mailwire/mailwire.hpp>
 #include <cstdio>
 
