@@ -132,6 +132,26 @@ public:
         }
     }
 
+    /// PIPELINING (transport.hpp): waits until a recv or a send, as `wanted` asks (ready_read,
+    /// ready_write), would not wait; returns which. An error or hang-up counts as both: the next
+    /// read_some or write_some reports it. 0 when the time passed.
+    unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) noexcept {
+        if (fd_ < 0) return wanted; // the next call reports EBADF
+        const posix_clock clock;
+        short events = 0;
+        if ((wanted & ready_read) != 0) events |= POLLIN;
+        if ((wanted & ready_write) != 0) events |= POLLOUT;
+        short revents = 0;
+        const io_result w = wait(events, clock.now() + timeout_ms, clock, &revents);
+        if (w.status == io_status::timeout) return 0;
+        if (!w.ok()) return wanted; // poll itself failed: let the next call say how
+        unsigned got = 0;
+        if ((revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_read;
+        if ((revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_write;
+        got &= wanted;
+        return got != 0 ? got : wanted;
+    }
+
     void close() noexcept {
         if (fd_ >= 0) {
             ::close(fd_);
@@ -179,7 +199,7 @@ private:
     static constexpr int send_flags = 0; // SO_NOSIGPIPE is set on the socket instead
 #endif
 
-    io_result wait(short events, millis deadline, const posix_clock& clock) noexcept {
+    io_result wait(short events, millis deadline, const posix_clock& clock, short* revents = nullptr) noexcept {
         for (;;) {
             const millis now = clock.now();
             const millis left = now >= deadline ? 0 : deadline - now;
@@ -187,7 +207,10 @@ private:
             p.fd = fd_;
             p.events = events;
             const int r = ::poll(&p, 1, left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left));
-            if (r > 0) return io_result::done(0); // readable/writable, or an error the next call reports
+            if (r > 0) { // readable/writable, or an error the next call reports
+                if (revents != nullptr) *revents = p.revents;
+                return io_result::done(0);
+            }
             if (r == 0) return io_result::fail(io_status::timeout);
             if (errno != EINTR) return io_result::fail(io_status::error, errno);
         }
