@@ -13,6 +13,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <string>
 #include <vector>
 
@@ -40,11 +44,35 @@ std::vector<std::string> addresses() {
     return a;
 }
 
-/// posix_transport without wait_ready(): the client can only keep to its window.
+/// The client's socket buffers set to 4 KiB as well, as a firmware client's lwIP has them. With
+/// only the server's small, Linux's loopback defaults (a 128 KiB receive buffer, a send buffer
+/// that grows) can hold the whole envelope of 5000 recipients, and a client that writes everything
+/// before it reads may get through; with both small it deadlocks every time.
+inline mailwire::io_result small_buffers(mailwire::io_result r, int fd) {
+    const int size = 4096;
+    if (r.ok()) {
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        // The window already offered is not taken back by a smaller buffer: clamp it too.
+        ::setsockopt(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &size, sizeof(size));
+    }
+    return r;
+}
+
+/// posix_transport (it reads while it writes: wait_ready()) with 4 KiB socket buffers.
+class small_posix : public mailwire::posix_transport {
+public:
+    mailwire::io_result connect(std::string_view host, std::uint16_t port, std::uint32_t ms) {
+        return small_buffers(posix_transport::connect(host, port, ms), native_handle());
+    }
+};
+
+/// posix_transport without wait_ready(), with 4 KiB socket buffers: the client can only keep to
+/// its window.
 class window_only {
 public:
     mailwire::io_result connect(std::string_view host, std::uint16_t port, std::uint32_t ms) {
-        return t_.connect(host, port, ms);
+        return small_buffers(t_.connect(host, port, ms), t_.native_handle());
     }
     mailwire::io_result read_some(char* buf, std::size_t len, std::uint32_t ms) { return t_.read_some(buf, len, ms); }
     mailwire::io_result write_some(const char* buf, std::size_t len, std::uint32_t ms) {
@@ -57,6 +85,7 @@ private:
 };
 static_assert(!mailwire::detail::has_wait_ready<window_only>::value);
 static_assert(mailwire::detail::has_wait_ready<mailwire::posix_transport>::value);
+static_assert(mailwire::detail::has_wait_ready<small_posix>::value);
 
 /// The server got one message, for every recipient in order, with the content as sent.
 void check_server(const smtp_server& s, const std::vector<std::string>& to) {
@@ -107,9 +136,11 @@ TEST_CASE("pipelining: 5000 recipients through a server with 4 KiB buffers that 
           "[interop][pipelining]") {
     SECTION("TCP_NODELAY at the server") { send_many<mailwire::posix_transport>(false); }
     SECTION("Nagle's algorithm at the server") { send_many<mailwire::posix_transport>(true); }
+    SECTION("TCP_NODELAY at the server, 4 KiB buffers at the client too") { send_many<small_posix>(false); }
+    SECTION("Nagle's algorithm at the server, 4 KiB buffers at the client too") { send_many<small_posix>(true); }
 }
 
-TEST_CASE("pipelining: 5000 recipients through a server with 4 KiB buffers, through a transport that keeps to the "
+TEST_CASE("pipelining: 5000 recipients between 4 KiB buffers at both ends, through a transport that keeps to the "
           "window",
           "[interop][pipelining]") {
     SECTION("TCP_NODELAY at the server") { send_many<window_only>(false); }
