@@ -2817,7 +2817,9 @@ private:
     // ---------------------------------------------------------------- output
     bool flush() {
         if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
-        if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
+        if constexpr (detail::has_wait_ready<Transport>::value) {
+            if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
+        }
         for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
             if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
         }
