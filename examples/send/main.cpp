@@ -79,6 +79,8 @@ using send_tls = mailwire::no_tls;
 #endif
 /// POSIX sockets whose connects are staggered across the routes (stagger.hpp, RFC 8305 §5).
 using send_client = mailwire::basic_client<mailwire_send::staggered_transport, send_tls, mailwire::profiles::runtime>;
+static_assert(mailwire::detail::has_wait_ready<mailwire_send::staggered_transport>::value,
+              "mailwire-send reads replies while it writes a pipelined envelope: forward wait_ready()");
 
 
 

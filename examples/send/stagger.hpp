@@ -94,6 +94,8 @@ public:
     mailwire::io_result write_some(const char* buf, std::size_t len, std::uint32_t timeout_ms) noexcept {
         return conn_.write_some(buf, len, timeout_ms);
     }
+    /// Both directions at once, so a pipelined envelope reads replies while it writes (RFC 2920 §3.1).
+    unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) noexcept { return conn_.wait_ready(wanted, timeout_ms); }
     void close() noexcept { conn_.close(); }
     bool local_address_literal(char* out, std::size_t cap) const noexcept {
         return conn_.local_address_literal(out, cap);

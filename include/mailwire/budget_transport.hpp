@@ -66,6 +66,18 @@ public:
         return next_.local_address_literal(buf, len);
     }
 
+    /// Forwarded when the wrapped transport has them (PIPELINING, transport.hpp); the wait is
+    /// bounded as every other operation is.
+    template <class T = Transport, std::enable_if_t<detail::has_wait_ready<T>::value, int> = 0>
+    unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) {
+        const std::uint32_t t = cap(timeout_ms);
+        return t == 0 ? 0u : next_.wait_ready(wanted, t);
+    }
+    template <class T = Transport, std::enable_if_t<detail::has_pipeline_window<T>::value, int> = 0>
+    std::size_t pipeline_window() const {
+        return next_.pipeline_window();
+    }
+
     Transport& next() noexcept { return next_; }
 
 private:

@@ -528,6 +528,9 @@ private:
     // ---------------------------------------------------------------- output
     bool flush() {
         if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
+        if constexpr (detail::has_wait_ready<Transport>::value) {
+            if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
+        }
         for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
             if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
         }
@@ -1004,53 +1007,39 @@ private:
         const std::string_view params(param_buf, param_len);
 
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
-        // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
-        // deadline and the replies are read in order, each under its own (RFC 2920 §3.1).
-        std::size_t worst = n; // the worst refused recipient so far; n: none
-        bool mail_ok = true;
-        std::size_t replies = 0; // replies read so far
-        for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
-            // Pipelined, every command goes out under MAIL's deadline.
-            const std::uint32_t mail_deadline = dl_;
-            begin_step(step, n);
-            if (pipelined && step != 0) dl_ = mail_deadline;
+        // PIPELINING each command waits for its reply. With it (RFC 2920 §3.1) the commands go out
+        // in groups and the replies are read in order, each matched to its command; how the
+        // writing and the reading interleave so that neither side blocks is in pipeline_window()
+        // and flush_duplex().
+        batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
+        begin_step(0, n);
+        if (pipelined) batch_ = &b;
+        bool ok = true;
+        // A refused MAIL ends the putting: the commands already out are answered (503, usually)
+        // and RSET follows, but nothing more is sent for a transaction that does not exist.
+        for (std::size_t step = 0; ok && step <= n + 1 && b.mail_ok; ++step) {
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
-            const bool put =
-                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", params})
-                : step > n ? put_command({"DATA"})
-                           : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"});
-            if (!put) return false;
-            if (pipelined && step <= n) continue;
-            if (pipelined) phase_ = phase::mail;
-            if (!flush()) return false;
-            for (; replies <= step; ++replies) {
-                const std::size_t r = replies;
-                if (pipelined) begin_step(r, n); // each reply under its own deadline
-                if (!read_reply(r != step ? unsigned{more_follow} : 0u)) return false;
-                if (last_.code == 421) return reply_failure(phase_);
-                if (r == 0 && last_.cls() != 2) {
-                    // Pipelined, the refusal is recorded now (its reply is in last_) and reported
-                    // after the other replies are read, unless reading them fails first.
-                    mail_ok = false;
-                    reply_failure(phase::mail);
-                } else if (r != 0 && r <= n && mail_ok) {
-                    recipient& rc = env.recipients[r - 1];
-                    rc.result = last_;
-                    if (rc.accepted()) {
-                        ++res.accepted;
-                    } else {
-                        ++res.refused;
-                        // The worst refusal is a permanent one; among equals, keep the first.
-                        if (worst == n || (last_.permanent() && !env.recipients[worst].result.permanent())) worst = r - 1;
-                    }
-                }
-            }
+            if (!pipelined && step != 0) begin_step(step, n);
+            ok = make_room(b, command_size(b, step)) &&
+                 (step == 0  ? put_command({"MAIL FROM:<", env.sender, ">", params})
+                  : step > n ? put_command({"DATA"})
+                             : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"}));
+            if (!ok) break;
+            ++b.put;
+            b.unanswered += command_size(b, step);
+            if (!pipelined) ok = flush() && take_reply(b);
         }
-        if (mail_ok && last_.code == 354 && res.accepted != 0) return true;
-        if (mail_ok && res.accepted == 0) {
-            const reply& w = env.recipients[worst].result;
+        if (ok && pipelined) {
+            ok = flush();
+            while (ok && b.replies < b.put) ok = take_reply(b);
+        }
+        batch_ = nullptr;
+        if (!ok) return false;
+        if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
+        if (b.mail_ok && res.accepted == 0) {
+            const reply& w = env.recipients[b.worst].result;
             record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
-        } else if (mail_ok) {
+        } else if (b.mail_ok) {
             reply_failure(phase::data);
         }
         // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
@@ -1060,6 +1049,162 @@ private:
         }
         abandon_transaction();
         return false;
+    }
+
+    // ---------------------------------------------------------------- PIPELINING (RFC 2920)
+    /// A transaction's envelope while it is under way: which commands are out, which answered.
+    struct batch {
+        envelope& env;
+        send_result& res;
+        std::size_t n;         ///< recipients
+        std::size_t mail_size; ///< octets of the MAIL FROM line, CRLF included
+        bool pipelined;
+        std::size_t worst;          ///< the worst refused recipient so far; n: none
+        bool mail_ok = true;        ///< no refusal of MAIL read (yet)
+        std::size_t put = 0;        ///< commands put into the send buffer (or sent)
+        std::size_t replies = 0;    ///< replies read; reply i answers command i
+        std::size_t unanswered = 0; ///< octets of the commands put whose replies are not read yet
+    };
+
+    /// Octets of command i of the batch, CRLF included: what put_command writes for it.
+    static std::size_t command_size(const batch& b, std::size_t i) noexcept {
+        if (i == 0) return b.mail_size;
+        if (i > b.n) return 6;                                       // "DATA" CRLF
+        return 9 + b.env.recipients[i - 1].address.size() + 1 + 2; // "RCPT TO:<" address ">" CRLF
+    }
+
+    /// The connection reads and writes together (RFC 2920 §3.1's non-blocking I/O): a transport
+    /// that can tell which way it is ready (wait_ready()), on a plaintext connection. Over TLS the
+    /// window is used instead: a record may be half written, and the TLS policy may hold
+    /// decrypted replies that the socket no longer shows.
+    bool duplex() const noexcept {
+        if constexpr (detail::has_wait_ready<Transport>::value) return !tls_active_ && !only_tls;
+        return false;
+    }
+
+    /// How many octets of pipelined commands may be unanswered (RFC 2920 §3.1: "keep each group
+    /// of commands within the TCP window", else both ends may block writing). The transport's own
+    /// figure when it states one; reading while writing (duplex()) needs no bound; else
+    /// MAILWIRE_PIPELINE_WINDOW (4096, the RFC's example window).
+    std::size_t pipeline_window() const noexcept {
+        if constexpr (detail::has_pipeline_window<Transport>::value) {
+            const std::size_t w = transport_.pipeline_window();
+            if (w != 0) return w;
+        }
+        return duplex() ? static_cast<std::size_t>(-1) : std::size_t{MAILWIRE_PIPELINE_WINDOW};
+    }
+
+    /// Before a command of `size` octets is put: while it would take the unanswered octets past
+    /// the window, sends what is buffered and reads replies. After each reply, the replies already
+    /// in the receive buffer are taken too, without waiting: the next write then carries many
+    /// commands, and with them the acknowledgement that a server holding its small replies back
+    /// (Nagle's algorithm) waits for, so the exchange never stalls on delayed acknowledgements. A
+    /// command that alone exceeds the window goes out once nothing else is unanswered.
+    bool make_room(batch& b, std::size_t size) {
+        if (!b.pipelined) return true;
+        const std::size_t window = pipeline_window();
+        while (b.replies < b.put && b.unanswered + size > window) {
+            if (!flush() || !take_reply(b)) return false;
+            while (b.replies < b.put && reply_buffered()) {
+                if (!take_reply(b)) return false;
+            }
+        }
+        return true;
+    }
+
+    /// Reads the reply to the batch's next unanswered command and matches it: MAIL's refusal,
+    /// each recipient's result. Pipelined, each reply has its own deadline (RFC 5321 §4.5.3.2),
+    /// which begins when the one before it has been read; the writes in between are bounded by it
+    /// too (the server is either reading commands or answering them: one that does neither ends
+    /// at that step's deadline). Without PIPELINING the step's deadline began with its command.
+    bool take_reply(batch& b) {
+        const std::size_t r = b.replies;
+        if (!read_reply(r + 1 < b.put ? unsigned{more_follow} : 0u)) return false;
+        ++b.replies;
+        b.unanswered -= command_size(b, r);
+        if (last_.code == 421) return reply_failure(phase_);
+        if (r == 0 && last_.cls() != 2) {
+            // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
+            // other replies are read, unless reading them fails first.
+            b.mail_ok = false;
+            reply_failure(phase::mail);
+        } else if (r != 0 && r <= b.n && b.mail_ok) {
+            recipient& rc = b.env.recipients[r - 1];
+            rc.result = last_;
+            if (rc.accepted()) {
+                ++b.res.accepted;
+            } else {
+                ++b.res.refused;
+                // The worst refusal is a permanent one; among equals, keep the first.
+                if (b.worst == b.n || (last_.permanent() && !b.env.recipients[b.worst].result.permanent())) b.worst = r - 1;
+            }
+        }
+        if (b.pipelined && b.replies <= b.n + 1) begin_step(b.replies, b.n);
+        return true;
+    }
+
+    /// Whether the receive buffer holds a whole reply — its last line, "ddd " and a line end (RFC
+    /// 5321 §4.2.1), or a line the parser will refuse — or is full (a line longer than the buffer).
+    /// Reading it then waits for nothing the server has not already begun to send.
+    bool reply_buffered() const noexcept {
+        if (rx_begin_ == 0 && rx_end_ == sizeof(rx_)) return true;
+        std::size_t line = rx_begin_;
+        for (std::size_t i = rx_begin_; i < rx_end_; ++i) {
+            if (rx_[i] != '\n') continue;
+            if (i - line < 4 || rx_[line + 3] != '-') return true;
+            line = i + 1;
+        }
+        return false;
+    }
+
+    /// flush() while a pipelined envelope is under way on a connection that reads and writes
+    /// together: it waits until the connection can take octets or has replies, reads and matches
+    /// the replies that arrived, and writes. So the client never blocks writing while the server
+    /// blocks writing replies the client has not read (RFC 2920 §3.1's deadlock), however many
+    /// recipients and however small the socket buffers.
+    bool flush_duplex(batch& b) {
+        std::size_t off = 0;
+        while (off < tx_len_) {
+            const unsigned ready = wait_ready(b.replies < b.put ? ready_read | ready_write : ready_write);
+            if (ready == 0) return io_failure(io_status::timeout);
+            if ((ready & ready_read) != 0 && !read_arrived(b)) return false;
+            if ((ready & ready_write) != 0) {
+                std::size_t done = 0;
+                if (!transfer(true, tx_ + off, tx_len_ - off, done)) return false;
+                off += done;
+            }
+        }
+        tx_len_ = 0;
+        return true;
+    }
+
+    /// The transport's wait_ready() within the step's deadline: which of `wanted` is ready, 0 when
+    /// the deadline passed (or the transport cannot tell, which duplex() rules out).
+    unsigned wait_ready(unsigned wanted) {
+        const std::uint32_t left = remaining(dl_);
+        if constexpr (detail::has_wait_ready<Transport>::value) {
+            if (left != 0) return transport_.wait_ready(wanted, left) & wanted;
+        }
+        (void)left;
+        return 0;
+    }
+
+    /// One read of what has arrived (the transport said it would not wait), then every whole
+    /// reply in the receive buffer is matched to its command.
+    bool read_arrived(batch& b) {
+        const std::size_t avail = rx_end_ - rx_begin_;
+        for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
+        rx_begin_ = 0;
+        rx_end_ = avail;
+        if (rx_end_ < sizeof(rx_)) {
+            std::size_t got = 0;
+            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+            rx_end_ += got;
+        }
+        while (b.replies < b.put && reply_buffered()) {
+            if (!take_reply(b)) return false;
+        }
+        return true;
     }
 
     template <class Source>
@@ -1159,6 +1304,7 @@ private:
     std::size_t rx_begin_ = 0;
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
+    batch* batch_ = nullptr; ///< the pipelined envelope under way: flush() reads replies while it writes
     char rx_[MAILWIRE_RX_BUFFER_SIZE] = {}; // zeroed: what a constant-initialised client needs
     static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
     char tx_[MAILWIRE_TX_BUFFER_SIZE] = {};

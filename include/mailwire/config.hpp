@@ -35,6 +35,18 @@
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
 
+// PIPELINING (RFC 2920): the most octets of pipelined commands the client has sent whose replies it
+// has not read yet. RFC 2920 §3.1: a client that does not use non-blocking I/O must keep each group
+// of commands within the TCP window, or client and server can both block writing (each waiting for
+// the other to read) until the deadline. 4096 is the RFC's example figure, and below the smallest
+// receive buffer a server's stack has (Linux: 4 KiB at the least; lwIP's TCP_WND is 4 * TCP_MSS by
+// default). A transport may state its own figure (pipeline_window(), transport.hpp); one with
+// wait_ready() needs none on a plaintext connection (the client then reads while it writes). A
+// single command longer than the window still goes out whole, alone.
+#ifndef MAILWIRE_PIPELINE_WINDOW
+#define MAILWIRE_PIPELINE_WINDOW 4096
+#endif
+
 // How much of a server reply's text an error (and each recipient's result) keeps, every line of a
 // multi-line reply included. 480 keeps the typical provider refusal whole with its explanation
 // URL (Gmail's 5.7.26 and Microsoft 365's 5.7.139 replies run to 200-400 octets); firmware that

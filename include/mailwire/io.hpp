@@ -34,6 +34,10 @@ struct io_result {
     static constexpr io_result fail(io_status s, int e = 0) noexcept { return {s, 0, e}; }
 };
 
+/// The directions a transport's optional wait_ready() is asked about and reports (transport.hpp).
+inline constexpr unsigned ready_read = 1u;  ///< a read_some would not wait
+inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
+
 } // namespace mailwire
 
 #endif // MAILWIRE_IO_HPP

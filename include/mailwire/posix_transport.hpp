@@ -111,7 +111,10 @@ public:
             const io_result w = wait(POLLIN, deadline, clock);
             if (!w.ok()) return w;
             const ssize_t n = ::recv(fd_, buf, len, 0);
-            if (n > 0) return io_result::done(static_cast<std::size_t>(n));
+            if (n > 0) {
+                acknowledge_now();
+                return io_result::done(static_cast<std::size_t>(n));
+            }
             if (n == 0) return io_result::fail(io_status::closed);
             if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
             return io_result::fail(io_status::error, errno);
@@ -130,6 +133,26 @@ public:
             if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
             return io_result::fail(n < 0 && errno == EPIPE ? io_status::closed : io_status::error, n < 0 ? errno : 0);
         }
+    }
+
+    /// PIPELINING (transport.hpp): waits until a recv or a send, as `wanted` asks (ready_read,
+    /// ready_write), would not wait; returns which. An error or hang-up counts as both: the next
+    /// read_some or write_some reports it. 0 when the time passed.
+    unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) noexcept {
+        if (fd_ < 0) return wanted; // the next call reports EBADF
+        const posix_clock clock;
+        short events = 0;
+        if ((wanted & ready_read) != 0) events |= POLLIN;
+        if ((wanted & ready_write) != 0) events |= POLLOUT;
+        short revents = 0;
+        const io_result w = wait(events, clock.now() + timeout_ms, clock, &revents);
+        if (w.status == io_status::timeout) return 0;
+        if (!w.ok()) return wanted; // poll itself failed: let the next call say how
+        unsigned got = 0;
+        if ((revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_read;
+        if ((revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_write;
+        got &= wanted;
+        return got != 0 ? got : wanted;
     }
 
     void close() noexcept {
@@ -179,7 +202,20 @@ private:
     static constexpr int send_flags = 0; // SO_NOSIGPIPE is set on the socket instead
 #endif
 
-    io_result wait(short events, millis deadline, const posix_clock& clock) noexcept {
+    /// Linux: what was read is acknowledged at once, not after the delayed-ACK timer (40 ms). A
+    /// server whose Nagle's algorithm (RFC 896) holds its next reply until the last one is
+    /// acknowledged would otherwise wait for that timer whenever the client has nothing to send
+    /// that could carry the acknowledgement: with pipelined replies, between most of them (issue
+    /// 17: 16 times slower than lock-step). The option does not stay set; it is renewed after
+    /// each read. Elsewhere (lwIP, BSD) there is no such option, and nothing is done.
+    void acknowledge_now() noexcept {
+#if defined(TCP_QUICKACK)
+        const int one = 1;
+        (void)::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#endif
+    }
+
+    io_result wait(short events, millis deadline, const posix_clock& clock, short* revents = nullptr) noexcept {
         for (;;) {
             const millis now = clock.now();
             const millis left = now >= deadline ? 0 : deadline - now;
@@ -187,7 +223,10 @@ private:
             p.fd = fd_;
             p.events = events;
             const int r = ::poll(&p, 1, left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left));
-            if (r > 0) return io_result::done(0); // readable/writable, or an error the next call reports
+            if (r > 0) { // readable/writable, or an error the next call reports
+                if (revents != nullptr) *revents = p.revents;
+                return io_result::done(0);
+            }
             if (r == 0) return io_result::fail(io_status::timeout);
             if (errno != EINTR) return io_result::fail(io_status::error, errno);
         }

@@ -20,6 +20,32 @@
 // RFC 5321 §4.1.3 address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"), used as the EHLO name
 // when the caller sets none.
 //
+// Optional, for PIPELINING (RFC 2920 §3.1: a pipelining client either uses non-blocking I/O or keeps
+// each group of commands within the TCP window, else client and server can deadlock, each blocked
+// writing to the other):
+//
+// | expression                                 | returns     | meaning                                 |
+// |--------------------------------------------|-------------|-----------------------------------------|
+// | t.wait_ready(wanted, timeout_ms)           | unsigned    | wait up to timeout_ms until a read_some |
+// |                                            |             | or write_some, as `wanted` asks         |
+// |                                            |             | (ready_read | ready_write, io.hpp),     |
+// |                                            |             | would not wait; returns which of them   |
+// |                                            |             | (an error or end of stream counts as    |
+// |                                            |             | ready: the next call reports it), 0     |
+// |                                            |             | when the time passed                    |
+// | t.pipeline_window() (const)                | std::size_t | octets of pipelined commands that may   |
+// |                                            |             | be unanswered on this connection; 0:    |
+// |                                            |             | the default                             |
+//
+// With wait_ready() (posix_transport has it: poll for POLLIN|POLLOUT) the client, on a plaintext
+// connection, reads and matches replies whenever they arrive while it writes a pipelined envelope,
+// and never blocks on a write while replies wait; no window is needed. Without it, and over TLS (a
+// TLS record may be half written, and the policy may hold decrypted bytes the socket does not
+// show), the client keeps at most pipeline_window() octets of commands unanswered, or
+// MAILWIRE_PIPELINE_WINDOW (config.hpp, 4096) without that member. A transport whose peer's
+// receive window is smaller (a modem, a small lwIP TCP_WND) states it with pipeline_window().
+// Wrappers (budget_transport, testing::faulty_transport) forward both.
+//
 // A clock has `millis now()` returning a monotonic count of milliseconds.
 #ifndef MAILWIRE_TRANSPORT_HPP
 #define MAILWIRE_TRANSPORT_HPP
@@ -74,6 +100,20 @@ struct has_local_address_literal<
     T, std::enable_if_t<std::is_same<decltype(std::declval<T&>().local_address_literal(
                                          std::declval<char*>(), std::declval<std::size_t>())),
                                      bool>::value>> : std::true_type {};
+
+template <class T, class = void>
+struct has_wait_ready : std::false_type {};
+template <class T>
+struct has_wait_ready<T, std::enable_if_t<std::is_same<decltype(std::declval<T&>().wait_ready(
+                                                           std::declval<unsigned>(), std::declval<std::uint32_t>())),
+                                                       unsigned>::value>> : std::true_type {};
+
+template <class T, class = void>
+struct has_pipeline_window : std::false_type {};
+template <class T>
+struct has_pipeline_window<
+    T, std::enable_if_t<std::is_same<decltype(std::declval<const T&>().pipeline_window()), std::size_t>::value>>
+    : std::true_type {};
 
 template <class C, class = void>
 struct has_now : std::false_type {};

@@ -52,6 +52,18 @@
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
 
+// PIPELINING (RFC 2920): the most octets of pipelined commands the client has sent whose replies it
+// has not read yet. RFC 2920 §3.1: a client that does not use non-blocking I/O must keep each group
+// of commands within the TCP window, or client and server can both block writing (each waiting for
+// the other to read) until the deadline. 4096 is the RFC's example figure, and below the smallest
+// receive buffer a server's stack has (Linux: 4 KiB at the least; lwIP's TCP_WND is 4 * TCP_MSS by
+// default). A transport may state its own figure (pipeline_window(), transport.hpp); one with
+// wait_ready() needs none on a plaintext connection (the client then reads while it writes). A
+// single command longer than the window still goes out whole, alone.
+#ifndef MAILWIRE_PIPELINE_WINDOW
+#define MAILWIRE_PIPELINE_WINDOW 4096
+#endif
+
 // How much of a server reply's text an error (and each recipient's result) keeps, every line of a
 // multi-line reply included. 480 keeps the typical provider refusal whole with its explanation
 // URL (Gmail's 5.7.26 and Microsoft 365's 5.7.139 replies run to 200-400 octets); firmware that
@@ -181,6 +193,10 @@ struct io_result {
     static constexpr io_result fail(io_status s, int e = 0) noexcept { return {s, 0, e}; }
 };
 
+/// The directions a transport's optional wait_ready() is asked about and reports (transport.hpp).
+inline constexpr unsigned ready_read = 1u;  ///< a read_some would not wait
+inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
+
 } // namespace mailwire
 
 #endif // MAILWIRE_IO_HPP
@@ -272,6 +288,32 @@ private:
 // RFC 5321 §4.1.3 address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"), used as the EHLO name
 // when the caller sets none.
 //
+// Optional, for PIPELINING (RFC 2920 §3.1: a pipelining client either uses non-blocking I/O or keeps
+// each group of commands within the TCP window, else client and server can deadlock, each blocked
+// writing to the other):
+//
+// | expression                                 | returns     | meaning                                 |
+// |--------------------------------------------|-------------|-----------------------------------------|
+// | t.wait_ready(wanted, timeout_ms)           | unsigned    | wait up to timeout_ms until a read_some |
+// |                                            |             | or write_some, as `wanted` asks         |
+// |                                            |             | (ready_read | ready_write, io.hpp),     |
+// |                                            |             | would not wait; returns which of them   |
+// |                                            |             | (an error or end of stream counts as    |
+// |                                            |             | ready: the next call reports it), 0     |
+// |                                            |             | when the time passed                    |
+// | t.pipeline_window() (const)                | std::size_t | octets of pipelined commands that may   |
+// |                                            |             | be unanswered on this connection; 0:    |
+// |                                            |             | the default                             |
+//
+// With wait_ready() (posix_transport has it: poll for POLLIN|POLLOUT) the client, on a plaintext
+// connection, reads and matches replies whenever they arrive while it writes a pipelined envelope,
+// and never blocks on a write while replies wait; no window is needed. Without it, and over TLS (a
+// TLS record may be half written, and the policy may hold decrypted bytes the socket does not
+// show), the client keeps at most pipeline_window() octets of commands unanswered, or
+// MAILWIRE_PIPELINE_WINDOW (config.hpp, 4096) without that member. A transport whose peer's
+// receive window is smaller (a modem, a small lwIP TCP_WND) states it with pipeline_window().
+// Wrappers (budget_transport, testing::faulty_transport) forward both.
+//
 // A clock has `millis now()` returning a monotonic count of milliseconds.
 #ifndef MAILWIRE_TRANSPORT_HPP
 #define MAILWIRE_TRANSPORT_HPP
@@ -325,6 +367,20 @@ struct has_local_address_literal<
     T, std::enable_if_t<std::is_same<decltype(std::declval<T&>().local_address_literal(
                                          std::declval<char*>(), std::declval<std::size_t>())),
                                      bool>::value>> : std::true_type {};
+
+template <class T, class = void>
+struct has_wait_ready : std::false_type {};
+template <class T>
+struct has_wait_ready<T, std::enable_if_t<std::is_same<decltype(std::declval<T&>().wait_ready(
+                                                           std::declval<unsigned>(), std::declval<std::uint32_t>())),
+                                                       unsigned>::value>> : std::true_type {};
+
+template <class T, class = void>
+struct has_pipeline_window : std::false_type {};
+template <class T>
+struct has_pipeline_window<
+    T, std::enable_if_t<std::is_same<decltype(std::declval<const T&>().pipeline_window()), std::size_t>::value>>
+    : std::true_type {};
 
 template <class C, class = void>
 struct has_now : std::false_type {};
@@ -2761,6 +2817,9 @@ private:
     // ---------------------------------------------------------------- output
     bool flush() {
         if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
+        if constexpr (detail::has_wait_ready<Transport>::value) {
+            if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
+        }
         for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
             if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
         }
@@ -3237,53 +3296,39 @@ private:
         const std::string_view params(param_buf, param_len);
 
         // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
-        // PIPELINING each command waits for its reply; with it, all go out together under MAIL's
-        // deadline and the replies are read in order, each under its own (RFC 2920 §3.1).
-        std::size_t worst = n; // the worst refused recipient so far; n: none
-        bool mail_ok = true;
-        std::size_t replies = 0; // replies read so far
-        for (std::size_t step = 0; step <= n + 1 && (mail_ok || pipelined); ++step) {
-            // Pipelined, every command goes out under MAIL's deadline.
-            const std::uint32_t mail_deadline = dl_;
-            begin_step(step, n);
-            if (pipelined && step != 0) dl_ = mail_deadline;
+        // PIPELINING each command waits for its reply. With it (RFC 2920 §3.1) the commands go out
+        // in groups and the replies are read in order, each matched to its command; how the
+        // writing and the reading interleave so that neither side blocks is in pipeline_window()
+        // and flush_duplex().
+        batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
+        begin_step(0, n);
+        if (pipelined) batch_ = &b;
+        bool ok = true;
+        // A refused MAIL ends the putting: the commands already out are answered (503, usually)
+        // and RSET follows, but nothing more is sent for a transaction that does not exist.
+        for (std::size_t step = 0; ok && step <= n + 1 && b.mail_ok; ++step) {
             if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
-            const bool put =
-                step == 0 ? put_command({"MAIL FROM:<", env.sender, ">", params})
-                : step > n ? put_command({"DATA"})
-                           : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"});
-            if (!put) return false;
-            if (pipelined && step <= n) continue;
-            if (pipelined) phase_ = phase::mail;
-            if (!flush()) return false;
-            for (; replies <= step; ++replies) {
-                const std::size_t r = replies;
-                if (pipelined) begin_step(r, n); // each reply under its own deadline
-                if (!read_reply(r != step ? unsigned{more_follow} : 0u)) return false;
-                if (last_.code == 421) return reply_failure(phase_);
-                if (r == 0 && last_.cls() != 2) {
-                    // Pipelined, the refusal is recorded now (its reply is in last_) and reported
-                    // after the other replies are read, unless reading them fails first.
-                    mail_ok = false;
-                    reply_failure(phase::mail);
-                } else if (r != 0 && r <= n && mail_ok) {
-                    recipient& rc = env.recipients[r - 1];
-                    rc.result = last_;
-                    if (rc.accepted()) {
-                        ++res.accepted;
-                    } else {
-                        ++res.refused;
-                        // The worst refusal is a permanent one; among equals, keep the first.
-                        if (worst == n || (last_.permanent() && !env.recipients[worst].result.permanent())) worst = r - 1;
-                    }
-                }
-            }
+            if (!pipelined && step != 0) begin_step(step, n);
+            ok = make_room(b, command_size(b, step)) &&
+                 (step == 0  ? put_command({"MAIL FROM:<", env.sender, ">", params})
+                  : step > n ? put_command({"DATA"})
+                             : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"}));
+            if (!ok) break;
+            ++b.put;
+            b.unanswered += command_size(b, step);
+            if (!pipelined) ok = flush() && take_reply(b);
         }
-        if (mail_ok && last_.code == 354 && res.accepted != 0) return true;
-        if (mail_ok && res.accepted == 0) {
-            const reply& w = env.recipients[worst].result;
+        if (ok && pipelined) {
+            ok = flush();
+            while (ok && b.replies < b.put) ok = take_reply(b);
+        }
+        batch_ = nullptr;
+        if (!ok) return false;
+        if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
+        if (b.mail_ok && res.accepted == 0) {
+            const reply& w = env.recipients[b.worst].result;
             record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
-        } else if (mail_ok) {
+        } else if (b.mail_ok) {
             reply_failure(phase::data);
         }
         // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
@@ -3293,6 +3338,162 @@ private:
         }
         abandon_transaction();
         return false;
+    }
+
+    // ---------------------------------------------------------------- PIPELINING (RFC 2920)
+    /// A transaction's envelope while it is under way: which commands are out, which answered.
+    struct batch {
+        envelope& env;
+        send_result& res;
+        std::size_t n;         ///< recipients
+        std::size_t mail_size; ///< octets of the MAIL FROM line, CRLF included
+        bool pipelined;
+        std::size_t worst;          ///< the worst refused recipient so far; n: none
+        bool mail_ok = true;        ///< no refusal of MAIL read (yet)
+        std::size_t put = 0;        ///< commands put into the send buffer (or sent)
+        std::size_t replies = 0;    ///< replies read; reply i answers command i
+        std::size_t unanswered = 0; ///< octets of the commands put whose replies are not read yet
+    };
+
+    /// Octets of command i of the batch, CRLF included: what put_command writes for it.
+    static std::size_t command_size(const batch& b, std::size_t i) noexcept {
+        if (i == 0) return b.mail_size;
+        if (i > b.n) return 6;                                       // "DATA" CRLF
+        return 9 + b.env.recipients[i - 1].address.size() + 1 + 2; // "RCPT TO:<" address ">" CRLF
+    }
+
+    /// The connection reads and writes together (RFC 2920 §3.1's non-blocking I/O): a transport
+    /// that can tell which way it is ready (wait_ready()), on a plaintext connection. Over TLS the
+    /// window is used instead: a record may be half written, and the TLS policy may hold
+    /// decrypted replies that the socket no longer shows.
+    bool duplex() const noexcept {
+        if constexpr (detail::has_wait_ready<Transport>::value) return !tls_active_ && !only_tls;
+        return false;
+    }
+
+    /// How many octets of pipelined commands may be unanswered (RFC 2920 §3.1: "keep each group
+    /// of commands within the TCP window", else both ends may block writing). The transport's own
+    /// figure when it states one; reading while writing (duplex()) needs no bound; else
+    /// MAILWIRE_PIPELINE_WINDOW (4096, the RFC's example window).
+    std::size_t pipeline_window() const noexcept {
+        if constexpr (detail::has_pipeline_window<Transport>::value) {
+            const std::size_t w = transport_.pipeline_window();
+            if (w != 0) return w;
+        }
+        return duplex() ? static_cast<std::size_t>(-1) : std::size_t{MAILWIRE_PIPELINE_WINDOW};
+    }
+
+    /// Before a command of `size` octets is put: while it would take the unanswered octets past
+    /// the window, sends what is buffered and reads replies. After each reply, the replies already
+    /// in the receive buffer are taken too, without waiting: the next write then carries many
+    /// commands, and with them the acknowledgement that a server holding its small replies back
+    /// (Nagle's algorithm) waits for, so the exchange never stalls on delayed acknowledgements. A
+    /// command that alone exceeds the window goes out once nothing else is unanswered.
+    bool make_room(batch& b, std::size_t size) {
+        if (!b.pipelined) return true;
+        const std::size_t window = pipeline_window();
+        while (b.replies < b.put && b.unanswered + size > window) {
+            if (!flush() || !take_reply(b)) return false;
+            while (b.replies < b.put && reply_buffered()) {
+                if (!take_reply(b)) return false;
+            }
+        }
+        return true;
+    }
+
+    /// Reads the reply to the batch's next unanswered command and matches it: MAIL's refusal,
+    /// each recipient's result. Pipelined, each reply has its own deadline (RFC 5321 §4.5.3.2),
+    /// which begins when the one before it has been read; the writes in between are bounded by it
+    /// too (the server is either reading commands or answering them: one that does neither ends
+    /// at that step's deadline). Without PIPELINING the step's deadline began with its command.
+    bool take_reply(batch& b) {
+        const std::size_t r = b.replies;
+        if (!read_reply(r + 1 < b.put ? unsigned{more_follow} : 0u)) return false;
+        ++b.replies;
+        b.unanswered -= command_size(b, r);
+        if (last_.code == 421) return reply_failure(phase_);
+        if (r == 0 && last_.cls() != 2) {
+            // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
+            // other replies are read, unless reading them fails first.
+            b.mail_ok = false;
+            reply_failure(phase::mail);
+        } else if (r != 0 && r <= b.n && b.mail_ok) {
+            recipient& rc = b.env.recipients[r - 1];
+            rc.result = last_;
+            if (rc.accepted()) {
+                ++b.res.accepted;
+            } else {
+                ++b.res.refused;
+                // The worst refusal is a permanent one; among equals, keep the first.
+                if (b.worst == b.n || (last_.permanent() && !b.env.recipients[b.worst].result.permanent())) b.worst = r - 1;
+            }
+        }
+        if (b.pipelined && b.replies <= b.n + 1) begin_step(b.replies, b.n);
+        return true;
+    }
+
+    /// Whether the receive buffer holds a whole reply — its last line, "ddd " and a line end (RFC
+    /// 5321 §4.2.1), or a line the parser will refuse — or is full (a line longer than the buffer).
+    /// Reading it then waits for nothing the server has not already begun to send.
+    bool reply_buffered() const noexcept {
+        if (rx_begin_ == 0 && rx_end_ == sizeof(rx_)) return true;
+        std::size_t line = rx_begin_;
+        for (std::size_t i = rx_begin_; i < rx_end_; ++i) {
+            if (rx_[i] != '\n') continue;
+            if (i - line < 4 || rx_[line + 3] != '-') return true;
+            line = i + 1;
+        }
+        return false;
+    }
+
+    /// flush() while a pipelined envelope is under way on a connection that reads and writes
+    /// together: it waits until the connection can take octets or has replies, reads and matches
+    /// the replies that arrived, and writes. So the client never blocks writing while the server
+    /// blocks writing replies the client has not read (RFC 2920 §3.1's deadlock), however many
+    /// recipients and however small the socket buffers.
+    bool flush_duplex(batch& b) {
+        std::size_t off = 0;
+        while (off < tx_len_) {
+            const unsigned ready = wait_ready(b.replies < b.put ? ready_read | ready_write : ready_write);
+            if (ready == 0) return io_failure(io_status::timeout);
+            if ((ready & ready_read) != 0 && !read_arrived(b)) return false;
+            if ((ready & ready_write) != 0) {
+                std::size_t done = 0;
+                if (!transfer(true, tx_ + off, tx_len_ - off, done)) return false;
+                off += done;
+            }
+        }
+        tx_len_ = 0;
+        return true;
+    }
+
+    /// The transport's wait_ready() within the step's deadline: which of `wanted` is ready, 0 when
+    /// the deadline passed (or the transport cannot tell, which duplex() rules out).
+    unsigned wait_ready(unsigned wanted) {
+        const std::uint32_t left = remaining(dl_);
+        if constexpr (detail::has_wait_ready<Transport>::value) {
+            if (left != 0) return transport_.wait_ready(wanted, left) & wanted;
+        }
+        (void)left;
+        return 0;
+    }
+
+    /// One read of what has arrived (the transport said it would not wait), then every whole
+    /// reply in the receive buffer is matched to its command.
+    bool read_arrived(batch& b) {
+        const std::size_t avail = rx_end_ - rx_begin_;
+        for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
+        rx_begin_ = 0;
+        rx_end_ = avail;
+        if (rx_end_ < sizeof(rx_)) {
+            std::size_t got = 0;
+            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+            rx_end_ += got;
+        }
+        while (b.replies < b.put && reply_buffered()) {
+            if (!take_reply(b)) return false;
+        }
+        return true;
     }
 
     template <class Source>
@@ -3392,6 +3593,7 @@ private:
     std::size_t rx_begin_ = 0;
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
+    batch* batch_ = nullptr; ///< the pipelined envelope under way: flush() reads replies while it writes
     char rx_[MAILWIRE_RX_BUFFER_SIZE] = {}; // zeroed: what a constant-initialised client needs
     static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
     char tx_[MAILWIRE_TX_BUFFER_SIZE] = {};
@@ -3468,6 +3670,18 @@ public:
     template <class T = Transport, std::enable_if_t<detail::has_local_address_literal<T>::value, int> = 0>
     bool local_address_literal(char* buf, std::size_t len) {
         return next_.local_address_literal(buf, len);
+    }
+
+    /// Forwarded when the wrapped transport has them (PIPELINING, transport.hpp); the wait is
+    /// bounded as every other operation is.
+    template <class T = Transport, std::enable_if_t<detail::has_wait_ready<T>::value, int> = 0>
+    unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) {
+        const std::uint32_t t = cap(timeout_ms);
+        return t == 0 ? 0u : next_.wait_ready(wanted, t);
+    }
+    template <class T = Transport, std::enable_if_t<detail::has_pipeline_window<T>::value, int> = 0>
+    std::size_t pipeline_window() const {
+        return next_.pipeline_window();
     }
 
     Transport& next() noexcept { return next_; }
@@ -5667,7 +5881,10 @@ public:
             const io_result w = wait(POLLIN, deadline, clock);
             if (!w.ok()) return w;
             const ssize_t n = ::recv(fd_, buf, len, 0);
-            if (n > 0) return io_result::done(static_cast<std::size_t>(n));
+            if (n > 0) {
+                acknowledge_now();
+                return io_result::done(static_cast<std::size_t>(n));
+            }
             if (n == 0) return io_result::fail(io_status::closed);
             if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
             return io_result::fail(io_status::error, errno);
@@ -5686,6 +5903,26 @@ public:
             if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
             return io_result::fail(n < 0 && errno == EPIPE ? io_status::closed : io_status::error, n < 0 ? errno : 0);
         }
+    }
+
+    /// PIPELINING (transport.hpp): waits until a recv or a send, as `wanted` asks (ready_read,
+    /// ready_write), would not wait; returns which. An error or hang-up counts as both: the next
+    /// read_some or write_some reports it. 0 when the time passed.
+    unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) noexcept {
+        if (fd_ < 0) return wanted; // the next call reports EBADF
+        const posix_clock clock;
+        short events = 0;
+        if ((wanted & ready_read) != 0) events |= POLLIN;
+        if ((wanted & ready_write) != 0) events |= POLLOUT;
+        short revents = 0;
+        const io_result w = wait(events, clock.now() + timeout_ms, clock, &revents);
+        if (w.status == io_status::timeout) return 0;
+        if (!w.ok()) return wanted; // poll itself failed: let the next call say how
+        unsigned got = 0;
+        if ((revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_read;
+        if ((revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_write;
+        got &= wanted;
+        return got != 0 ? got : wanted;
     }
 
     void close() noexcept {
@@ -5735,7 +5972,20 @@ private:
     static constexpr int send_flags = 0; // SO_NOSIGPIPE is set on the socket instead
 #endif
 
-    io_result wait(short events, millis deadline, const posix_clock& clock) noexcept {
+    /// Linux: what was read is acknowledged at once, not after the delayed-ACK timer (40 ms). A
+    /// server whose Nagle's algorithm (RFC 896) holds its next reply until the last one is
+    /// acknowledged would otherwise wait for that timer whenever the client has nothing to send
+    /// that could carry the acknowledgement: with pipelined replies, between most of them (issue
+    /// 17: 16 times slower than lock-step). The option does not stay set; it is renewed after
+    /// each read. Elsewhere (lwIP, BSD) there is no such option, and nothing is done.
+    void acknowledge_now() noexcept {
+#if defined(TCP_QUICKACK)
+        const int one = 1;
+        (void)::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#endif
+    }
+
+    io_result wait(short events, millis deadline, const posix_clock& clock, short* revents = nullptr) noexcept {
         for (;;) {
             const millis now = clock.now();
             const millis left = now >= deadline ? 0 : deadline - now;
@@ -5743,7 +5993,10 @@ private:
             p.fd = fd_;
             p.events = events;
             const int r = ::poll(&p, 1, left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left));
-            if (r > 0) return io_result::done(0); // readable/writable, or an error the next call reports
+            if (r > 0) { // readable/writable, or an error the next call reports
+                if (revents != nullptr) *revents = p.revents;
+                return io_result::done(0);
+            }
             if (r == 0) return io_result::fail(io_status::timeout);
             if (errno != EINTR) return io_result::fail(io_status::error, errno);
         }

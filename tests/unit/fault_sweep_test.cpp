@@ -44,7 +44,21 @@ struct passthrough_tls {
     void close(T&) {}
 };
 
-using faulty = faulty_transport<mwtest::scripted_transport>;
+/// The scripted peer as a transport that tells which way it is ready (transport.hpp's
+/// wait_ready()): a plaintext pipelined envelope then reads replies while it writes.
+class duplex_scripted : public mwtest::scripted_transport {
+public:
+    explicit duplex_scripted(mwtest::script& s) : scripted_transport(s), s_(&s) {}
+    unsigned wait_ready(unsigned wanted, std::uint32_t) {
+        return wanted & (mailwire::ready_write | (s_->readable() ? mailwire::ready_read : 0u));
+    }
+
+private:
+    mwtest::script* s_;
+};
+
+template <bool Duplex>
+using faulty = faulty_transport<std::conditional_t<Duplex, duplex_scripted, mwtest::scripted_transport>>;
 
 struct outcome {
     error open, auth, quit;
@@ -61,15 +75,16 @@ constexpr std::uint32_t stall_connect = 1001, stall_tls = 1002, stall_greeting =
                         stall_mail = 1005, stall_rcpt = 1006, stall_data_init = 1007, stall_data_block = 1008,
                         stall_data_end = 1009, stall_quit = 1010, stall_first_byte = 1011;
 
-template <bool Tls>
+template <bool Tls, bool Duplex = false>
 outcome run(fault_plan plan, bool stall = false) {
     mwtest::script s;
     if (stall) plan.stall_clock = &s.now_ms;
     using profile = std::conditional_t<Tls, mailwire::profiles::submission, mailwire::profiles::relay>;
     using tls = std::conditional_t<Tls, passthrough_tls, mailwire::no_tls>;
     fault_plan* p = &plan;
-    mailwire::basic_client<faulty, tls, profile, mwtest::manual_clock> c{faulty(mwtest::scripted_transport(s), p), tls{},
-                                                                       s.clock()};
+    using transport = faulty<Duplex>;
+    using inner = std::conditional_t<Duplex, duplex_scripted, mwtest::scripted_transport>;
+    mailwire::basic_client<transport, tls, profile, mwtest::manual_clock> c{transport(inner(s), p), tls{}, s.clock()};
     c.options().ehlo_name = mwtest::ehlo_name;
     c.options().allow_plaintext_auth = true;
     if (stall) {
@@ -130,9 +145,9 @@ bool in_call_phases(const error& e, int call) {
     }
 }
 
-template <bool Tls>
+template <bool Tls, bool Duplex = false>
 void sweep() {
-    const outcome clean = run<Tls>(fault_plan{});
+    const outcome clean = run<Tls, Duplex>(fault_plan{});
     INFO("clean: " << mwtest::describe(clean.sent.err));
     REQUIRE(clean.open.ok());
     REQUIRE(clean.auth.ok());
@@ -146,7 +161,7 @@ void sweep() {
             fault_plan plan;
             plan.fail_at = n;
             plan.fail_with = how;
-            const outcome o = run<Tls>(plan);
+            const outcome o = run<Tls, Duplex>(plan);
             INFO("operation " << n << " of " << total << " fails with status " << static_cast<int>(how));
             const error_kind kind = how == io_status::timeout ? error_kind::timeout : error_kind::network;
             const error* failing = nullptr;
@@ -198,16 +213,16 @@ void sweep() {
 /// Each operation in turn stalls until its timeout (a peer gone silent): the failing call ends
 /// with a timeout after exactly the stall, which is bounded by that step's deadline; no other call
 /// waits at all.
-template <bool Tls>
+template <bool Tls, bool Duplex = false>
 void stall_sweep() {
-    const outcome clean = run<Tls>(fault_plan{}, true);
+    const outcome clean = run<Tls, Duplex>(fault_plan{}, true);
     REQUIRE(clean.sent.ok());
     const std::size_t total = clean.ops_after_quit;
     for (std::size_t n = 1; n <= total; ++n) {
         fault_plan plan;
         plan.fail_at = n;
         plan.fail_with = io_status::timeout;
-        const outcome o = run<Tls>(plan, true);
+        const outcome o = run<Tls, Duplex>(plan, true);
         INFO("operation " << n << " of " << total << " stalls");
         const int call = n <= clean.ops_after_open ? 0 : n <= clean.ops_after_auth ? 1 : n <= clean.ops_after_send ? 2 : 3;
         const error& failing = call == 0 ? o.open : call == 1 ? o.auth : call == 2 ? o.sent.err : o.quit;
@@ -242,15 +257,15 @@ void stall_sweep() {
     }
 }
 
-template <bool Tls>
+template <bool Tls, bool Duplex = false>
 void short_io() {
-    const outcome clean = run<Tls>(fault_plan{});
+    const outcome clean = run<Tls, Duplex>(fault_plan{});
     for (std::size_t k = 1; k <= 64; ++k) {
         INFO("reads and writes of at most " << k << " bytes");
         fault_plan plan;
         plan.max_read = k;
         plan.max_write = k;
-        const outcome o = run<Tls>(plan);
+        const outcome o = run<Tls, Duplex>(plan);
         INFO(mwtest::describe(o.sent.err));
         CHECK(o.sent.ok());
         CHECK(o.quit.ok());
@@ -269,13 +284,21 @@ TEST_CASE("fault sweep, through a TLS policy with STARTTLS: every read and write
     sweep<true>();
 }
 
+TEST_CASE("fault sweep, plaintext through a transport that tells which way it is ready: every read and write fails in "
+          "turn",
+          "[unit][faults][pipelining]") {
+    sweep<false, true>();
+}
+
 TEST_CASE("short reads and writes of every size from 1 to 64 bytes change nothing", "[unit][faults]") {
     short_io<false>();
     short_io<true>();
+    short_io<false, true>();
 }
 
 TEST_CASE("stall sweep: each read and write in turn stalls until its deadline, and only that call waits",
           "[unit][faults]") {
     stall_sweep<false>();
     stall_sweep<true>();
+    stall_sweep<false, true>();
 }

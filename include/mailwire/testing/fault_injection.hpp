@@ -7,6 +7,7 @@
 #define MAILWIRE_TESTING_FAULT_INJECTION_HPP
 
 #include "../io.hpp"
+#include "../transport.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +49,16 @@ public:
         return inner_.write_some(buf, len, timeout_ms);
     }
     void close() { inner_.close(); }
+    /// Forwarded when the inner transport has them (PIPELINING, transport.hpp); a wait is not one
+    /// of the counted operations: the read or write that follows it is.
+    template <class T = Transport, std::enable_if_t<detail::has_wait_ready<T>::value, int> = 0>
+    unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) {
+        return inner_.wait_ready(wanted, timeout_ms);
+    }
+    template <class T = Transport, std::enable_if_t<detail::has_pipeline_window<T>::value, int> = 0>
+    std::size_t pipeline_window() const {
+        return inner_.pipeline_window();
+    }
     Transport& inner() noexcept { return inner_; }
 
 private:

@@ -85,6 +85,8 @@ public:
         const std::size_t b = i == 0 ? 0 : write_ends[i - 1];
         return written.substr(b, write_ends[i] - b);
     }
+    /// Whether a read would return at once: released bytes, or a close or reset, are waiting.
+    bool readable() const { return !pending_.empty(); }
     /// The turns not yet released: 0 when the client went through the whole script.
     std::size_t turns_left() const { return turns_.size() - next_; }
 

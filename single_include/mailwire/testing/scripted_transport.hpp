@@ -64,6 +64,18 @@
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
 
+// PIPELINING (RFC 2920): the most octets of pipelined commands the client has sent whose replies it
+// has not read yet. RFC 2920 §3.1: a client that does not use non-blocking I/O must keep each group
+// of commands within the TCP window, or client and server can both block writing (each waiting for
+// the other to read) until the deadline. 4096 is the RFC's example figure, and below the smallest
+// receive buffer a server's stack has (Linux: 4 KiB at the least; lwIP's TCP_WND is 4 * TCP_MSS by
+// default). A transport may state its own figure (pipeline_window(), transport.hpp); one with
+// wait_ready() needs none on a plaintext connection (the client then reads while it writes). A
+// single command longer than the window still goes out whole, alone.
+#ifndef MAILWIRE_PIPELINE_WINDOW
+#define MAILWIRE_PIPELINE_WINDOW 4096
+#endif
+
 // How much of a server reply's text an error (and each recipient's result) keeps, every line of a
 // multi-line reply included. 480 keeps the typical provider refusal whole with its explanation
 // URL (Gmail's 5.7.26 and Microsoft 365's 5.7.139 replies run to 200-400 octets); firmware that
@@ -188,6 +200,10 @@ struct io_result {
     static constexpr io_result fail(io_status s, int e = 0) noexcept { return {s, 0, e}; }
 };
 
+/// The directions a transport's optional wait_ready() is asked about and reports (transport.hpp).
+inline constexpr unsigned ready_read = 1u;  ///< a read_some would not wait
+inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
+
 } // namespace mailwire
 
 #endif // MAILWIRE_IO_HPP
@@ -262,6 +278,8 @@ public:
         const std::size_t b = i == 0 ? 0 : write_ends[i - 1];
         return written.substr(b, write_ends[i] - b);
     }
+    /// Whether a read would return at once: released bytes, or a close or reset, are waiting.
+    bool readable() const { return !pending_.empty(); }
     /// The turns not yet released: 0 when the client went through the whole script.
     std::size_t turns_left() const { return turns_.size() - next_; }
 
