@@ -3383,20 +3383,23 @@ private:
         return duplex() ? static_cast<std::size_t>(-1) : std::size_t{MAILWIRE_PIPELINE_WINDOW};
     }
 
-    /// Before a command of `size` octets is put: while it would take the unanswered octets past
-    /// the window, sends what is buffered and reads replies. After each reply, the replies already
-    /// in the receive buffer are taken too, without waiting: the next write then carries many
-    /// commands, and with them the acknowledgement that a server holding its small replies back
-    /// (Nagle's algorithm) waits for, so the exchange never stalls on delayed acknowledgements. A
-    /// command that alone exceeds the window goes out once nothing else is unanswered.
+    /// Before a command of `size` octets is put: when it would take the unanswered octets past
+    /// the window, sends what is buffered and reads replies until half the window is free (and
+    /// takes the replies already in the receive buffer as well, without waiting). The next write
+    /// then carries many commands in a few segments, and with them the acknowledgement that a
+    /// server holding its small replies back (Nagle's algorithm) waits for. Refilling a window in
+    /// halves rather than one command at a time keeps the segments in flight few: small socket
+    /// buffers are charged per segment, not per octet, and over TLS every write is a record of its
+    /// own, so a command at a time would fill them long before the window's octets do. A command
+    /// that alone exceeds the window goes out once nothing else is unanswered.
     bool make_room(batch& b, std::size_t size) {
         if (!b.pipelined) return true;
         const std::size_t window = pipeline_window();
-        while (b.replies < b.put && b.unanswered + size > window) {
-            if (!flush() || !take_reply(b)) return false;
-            while (b.replies < b.put && reply_buffered()) {
-                if (!take_reply(b)) return false;
-            }
+        if (b.replies == b.put || b.unanswered + size <= window) return true;
+        if (!flush()) return false;
+        const std::size_t refill = window / 2;
+        while (b.replies < b.put && (b.unanswered + size > refill || reply_buffered())) {
+            if (!take_reply(b)) return false;
         }
         return true;
     }

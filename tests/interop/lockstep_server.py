@@ -30,6 +30,8 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--buffer", type=int, default=4096, help="SO_RCVBUF and SO_SNDBUF (0: the system's)")
     p.add_argument("--nagle", action="store_true", help="leave Nagle's algorithm on (no TCP_NODELAY)")
+    p.add_argument("--tls-cert", metavar="FILE", help="offer STARTTLS with this certificate (and --tls-key)")
+    p.add_argument("--tls-key", metavar="FILE")
     args = p.parse_args()
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         sys.exit("loopback addresses only")
@@ -47,6 +49,11 @@ def main():
         print("BINDFAIL {}".format(e), flush=True)
         return
     listener.listen(8)
+    context = None
+    if args.tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
     lock = threading.Lock()
     count = [0]
 
@@ -55,13 +62,13 @@ def main():
             with open(os.path.join(args.outdir, "events.log"), "a", encoding="utf-8") as f:
                 f.write(line + "\n")
 
-    def store(mail_from, rcpts, content):
+    def store(mail_from, rcpts, content, tls=False):
         with lock:
             count[0] += 1
             n = count[0]
         record = {"n": n, "mail_from": mail_from, "rcpt_tos": rcpts, "mail_options": [], "rcpt_options": [],
                   "content_base64": base64.b64encode(content).decode("ascii"), "ehlo": "",
-                  "authenticated": False, "auth_login": "", "auth_mechanism": "", "tls": False}
+                  "authenticated": False, "auth_login": "", "auth_mechanism": "", "tls": tls}
         path = os.path.join(args.outdir, "msg-{}.json".format(n))
         with open(path + ".tmp", "w", encoding="ascii") as f:
             json.dump(record, f, ensure_ascii=True)
@@ -75,6 +82,7 @@ def main():
         say("220 mx.example ESMTP Sendmail 8.17.1; ready")
         buf = b""
         mail_from, rcpts, data, in_data = None, [], b"", False
+        encrypted = False
         while True:
             chunk = conn.recv(65536)
             if not chunk:
@@ -91,7 +99,7 @@ def main():
                         body, buf = buf[:end + 2], buf[end + 5:]
                     in_data = False
                     lines = [l[1:] if l.startswith(b".") else l for l in body.split(b"\r\n")]
-                    store(mail_from, rcpts, b"\r\n".join(lines))
+                    store(mail_from, rcpts, b"\r\n".join(lines), encrypted)
                     say("250 2.0.0 5A1B2C3D Message accepted for delivery")
                     mail_from, rcpts = None, []
                     continue
@@ -101,8 +109,15 @@ def main():
                 line, buf = buf[:nl].decode("utf-8", "replace"), buf[nl + 2:]
                 verb = line[:4].upper()
                 if verb in ("EHLO", "HELO"):
-                    say("250-mx.example Hello, pleased to meet you\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
+                    starttls = "250-STARTTLS\r\n" if context is not None and not encrypted else ""
+                    say("250-mx.example Hello, pleased to meet you\r\n250-PIPELINING\r\n250-8BITMIME\r\n" + starttls +
                         "250 ENHANCEDSTATUSCODES" if verb == "EHLO" else "250 mx.example")
+                elif verb == "STAR" and line.upper() == "STARTTLS" and context is not None and not encrypted:
+                    say("220 2.0.0 Ready to start TLS")
+                    conn = context.wrap_socket(conn, server_side=True)
+                    encrypted, buf = True, b""
+                    mail_from, rcpts = None, []
+                    break
                 elif verb == "MAIL":
                     addr = line[10:].split(" ")[0]
                     mail_from, rcpts = addr.strip("<>"), []
