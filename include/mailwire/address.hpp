@@ -3,6 +3,8 @@
 #ifndef MAILWIRE_ADDRESS_HPP
 #define MAILWIRE_ADDRESS_HPP
 
+#include "config.hpp"
+
 #include "text.hpp"
 
 #include "capabilities.hpp"
@@ -13,6 +15,7 @@
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 enum class address_check : unsigned char {
     ok,
@@ -153,6 +156,7 @@ constexpr address_check check_recipient(std::string_view a) noexcept {
     return detail::lookup(a.data(), a.size(), "POSTMASTER\1") != 0 ? address_check::ok : check_mailbox(a);
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_ADDRESS_HPP

@@ -5,6 +5,8 @@
 #ifndef MAILWIRE_ADVICE_HPP
 #define MAILWIRE_ADVICE_HPP
 
+#include "config.hpp"
+
 #include "capabilities.hpp" // detail::ascii_upper
 #include "text.hpp"
 
@@ -15,6 +17,7 @@
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// What the client knew about the connection when the error happened.
 struct advice_context {
@@ -627,6 +630,7 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 #endif
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_ADVICE_HPP

@@ -3,11 +3,14 @@
 #ifndef MAILWIRE_BASE64_HPP
 #define MAILWIRE_BASE64_HPP
 
+#include "config.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 namespace detail {
 constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -114,6 +117,7 @@ inline bool base64_decode(std::string_view in, unsigned char* out, std::size_t c
     return true;
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_BASE64_HPP

@@ -11,6 +11,8 @@
 #ifndef MAILWIRE_BUDGET_TRANSPORT_HPP
 #define MAILWIRE_BUDGET_TRANSPORT_HPP
 
+#include "config.hpp"
+
 #include "clock.hpp"
 #include "io.hpp"
 #include "transport.hpp"
@@ -21,6 +23,7 @@
 #include <type_traits>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 template <class Transport, class Clock = default_clock>
 class budget_transport {
@@ -101,6 +104,7 @@ template <class T>
 struct has_limit_to<T, std::void_t<decltype(std::declval<T&>().limit_to(std::uint32_t{}))>> : std::true_type {};
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_BUDGET_TRANSPORT_HPP

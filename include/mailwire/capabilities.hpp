@@ -3,12 +3,15 @@
 #ifndef MAILWIRE_CAPABILITIES_HPP
 #define MAILWIRE_CAPABILITIES_HPP
 
+#include "config.hpp"
+
 #include "text.hpp"
 
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// SASL mechanisms mailwire speaks. `automatic` picks the strongest one the server offers that
 /// fits a password (PLAIN, then LOGIN); the OAuth2 ones are used when asked for, or when the
@@ -134,6 +137,7 @@ private:
     }
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_CAPABILITIES_HPP

@@ -4,6 +4,8 @@
 #ifndef MAILWIRE_CLIENT_HPP
 #define MAILWIRE_CLIENT_HPP
 
+#include "config.hpp"
+
 #include "address.hpp"
 #include "advice.hpp"
 #include "base64.hpp"
@@ -27,6 +29,7 @@
 #include <type_traits>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Per-step timeouts in milliseconds. 0, as every field starts, stands for the step's default
 /// (defaults()), which follows RFC 5321 §4.5.3.2 where it names one: all zero, a client needs no
@@ -1317,6 +1320,7 @@ private:
 template <class Transport, class Tls = no_tls, class Profile = profiles::relay>
 using client = basic_client<Transport, Tls, Profile, default_clock>;
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_CLIENT_HPP

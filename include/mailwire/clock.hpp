@@ -3,6 +3,8 @@
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
 
+#include "config.hpp"
+
 #include "io.hpp"
 
 // ESP-IDF's C library has clock_gettime(CLOCK_MONOTONIC) too, but its compilers define neither
@@ -17,6 +19,7 @@
 #endif
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 /// Monotonic milliseconds from clock_gettime(CLOCK_MONOTONIC): never jumps with the wall clock.
@@ -60,6 +63,7 @@ private:
     std::uint32_t at_;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_CLOCK_HPP

@@ -4,11 +4,14 @@
 #ifndef MAILWIRE_DOT_STUFFER_HPP
 #define MAILWIRE_DOT_STUFFER_HPP
 
+#include "config.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Streaming transform for message content (RFC 5321 §4.5.2 transparency, §2.3.8 line ends).
 ///
@@ -114,6 +117,7 @@ constexpr std::uint64_t wire_size(std::string_view message) noexcept {
     return line_open ? n + 2 : n;
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_DOT_STUFFER_HPP

@@ -4,11 +4,14 @@
 #ifndef MAILWIRE_ERROR_HPP
 #define MAILWIRE_ERROR_HPP
 
+#include "config.hpp"
+
 #include "reply.hpp"
 
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// The protocol step that failed.
 enum class phase : std::uint8_t {
@@ -229,6 +232,7 @@ constexpr const char* tls_alert_name(std::uint8_t description) noexcept {
     }
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_ERROR_HPP

@@ -30,6 +30,8 @@
 #ifndef MAILWIRE_FALLBACK_HPP
 #define MAILWIRE_FALLBACK_HPP
 
+#include "config.hpp"
+
 #include "client.hpp"
 #include "error.hpp"
 #include "probe.hpp"
@@ -40,6 +42,7 @@
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// One place to send to: a server and a port with the encryption to use there.
 struct route {
@@ -203,6 +206,7 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
     return send_with_fallback(c, routes, count, [&](Client& cl) { return cl.send(env, message); }, s);
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_FALLBACK_HPP

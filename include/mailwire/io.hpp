@@ -9,6 +9,7 @@
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Milliseconds on the client's clock. Deadlines are absolute points on it.
 using millis = std::uint64_t;
@@ -38,6 +39,7 @@ struct io_result {
 inline constexpr unsigned ready_read = 1u;  ///< a read_some would not wait
 inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_IO_HPP

@@ -10,6 +10,7 @@
 #include <cstddef>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 // ---- what the server sends
 /// RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the CRLF. Longer:
@@ -53,6 +54,7 @@ constexpr std::size_t max_header_text = 900;
 /// output buffer: 200 octets keep that step under 1,750. Longer: cause::bad_header.
 constexpr std::size_t max_file_name = 200;
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_LIMITS_HPP

@@ -28,6 +28,8 @@
 #ifndef MAILWIRE_MBEDTLS_TLS_HPP
 #define MAILWIRE_MBEDTLS_TLS_HPP
 
+#include "config.hpp"
+
 #include "clock.hpp"
 #include "error.hpp"
 #include "io.hpp"
@@ -58,6 +60,7 @@
 #endif
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Every default is zero bits (nullptr, 0, false), so a client holding them is constant-initialised.
 struct tls_settings {
@@ -865,6 +868,7 @@ private:
     char detail_[320] = {};
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 

@@ -19,6 +19,8 @@
 #ifndef MAILWIRE_MESSAGE_HPP
 #define MAILWIRE_MESSAGE_HPP
 
+#include "config.hpp"
+
 #include "text.hpp"
 
 #include "address.hpp"
@@ -42,6 +44,7 @@
 #endif
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Text the composer refers to without copying (it must outlive the send): a string literal, a
 /// string_view, or a std::string that lives on. A temporary std::string would dangle, so it does
@@ -1568,6 +1571,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
     return res;
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #undef MAILWIRE_MESSAGE_NOINLINE

@@ -5,6 +5,8 @@
 #ifndef MAILWIRE_POSIX_TRANSPORT_HPP
 #define MAILWIRE_POSIX_TRANSPORT_HPP
 
+#include "config.hpp"
+
 #include "text.hpp"
 
 #include "clock.hpp"
@@ -37,6 +39,7 @@
 #include <unistd.h>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 class posix_transport {
 public:
@@ -296,6 +299,7 @@ private:
     int fd_ = -1;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_POSIX_TRANSPORT_HPP

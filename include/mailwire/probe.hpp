@@ -26,6 +26,7 @@
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// What became of one candidate. The names (to_string) are stable: mailwire-probe's JSON uses them.
 enum class probe_class : std::uint8_t {
@@ -488,6 +489,7 @@ inline const char* probe_advice(const probe_result* results, std::size_t count, 
     return "No candidate worked; the errors above say why.";
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_PROBE_HPP

@@ -3,9 +3,12 @@
 #ifndef MAILWIRE_PROFILES_HPP
 #define MAILWIRE_PROFILES_HPP
 
+#include "config.hpp"
+
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 enum class encryption : std::uint8_t {
     none,          ///< plaintext only (trusted networks, local relays)
@@ -76,6 +79,7 @@ struct chosen_at_run_time<Profile, decltype(void(Profile::chosen_at_run_time))> 
 };
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_PROFILES_HPP

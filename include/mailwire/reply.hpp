@@ -10,6 +10,7 @@
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// A reply with a bounded copy of its text. Multi-line texts are joined with '\n'; what does not
 /// fit in MAILWIRE_REPLY_TEXT_SIZE is cut (and `truncated` says so).
@@ -50,6 +51,7 @@ struct reply {
     }
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_REPLY_HPP

@@ -3,6 +3,8 @@
 #ifndef MAILWIRE_REPLY_PARSER_HPP
 #define MAILWIRE_REPLY_PARSER_HPP
 
+#include "config.hpp"
+
 #include "text.hpp"
 
 #include "error.hpp"
@@ -14,6 +16,7 @@
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// One parsed line of a reply: "250-PIPELINING" gives code 250, last false, text "PIPELINING".
 struct reply_line {
@@ -109,6 +112,7 @@ private:
     bool done_ = false;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_REPLY_PARSER_HPP

@@ -8,12 +8,15 @@
 #ifndef MAILWIRE_SOURCE_HPP
 #define MAILWIRE_SOURCE_HPP
 
+#include "config.hpp"
+
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// A message that is already in memory.
 class string_source {
@@ -48,6 +51,7 @@ struct is_source<S, std::enable_if_t<std::is_convertible<decltype(std::declval<S
                                                          std::ptrdiff_t>::value>> : std::true_type {};
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_SOURCE_HPP

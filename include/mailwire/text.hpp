@@ -6,11 +6,15 @@
 #ifndef MAILWIRE_TEXT_HPP
 #define MAILWIRE_TEXT_HPP
 
+#include "config.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-namespace mailwire::detail {
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+namespace detail {
 
 /// s.substr(pos, n), clamped instead of throwing.
 constexpr std::string_view sub(std::string_view s, std::size_t pos, std::size_t n = std::string_view::npos) noexcept {
@@ -43,6 +47,8 @@ inline const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
     return p;
 }
 
-} // namespace mailwire::detail
+} // namespace detail
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
 
 #endif // MAILWIRE_TEXT_HPP

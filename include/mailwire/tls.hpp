@@ -20,6 +20,8 @@
 #ifndef MAILWIRE_TLS_HPP
 #define MAILWIRE_TLS_HPP
 
+#include "config.hpp"
+
 #include "error.hpp"
 #include "io.hpp"
 
@@ -27,6 +29,7 @@
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// No TLS. Profiles that require encryption do not compile with it.
 struct no_tls {
@@ -67,6 +70,7 @@ std::uint8_t tls_alert(const Tls& tls) noexcept {
 }
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_TLS_HPP

@@ -50,6 +50,8 @@
 #ifndef MAILWIRE_TRANSPORT_HPP
 #define MAILWIRE_TRANSPORT_HPP
 
+#include "config.hpp"
+
 #include "io.hpp"
 
 #include <cstddef>
@@ -59,6 +61,7 @@
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 namespace detail {
 
 template <class T, class = void>
@@ -152,6 +155,7 @@ struct check_clock {
     static constexpr bool value = detail::has_now<C>::value;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_TRANSPORT_HPP

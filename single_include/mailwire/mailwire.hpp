@@ -139,6 +139,25 @@
 #define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
+// The ABI namespace. Every declaration of mailwire lives in `mailwire::MAILWIRE_ABI`, an inline
+// namespace whose name spells out the version and every knob above: so `mailwire::client` is
+// written as always, but two translation units built with different knobs (a firmware that sets
+// MAILWIRE_RX_BUFFER_SIZE in one file only, say) use differently named types and functions and
+// cannot be linked into one program's silent One Definition Rule violation: each keeps its own.
+// (nlohmann/json does the same for its knobs.) The knobs must therefore be integer literals
+// (`#define MAILWIRE_RX_BUFFER_SIZE 2048`, not `(2 * 1024)`): their values are pasted into a name.
+#define MAILWIRE_ABI_NAME_(major, minor, rx, tx, window, text, lines, advice, short_advice, plain, login, xoauth2, \
+                           oauthbearer, parameters, syntax, trace, tls_detail)                                     \
+    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail
+// One step between, so that each knob is replaced by its value before it is pasted.
+#define MAILWIRE_ABI_EXPAND_(...) MAILWIRE_ABI_NAME_(__VA_ARGS__)
+#define MAILWIRE_ABI                                                                                                 \
+    MAILWIRE_ABI_EXPAND_(MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_RX_BUFFER_SIZE,                   \
+                         MAILWIRE_TX_BUFFER_SIZE, MAILWIRE_PIPELINE_WINDOW, MAILWIRE_REPLY_TEXT_SIZE,               \
+                         MAILWIRE_MAX_REPLY_LINES, MAILWIRE_ADVICE, MAILWIRE_ADVICE_SHORT, MAILWIRE_AUTH_PLAIN,     \
+                         MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
+                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
+
 // Keeps a small function that many steps call out of line (firmware size); only a hint.
 #ifndef MAILWIRE_NOINLINE
 #if defined(__GNUC__) || defined(__clang__)
@@ -168,6 +187,7 @@
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Milliseconds on the client's clock. Deadlines are absolute points on it.
 using millis = std::uint64_t;
@@ -197,6 +217,7 @@ struct io_result {
 inline constexpr unsigned ready_read = 1u;  ///< a read_some would not wait
 inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_IO_HPP
@@ -205,6 +226,7 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 // mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC.
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
+
 
 
 // ESP-IDF's C library has clock_gettime(CLOCK_MONOTONIC) too, but its compilers define neither
@@ -219,6 +241,7 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #endif
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 /// Monotonic milliseconds from clock_gettime(CLOCK_MONOTONIC): never jumps with the wall clock.
@@ -262,6 +285,7 @@ private:
     std::uint32_t at_;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_CLOCK_HPP
@@ -319,6 +343,7 @@ private:
 #define MAILWIRE_TRANSPORT_HPP
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -326,6 +351,7 @@ private:
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 namespace detail {
 
 template <class T, class = void>
@@ -419,6 +445,7 @@ struct check_clock {
     static constexpr bool value = detail::has_now<C>::value;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_TRANSPORT_HPP
@@ -434,6 +461,7 @@ struct check_clock {
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// A reply with a bounded copy of its text. Multi-line texts are joined with '\n'; what does not
 /// fit in MAILWIRE_REPLY_TEXT_SIZE is cut (and `truncated` says so).
@@ -474,6 +502,7 @@ struct reply {
     }
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_REPLY_HPP
@@ -485,9 +514,11 @@ struct reply {
 #define MAILWIRE_ERROR_HPP
 
 
+
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// The protocol step that failed.
 enum class phase : std::uint8_t {
@@ -708,6 +739,7 @@ constexpr const char* tls_alert_name(std::uint8_t description) noexcept {
     }
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_ERROR_HPP
@@ -723,6 +755,7 @@ constexpr const char* tls_alert_name(std::uint8_t description) noexcept {
 #include <cstddef>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 // ---- what the server sends
 /// RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the CRLF. Longer:
@@ -766,6 +799,7 @@ constexpr std::size_t max_header_text = 900;
 /// output buffer: 200 octets keep that step under 1,750. Longer: cause::bad_header.
 constexpr std::size_t max_file_name = 200;
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_LIMITS_HPP
@@ -775,6 +809,7 @@ constexpr std::size_t max_file_name = 200;
 #ifndef MAILWIRE_REPLY_PARSER_HPP
 #define MAILWIRE_REPLY_PARSER_HPP
 
+
 // ---- begin include/mailwire/text.hpp ----
 // mailwire - small helpers that keep firmware images small. std::string_view::substr reports a
 // bad position by throwing std::out_of_range (or, without exceptions, abort()), and on newlib
@@ -783,11 +818,14 @@ constexpr std::size_t max_file_name = 200;
 #ifndef MAILWIRE_TEXT_HPP
 #define MAILWIRE_TEXT_HPP
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-namespace mailwire::detail {
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+namespace detail {
 
 /// s.substr(pos, n), clamped instead of throwing.
 constexpr std::string_view sub(std::string_view s, std::size_t pos, std::size_t n = std::string_view::npos) noexcept {
@@ -820,7 +858,9 @@ inline const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
     return p;
 }
 
-} // namespace mailwire::detail
+} // namespace detail
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
 
 #endif // MAILWIRE_TEXT_HPP
 // ---- end include/mailwire/text.hpp ----
@@ -831,6 +871,7 @@ inline const char* format_u64(std::uint64_t v, char (&buf)[24]) noexcept {
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// One parsed line of a reply: "250-PIPELINING" gives code 250, last false, text "PIPELINING".
 struct reply_line {
@@ -926,6 +967,7 @@ private:
     bool done_ = false;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_REPLY_PARSER_HPP
@@ -936,10 +978,12 @@ private:
 #define MAILWIRE_CAPABILITIES_HPP
 
 
+
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// SASL mechanisms mailwire speaks. `automatic` picks the strongest one the server offers that
 /// fits a password (PLAIN, then LOGIN); the OAuth2 ones are used when asked for, or when the
@@ -1065,6 +1109,7 @@ private:
     }
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_CAPABILITIES_HPP
@@ -1074,11 +1119,13 @@ private:
 #ifndef MAILWIRE_BASE64_HPP
 #define MAILWIRE_BASE64_HPP
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 namespace detail {
 constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -1185,6 +1232,7 @@ inline bool base64_decode(std::string_view in, unsigned char* out, std::size_t c
     return true;
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_BASE64_HPP
@@ -1195,11 +1243,13 @@ inline bool base64_decode(std::string_view in, unsigned char* out, std::size_t c
 #ifndef MAILWIRE_DOT_STUFFER_HPP
 #define MAILWIRE_DOT_STUFFER_HPP
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Streaming transform for message content (RFC 5321 §4.5.2 transparency, §2.3.8 line ends).
 ///
@@ -1305,6 +1355,7 @@ constexpr std::uint64_t wire_size(std::string_view message) noexcept {
     return line_open ? n + 2 : n;
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_DOT_STUFFER_HPP
@@ -1316,11 +1367,13 @@ constexpr std::uint64_t wire_size(std::string_view message) noexcept {
 
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 enum class address_check : unsigned char {
     ok,
@@ -1461,6 +1514,7 @@ constexpr address_check check_recipient(std::string_view a) noexcept {
     return detail::lookup(a.data(), a.size(), "POSTMASTER\1") != 0 ? address_check::ok : check_mailbox(a);
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_ADDRESS_HPP
@@ -1470,9 +1524,11 @@ constexpr address_check check_recipient(std::string_view a) noexcept {
 #ifndef MAILWIRE_PROFILES_HPP
 #define MAILWIRE_PROFILES_HPP
 
+
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 enum class encryption : std::uint8_t {
     none,          ///< plaintext only (trusted networks, local relays)
@@ -1543,6 +1599,7 @@ struct chosen_at_run_time<Profile, decltype(void(Profile::chosen_at_run_time))> 
 };
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_PROFILES_HPP
@@ -1570,10 +1627,12 @@ struct chosen_at_run_time<Profile, decltype(void(Profile::chosen_at_run_time))> 
 #define MAILWIRE_TLS_HPP
 
 
+
 #include <type_traits>
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// No TLS. Profiles that require encryption do not compile with it.
 struct no_tls {
@@ -1614,6 +1673,7 @@ std::uint8_t tls_alert(const Tls& tls) noexcept {
 }
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_TLS_HPP
@@ -1627,10 +1687,12 @@ std::uint8_t tls_alert(const Tls& tls) noexcept {
 
 
 
+
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// What the client knew about the connection when the error happened.
 struct advice_context {
@@ -2243,6 +2305,7 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 #endif
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_ADVICE_HPP
@@ -2257,12 +2320,14 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 #ifndef MAILWIRE_SOURCE_HPP
 #define MAILWIRE_SOURCE_HPP
 
+
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// A message that is already in memory.
 class string_source {
@@ -2297,6 +2362,7 @@ struct is_source<S, std::enable_if_t<std::is_convertible<decltype(std::declval<S
                                                          std::ptrdiff_t>::value>> : std::true_type {};
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_SOURCE_HPP
@@ -2308,6 +2374,7 @@ struct is_source<S, std::enable_if_t<std::is_convertible<decltype(std::declval<S
 #define MAILWIRE_CLIENT_HPP
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -2316,6 +2383,7 @@ struct is_source<S, std::enable_if_t<std::is_convertible<decltype(std::declval<S
 #include <type_traits>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Per-step timeouts in milliseconds. 0, as every field starts, stands for the step's default
 /// (defaults()), which follows RFC 5321 §4.5.3.2 where it names one: all zero, a client needs no
@@ -3606,6 +3674,7 @@ private:
 template <class Transport, class Tls = no_tls, class Profile = profiles::relay>
 using client = basic_client<Transport, Tls, Profile, default_clock>;
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_CLIENT_HPP
@@ -3624,12 +3693,14 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 #define MAILWIRE_BUDGET_TRANSPORT_HPP
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 template <class Transport, class Clock = default_clock>
 class budget_transport {
@@ -3710,6 +3781,7 @@ template <class T>
 struct has_limit_to<T, std::void_t<decltype(std::declval<T&>().limit_to(std::uint32_t{}))>> : std::true_type {};
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_BUDGET_TRANSPORT_HPP
@@ -3735,6 +3807,7 @@ struct has_limit_to<T, std::void_t<decltype(std::declval<T&>().limit_to(std::uin
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// What became of one candidate. The names (to_string) are stable: mailwire-probe's JSON uses them.
 enum class probe_class : std::uint8_t {
@@ -4197,6 +4270,7 @@ inline const char* probe_advice(const probe_result* results, std::size_t count, 
     return "No candidate worked; the errors above say why.";
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_PROBE_HPP
@@ -4234,11 +4308,13 @@ inline const char* probe_advice(const probe_result* results, std::size_t count, 
 #define MAILWIRE_FALLBACK_HPP
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// One place to send to: a server and a port with the encryption to use there.
 struct route {
@@ -4402,6 +4478,7 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
     return send_with_fallback(c, routes, count, [&](Client& cl) { return cl.send(env, message); }, s);
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_FALLBACK_HPP
@@ -4429,6 +4506,7 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
 
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -4444,6 +4522,7 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
 #endif
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Text the composer refers to without copying (it must outlive the send): a string literal, a
 /// string_view, or a std::string that lives on. A temporary std::string would dangle, so it does
@@ -5970,6 +6049,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
     return res;
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #undef MAILWIRE_MESSAGE_NOINLINE
@@ -5985,6 +6065,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 // Works over lwIP's and ESP-IDF's BSD socket layer as well.
 #ifndef MAILWIRE_POSIX_TRANSPORT_HPP
 #define MAILWIRE_POSIX_TRANSPORT_HPP
+
 
 
 
@@ -6015,6 +6096,7 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 #include <unistd.h>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 class posix_transport {
 public:
@@ -6274,6 +6356,7 @@ private:
     int fd_ = -1;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_POSIX_TRANSPORT_HPP

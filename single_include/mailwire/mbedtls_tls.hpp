@@ -36,16 +36,6 @@
 #ifndef MAILWIRE_MBEDTLS_TLS_HPP
 #define MAILWIRE_MBEDTLS_TLS_HPP
 
-// ---- begin include/mailwire/clock.hpp ----
-// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC.
-#ifndef MAILWIRE_CLOCK_HPP
-#define MAILWIRE_CLOCK_HPP
-
-// ---- begin include/mailwire/io.hpp ----
-// mailwire - the result of one transport or TLS operation, and the clock policy.
-#ifndef MAILWIRE_IO_HPP
-#define MAILWIRE_IO_HPP
-
 // ---- begin include/mailwire/config.hpp ----
 // mailwire - configuration: an optional user profile header first, then a default for every knob.
 #ifndef MAILWIRE_CONFIG_HPP
@@ -170,6 +160,25 @@
 #define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
+// The ABI namespace. Every declaration of mailwire lives in `mailwire::MAILWIRE_ABI`, an inline
+// namespace whose name spells out the version and every knob above: so `mailwire::client` is
+// written as always, but two translation units built with different knobs (a firmware that sets
+// MAILWIRE_RX_BUFFER_SIZE in one file only, say) use differently named types and functions and
+// cannot be linked into one program's silent One Definition Rule violation: each keeps its own.
+// (nlohmann/json does the same for its knobs.) The knobs must therefore be integer literals
+// (`#define MAILWIRE_RX_BUFFER_SIZE 2048`, not `(2 * 1024)`): their values are pasted into a name.
+#define MAILWIRE_ABI_NAME_(major, minor, rx, tx, window, text, lines, advice, short_advice, plain, login, xoauth2, \
+                           oauthbearer, parameters, syntax, trace, tls_detail)                                     \
+    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail
+// One step between, so that each knob is replaced by its value before it is pasted.
+#define MAILWIRE_ABI_EXPAND_(...) MAILWIRE_ABI_NAME_(__VA_ARGS__)
+#define MAILWIRE_ABI                                                                                                 \
+    MAILWIRE_ABI_EXPAND_(MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_RX_BUFFER_SIZE,                   \
+                         MAILWIRE_TX_BUFFER_SIZE, MAILWIRE_PIPELINE_WINDOW, MAILWIRE_REPLY_TEXT_SIZE,               \
+                         MAILWIRE_MAX_REPLY_LINES, MAILWIRE_ADVICE, MAILWIRE_ADVICE_SHORT, MAILWIRE_AUTH_PLAIN,     \
+                         MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
+                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
+
 // Keeps a small function that many steps call out of line (firmware size); only a hint.
 #ifndef MAILWIRE_NOINLINE
 #if defined(__GNUC__) || defined(__clang__)
@@ -190,10 +199,23 @@
 #endif // MAILWIRE_CONFIG_HPP
 // ---- end include/mailwire/config.hpp ----
 
+// ---- begin include/mailwire/clock.hpp ----
+// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC.
+#ifndef MAILWIRE_CLOCK_HPP
+#define MAILWIRE_CLOCK_HPP
+
+
+// ---- begin include/mailwire/io.hpp ----
+// mailwire - the result of one transport or TLS operation, and the clock policy.
+#ifndef MAILWIRE_IO_HPP
+#define MAILWIRE_IO_HPP
+
+
 #include <cstddef>
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Milliseconds on the client's clock. Deadlines are absolute points on it.
 using millis = std::uint64_t;
@@ -223,6 +245,7 @@ struct io_result {
 inline constexpr unsigned ready_read = 1u;  ///< a read_some would not wait
 inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_IO_HPP
@@ -240,6 +263,7 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #endif
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 /// Monotonic milliseconds from clock_gettime(CLOCK_MONOTONIC): never jumps with the wall clock.
@@ -283,6 +307,7 @@ private:
     std::uint32_t at_;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_CLOCK_HPP
@@ -292,6 +317,7 @@ private:
 // and one line of advice.
 #ifndef MAILWIRE_ERROR_HPP
 #define MAILWIRE_ERROR_HPP
+
 
 // ---- begin include/mailwire/reply.hpp ----
 // mailwire - one SMTP reply as the client keeps it: code, RFC 3463 enhanced status, bounded text.
@@ -304,6 +330,7 @@ private:
 #include <string_view>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// A reply with a bounded copy of its text. Multi-line texts are joined with '\n'; what does not
 /// fit in MAILWIRE_REPLY_TEXT_SIZE is cut (and `truncated` says so).
@@ -344,6 +371,7 @@ struct reply {
     }
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_REPLY_HPP
@@ -352,6 +380,7 @@ struct reply {
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// The protocol step that failed.
 enum class phase : std::uint8_t {
@@ -572,6 +601,7 @@ constexpr const char* tls_alert_name(std::uint8_t description) noexcept {
     }
 }
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_ERROR_HPP
@@ -599,10 +629,12 @@ constexpr const char* tls_alert_name(std::uint8_t description) noexcept {
 #define MAILWIRE_TLS_HPP
 
 
+
 #include <type_traits>
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// No TLS. Profiles that require encryption do not compile with it.
 struct no_tls {
@@ -643,6 +675,7 @@ std::uint8_t tls_alert(const Tls& tls) noexcept {
 }
 } // namespace detail
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_TLS_HPP
@@ -673,6 +706,7 @@ std::uint8_t tls_alert(const Tls& tls) noexcept {
 #endif
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Every default is zero bits (nullptr, 0, false), so a client holding them is constant-initialised.
 struct tls_settings {
@@ -1480,6 +1514,7 @@ private:
     char detail_[320] = {};
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 

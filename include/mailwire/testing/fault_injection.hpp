@@ -6,6 +6,8 @@
 #ifndef MAILWIRE_TESTING_FAULT_INJECTION_HPP
 #define MAILWIRE_TESTING_FAULT_INJECTION_HPP
 
+#include "../config.hpp"
+
 #include "../io.hpp"
 #include "../transport.hpp"
 
@@ -13,7 +15,9 @@
 #include <cstdint>
 #include <string_view>
 
-namespace mailwire::testing {
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+namespace testing {
 
 struct fault_plan {
     std::size_t fail_at = 0;                ///< 1-based index of the read/write that fails (0: none)
@@ -77,6 +81,8 @@ private:
     fault_plan* plan_;
 };
 
-} // namespace mailwire::testing
+} // namespace testing
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
 
 #endif // MAILWIRE_TESTING_FAULT_INJECTION_HPP

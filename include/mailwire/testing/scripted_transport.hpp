@@ -14,6 +14,8 @@
 #ifndef MAILWIRE_TESTING_SCRIPTED_TRANSPORT_HPP
 #define MAILWIRE_TESTING_SCRIPTED_TRANSPORT_HPP
 
+#include "../config.hpp"
+
 #include "../io.hpp"
 
 #include <cerrno>
@@ -25,6 +27,7 @@
 #include <vector>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 namespace testing {
 
 /// A clock the test controls; the scripted transport advances it when a read waits.
@@ -218,6 +221,7 @@ private:
 };
 
 } // namespace testing
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_TESTING_SCRIPTED_TRANSPORT_HPP

@@ -14,11 +14,6 @@
 #ifndef MAILWIRE_TESTING_FAULT_INJECTION_HPP
 #define MAILWIRE_TESTING_FAULT_INJECTION_HPP
 
-// ---- begin include/mailwire/io.hpp ----
-// mailwire - the result of one transport or TLS operation, and the clock policy.
-#ifndef MAILWIRE_IO_HPP
-#define MAILWIRE_IO_HPP
-
 // ---- begin include/mailwire/config.hpp ----
 // mailwire - configuration: an optional user profile header first, then a default for every knob.
 #ifndef MAILWIRE_CONFIG_HPP
@@ -143,6 +138,25 @@
 #define MAILWIRE_TLS_DETAIL MAILWIRE_ADVICE
 #endif
 
+// The ABI namespace. Every declaration of mailwire lives in `mailwire::MAILWIRE_ABI`, an inline
+// namespace whose name spells out the version and every knob above: so `mailwire::client` is
+// written as always, but two translation units built with different knobs (a firmware that sets
+// MAILWIRE_RX_BUFFER_SIZE in one file only, say) use differently named types and functions and
+// cannot be linked into one program's silent One Definition Rule violation: each keeps its own.
+// (nlohmann/json does the same for its knobs.) The knobs must therefore be integer literals
+// (`#define MAILWIRE_RX_BUFFER_SIZE 2048`, not `(2 * 1024)`): their values are pasted into a name.
+#define MAILWIRE_ABI_NAME_(major, minor, rx, tx, window, text, lines, advice, short_advice, plain, login, xoauth2, \
+                           oauthbearer, parameters, syntax, trace, tls_detail)                                     \
+    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail
+// One step between, so that each knob is replaced by its value before it is pasted.
+#define MAILWIRE_ABI_EXPAND_(...) MAILWIRE_ABI_NAME_(__VA_ARGS__)
+#define MAILWIRE_ABI                                                                                                 \
+    MAILWIRE_ABI_EXPAND_(MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_RX_BUFFER_SIZE,                   \
+                         MAILWIRE_TX_BUFFER_SIZE, MAILWIRE_PIPELINE_WINDOW, MAILWIRE_REPLY_TEXT_SIZE,               \
+                         MAILWIRE_MAX_REPLY_LINES, MAILWIRE_ADVICE, MAILWIRE_ADVICE_SHORT, MAILWIRE_AUTH_PLAIN,     \
+                         MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
+                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
+
 // Keeps a small function that many steps call out of line (firmware size); only a hint.
 #ifndef MAILWIRE_NOINLINE
 #if defined(__GNUC__) || defined(__clang__)
@@ -163,10 +177,17 @@
 #endif // MAILWIRE_CONFIG_HPP
 // ---- end include/mailwire/config.hpp ----
 
+// ---- begin include/mailwire/io.hpp ----
+// mailwire - the result of one transport or TLS operation, and the clock policy.
+#ifndef MAILWIRE_IO_HPP
+#define MAILWIRE_IO_HPP
+
+
 #include <cstddef>
 #include <cstdint>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// Milliseconds on the client's clock. Deadlines are absolute points on it.
 using millis = std::uint64_t;
@@ -196,6 +217,7 @@ struct io_result {
 inline constexpr unsigned ready_read = 1u;  ///< a read_some would not wait
 inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_IO_HPP
@@ -253,6 +275,7 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #define MAILWIRE_TRANSPORT_HPP
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -260,6 +283,7 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #include <utility>
 
 namespace mailwire {
+inline namespace MAILWIRE_ABI {
 namespace detail {
 
 template <class T, class = void>
@@ -353,6 +377,7 @@ struct check_clock {
     static constexpr bool value = detail::has_now<C>::value;
 };
 
+} // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
 #endif // MAILWIRE_TRANSPORT_HPP
@@ -362,7 +387,9 @@ struct check_clock {
 #include <cstdint>
 #include <string_view>
 
-namespace mailwire::testing {
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+namespace testing {
 
 struct fault_plan {
     std::size_t fail_at = 0;                ///< 1-based index of the read/write that fails (0: none)
@@ -426,7 +453,9 @@ private:
     fault_plan* plan_;
 };
 
-} // namespace mailwire::testing
+} // namespace testing
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
 
 #endif // MAILWIRE_TESTING_FAULT_INJECTION_HPP
 // ---- end include/mailwire/testing/fault_injection.hpp ----
