@@ -105,7 +105,7 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
     }
 }
 
-/// check_mailbox on the `n` octets at `begin`: a pointer and a length travel in registers.
+/// check_mailbox on the `n` octets at `begin`.
 constexpr address_check check_mailbox_octets(const char* begin, std::size_t n) noexcept {
     // One pass from the end finds the controls and the last '@' (a quoted local part may hold more).
     std::size_t at = std::string_view::npos;

@@ -82,17 +82,24 @@ struct timeouts {
 };
 
 inline void timeouts::settle() noexcept {
-    static constexpr timeouts fallback = defaults();
-    static_assert(sizeof(timeouts) == 11 * sizeof(std::uint32_t), "eleven 32-bit fields in a row");
-    // Field by field through the object's bytes (the fields are alike; memcpy is well-defined).
-    auto* self = reinterpret_cast<unsigned char*>(this);
-    for (std::size_t at = 0; at < sizeof(timeouts); at += sizeof(std::uint32_t)) {
-        std::uint32_t ms = 0;
-        std::memcpy(&ms, self + at, sizeof(ms));
-        if (ms == 0) std::memcpy(&ms, reinterpret_cast<const unsigned char*>(&fallback) + at, sizeof(ms));
+    constexpr timeouts fallback = defaults();
+    // Each 0 becomes its default; each bound is cut to what a 32-bit deadline can hold.
+    const auto settle_one = [](std::uint32_t& ms, std::uint32_t default_ms) noexcept {
+        if (ms == 0) ms = default_ms;
         if (ms > longest) ms = longest;
-        std::memcpy(self + at, &ms, sizeof(ms));
-    }
+    };
+    settle_one(connect, fallback.connect);
+    settle_one(tls_handshake, fallback.tls_handshake);
+    settle_one(greeting, fallback.greeting);
+    settle_one(command, fallback.command);
+    settle_one(mail, fallback.mail);
+    settle_one(rcpt, fallback.rcpt);
+    settle_one(data_init, fallback.data_init);
+    settle_one(data_block, fallback.data_block);
+    settle_one(data_end, fallback.data_end);
+    settle_one(quit, fallback.quit);
+    settle_one(first_byte, fallback.first_byte);
+    static_assert(sizeof(timeouts) == 11 * sizeof(std::uint32_t), "a new field needs a line above");
 }
 
 enum class trace_direction : std::uint8_t { client, server, info };
@@ -429,11 +436,11 @@ private:
     // (timeouts::settle()), so a deadline still ahead is less than 2^31 ahead.
     std::uint32_t deadline(std::uint32_t ms) noexcept { return static_cast<std::uint32_t>(clock_.now()) + ms; }
     /// A step begins: what its failures are reported as, and when it must be over.
-    MAILWIRE_NOINLINE void begin(phase p, std::uint32_t ms) noexcept {
+    void begin(phase p, std::uint32_t ms) noexcept {
         phase_ = p;
         dl_ = deadline(ms);
     }
-    MAILWIRE_NOINLINE std::uint32_t remaining(std::uint32_t dl) noexcept {
+    std::uint32_t remaining(std::uint32_t dl) noexcept {
         const std::uint32_t left = dl - static_cast<std::uint32_t>(clock_.now());
         return left <= timeouts::longest ? left : 0; // past the deadline: "negative"
     }
@@ -964,7 +971,7 @@ private:
     }
 
     /// Step i of a transaction with n recipients: MAIL FROM (0), RCPT TO (1..n) or DATA (n + 1).
-    MAILWIRE_NOINLINE void begin_step(std::size_t i, std::size_t n) noexcept {
+    void begin_step(std::size_t i, std::size_t n) noexcept {
         if (i == 0) begin(phase::mail, opt_.timeout.mail);
         else if (i > n) begin(phase::data, opt_.timeout.data_init);
         else begin(phase::rcpt, opt_.timeout.rcpt);

@@ -422,8 +422,6 @@ protected:
 
     /// The error for cause c (none: success).
     static error usage(cause c) noexcept {
-        // Value-initialised: GCC then clears it in place, where "error e;" copied a 96-octet
-        // default error kept in flash.
         error e = error();
         set_usage(e, c);
         return e;
@@ -444,7 +442,6 @@ protected:
     }
 
     /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
-    // (The texts first: they are then passed in registers.)
     error add_address(std::string_view address, std::string_view display,
                                                 address_entry* list, std::size_t cap, std::uint8_t k) {
         addr_ = list;
@@ -488,7 +485,6 @@ protected:
         list[header_count_++] = custom_header{name, value};
         return cause::none;
     }
-    // (The texts first: they are then passed in registers.)
     error add_part(std::string_view filename, std::string_view type, std::string_view cid,
                                              const content_source& src, part* list, std::size_t cap) {
         parts_ = list;

@@ -158,17 +158,6 @@
                          MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
                          MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
 
-// Keeps a small function that many steps call out of line (firmware size); only a hint.
-#ifndef MAILWIRE_NOINLINE
-#if defined(__GNUC__) || defined(__clang__)
-#define MAILWIRE_NOINLINE __attribute__((noinline))
-#elif defined(_MSC_VER)
-#define MAILWIRE_NOINLINE __declspec(noinline)
-#else
-#define MAILWIRE_NOINLINE
-#endif
-#endif
-
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
 #include <cassert>
@@ -1463,7 +1452,7 @@ constexpr unsigned check_mailbox_part(const char* p, const char* e, bool domain)
     }
 }
 
-/// check_mailbox on the `n` octets at `begin`: a pointer and a length travel in registers.
+/// check_mailbox on the `n` octets at `begin`.
 constexpr address_check check_mailbox_octets(const char* begin, std::size_t n) noexcept {
     // One pass from the end finds the controls and the last '@' (a quoted local part may hold more).
     std::size_t at = std::string_view::npos;
@@ -2436,17 +2425,24 @@ struct timeouts {
 };
 
 inline void timeouts::settle() noexcept {
-    static constexpr timeouts fallback = defaults();
-    static_assert(sizeof(timeouts) == 11 * sizeof(std::uint32_t), "eleven 32-bit fields in a row");
-    // Field by field through the object's bytes (the fields are alike; memcpy is well-defined).
-    auto* self = reinterpret_cast<unsigned char*>(this);
-    for (std::size_t at = 0; at < sizeof(timeouts); at += sizeof(std::uint32_t)) {
-        std::uint32_t ms = 0;
-        std::memcpy(&ms, self + at, sizeof(ms));
-        if (ms == 0) std::memcpy(&ms, reinterpret_cast<const unsigned char*>(&fallback) + at, sizeof(ms));
+    constexpr timeouts fallback = defaults();
+    // Each 0 becomes its default; each bound is cut to what a 32-bit deadline can hold.
+    const auto settle_one = [](std::uint32_t& ms, std::uint32_t default_ms) noexcept {
+        if (ms == 0) ms = default_ms;
         if (ms > longest) ms = longest;
-        std::memcpy(self + at, &ms, sizeof(ms));
-    }
+    };
+    settle_one(connect, fallback.connect);
+    settle_one(tls_handshake, fallback.tls_handshake);
+    settle_one(greeting, fallback.greeting);
+    settle_one(command, fallback.command);
+    settle_one(mail, fallback.mail);
+    settle_one(rcpt, fallback.rcpt);
+    settle_one(data_init, fallback.data_init);
+    settle_one(data_block, fallback.data_block);
+    settle_one(data_end, fallback.data_end);
+    settle_one(quit, fallback.quit);
+    settle_one(first_byte, fallback.first_byte);
+    static_assert(sizeof(timeouts) == 11 * sizeof(std::uint32_t), "a new field needs a line above");
 }
 
 enum class trace_direction : std::uint8_t { client, server, info };
@@ -2783,11 +2779,11 @@ private:
     // (timeouts::settle()), so a deadline still ahead is less than 2^31 ahead.
     std::uint32_t deadline(std::uint32_t ms) noexcept { return static_cast<std::uint32_t>(clock_.now()) + ms; }
     /// A step begins: what its failures are reported as, and when it must be over.
-    MAILWIRE_NOINLINE void begin(phase p, std::uint32_t ms) noexcept {
+    void begin(phase p, std::uint32_t ms) noexcept {
         phase_ = p;
         dl_ = deadline(ms);
     }
-    MAILWIRE_NOINLINE std::uint32_t remaining(std::uint32_t dl) noexcept {
+    std::uint32_t remaining(std::uint32_t dl) noexcept {
         const std::uint32_t left = dl - static_cast<std::uint32_t>(clock_.now());
         return left <= timeouts::longest ? left : 0; // past the deadline: "negative"
     }
@@ -3318,7 +3314,7 @@ private:
     }
 
     /// Step i of a transaction with n recipients: MAIL FROM (0), RCPT TO (1..n) or DATA (n + 1).
-    MAILWIRE_NOINLINE void begin_step(std::size_t i, std::size_t n) noexcept {
+    void begin_step(std::size_t i, std::size_t n) noexcept {
         if (i == 0) begin(phase::mail, opt_.timeout.mail);
         else if (i > n) begin(phase::data, opt_.timeout.data_init);
         else begin(phase::rcpt, opt_.timeout.rcpt);
@@ -4900,8 +4896,6 @@ protected:
 
     /// The error for cause c (none: success).
     static error usage(cause c) noexcept {
-        // Value-initialised: GCC then clears it in place, where "error e;" copied a 96-octet
-        // default error kept in flash.
         error e = error();
         set_usage(e, c);
         return e;
@@ -4922,7 +4916,6 @@ protected:
     }
 
     /// From (k == kind_from), Sender (kind_sender), or a To, Cc, Bcc or Reply-To into list.
-    // (The texts first: they are then passed in registers.)
     error add_address(std::string_view address, std::string_view display,
                                                 address_entry* list, std::size_t cap, std::uint8_t k) {
         addr_ = list;
@@ -4966,7 +4959,6 @@ protected:
         list[header_count_++] = custom_header{name, value};
         return cause::none;
     }
-    // (The texts first: they are then passed in registers.)
     error add_part(std::string_view filename, std::string_view type, std::string_view cid,
                                              const content_source& src, part* list, std::size_t cap) {
         parts_ = list;

@@ -179,17 +179,6 @@
                          MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
                          MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
 
-// Keeps a small function that many steps call out of line (firmware size); only a hint.
-#ifndef MAILWIRE_NOINLINE
-#if defined(__GNUC__) || defined(__clang__)
-#define MAILWIRE_NOINLINE __attribute__((noinline))
-#elif defined(_MSC_VER)
-#define MAILWIRE_NOINLINE __declspec(noinline)
-#else
-#define MAILWIRE_NOINLINE
-#endif
-#endif
-
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
 #include <cassert>
@@ -1156,8 +1145,8 @@ private:
         return r;
     }
 
-    // Out of line: read and write share it, rather than each having a copy.
-    MAILWIRE_NOINLINE io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
+    /// A read or a write of application data: the same steps for both.
+    io_result stream(bio& b, step s, unsigned char* buf, std::size_t len) {
         if (!established_) return io_result::fail(io_status::error);
         const int rc = drive(b, s, buf, len);
         if (rc > 0) return io_result::done(static_cast<std::size_t>(rc));
@@ -1453,9 +1442,8 @@ private:
         established_ = false;
     }
 
-    // Out of line (config.hpp's MAILWIRE_NOINLINE), so that the destructor a client's by-value
-    // policy argument runs on its moved-from temporary folds away (it is empty until a handshake).
-    MAILWIRE_NOINLINE void release() noexcept {
+    /// Everything the policy holds, given back (the destructor's work, also after a move).
+    void release() noexcept {
         free_session();
         mbedtls_ssl_config_free(&conf_);
         mbedtls_x509_crt_free(&ca_);

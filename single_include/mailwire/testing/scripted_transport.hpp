@@ -165,17 +165,6 @@
                          MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
                          MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
 
-// Keeps a small function that many steps call out of line (firmware size); only a hint.
-#ifndef MAILWIRE_NOINLINE
-#if defined(__GNUC__) || defined(__clang__)
-#define MAILWIRE_NOINLINE __attribute__((noinline))
-#elif defined(_MSC_VER)
-#define MAILWIRE_NOINLINE __declspec(noinline)
-#else
-#define MAILWIRE_NOINLINE
-#endif
-#endif
-
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
 #include <cassert>
