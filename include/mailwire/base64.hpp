@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// mailwire - base64 (RFC 4648 §4) for SASL: a streaming encoder, a strict check and a decoder.
+// mailwire - base64 (RFC 4648 §4): one streaming encoder (for the API, SASL and the composer), a
+// strict check and a decoder.
 #ifndef MAILWIRE_BASE64_HPP
 #define MAILWIRE_BASE64_HPP
 
@@ -27,34 +28,50 @@ constexpr int base64_value(char c) noexcept {
 /// Encoded length of n bytes, with padding.
 constexpr std::size_t base64_encoded_size(std::size_t n) noexcept { return (n + 2) / 3 * 4; }
 
-/// Encodes a stream given in pieces, so "\0user\0secret" never has to exist in one buffer.
-/// `put` is called with each group of up to four output characters.
+/// The four characters of n (1 to 3) octets at p, with "=" for the octets past n (RFC 4648 §4),
+/// each handed to `out(char)`, which returns false to stop (a full buffer, a failed write).
+/// The one base64 group every encoder in mailwire goes through: the API, SASL and the composer.
+template <class Out>
+bool base64_quad(const unsigned char* p, std::size_t n, Out&& out) {
+    unsigned v = 0;
+    for (std::size_t i = 0; i < 3; ++i) v = v << 8 | (i < n ? p[i] : 0u);
+    // Character i holds bits 18 - 6i on; those past the n octets are padding.
+    for (unsigned i = 0; i < 4; ++i) {
+        if (!out(i <= n ? detail::base64_alphabet[(v >> (18 - 6 * i)) & 63] : '=')) return false;
+    }
+    return true;
+}
+
+/// Encodes a stream given in pieces, octet by octet or a piece at a time, so "\0user\0secret"
+/// never has to exist in one buffer. `out(char)` gets each output character and returns false to
+/// stop; then the encoder's call returns false too.
 class base64_encoder {
 public:
-    template <class Put>
-    void feed(std::string_view in, Put&& put) {
-        for (char ch : in) {
-            carry_[n_++] = static_cast<unsigned char>(ch);
-            if (n_ == 3) emit(put);
+    template <class Out>
+    bool push(unsigned char c, Out&& out) {
+        carry_[n_++] = c;
+        if (n_ < 3) return true;
+        n_ = 0;
+        return base64_quad(carry_, 3, out);
+    }
+    template <class Out>
+    bool feed(std::string_view in, Out&& out) {
+        for (char c : in) {
+            if (!push(static_cast<unsigned char>(c), out)) return false;
         }
+        return true;
     }
-    template <class Put>
-    void finish(Put&& put) {
-        if (n_ != 0) emit(put);
+    /// The last group, padded; the encoder is then ready for a new stream.
+    template <class Out>
+    bool finish(Out&& out) {
+        const std::size_t n = n_;
+        n_ = 0;
+        return n == 0 || base64_quad(carry_, n, out);
     }
+    /// Octets pushed since the last complete group (0 to 2).
+    std::size_t pending() const noexcept { return n_; }
 
 private:
-    template <class Put>
-    void emit(Put& put) {
-        const unsigned v = (unsigned(carry_[0]) << 16) | (n_ > 1 ? unsigned(carry_[1]) << 8 : 0u) |
-                           (n_ > 2 ? unsigned(carry_[2]) : 0u);
-        char out[4] = {detail::base64_alphabet[(v >> 18) & 63], detail::base64_alphabet[(v >> 12) & 63],
-                       n_ > 1 ? detail::base64_alphabet[(v >> 6) & 63] : '=',
-                       n_ > 2 ? detail::base64_alphabet[v & 63] : '='};
-        put(std::string_view(out, 4));
-        n_ = 0;
-        carry_[0] = carry_[1] = carry_[2] = 0;
-    }
     unsigned char carry_[3] = {};
     std::size_t n_ = 0;
 };
@@ -65,11 +82,12 @@ inline std::size_t base64_encode(std::string_view in, char* out, std::size_t cap
     if (base64_encoded_size(in.size()) > cap) return 0;
     std::size_t len = 0;
     base64_encoder enc;
-    auto put = [&](std::string_view four) {
-        for (char c : four) out[len++] = c;
+    const auto put = [&](char c) {
+        out[len++] = c;
+        return true;
     };
-    enc.feed(in, put);
-    enc.finish(put);
+    (void)enc.feed(in, put);
+    (void)enc.finish(put);
     return len;
 }
 

@@ -825,17 +825,12 @@ private:
     /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
     /// `size`, nothing is written: *size becomes the length of the base64, padding included.
     bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr) {
-        unsigned acc = 0, n = 0;
+        base64_encoder encoder;
         std::size_t raw = 0;
+        const auto out = [this](char c) { return put_char(c); };
         const auto feed = [&](char ch) {
             ++raw;
-            acc = (acc << 8) | static_cast<unsigned char>(ch);
-            if (size != nullptr || ++n < 3) return true;
-            n = 0;
-            for (int shift = 18; shift >= 0; shift -= 6) {
-                if (!put_char(detail::base64_alphabet[(acc >> shift) & 63])) return false;
-            }
-            return true;
+            return size != nullptr || encoder.push(static_cast<unsigned char>(ch), out);
         };
         for (char t : tmpl) {
             if (t != user_mark && t != secret_mark && t != saslname_mark) {
@@ -853,14 +848,7 @@ private:
             *size = base64_encoded_size(raw);
             return true;
         }
-        if (n == 0) return true;
-        // The last group: its octets, zero bits to a whole character, and "=" padding.
-        const unsigned have = n;
-        acc <<= 8 * (3 - have);
-        for (unsigned k = 0; k < 4; ++k) {
-            if (!put_char(k <= have ? detail::base64_alphabet[(acc >> (18 - 6 * k)) & 63] : '=')) return false;
-        }
-        return true;
+        return encoder.finish(out);
     }
 
     /// The base64 of a response, the line end, and out.

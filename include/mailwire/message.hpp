@@ -774,11 +774,10 @@ protected:
     }
     /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
     MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
-        const char* const a = base64_alphabet;
-        unsigned v = 0;
-        for (std::size_t i = 0; i < 3; ++i) v = v << 8 | (i < n ? p[i] : 0u);
-        // Character i holds bits 18 - 6i on; those past the n octets are padding.
-        for (unsigned i = 0; i < 4; ++i) put1(i <= n ? a[(v >> (18 - 6 * i)) & 63] : '=');
+        (void)base64_quad(p, n, [this](char c) {
+            put1(c);
+            return true;
+        });
     }
 
     /// Before a word of len octets of a header: the space before it (unless it is the first),

@@ -1104,7 +1104,8 @@ private:
 #endif // MAILWIRE_CAPABILITIES_HPP
 // ---- end include/mailwire/capabilities.hpp ----
 // ---- begin include/mailwire/base64.hpp ----
-// mailwire - base64 (RFC 4648 §4) for SASL: a streaming encoder, a strict check and a decoder.
+// mailwire - base64 (RFC 4648 §4): one streaming encoder (for the API, SASL and the composer), a
+// strict check and a decoder.
 #ifndef MAILWIRE_BASE64_HPP
 #define MAILWIRE_BASE64_HPP
 
@@ -1131,34 +1132,50 @@ constexpr int base64_value(char c) noexcept {
 /// Encoded length of n bytes, with padding.
 constexpr std::size_t base64_encoded_size(std::size_t n) noexcept { return (n + 2) / 3 * 4; }
 
-/// Encodes a stream given in pieces, so "\0user\0secret" never has to exist in one buffer.
-/// `put` is called with each group of up to four output characters.
+/// The four characters of n (1 to 3) octets at p, with "=" for the octets past n (RFC 4648 §4),
+/// each handed to `out(char)`, which returns false to stop (a full buffer, a failed write).
+/// The one base64 group every encoder in mailwire goes through: the API, SASL and the composer.
+template <class Out>
+bool base64_quad(const unsigned char* p, std::size_t n, Out&& out) {
+    unsigned v = 0;
+    for (std::size_t i = 0; i < 3; ++i) v = v << 8 | (i < n ? p[i] : 0u);
+    // Character i holds bits 18 - 6i on; those past the n octets are padding.
+    for (unsigned i = 0; i < 4; ++i) {
+        if (!out(i <= n ? detail::base64_alphabet[(v >> (18 - 6 * i)) & 63] : '=')) return false;
+    }
+    return true;
+}
+
+/// Encodes a stream given in pieces, octet by octet or a piece at a time, so "\0user\0secret"
+/// never has to exist in one buffer. `out(char)` gets each output character and returns false to
+/// stop; then the encoder's call returns false too.
 class base64_encoder {
 public:
-    template <class Put>
-    void feed(std::string_view in, Put&& put) {
-        for (char ch : in) {
-            carry_[n_++] = static_cast<unsigned char>(ch);
-            if (n_ == 3) emit(put);
+    template <class Out>
+    bool push(unsigned char c, Out&& out) {
+        carry_[n_++] = c;
+        if (n_ < 3) return true;
+        n_ = 0;
+        return base64_quad(carry_, 3, out);
+    }
+    template <class Out>
+    bool feed(std::string_view in, Out&& out) {
+        for (char c : in) {
+            if (!push(static_cast<unsigned char>(c), out)) return false;
         }
+        return true;
     }
-    template <class Put>
-    void finish(Put&& put) {
-        if (n_ != 0) emit(put);
+    /// The last group, padded; the encoder is then ready for a new stream.
+    template <class Out>
+    bool finish(Out&& out) {
+        const std::size_t n = n_;
+        n_ = 0;
+        return n == 0 || base64_quad(carry_, n, out);
     }
+    /// Octets pushed since the last complete group (0 to 2).
+    std::size_t pending() const noexcept { return n_; }
 
 private:
-    template <class Put>
-    void emit(Put& put) {
-        const unsigned v = (unsigned(carry_[0]) << 16) | (n_ > 1 ? unsigned(carry_[1]) << 8 : 0u) |
-                           (n_ > 2 ? unsigned(carry_[2]) : 0u);
-        char out[4] = {detail::base64_alphabet[(v >> 18) & 63], detail::base64_alphabet[(v >> 12) & 63],
-                       n_ > 1 ? detail::base64_alphabet[(v >> 6) & 63] : '=',
-                       n_ > 2 ? detail::base64_alphabet[v & 63] : '='};
-        put(std::string_view(out, 4));
-        n_ = 0;
-        carry_[0] = carry_[1] = carry_[2] = 0;
-    }
     unsigned char carry_[3] = {};
     std::size_t n_ = 0;
 };
@@ -1169,11 +1186,12 @@ inline std::size_t base64_encode(std::string_view in, char* out, std::size_t cap
     if (base64_encoded_size(in.size()) > cap) return 0;
     std::size_t len = 0;
     base64_encoder enc;
-    auto put = [&](std::string_view four) {
-        for (char c : four) out[len++] = c;
+    const auto put = [&](char c) {
+        out[len++] = c;
+        return true;
     };
-    enc.feed(in, put);
-    enc.finish(put);
+    (void)enc.feed(in, put);
+    (void)enc.finish(put);
     return len;
 }
 
@@ -3168,17 +3186,12 @@ private:
     /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
     /// `size`, nothing is written: *size becomes the length of the base64, padding included.
     bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr) {
-        unsigned acc = 0, n = 0;
+        base64_encoder encoder;
         std::size_t raw = 0;
+        const auto out = [this](char c) { return put_char(c); };
         const auto feed = [&](char ch) {
             ++raw;
-            acc = (acc << 8) | static_cast<unsigned char>(ch);
-            if (size != nullptr || ++n < 3) return true;
-            n = 0;
-            for (int shift = 18; shift >= 0; shift -= 6) {
-                if (!put_char(detail::base64_alphabet[(acc >> shift) & 63])) return false;
-            }
-            return true;
+            return size != nullptr || encoder.push(static_cast<unsigned char>(ch), out);
         };
         for (char t : tmpl) {
             if (t != user_mark && t != secret_mark && t != saslname_mark) {
@@ -3196,14 +3209,7 @@ private:
             *size = base64_encoded_size(raw);
             return true;
         }
-        if (n == 0) return true;
-        // The last group: its octets, zero bits to a whole character, and "=" padding.
-        const unsigned have = n;
-        acc <<= 8 * (3 - have);
-        for (unsigned k = 0; k < 4; ++k) {
-            if (!put_char(k <= have ? detail::base64_alphabet[(acc >> (18 - 6 * k)) & 63] : '=')) return false;
-        }
-        return true;
+        return encoder.finish(out);
     }
 
     /// The base64 of a response, the line end, and out.
@@ -5248,11 +5254,10 @@ protected:
     }
     /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
     MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
-        const char* const a = base64_alphabet;
-        unsigned v = 0;
-        for (std::size_t i = 0; i < 3; ++i) v = v << 8 | (i < n ? p[i] : 0u);
-        // Character i holds bits 18 - 6i on; those past the n octets are padding.
-        for (unsigned i = 0; i < 4; ++i) put1(i <= n ? a[(v >> (18 - 6 * i)) & 63] : '=');
+        (void)base64_quad(p, n, [this](char c) {
+            put1(c);
+            return true;
+        });
     }
 
     /// Before a word of len octets of a header: the space before it (unless it is the first),

@@ -36,15 +36,18 @@ bool valid(std::string_view in) {
 std::string encode_in_pieces(std::string_view in, const std::vector<std::size_t>& sizes) {
     mailwire::base64_encoder enc;
     std::string out;
-    auto put = [&](std::string_view four) { out.append(four.data(), four.size()); };
+    auto put = [&](char c) {
+        out += c;
+        return true;
+    };
     std::size_t k = 0;
     while (!in.empty()) {
         std::size_t n = sizes[k++ % sizes.size()];
         if (n > in.size()) n = in.size();
-        enc.feed(in.substr(0, n), put);
+        REQUIRE(enc.feed(in.substr(0, n), put));
         in.remove_prefix(n);
     }
-    enc.finish(put);
+    REQUIRE(enc.finish(put));
     return out;
 }
 
@@ -156,7 +159,10 @@ TEST_CASE("the streaming encoder fed in pieces equals the one-shot encoder", "[u
     SECTION("empty pieces change nothing") {
         mailwire::base64_encoder enc;
         std::string out;
-        auto put = [&](std::string_view four) { out.append(four.data(), four.size()); };
+        auto put = [&](char c) {
+        out += c;
+        return true;
+    };
         enc.feed("", put);
         enc.feed("fo", put);
         enc.feed("", put);
@@ -164,4 +170,31 @@ TEST_CASE("the streaming encoder fed in pieces equals the one-shot encoder", "[u
         enc.finish(put);
         CHECK(out == "Zm9vYg==");
     }
+}
+
+TEST_CASE("base64 encoder: an output that refuses stops it, and it starts afresh after finish()", "[base64]") {
+    mailwire::base64_encoder enc;
+    std::string out;
+    std::size_t room = 5; // the sink takes five characters, then refuses
+    auto put = [&](char c) {
+        if (room == 0) return false;
+        --room;
+        out += c;
+        return true;
+    };
+    CHECK_FALSE(enc.feed("foobar", put)); // "Zm9v" fits, "Ym" of "YmFy" goes in, then the refusal
+    CHECK(out == "Zm9vY");
+    std::string fresh;
+    auto take = [&](char c) {
+        fresh += c;
+        return true;
+    };
+    mailwire::base64_encoder again;
+    CHECK(again.feed("f", take));
+    CHECK(again.pending() == 1);
+    CHECK(again.finish(take));
+    CHECK(again.pending() == 0);
+    CHECK(again.feed("fo", take));
+    CHECK(again.finish(take));
+    CHECK(fresh == "Zg==Zm8=");
 }
