@@ -23,6 +23,8 @@
 #include "tls.hpp"
 #include "advice.hpp"
 #include "source.hpp"
+#include "options.hpp"
+#include "envelope.hpp"
 #include "client.hpp"
 #include "budget_transport.hpp"
 #include "probe.hpp"

@@ -15,7 +15,8 @@
 //   m.subject("Temperatur über Grenzwert");
 //   m.text("Log attached.\n");
 //   m.attach(mailwire::content_source::callback(&read_flash, &flash), "log.csv", "text/csv");
-//   mailwire::send_result r = mailwire::send_message(client, m);
+//   mailwire::recipient storage[1];                             // To, Cc and Bcc: one here
+//   mailwire::send_result r = mailwire::send_message(client, m, storage, 1); // after client.open()
 #ifndef MAILWIRE_MESSAGE_HPP
 #define MAILWIRE_MESSAGE_HPP
 
@@ -24,8 +25,10 @@
 #include "text.hpp"
 
 #include "address.hpp"
+#include "advice.hpp"
 #include "base64.hpp"
-#include "client.hpp"
+#include "capabilities.hpp"
+#include "envelope.hpp"
 #include "error.hpp"
 #include "limits.hpp"
 

@@ -2374,20 +2374,18 @@ struct is_source<S, std::enable_if_t<std::is_convertible<decltype(std::declval<S
 
 #endif // MAILWIRE_SOURCE_HPP
 // ---- end include/mailwire/source.hpp ----
-// ---- begin include/mailwire/client.hpp ----
-// mailwire - the blocking SMTP client: greeting -> EHLO -> [STARTTLS -> EHLO] -> [AUTH] ->
-// (MAIL, RCPT..., DATA)... -> QUIT, with a deadline on every step and no heap.
-#ifndef MAILWIRE_CLIENT_HPP
-#define MAILWIRE_CLIENT_HPP
+// ---- begin include/mailwire/options.hpp ----
+// mailwire - what a client is told: per-step timeouts, options (EHLO name, port, encryption,
+// trace, progress) and credentials. Plain data, all zero by default, so a client holding them is
+// constant-initialised.
+#ifndef MAILWIRE_OPTIONS_HPP
+#define MAILWIRE_OPTIONS_HPP
 
 
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <initializer_list>
 #include <string_view>
-#include <type_traits>
 
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
@@ -2493,6 +2491,27 @@ struct credentials {
     std::string_view secret; ///< password, or an OAuth2 access token for XOAUTH2/OAUTHBEARER
 };
 
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_OPTIONS_HPP
+// ---- end include/mailwire/options.hpp ----
+// ---- begin include/mailwire/envelope.hpp ----
+// mailwire - what a transaction is made of and what comes back: the recipients with each one's
+// reply, the envelope (RFC 5321 §3.3: MAIL FROM, RCPT TO...), and the result of a send. Shared by
+// the client and the composer (message.hpp), which fills an envelope from its headers.
+#ifndef MAILWIRE_ENVELOPE_HPP
+#define MAILWIRE_ENVELOPE_HPP
+
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
 /// One recipient and, after send(), the server's answer to its RCPT TO.
 struct recipient {
     std::string_view address;
@@ -2519,6 +2538,29 @@ struct send_result {
     /// Delivered, and no recipient was refused.
     bool ok() const noexcept { return err.ok() && refused == 0; }
 };
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_ENVELOPE_HPP
+// ---- end include/mailwire/envelope.hpp ----
+// ---- begin include/mailwire/client.hpp ----
+// mailwire - the blocking SMTP client: greeting -> EHLO -> [STARTTLS -> EHLO] -> [AUTH] ->
+// (MAIL, RCPT..., DATA)... -> QUIT, with a deadline on every step and no heap.
+#ifndef MAILWIRE_CLIENT_HPP
+#define MAILWIRE_CLIENT_HPP
+
+
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <string_view>
+#include <type_traits>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 template <class Transport, class Tls = no_tls, class Profile = profiles::relay, class Clock = default_clock>
 class basic_client {
@@ -4502,7 +4544,8 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
 //   m.subject("Temperatur über Grenzwert");
 //   m.text("Log attached.\n");
 //   m.attach(mailwire::content_source::callback(&read_flash, &flash), "log.csv", "text/csv");
-//   mailwire::send_result r = mailwire::send_message(client, m);
+//   mailwire::recipient storage[1];                             // To, Cc and Bcc: one here
+//   mailwire::send_result r = mailwire::send_message(client, m, storage, 1); // after client.open()
 #ifndef MAILWIRE_MESSAGE_HPP
 #define MAILWIRE_MESSAGE_HPP
 
