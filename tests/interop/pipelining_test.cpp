@@ -9,7 +9,7 @@
 // client that deadlocks fails at it.
 #include "fixture.hpp"
 
-#include <mailwire/posix_transport.hpp>
+#include <mailwire/mailwire.hpp> // posix_transport; the single header is this one file
 
 #include <catch2/catch.hpp>
 
