@@ -547,14 +547,24 @@ int main(int argc, char** argv) {
         jobs.push_back(std::move(j));
     }
     // One thread per candidate: each holds itself to the budget, so all end within about one
-    // --timeout together.
+    // --timeout together. An mbedTLS 3.x built without MBEDTLS_THREADING_C cannot run TLS 1.3
+    // handshakes side by side (mbedtls_tls.hpp, concurrent_handshakes_safe): there the candidates
+    // go one after another, and the probe takes up to one --timeout per candidate.
+#if MAILWIRE_PROBE_WITH_TLS
+    constexpr bool parallel = mailwire::detail::mbedtls_compat::concurrent_handshakes_safe;
+#else
+    constexpr bool parallel = true;
+#endif
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         job* j = jobs[i].get();
         const mailwire::probe_candidate c = s.candidates[i];
         threads.emplace_back([j, c, &s, &ps] { (void)mailwire::probe(j->client, s.host, c, j->result, ps); });
+        if (!parallel) threads.back().join();
     }
-    for (std::thread& t : threads) t.join();
+    for (std::thread& t : threads) {
+        if (t.joinable()) t.join();
+    }
 
     std::vector<mailwire::probe_result> results;
     for (const auto& j : jobs) results.push_back(j->result);

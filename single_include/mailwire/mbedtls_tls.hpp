@@ -761,6 +761,18 @@ inline bool start_crypto() noexcept {
 #endif
 }
 
+/// Whether handshakes may run in several threads at once, each with its own mbedtls_tls. In
+/// mbedTLS 3.x, TLS 1.3 goes through PSA's process-wide key store, which is locked only when
+/// mbedTLS is built with MBEDTLS_THREADING_C (its mbedtls_config.h says so); upstream's default
+/// configuration leaves it out, and concurrent handshakes then fail now and then (-0x1, -0x7180:
+/// found with mailwire-probe's candidates against 3.6.6). Debian's 2.28 has no TLS 1.3 client.
+constexpr bool concurrent_handshakes_safe =
+#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_THREADING_C)
+    false;
+#else
+    true;
+#endif
+
 /// Results of mbedtls_ssl_read that carry no data and no failure.
 inline bool read_again(int rc) noexcept {
     if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) return true;
