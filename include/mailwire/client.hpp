@@ -878,34 +878,9 @@ private:
         }
         const std::string_view params(param_buf, param_len);
 
-        // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA. Without
-        // PIPELINING each command waits for its reply. With it (RFC 2920 §3.1) the commands go out
-        // in groups and the replies are read in order, each matched to its command; how the
-        // writing and the reading interleave so that neither side blocks is in pipeline_window()
-        // and flush_duplex().
+        // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
         batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
-        begin_step(0, n);
-        if (pipelined) batch_ = &b;
-        bool ok = true;
-        // A refused MAIL ends the putting: the commands already out are answered (503, usually)
-        // and RSET follows, but nothing more is sent for a transaction that does not exist.
-        for (std::size_t step = 0; ok && step <= n + 1 && b.mail_ok; ++step) {
-            if (!pipelined && step > n && res.accepted == 0) break; // no DATA without a recipient
-            if (!pipelined && step != 0) begin_step(step, n);
-            ok = make_room(b, command_size(b, step)) &&
-                 (step == 0  ? put_command({"MAIL FROM:<", env.sender, ">", params})
-                  : step > n ? put_command({"DATA"})
-                             : put_command({"RCPT TO:<", env.recipients[step - 1].address, ">"}));
-            if (!ok) break;
-            ++b.put;
-            b.unanswered += command_size(b, step);
-            if (!pipelined) ok = flush() && take_reply(b);
-        }
-        if (ok && pipelined) {
-            ok = flush();
-            while (ok && b.replies < b.put) ok = take_reply(b);
-        }
-        batch_ = nullptr;
+        const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
         if (!ok) return false;
         if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
         if (b.mail_ok && res.accepted == 0) {
@@ -937,6 +912,48 @@ private:
         std::size_t replies = 0;    ///< replies read; reply i answers command i
         std::size_t unanswered = 0; ///< octets of the commands put whose replies are not read yet
     };
+
+    /// Puts command `step` of the batch into the send buffer: MAIL FROM (0), RCPT TO (1..n) or
+    /// DATA (n + 1).
+    bool put_step(batch& b, std::size_t step, std::string_view params) {
+        const bool ok = step == 0     ? put_command({"MAIL FROM:<", b.env.sender, ">", params})
+                        : step > b.n ? put_command({"DATA"})
+                                     : put_command({"RCPT TO:<", b.env.recipients[step - 1].address, ">"});
+        if (ok) {
+            ++b.put;
+            b.unanswered += command_size(b, step);
+        }
+        return ok;
+    }
+
+    /// Without PIPELINING: each command, then its reply, under that step's deadline (RFC 5321
+    /// §4.5.3.2). Nothing follows a refused MAIL, and no DATA goes out without a recipient.
+    bool send_lockstep(batch& b, std::string_view params) {
+        for (std::size_t step = 0; step <= b.n + 1 && b.mail_ok; ++step) {
+            if (step > b.n && b.res.accepted == 0) break;
+            begin_step(step, b.n);
+            if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
+        }
+        return true;
+    }
+
+    /// With PIPELINING (RFC 2920 §3.1): the commands go out in groups and the replies are read in
+    /// order, each matched to its command and under its own deadline; make_room() and
+    /// flush_duplex() interleave the writing and the reading so that neither side blocks. A
+    /// refused MAIL ends the putting: the commands already out are answered (503, usually) and
+    /// RSET follows, but nothing more is sent for a transaction that does not exist.
+    bool send_pipelined(batch& b, std::string_view params) {
+        begin_step(0, b.n);
+        batch_ = &b;
+        bool ok = true;
+        for (std::size_t step = 0; ok && step <= b.n + 1 && b.mail_ok; ++step)
+            ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
+        ok = ok && flush();
+        while (ok && b.replies < b.put) ok = take_reply(b);
+        batch_ = nullptr;
+        return ok;
+    }
+
 
     /// Octets of command i of the batch, CRLF included: what put_command writes for it.
     static std::size_t command_size(const batch& b, std::size_t i) noexcept {
