@@ -2562,6 +2562,68 @@ struct send_result {
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
 
+namespace detail {
+
+/// One response of a SASL exchange: the template of what is sent (base64-encoded, with the
+/// octets \x02, \x03 and \x04 replaced by the user name, the secret and the user name as a
+/// saslname: basic_client::put_base64) and what the trace shows in its place, so that no secret
+/// can reach the trace (it never sees a template).
+struct sasl_response {
+    std::string_view encode;
+    std::string_view trace_as = "<redacted>";
+};
+/// A SASL mechanism as the client speaks it (RFC 4954): its name, the initial response (empty:
+/// none), the responses to the server's challenges in order, and what a 334 after all of them
+/// means: for the OAuth2 mechanisms an error report, answered with `error_answer`, after which
+/// the server sends its failure; for the others a challenge the mechanism has no answer to.
+struct sasl_mechanism {
+    std::string_view name;
+    sasl_response initial;
+    sasl_response answers[2];
+    std::size_t answer_count = 0;
+    bool error_report = false;
+    std::string_view error_answer;
+    cause extra_challenge = cause::bad_challenge;
+};
+
+// The mechanisms (each referenced only when compiled in: config.hpp's MAILWIRE_AUTH_*).
+// RFC 4616 §2: [authzid] NUL authcid NUL passwd, as the initial response.
+inline constexpr sasl_mechanism sasl_plain{
+    "PLAIN", {std::string_view("\0\x02\0\x03", 4)}, {}, 0, false, {}, cause::unexpected_reply};
+// No initial response; the user name and the password answer the two challenges.
+inline constexpr sasl_mechanism sasl_login{
+    "LOGIN", {}, {{"\x02", "<user name, base64>"}, {"\x03"}}, 2, false, {}, cause::bad_challenge};
+// Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A; its error report is answered
+// with an empty response.
+inline constexpr sasl_mechanism sasl_xoauth2{
+    "XOAUTH2", {"user=\x02\x01" "auth=Bearer \x03\x01\x01"}, {}, 0, true, "", cause::bad_challenge};
+// RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A; its error
+// report is answered with ^A (§3.2.3), "AQ==" in base64.
+inline constexpr sasl_mechanism sasl_oauthbearer{
+    "OAUTHBEARER", {"n,a=\x04,\x01" "auth=Bearer \x03\x01\x01"}, {}, 0, true, "AQ==", cause::bad_challenge};
+
+/// The mechanism's description, or nullptr when it is not compiled in.
+inline const sasl_mechanism* sasl_for(auth_mechanism mech) noexcept {
+    switch (mech) {
+    case auth_mechanism::plain:
+        if constexpr (MAILWIRE_AUTH_PLAIN) return &sasl_plain;
+        break;
+    case auth_mechanism::login:
+        if constexpr (MAILWIRE_AUTH_LOGIN) return &sasl_login;
+        break;
+    case auth_mechanism::xoauth2:
+        if constexpr (MAILWIRE_AUTH_XOAUTH2) return &sasl_xoauth2;
+        break;
+    case auth_mechanism::oauthbearer:
+        if constexpr (MAILWIRE_AUTH_OAUTHBEARER) return &sasl_oauthbearer;
+        break;
+    case auth_mechanism::automatic: break;
+    }
+    return nullptr;
+}
+
+} // namespace detail
+
 template <class Transport, class Tls = no_tls, class Profile = profiles::relay, class Clock = default_clock>
 class basic_client {
     static_assert(check_transport<Transport>::value, "mailwire: Transport does not meet the requirements");
@@ -3260,65 +3322,41 @@ private:
     }
 
     bool run_auth(const credentials& cred, auth_mechanism mech) {
-        // The command, then what the trace shows for an initial response on the same line; the
-        // initial response (RFC 4954 §4); what answers challenges.
-        std::string_view command = "AUTH LOGIN";
-        std::string_view first;
-        std::string_view answers[2];
-        std::size_t to_answer = 0;
-        cause spare = cause::bad_challenge; // a challenge after everything was said
-        switch (mech) {
-        // (auth_session() lets only the mechanisms compiled in get here; the others are left out.)
-        case auth_mechanism::plain:
-            if constexpr (!MAILWIRE_AUTH_PLAIN) break;
-            // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
-            // (The line as the trace shows it; without a trace only the verb is needed.)
-            command = MAILWIRE_TRACE ? "AUTH PLAIN <redacted>" : "AUTH PLAIN";
-            first = std::string_view("\0\x02\0\x03", 4);
-            spare = cause::unexpected_reply;
-            break;
-        case auth_mechanism::login:
-            if constexpr (!MAILWIRE_AUTH_LOGIN) break;
-            // No initial response; the user name and the password answer the two challenges.
-            answers[0] = "\x02";
-            answers[1] = "\x03";
-            to_answer = 2;
-            break;
-        case auth_mechanism::xoauth2:
-            if constexpr (!MAILWIRE_AUTH_XOAUTH2) break;
-            // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A.
-            command = MAILWIRE_TRACE ? "AUTH XOAUTH2 <redacted>" : "AUTH XOAUTH2";
-            first = "user=\x02\x01" "auth=Bearer \x03\x01\x01";
-            break;
-        case auth_mechanism::oauthbearer:
-            if constexpr (!MAILWIRE_AUTH_OAUTHBEARER) break;
-            // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A.
-            if (cred.user.size() > max_sasl_user) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-            command = MAILWIRE_TRACE ? "AUTH OAUTHBEARER <redacted>" : "AUTH OAUTHBEARER";
-            first = "n,a=\x04,\x01" "auth=Bearer \x03\x01\x01";
-            break;
-        case auth_mechanism::automatic: break;
-        }
-        if (first.empty() && to_answer == 0) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        // (auth_session() lets only the mechanisms compiled in get here.)
+        const detail::sasl_mechanism* found = detail::sasl_for(mech);
+        if (found == nullptr) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        const detail::sasl_mechanism& m = *found;
+        // RFC 7628 §3.1: the user name travels as a saslname; its length is bounded.
+        if (mech == auth_mechanism::oauthbearer && cred.user.size() > max_sasl_user)
+            return fail(phase::auth, error_kind::usage, cause::bad_argument);
         // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
         std::size_t first_size = 0;
-        for (std::string_view t : {answers[0], answers[1], first}) {
-            put_base64(t, cred, &first_size);
+        for (const detail::sasl_response* r : {&m.answers[0], &m.answers[1], &m.initial}) {
+            put_base64(r->encode, cred, &first_size);
             if (first_size + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         }
         // The command stays within the command line limit; a longer initial response goes on its
         // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
-        std::size_t verb_size = 5; // "AUTH PLAIN" (no find(): it brings the C library's memchr along)
-        while (verb_size < command.size() && command[verb_size] != ' ') ++verb_size;
-        const std::string_view verb(command.data(), verb_size);
-        const bool inline_first = !first.empty() && verb.size() + 1 + first_size + 2 <= max_command_line;
-        if (!first.empty() && !inline_first) answers[to_answer++] = first;
+        detail::sasl_response answers[3] = {m.answers[0], m.answers[1]};
+        std::size_t to_answer = m.answer_count;
+        const bool has_initial = !m.initial.encode.empty();
+        const bool inline_first = has_initial && 5 + m.name.size() + 1 + first_size + 2 <= max_command_line;
+        if (has_initial && !inline_first) answers[to_answer++] = m.initial;
 
         begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
-        trace(trace_direction::client, inline_first ? command : verb);
-        if (!put_bytes(verb)) return false;
+        if (MAILWIRE_TRACE && opt_.trace) {
+            // "AUTH PLAIN <redacted>": the command as sent, the response as its trace_as says.
+            char line[48];
+            std::size_t n = 0;
+            for (std::string_view part : {std::string_view("AUTH "), m.name, std::string_view(inline_first ? " " : ""),
+                                          inline_first ? m.initial.trace_as : std::string_view()}) {
+                for (char c : part) line[n++] = c;
+            }
+            trace(trace_direction::client, std::string_view(line, n));
+        }
+        if (!put_bytes("AUTH ") || !put_bytes(m.name)) return false;
         if (inline_first && !put_char(' ')) return false;
-        if (!send_response(inline_first ? first : std::string_view(), cred)) return false;
+        if (!send_response(inline_first ? m.initial.encode : std::string_view(), cred)) return false;
 
         for (std::size_t answered = 0;; ++answered) {
             if (!read_reply()) return false;
@@ -3330,14 +3368,14 @@ private:
             if (last_.code != 334) return reply_failure(phase::auth);
             if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
             if (answered < to_answer) {
-                trace(trace_direction::client, answers[answered] == "\x02" ? "<user name, base64>" : "<redacted>");
-                if (!send_response(answers[answered], cred)) return false;
+                trace(trace_direction::client, answers[answered].trace_as);
+                if (!send_response(answers[answered].encode, cred)) return false;
                 continue;
             }
-            if (mech != auth_mechanism::xoauth2 && mech != auth_mechanism::oauthbearer) return cancel_auth(spare);
-            // OAuth2: the 334 carries an error report; the client answers with an empty response
-            // (XOAUTH2) or ^A (RFC 7628 §3.2.3) and the server ends with a failure reply.
-            if (!exchange(phase::auth, opt_.timeout.command, {mech == auth_mechanism::xoauth2 ? "" : "AQ=="})) return false;
+            if (!m.error_report) return cancel_auth(m.extra_challenge);
+            // OAuth2: the 334 carries an error report; the client answers it and the server ends
+            // with a failure reply.
+            if (!exchange(phase::auth, opt_.timeout.command, {m.error_answer})) return false;
             if (last_.code == 334) return cancel_auth(cause::bad_challenge);
             // A server that accepts after reporting an error is broken; treat it as rejected.
             if (last_.code == 235) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
@@ -3345,7 +3383,6 @@ private:
         }
     }
 
-    /// RFC 4954 §4: "*" cancels; the server answers 501. The exchange has failed either way.
     bool cancel_auth(cause why) {
         fail_reply(phase::auth, error_kind::protocol, why);
         (void)quietly(phase::auth, opt_.timeout.command, "*");
