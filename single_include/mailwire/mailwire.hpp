@@ -4727,21 +4727,11 @@ private:
 /// is not in memory, whose lines cannot be checked in advance).
 enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
 
-// Internal: code that the compiler would otherwise copy into many call sites.
-// And the reverse: code with one caller that the compiler would keep apart (a call, a frame).
-#if defined(__GNUC__) || defined(__clang__)
-#define MAILWIRE_MESSAGE_NOINLINE __attribute__((noinline))
-#define MAILWIRE_MESSAGE_INLINE __attribute__((always_inline)) inline
-#else
-#define MAILWIRE_MESSAGE_NOINLINE
-#define MAILWIRE_MESSAGE_INLINE inline
-#endif
-
 namespace detail::mime {
 
 
 /// The setters' one check of header text: longer than max, or a CR, LF or NUL in it.
-MAILWIRE_MESSAGE_NOINLINE constexpr bool bad_text(std::string_view s, std::size_t max) noexcept {
+constexpr bool bad_text(std::string_view s, std::size_t max) noexcept {
     if (s.size() > max) return true;
     for (char ch : s)
         if (ch == '\r' || ch == '\n' || ch == '\0') return true;
@@ -4796,7 +4786,7 @@ enum scan_flag : unsigned {
     edge_space = 16,     ///< a space at the beginning or the end
 };
 constexpr unsigned specials_shift = 5;
-MAILWIRE_MESSAGE_NOINLINE constexpr unsigned scan(std::string_view s) noexcept {
+constexpr unsigned scan(std::string_view s) noexcept {
     unsigned f = 0;
     char prev = 0;
     for (char ch : s) {
@@ -5004,7 +4994,7 @@ protected:
         return e;
     }
     /// e (a default error) made the error for cause c.
-    MAILWIRE_MESSAGE_NOINLINE static void set_usage(error& e, cause c) noexcept {
+    static void set_usage(error& e, cause c) noexcept {
         if (c != cause::none) {
             e.kind = error_kind::usage;
             e.why = c;
@@ -5013,7 +5003,7 @@ protected:
     }
     /// A setter's result. The first refusal is also kept, and prepare() returns it: a caller who
     /// ignores a setter's result still cannot send a message that lost a recipient or a header.
-    MAILWIRE_MESSAGE_NOINLINE error result(cause c) noexcept {
+    error result(cause c) noexcept {
         if (first_refusal_ == cause::none) first_refusal_ = c;
         return usage(c);
     }
@@ -5041,7 +5031,7 @@ protected:
         e->utf8 = check == address_check::ok_needs_utf8;
         return cause::none;
     }
-    MAILWIRE_MESSAGE_NOINLINE error add_header(std::string_view name, std::string_view value, custom_header* list,
+    error add_header(std::string_view name, std::string_view value, custom_header* list,
                                                std::size_t cap) {
         hdr_ = list;
         hooks_[hook_custom] = &custom_step;
@@ -5112,7 +5102,7 @@ protected:
     }
 
     // ------------------------------------------------------------------ prepare
-    MAILWIRE_MESSAGE_NOINLINE error prepare_bound(bool eightbitmime, bool smtputf8) {
+    error prepare_bound(bool eightbitmime, bool smtputf8) {
         return usage(prepare_cause(eightbitmime, smtputf8));
     }
 public:
@@ -5223,7 +5213,7 @@ protected:
     /// writers (on POSIX, the system's clock and /dev/urandom when none was set) fetch their
     /// values and say whether their header is written (have_), rich_step plans.
     // (Apart from prepare_cause, though its only caller: measured smaller so.)
-    MAILWIRE_MESSAGE_NOINLINE void plan() {
+    void plan() {
         // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
         attachments_ = part_count_ != 0;
         levels_ = attachments_ ? 1 : 0;
@@ -5300,7 +5290,7 @@ protected:
     }
 
     // -- output: out_ holds what read() hands out next; col_ is the column (for folding)
-    MAILWIRE_MESSAGE_NOINLINE void put(const char* s, std::size_t n) noexcept {
+    void put(const char* s, std::size_t n) noexcept {
         for (std::size_t i = 0; i < n; ++i) put1(s[i]);
     }
     void put(std::string_view s) noexcept { put(s.data(), s.size()); }
@@ -5308,14 +5298,14 @@ protected:
     void put(const char (&literal)[N]) noexcept {
         put(literal, N - 1);
     }
-    MAILWIRE_MESSAGE_NOINLINE void put1(char c) noexcept {
+    void put1(char c) noexcept {
         MAILWIRE_ASSERT(out_len_ < sizeof(out_)); // sized for the longest step, below
         if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
         col_ = c == '\n' ? 0 : col_ + 1;
     }
-    MAILWIRE_MESSAGE_NOINLINE void crlf() noexcept { put_text(t_crlf); }
+    void crlf() noexcept { put_text(t_crlf); }
     /// texts' piece number t.
-    MAILWIRE_MESSAGE_NOINLINE void put_text(unsigned t) noexcept {
+    void put_text(unsigned t) noexcept {
         for (;;) {
             const char* p = texts;
             if (t >= t_related) {
@@ -5333,13 +5323,13 @@ protected:
     }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
     /// Two hex digits; lower = 0x20 makes the letters lower case.
-    MAILWIRE_MESSAGE_NOINLINE void put_hex(unsigned c, char lower = 0) noexcept {
+    void put_hex(unsigned c, char lower = 0) noexcept {
         // ('0' to '9' have the 0x20 bit already.)
         for (unsigned d : {(c >> 4) & 15, c & 15})
             put1(static_cast<char>((d < 10 ? '0' + d : 'A' - 10 + d) | static_cast<unsigned>(lower)));
     }
     /// v in decimal, at least `width` digits.
-    MAILWIRE_MESSAGE_NOINLINE void put_num(std::int32_t v, int width) noexcept {
+    void put_num(std::int32_t v, int width) noexcept {
         char tmp[12];
         int k = 0;
         do {
@@ -5350,7 +5340,7 @@ protected:
         while (k > 0) put1(tmp[--k]);
     }
     /// base64 (RFC 4648 §4) of n (1 to 3) octets: four characters.
-    MAILWIRE_MESSAGE_NOINLINE void put_b64(const unsigned char* p, std::size_t n) noexcept {
+    void put_b64(const unsigned char* p, std::size_t n) noexcept {
         (void)base64_quad(p, n, [this](char c) {
             put1(c);
             return true;
@@ -5370,7 +5360,7 @@ protected:
     /// unstructured text (display false: Subject, custom values) is words as they are when it is
     /// printable ASCII without "=?" and no word is too long to fold, else RFC 2047 encoded-words;
     /// a display name (true) is atoms, a quoted string, or encoded-words when it is not ASCII.
-    MAILWIRE_MESSAGE_NOINLINE void put_words(std::string_view text, bool display) {
+    void put_words(std::string_view text, bool display) {
         const unsigned f = scan(text);
         // Plain only when folding can keep it exact: single spaces between words, none at either
         // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
@@ -5458,7 +5448,7 @@ protected:
         }
     }
 
-    MAILWIRE_MESSAGE_INLINE void put_mailbox(const address_entry& m, bool first_in_list) {
+    void put_mailbox(const address_entry& m, bool first_in_list) {
         if (!first_in_list) put1(',');
         const bool named = !m.display.empty();
         if (named) {
@@ -5477,7 +5467,7 @@ protected:
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
     /// "name" (file false) or "filename" (true); nothing when value is empty.
-    MAILWIRE_MESSAGE_NOINLINE void put_param(bool file, std::string_view value) {
+    void put_param(bool file, std::string_view value) {
         if (value.empty()) return;
         put1(';');
         const unsigned f = scan(value);
@@ -5511,7 +5501,7 @@ protected:
     /// The Content-Type of ref (RFC 2045 §5.1, RFC 2046 §5.1.1 for the boundary) and, but for a
     /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
     /// Content-Disposition (RFC 2183) after them.
-    MAILWIRE_MESSAGE_NOINLINE void put_content_headers(std::uint8_t ref) {
+    void put_content_headers(std::uint8_t ref) {
         put_text(t_content_type);
         if (ref >= ref_multipart) {
             const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
@@ -5660,7 +5650,7 @@ protected:
     }
 
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
-    MAILWIRE_MESSAGE_NOINLINE int step() {
+    int step() {
         if (in_content_) return content_step();
         switch (stage_) {
         case st_date:
@@ -5774,7 +5764,7 @@ protected:
     /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
     /// first boundary of the body has nothing before it to end; the close of a multipart, its
     /// last boundary, ends with "--".
-    MAILWIRE_MESSAGE_NOINLINE void boundary(std::uint8_t level, bool close = false) {
+    void boundary(std::uint8_t level, bool close = false) {
         if (opened_ || close) crlf();
         opened_ = true;
         put_text(t_dashes);
@@ -5787,12 +5777,12 @@ protected:
         }
     }
     /// A part's boundary and headers (in a multipart), then its content.
-    MAILWIRE_MESSAGE_NOINLINE void begin_part(std::uint8_t level, std::uint8_t ref) {
+    void begin_part(std::uint8_t level, std::uint8_t ref) {
         if (single_ref_ == 0) part_head(level, ref);
         begin_content(ref);
     }
     /// The boundary of level, ref's headers and the blank line after them.
-    MAILWIRE_MESSAGE_NOINLINE void part_head(std::uint8_t level, std::uint8_t ref) {
+    void part_head(std::uint8_t level, std::uint8_t ref) {
         boundary(level);
         put_content_headers(ref);
         crlf();
@@ -5903,7 +5893,7 @@ protected:
     }
     /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
     /// pass 76 with it.
-    MAILWIRE_MESSAGE_NOINLINE void qp_out(unsigned char c, bool encoded) {
+    void qp_out(unsigned char c, bool encoded) {
         const std::size_t n = encoded ? 3 : 1;
         if (e_.qp_line + n > 75) {
             put_text(t_soft_break);
@@ -5921,7 +5911,7 @@ protected:
         e_.held_ws = 0;
         qp_out(w, before_break);
     }
-    MAILWIRE_MESSAGE_NOINLINE void line_break() {
+    void line_break() {
         qp_flush_ws(true);
         crlf();
         e_.pending_cr = false;
@@ -6146,8 +6136,6 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 } // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
-#undef MAILWIRE_MESSAGE_NOINLINE
-#undef MAILWIRE_MESSAGE_INLINE
 
 #endif // MAILWIRE_MESSAGE_HPP
 // ---- end include/mailwire/message.hpp ----
