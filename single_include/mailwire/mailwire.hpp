@@ -4604,20 +4604,23 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
 #define MAILWIRE_MESSAGE_HPP
 
 
+// ---- begin include/mailwire/content_source.hpp ----
+// mailwire - where the content of a message part comes from, for the composer (message.hpp):
+// text it refers to without copying (text_ref), memory or a function that fills a buffer
+// (content_source), and on POSIX a file read with open/read (file_reader).
+#ifndef MAILWIRE_CONTENT_SOURCE_HPP
+#define MAILWIRE_CONTENT_SOURCE_HPP
 
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <cerrno>
 #include <fcntl.h>
-#include <time.h>
 #include <unistd.h>
-#define MAILWIRE_MESSAGE_POSIX 1
 #endif
 
 namespace mailwire {
@@ -4672,7 +4675,7 @@ struct content_source {
     bool in_memory() const noexcept { return fill == nullptr; }
 };
 
-#if defined(MAILWIRE_MESSAGE_POSIX)
+#if defined(__unix__) || defined(__APPLE__)
 /// A file, read with open/read (no stdio buffer, no heap). Keep it alive until the message is sent.
 class file_reader {
 public:
@@ -4721,6 +4724,31 @@ private:
     std::int64_t size_ = -1;
 };
 #endif
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_CONTENT_SOURCE_HPP
+// ---- end include/mailwire/content_source.hpp ----
+
+
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <cerrno>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+#define MAILWIRE_MESSAGE_POSIX 1
+#endif
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// How a text part is encoded. automatic: 7bit when it is ASCII with short lines, 8bit when it is
 /// not ASCII and the server offers 8BITMIME, quoted-printable otherwise (and always for text that

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: BSL-1.0
+# Every header under include/mailwire/ compiles on its own (it includes what it uses), checked
+# with -fsyntax-only one header at a time. Called by CTest (repo.headers_self_contained) with
+# -DCXX=... -DINCLUDE_DIR=... -DMBEDTLS_INCLUDE=... (empty: mbedtls_tls.hpp is skipped).
+file(GLOB_RECURSE headers RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/mailwire/*.hpp")
+list(SORT headers)
+set(failed "")
+foreach(h IN LISTS headers)
+    if(h STREQUAL "mailwire/mbedtls_tls.hpp" AND NOT MBEDTLS_INCLUDE)
+        continue()
+    endif()
+    set(extra "")
+    if(MBEDTLS_INCLUDE AND NOT MBEDTLS_INCLUDE STREQUAL "ON")
+        set(extra "-I${MBEDTLS_INCLUDE}")
+    endif()
+    file(WRITE "${OUT_DIR}/self_contained.cpp" "#include <${h}>\n")
+    execute_process(
+        COMMAND "${CXX}" -std=c++17 -fsyntax-only -Wall -Wextra -Werror "-I${INCLUDE_DIR}" ${extra}
+                "${OUT_DIR}/self_contained.cpp"
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+        string(APPEND failed "\n${h}:\n${out}${err}")
+    endif()
+endforeach()
+list(LENGTH headers count)
+if(failed)
+    message(FATAL_ERROR "headers that do not compile on their own:${failed}")
+endif()
+message(STATUS "${count} headers, each compiles on its own")
