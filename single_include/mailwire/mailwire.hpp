@@ -2723,7 +2723,7 @@ private:
     // its reply; the same as clean-up; a SASL exchange) are written once, and a failure is
     // recorded once, where it happens.
 
-    bool open_session(std::string_view host) {
+    [[nodiscard]] bool open_session(std::string_view host) {
         drop_connection();
         port_ = opt_.port != 0 ? opt_.port : Profile::port;
         mode_ = !mode_at_run_time           ? Profile::mode
@@ -2776,7 +2776,7 @@ private:
                (m == auth_mechanism::oauthbearer && MAILWIRE_AUTH_OAUTHBEARER);
     }
 
-    bool auth_session(const credentials& cred, auth_mechanism mech) {
+    [[nodiscard]] bool auth_session(const credentials& cred, auth_mechanism mech) {
         if (!open_) return fail(phase::auth, error_kind::usage, cause::not_connected);
         if (cred.secret.empty() || contains_nul(cred.user) || contains_nul(cred.secret))
             return fail(phase::auth, error_kind::usage, cause::bad_argument);
@@ -2810,9 +2810,14 @@ private:
     }
 
     // ---------------------------------------------------------------- errors
-    // Internally a step returns true when it succeeded; a failure is recorded once in err_ (with a
-    // copy of the reply, if it is about one) and false travels back up, so no error object is
-    // copied through the call chain. The public calls return err_.
+    // Internally a step returns true when it succeeded ([[nodiscard]]: a caller cannot drop it); a
+    // failure is recorded once in err_ (with a copy of the reply, if it is about one) and false
+    // travels back up, so no error object is copied through the call chain. The public calls
+    // return err_. Every failure is written by record(), reached in one of three ways: fail() (or
+    // fail_reply(), with the reply in last_) for a cause the client names, reply_failure() for the
+    // server's refusal, io_failure() for the transport's status. protocol_failure() is record()
+    // for a broken dialogue, which also drops the connection; fail_and_quit(), quit_and_drop() and
+    // quietly() are the clean-up that follows a failure.
     //
     // While hold_ is set, failures are not recorded: the clean-up after a failure (QUIT, RSET,
     // "*", an empty message) must not replace the error being reported.
@@ -2961,7 +2966,7 @@ private:
 
     /// The TLS handshake: implicit TLS (`first`: nothing has been said on the connection yet, so
     /// a silent server is told apart from a slow handshake), or after STARTTLS's 220.
-    bool start_tls(bool first = false) {
+    [[nodiscard]] bool start_tls(bool first = false) {
         if constexpr (Tls::available) {
             const std::uint32_t dl = deadline(opt_.timeout.tls_handshake);
             trace_info("TLS handshake");
@@ -3001,7 +3006,7 @@ private:
     }
 
     // ---------------------------------------------------------------- output
-    bool flush() {
+    [[nodiscard]] bool flush() {
         if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
         if constexpr (detail::has_wait_ready<Transport>::value) {
             if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
@@ -3014,7 +3019,7 @@ private:
     }
 
     /// One read or write within the step's deadline; `done` > 0 octets when it succeeds.
-    bool transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
+    [[nodiscard]] bool transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
         io_status status = io_status::timeout;
         int sys = 0;
         if (remaining(dl_) != 0) {
@@ -3029,13 +3034,13 @@ private:
         return io_failure(status, sys);
     }
 
-    bool put_bytes(std::string_view s) {
+    [[nodiscard]] bool put_bytes(std::string_view s) {
         for (char c : s) {
             if (!put_char(c)) return false;
         }
         return true;
     }
-    bool put_char(char c) {
+    [[nodiscard]] bool put_char(char c) {
         if (tx_len_ == sizeof(tx_) && !flush()) return false;
         tx_[tx_len_++] = c;
         return true;
@@ -3044,7 +3049,7 @@ private:
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
     /// a command is at most 512 octets, RFC 5321 §4.5.3.1.4) is streamed through it in pieces.
-    bool put_command(std::initializer_list<std::string_view> parts) {
+    [[nodiscard]] bool put_command(std::initializer_list<std::string_view> parts) {
         std::size_t total = 2;
         for (std::string_view s : parts) total += s.size();
         if (tx_len_ + total > sizeof(tx_) && !flush()) return false;
@@ -3061,12 +3066,12 @@ private:
     }
 
     /// One command and its reply, under the timeout of that step.
-    bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
+    [[nodiscard]] bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
         begin(p, ms);
         return put_command(parts) && flush() && read_reply(flags);
     }
     /// One command as clean-up after a failure, with the recorded error held.
-    bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0) {
+    [[nodiscard]] bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0) {
         const bool was = hold_;
         hold_ = true;
         const bool ok = exchange(p, ms, {std::string_view(command)}, flags);
@@ -3083,7 +3088,7 @@ private:
     /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
-    bool read_line(std::string_view& line, bool greeting_start) {
+    [[nodiscard]] bool read_line(std::string_view& line, bool greeting_start) {
         line_cut_ = false;
         std::size_t at = rx_begin_; // the next octet to look at
         std::size_t length = 0;     // octets of the line so far, the line feed not counted
@@ -3132,7 +3137,7 @@ private:
     /// port (cause::greeting_looks_like_tls); one that stays silent is a proxy or port forward with
     /// no server behind it. No credential or envelope has been sent; the connection is closed
     /// either way.
-    bool first_greeting_octets() {
+    [[nodiscard]] bool first_greeting_octets() {
         const std::uint32_t dl = deadline(opt_.timeout.first_byte);
         io_result r = io_result::fail(io_status::timeout);
         if (remaining(dl) != 0) r = raw_read(rx_, sizeof(rx_), dl); // rx_ is empty after connecting
@@ -3184,7 +3189,7 @@ private:
     /// mean the server (or something in between) is out of step with the dialogue — the shape of
     /// response injection — and end the session (RFC 5321 §4.1.1 and RFC 2920 §3.1 make a client
     /// wait for each reply unless it pipelined).
-    bool read_reply(unsigned flags = 0) {
+    [[nodiscard]] bool read_reply(unsigned flags = 0) {
         reply_assembler as;
         as.start(last_);
         reply_line parsed;
@@ -3207,7 +3212,7 @@ private:
         return true;
     }
 
-    bool simple_command(phase p, std::string_view cmd) {
+    [[nodiscard]] bool simple_command(phase p, std::string_view cmd) {
         if (!open_) return fail(p, error_kind::usage, cause::not_connected);
         return exchange(p, opt_.timeout.command, {cmd}) && (last_.code == 250 || reply_failure(p));
     }
@@ -3232,7 +3237,7 @@ private:
     /// EHLO, or HELO when EHLO is not understood (RFC 5321 §3.2, §4.1.4). Everything learned
     /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2). Without a
     /// caller's name, the connected transport's address literal, else "localhost".
-    bool hello() {
+    [[nodiscard]] bool hello() {
         if (ehlo_.empty()) {
             if constexpr (detail::has_local_address_literal<Transport>::value) {
                 if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_))) ehlo_ = std::string_view(ehlo_buf_);
@@ -3258,7 +3263,7 @@ private:
 
     /// RFC 3207. Only an exact 220 proceeds; a required upgrade that fails aborts before anything
     /// else is sent, and nothing is retried in plaintext.
-    bool starttls() {
+    [[nodiscard]] bool starttls() {
         if (!caps_.starttls) {
             if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
             fail_reply(phase::starttls, error_kind::tls, cause::starttls_not_offered);
@@ -3289,7 +3294,7 @@ private:
     /// Streams the base64 of a response (RFC 4648 §4), so "\0user\0secret" never exists in one
     /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
     /// `size`, nothing is written: *size becomes the length of the base64, padding included.
-    bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr) {
+    [[nodiscard]] bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr) {
         base64_encoder encoder;
         std::size_t raw = 0;
         const auto out = [this](char c) { return put_char(c); };
@@ -3317,11 +3322,11 @@ private:
     }
 
     /// The base64 of a response, the line end, and out.
-    bool send_response(std::string_view tmpl, const credentials& cred) {
+    [[nodiscard]] bool send_response(std::string_view tmpl, const credentials& cred) {
         return put_base64(tmpl, cred) && put_bytes("\r\n") && flush();
     }
 
-    bool run_auth(const credentials& cred, auth_mechanism mech) {
+    [[nodiscard]] bool run_auth(const credentials& cred, auth_mechanism mech) {
         // (auth_session() lets only the mechanisms compiled in get here.)
         const detail::sasl_mechanism* found = detail::sasl_for(mech);
         if (found == nullptr) return fail(phase::auth, error_kind::usage, cause::bad_argument);
@@ -3332,7 +3337,7 @@ private:
         // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
         std::size_t first_size = 0;
         for (const detail::sasl_response* r : {&m.answers[0], &m.answers[1], &m.initial}) {
-            put_base64(r->encode, cred, &first_size);
+            (void)put_base64(r->encode, cred, &first_size); // measures only: writes nothing, cannot fail
             if (first_size + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
         }
         // The command stays within the command line limit; a longer initial response goes on its
@@ -3406,7 +3411,7 @@ private:
     }
 
     /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
-    bool envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
+    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
         if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
         // Everything is checked before the first byte leaves.
@@ -3481,7 +3486,7 @@ private:
 
     /// Puts command `step` of the batch into the send buffer: MAIL FROM (0), RCPT TO (1..n) or
     /// DATA (n + 1).
-    bool put_step(batch& b, std::size_t step, std::string_view params) {
+    [[nodiscard]] bool put_step(batch& b, std::size_t step, std::string_view params) {
         const bool ok = step == 0     ? put_command({"MAIL FROM:<", b.env.sender, ">", params})
                         : step > b.n ? put_command({"DATA"})
                                      : put_command({"RCPT TO:<", b.env.recipients[step - 1].address, ">"});
@@ -3494,7 +3499,7 @@ private:
 
     /// Without PIPELINING: each command, then its reply, under that step's deadline (RFC 5321
     /// §4.5.3.2). Nothing follows a refused MAIL, and no DATA goes out without a recipient.
-    bool send_lockstep(batch& b, std::string_view params) {
+    [[nodiscard]] bool send_lockstep(batch& b, std::string_view params) {
         for (std::size_t step = 0; step <= b.n + 1 && b.mail_ok; ++step) {
             if (step > b.n && b.res.accepted == 0) break;
             begin_step(step, b.n);
@@ -3508,7 +3513,7 @@ private:
     /// flush_duplex() interleave the writing and the reading so that neither side blocks. A
     /// refused MAIL ends the putting: the commands already out are answered (503, usually) and
     /// RSET follows, but nothing more is sent for a transaction that does not exist.
-    bool send_pipelined(batch& b, std::string_view params) {
+    [[nodiscard]] bool send_pipelined(batch& b, std::string_view params) {
         begin_step(0, b.n);
         batch_ = &b;
         bool ok = true;
@@ -3558,7 +3563,7 @@ private:
     /// buffers are charged per segment, not per octet, and over TLS every write is a record of its
     /// own, so a command at a time would fill them long before the window's octets do. A command
     /// that alone exceeds the window goes out once nothing else is unanswered.
-    bool make_room(batch& b, std::size_t size) {
+    [[nodiscard]] bool make_room(batch& b, std::size_t size) {
         if (!b.pipelined) return true;
         const std::size_t window = pipeline_window();
         if (b.replies == b.put || b.unanswered + size <= window) return true;
@@ -3575,7 +3580,7 @@ private:
     /// which begins when the one before it has been read; the writes in between are bounded by it
     /// too (the server is either reading commands or answering them: one that does neither ends
     /// at that step's deadline). Without PIPELINING the step's deadline began with its command.
-    bool take_reply(batch& b) {
+    [[nodiscard]] bool take_reply(batch& b) {
         const std::size_t r = b.replies;
         if (!read_reply(r + 1 < b.put ? unsigned{more_follow} : 0u)) return false;
         ++b.replies;
@@ -3620,7 +3625,7 @@ private:
     /// the replies that arrived, and writes. So the client never blocks writing while the server
     /// blocks writing replies the client has not read (RFC 2920 §3.1's deadlock), however many
     /// recipients and however small the socket buffers.
-    bool flush_duplex(batch& b) {
+    [[nodiscard]] bool flush_duplex(batch& b) {
         std::size_t off = 0;
         while (off < tx_len_) {
             const unsigned ready = wait_ready(b.replies < b.put ? ready_read | ready_write : ready_write);
@@ -3649,7 +3654,7 @@ private:
 
     /// One read of what has arrived (the transport said it would not wait), then every whole
     /// reply in the receive buffer is matched to its command.
-    bool read_arrived(batch& b) {
+    [[nodiscard]] bool read_arrived(batch& b) {
         const std::size_t avail = rx_end_ - rx_begin_;
         for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
         rx_begin_ = 0;
@@ -3666,13 +3671,13 @@ private:
     }
 
     template <class Source>
-    bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+    [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
         return envelope_commands(env, res, size) && content(source, size);
     }
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>
-    bool content(Source& source, std::uint64_t expected) {
+    [[nodiscard]] bool content(Source& source, std::uint64_t expected) {
         dot_stuffer stuffer;
         char in[256];
         std::uint64_t total = 0;
@@ -3704,7 +3709,7 @@ private:
     }
 
     /// The final "." (in the send buffer) goes out, and the reply to it is read.
-    bool end_of_data(std::uint64_t total) {
+    [[nodiscard]] bool end_of_data(std::uint64_t total) {
         if (MAILWIRE_TRACE && opt_.trace) {
             char note[64] = "<message content: ";
             char num[24];
