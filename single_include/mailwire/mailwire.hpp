@@ -2551,13 +2551,17 @@ struct send_result {
 #define MAILWIRE_CLIENT_HPP
 
 
+// ---- begin include/mailwire/sasl.hpp ----
+// mailwire - the SASL mechanisms the client speaks (RFC 4954: PLAIN, LOGIN, XOAUTH2, OAUTHBEARER),
+// each as a table entry of named fields: what is sent (templates the client fills with the
+// credentials and encodes in base64) and what the trace shows in its place.
+#ifndef MAILWIRE_SASL_HPP
+#define MAILWIRE_SASL_HPP
+
+
 
 #include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <initializer_list>
 #include <string_view>
-#include <type_traits>
 
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
@@ -2623,6 +2627,22 @@ inline const sasl_mechanism* sasl_for(auth_mechanism mech) noexcept {
 }
 
 } // namespace detail
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_SASL_HPP
+// ---- end include/mailwire/sasl.hpp ----
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <string_view>
+#include <type_traits>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 template <class Transport, class Tls = no_tls, class Profile = profiles::relay, class Clock = default_clock>
 class basic_client {

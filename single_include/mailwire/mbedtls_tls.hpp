@@ -12,7 +12,7 @@
 //   mailwire::client<mailwire::posix_transport, mailwire::mbedtls_tls, mailwire::profiles::submission>
 //
 // Works with mbedTLS 2.28 (Debian 12) and 3.x (ESP-IDF 5, Zephyr, upstream 3.6): every difference
-// between the two lines is in the `compat` namespace below. Link mbedtls, mbedx509 and mbedcrypto
+// between the two lines is in mbedtls_compat.hpp. Link mbedtls, mbedx509 and mbedcrypto
 // (CMake: mailwire::mbedtls). Not part of mailwire.hpp: include it where mbedTLS is available.
 //
 // What it guarantees (RFC 8314 §5, RFC 7525 / BCP 195):
@@ -670,148 +670,20 @@ std::uint8_t tls_alert(const Tls& tls) noexcept {
 #endif // MAILWIRE_TLS_HPP
 // ---- end include/mailwire/tls.hpp ----
 
-#include <mbedtls/version.h> // 2.x: includes the configuration; 3.x: build_info.h
+// ---- begin include/mailwire/ip_address.hpp ----
+// mailwire - IP address literals for the TLS policy: parsed into the octets a certificate's
+// iPAddress entry holds (RFC 5280 §4.2.1.6), and formatted back for diagnostics. mailwire's own,
+// so an IP host is checked the same on mbedTLS 2.28 and 3.x (no inet_pton needed on firmware).
+#ifndef MAILWIRE_IP_ADDRESS_HPP
+#define MAILWIRE_IP_ADDRESS_HPP
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
-#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
-#include <psa/crypto.h>
-#endif
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <string_view>
-
-#if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_X509_CRT_PARSE_C) || !defined(MBEDTLS_CTR_DRBG_C) || \
-    !defined(MBEDTLS_ENTROPY_C)
-#error "mailwire: mbedtls_tls needs MBEDTLS_SSL_CLI_C, MBEDTLS_X509_CRT_PARSE_C, MBEDTLS_CTR_DRBG_C and MBEDTLS_ENTROPY_C"
-#endif
-#if MBEDTLS_VERSION_MAJOR < 2 || (MBEDTLS_VERSION_MAJOR == 2 && MBEDTLS_VERSION_MINOR < 28)
-#error "mailwire: mbedtls_tls needs mbedTLS 2.28 or 3.x"
-#endif
 
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
-
-/// Every default is zero bits (nullptr, 0, false), so a client holding them is constant-initialised.
-struct tls_settings {
-    // ---- trust anchors: the first of these that is set is used
-    /// PEM (with its terminating NUL counted in ca_size, as sizeof a string literal does) or DER,
-    /// e.g. compiled into firmware. Not copied: it must outlive the handshake.
-    const unsigned char* ca_data = nullptr;
-    std::size_t ca_size = 0;
-    /// A file of PEM or DER certificates (needs MBEDTLS_FS_IO).
-    const char* ca_file = nullptr;
-    /// A directory of certificates, as /etc/ssl/certs (needs MBEDTLS_FS_IO).
-    const char* ca_path = nullptr;
-    /// With none of the above: SSL_CERT_FILE, then the usual system bundles (Debian, Fedora,
-    /// Alpine, openSUSE, macOS), unless this is set. On firmware there is none: give ca_data.
-    bool no_system_bundle = false;
-    /// Installs trust anchors and certificate verification on mbedTLS's `mbedtls_ssl_config`
-    /// (passed as void*) itself, instead of all of the above: ESP-IDF's certificate bundle is
-    /// `tls.attach_trust = esp_crt_bundle_attach;`. Called once per configuration; non-zero fails
-    /// with tls_setup_failed. Verification stays required and the host name is still checked:
-    /// a verify callback the hook installs runs first, then mailwire's own (IP hosts, names).
-    int (*attach_trust)(void* ssl_config) = nullptr; // esp_err_t is int
-
-    /// Skips certificate and host name verification. Anyone on the path can then read and change
-    /// the mail, credentials included. For tests against a throwaway server only.
-    bool insecure_skip_verify = false;
-
-    /// Asks the server for smaller records (RFC 6066 §4): 512, 1024, 2048 or 4096; 0 does not ask.
-    /// Needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH; only saves RAM together with a smaller
-    /// MBEDTLS_SSL_IN_CONTENT_LEN (or MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH) in mbedTLS's configuration,
-    /// and must not exceed MBEDTLS_SSL_OUT_CONTENT_LEN either (mbedTLS refuses it: tls_setup_failed).
-    /// It keeps the session at TLS 1.2: mbedTLS's TLS 1.3 client cannot negotiate it.
-    std::uint16_t max_fragment = 0;
-    /// Stays at TLS 1.2; otherwise TLS 1.3 is offered where the mbedTLS build has it (3.x).
-    bool tls12_only = false;
-
-    /// An extra entropy source for targets without one mbedTLS knows (a hardware RNG):
-    /// mbedtls_entropy_add_source's signature, added as a strong source.
-    int (*entropy_source)(void* context, unsigned char* out, std::size_t len, std::size_t* produced) = nullptr;
-    void* entropy_context = nullptr;
-
-    /// Bound on sending close_notify when the connection is closed; 0: 1000 ms.
-    std::uint32_t close_notify_ms = 0;
-};
-
-namespace detail::mbedtls_compat {
-
-inline void set_minimum_tls12(mbedtls_ssl_config* conf, bool allow_tls13) noexcept {
-#if MBEDTLS_VERSION_MAJOR >= 3
-    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
-    if (!allow_tls13) mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
-#else
-    (void)allow_tls13; // 2.28 has no TLS 1.3 client
-    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-#endif
-}
-
-/// 3.x: TLS 1.3 and the PSA-based code need the PSA core started once per process.
-inline bool start_crypto() noexcept {
-#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
-    return psa_crypto_init() == PSA_SUCCESS;
-#else
-    return true;
-#endif
-}
-
-/// Whether handshakes may run in several threads at once, each with its own mbedtls_tls. In
-/// mbedTLS 3.x, TLS 1.3 goes through PSA's process-wide key store, which is locked only when
-/// mbedTLS is built with MBEDTLS_THREADING_C (its mbedtls_config.h says so); upstream's default
-/// configuration leaves it out, and concurrent handshakes then fail now and then (-0x1, -0x7180:
-/// found with mailwire-probe's candidates against 3.6.6). Debian's 2.28 has no TLS 1.3 client.
-constexpr bool concurrent_handshakes_safe =
-#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_THREADING_C)
-    false;
-#else
-    true;
-#endif
-
-/// Results of mbedtls_ssl_read that carry no data and no failure.
-inline bool read_again(int rc) noexcept {
-    if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) return true;
-#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
-    if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) return true; // 3.x, TLS 1.3
-#endif
-    return false;
-}
-
-inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
-
-// 3.x makes the fields below private (MBEDTLS_PRIVATE); mbedTLS has no accessor for them.
-#if defined(MBEDTLS_PRIVATE)
-#define MAILWIRE_MBEDTLS_FIELD(f) MBEDTLS_PRIVATE(f)
-#else
-#define MAILWIRE_MBEDTLS_FIELD(f) f
-#endif
-
-using verify_fn = int (*)(void*, mbedtls_x509_crt*, int, std::uint32_t*);
-
-/// The verify callback a configuration holds (mbedtls_ssl_conf_verify), and its context.
-inline verify_fn verify_callback_of(const mbedtls_ssl_config& conf, void*& context) noexcept {
-    context = conf.MAILWIRE_MBEDTLS_FIELD(p_vrfy);
-    return conf.MAILWIRE_MBEDTLS_FIELD(f_vrfy);
-}
-
-/// After MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: the description octet of the alert record just
-/// read (RFC 8446 §6: level, then description), or 0.
-inline std::uint8_t received_alert(const mbedtls_ssl_context& ssl) noexcept {
-    const unsigned char* msg = ssl.MAILWIRE_MBEDTLS_FIELD(in_msg);
-    if (msg == nullptr || ssl.MAILWIRE_MBEDTLS_FIELD(in_msgtype) != MBEDTLS_SSL_MSG_ALERT ||
-        ssl.MAILWIRE_MBEDTLS_FIELD(in_msglen) < 2)
-        return 0;
-    return msg[1];
-}
-
-#undef MAILWIRE_MBEDTLS_FIELD
-
-} // namespace detail::mbedtls_compat
 
 namespace detail::ip {
 
@@ -960,6 +832,174 @@ inline std::size_t format(const std::uint8_t* octets, std::size_t size, char* ou
 }
 
 } // namespace detail::ip
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_IP_ADDRESS_HPP
+// ---- end include/mailwire/ip_address.hpp ----
+// ---- begin include/mailwire/mbedtls_compat.hpp ----
+// mailwire - every difference between mbedTLS 2.28 (Debian 12) and 3.x (ESP-IDF 5, Zephyr, upstream
+// 3.6) that the mbedTLS policy (mbedtls_tls.hpp) meets, in one place: the minimum version call, the
+// PSA start, TLS 1.3's session tickets, the verification callback, alerts, threads.
+#ifndef MAILWIRE_MBEDTLS_COMPAT_HPP
+#define MAILWIRE_MBEDTLS_COMPAT_HPP
+
+
+#include <mbedtls/version.h> // 2.x: includes the configuration; 3.x: build_info.h
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+namespace detail::mbedtls_compat {
+
+inline void set_minimum_tls12(mbedtls_ssl_config* conf, bool allow_tls13) noexcept {
+#if MBEDTLS_VERSION_MAJOR >= 3
+    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    if (!allow_tls13) mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    (void)allow_tls13; // 2.28 has no TLS 1.3 client
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+/// 3.x: TLS 1.3 and the PSA-based code need the PSA core started once per process.
+inline bool start_crypto() noexcept {
+#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
+    return psa_crypto_init() == PSA_SUCCESS;
+#else
+    return true;
+#endif
+}
+
+/// Whether handshakes may run in several threads at once, each with its own mbedtls_tls. In
+/// mbedTLS 3.x, TLS 1.3 goes through PSA's process-wide key store, which is locked only when
+/// mbedTLS is built with MBEDTLS_THREADING_C (its mbedtls_config.h says so); upstream's default
+/// configuration leaves it out, and concurrent handshakes then fail now and then (-0x1, -0x7180:
+/// found with mailwire-probe's candidates against 3.6.6). Debian's 2.28 has no TLS 1.3 client.
+constexpr bool concurrent_handshakes_safe =
+#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C) && !defined(MBEDTLS_THREADING_C)
+    false;
+#else
+    true;
+#endif
+
+/// Results of mbedtls_ssl_read that carry no data and no failure.
+inline bool read_again(int rc) noexcept {
+    if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) return true;
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) return true; // 3.x, TLS 1.3
+#endif
+    return false;
+}
+
+inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
+
+// 3.x makes the fields below private (MBEDTLS_PRIVATE); mbedTLS has no accessor for them.
+#if defined(MBEDTLS_PRIVATE)
+#define MAILWIRE_MBEDTLS_FIELD(f) MBEDTLS_PRIVATE(f)
+#else
+#define MAILWIRE_MBEDTLS_FIELD(f) f
+#endif
+
+using verify_fn = int (*)(void*, mbedtls_x509_crt*, int, std::uint32_t*);
+
+/// The verify callback a configuration holds (mbedtls_ssl_conf_verify), and its context.
+inline verify_fn verify_callback_of(const mbedtls_ssl_config& conf, void*& context) noexcept {
+    context = conf.MAILWIRE_MBEDTLS_FIELD(p_vrfy);
+    return conf.MAILWIRE_MBEDTLS_FIELD(f_vrfy);
+}
+
+/// After MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: the description octet of the alert record just
+/// read (RFC 8446 §6: level, then description), or 0.
+inline std::uint8_t received_alert(const mbedtls_ssl_context& ssl) noexcept {
+    const unsigned char* msg = ssl.MAILWIRE_MBEDTLS_FIELD(in_msg);
+    if (msg == nullptr || ssl.MAILWIRE_MBEDTLS_FIELD(in_msgtype) != MBEDTLS_SSL_MSG_ALERT ||
+        ssl.MAILWIRE_MBEDTLS_FIELD(in_msglen) < 2)
+        return 0;
+    return msg[1];
+}
+
+#undef MAILWIRE_MBEDTLS_FIELD
+
+} // namespace detail::mbedtls_compat
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_MBEDTLS_COMPAT_HPP
+// ---- end include/mailwire/mbedtls_compat.hpp ----
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_X509_CRT_PARSE_C) || !defined(MBEDTLS_CTR_DRBG_C) || \
+    !defined(MBEDTLS_ENTROPY_C)
+#error "mailwire: mbedtls_tls needs MBEDTLS_SSL_CLI_C, MBEDTLS_X509_CRT_PARSE_C, MBEDTLS_CTR_DRBG_C and MBEDTLS_ENTROPY_C"
+#endif
+#if MBEDTLS_VERSION_MAJOR < 2 || (MBEDTLS_VERSION_MAJOR == 2 && MBEDTLS_VERSION_MINOR < 28)
+#error "mailwire: mbedtls_tls needs mbedTLS 2.28 or 3.x"
+#endif
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+/// Every default is zero bits (nullptr, 0, false), so a client holding them is constant-initialised.
+struct tls_settings {
+    // ---- trust anchors: the first of these that is set is used
+    /// PEM (with its terminating NUL counted in ca_size, as sizeof a string literal does) or DER,
+    /// e.g. compiled into firmware. Not copied: it must outlive the handshake.
+    const unsigned char* ca_data = nullptr;
+    std::size_t ca_size = 0;
+    /// A file of PEM or DER certificates (needs MBEDTLS_FS_IO).
+    const char* ca_file = nullptr;
+    /// A directory of certificates, as /etc/ssl/certs (needs MBEDTLS_FS_IO).
+    const char* ca_path = nullptr;
+    /// With none of the above: SSL_CERT_FILE, then the usual system bundles (Debian, Fedora,
+    /// Alpine, openSUSE, macOS), unless this is set. On firmware there is none: give ca_data.
+    bool no_system_bundle = false;
+    /// Installs trust anchors and certificate verification on mbedTLS's `mbedtls_ssl_config`
+    /// (passed as void*) itself, instead of all of the above: ESP-IDF's certificate bundle is
+    /// `tls.attach_trust = esp_crt_bundle_attach;`. Called once per configuration; non-zero fails
+    /// with tls_setup_failed. Verification stays required and the host name is still checked:
+    /// a verify callback the hook installs runs first, then mailwire's own (IP hosts, names).
+    int (*attach_trust)(void* ssl_config) = nullptr; // esp_err_t is int
+
+    /// Skips certificate and host name verification. Anyone on the path can then read and change
+    /// the mail, credentials included. For tests against a throwaway server only.
+    bool insecure_skip_verify = false;
+
+    /// Asks the server for smaller records (RFC 6066 §4): 512, 1024, 2048 or 4096; 0 does not ask.
+    /// Needs MBEDTLS_SSL_MAX_FRAGMENT_LENGTH; only saves RAM together with a smaller
+    /// MBEDTLS_SSL_IN_CONTENT_LEN (or MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH) in mbedTLS's configuration,
+    /// and must not exceed MBEDTLS_SSL_OUT_CONTENT_LEN either (mbedTLS refuses it: tls_setup_failed).
+    /// It keeps the session at TLS 1.2: mbedTLS's TLS 1.3 client cannot negotiate it.
+    std::uint16_t max_fragment = 0;
+    /// Stays at TLS 1.2; otherwise TLS 1.3 is offered where the mbedTLS build has it (3.x).
+    bool tls12_only = false;
+
+    /// An extra entropy source for targets without one mbedTLS knows (a hardware RNG):
+    /// mbedtls_entropy_add_source's signature, added as a strong source.
+    int (*entropy_source)(void* context, unsigned char* out, std::size_t len, std::size_t* produced) = nullptr;
+    void* entropy_context = nullptr;
+
+    /// Bound on sending close_notify when the connection is closed; 0: 1000 ms.
+    std::uint32_t close_notify_ms = 0;
+};
 
 class mbedtls_tls {
 public:
