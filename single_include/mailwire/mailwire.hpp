@@ -3025,81 +3025,26 @@ private:
         }
     }
 
-    // ---------------------------------------------------------------- output
-    [[nodiscard]] bool flush() {
-        if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
-        if constexpr (detail::has_wait_ready<Transport>::value) {
-            if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
-        }
-        for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
-            if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
-        }
-        tx_len_ = 0;
-        return true;
-    }
+    // ---------------------------------------------------------------- output: writing.hpp
+    [[nodiscard]] bool flush();
 
     /// One read or write within the step's deadline; `done` > 0 octets when it succeeds.
-    [[nodiscard]] bool transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
-        io_status status = io_status::timeout;
-        int sys = 0;
-        if (remaining(dl_) != 0) {
-            const io_result r = write ? raw_write(buf, len, dl_) : raw_read(buf, len, dl_);
-            if (r.ok() && r.bytes != 0 && r.bytes <= len) {
-                done = r.bytes;
-                return true;
-            }
-            status = r.ok() ? io_status::error : r.status; // no progress, or more than asked: broken
-            sys = r.sys_error;
-        }
-        return io_failure(status, sys);
-    }
+    [[nodiscard]] bool transfer(bool write, char* buf, std::size_t len, std::size_t& done);
 
-    [[nodiscard]] bool put_bytes(std::string_view s) {
-        for (char c : s) {
-            if (!put_char(c)) return false;
-        }
-        return true;
-    }
-    [[nodiscard]] bool put_char(char c) {
-        if (tx_len_ == sizeof(tx_) && !flush()) return false;
-        tx_[tx_len_++] = c;
-        return true;
-    }
+    [[nodiscard]] bool put_bytes(std::string_view s);
+    [[nodiscard]] bool put_char(char c);
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
     /// a command is at most 512 octets, RFC 5321 §4.5.3.1.4) is streamed through it in pieces.
-    [[nodiscard]] bool put_command(std::initializer_list<std::string_view> parts) {
-        std::size_t total = 2;
-        for (std::string_view s : parts) total += s.size();
-        if (tx_len_ + total > sizeof(tx_) && !flush()) return false;
-        const std::size_t start = tx_len_;
-        for (std::string_view s : parts) {
-            if (!put_bytes(s)) return false;
-        }
-        // The whole line when it fit; otherwise the verb (the line has no one place to be shown from).
-        if (MAILWIRE_TRACE) {
-            const std::string_view whole(tx_ + start, tx_len_ - start);
-            trace(trace_direction::client, total <= sizeof(tx_) ? whole : *parts.begin());
-        }
-        return put_bytes("\r\n");
-    }
+    [[nodiscard]] bool put_command(std::initializer_list<std::string_view> parts);
 
     /// One command and its reply, under the timeout of that step.
-    [[nodiscard]] bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0) {
-        begin(p, ms);
-        return put_command(parts) && flush() && read_reply(flags);
-    }
+    [[nodiscard]] bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0);
     /// One command as clean-up after a failure, with the recorded error held.
-    [[nodiscard]] bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0) {
-        const bool was = hold_;
-        hold_ = true;
-        const bool ok = exchange(p, ms, {std::string_view(command)}, flags);
-        hold_ = was;
-        return ok;
-    }
+    [[nodiscard]] bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0);
 
-    // ---------------------------------------------------------------- input
+    // ---------------------------------------------------------------- input: reading.hpp
     /// The next line from the server, without its line end. RFC 5321 §4.5.3.1.5 bounds it to 512
     /// octets with the CRLF; a longer one is a protocol error, so memory stays bounded. With a
     /// receive buffer smaller than that (MAILWIRE_RX_BUFFER_SIZE on firmware), a line that does
@@ -3108,46 +3053,7 @@ private:
     /// `greeting_start`: the first line of the greeting, where a TLS record (content type 0x15
     /// alert or 0x16 handshake, RFC 8446 §5.1) shows at its first octet that the port wants
     /// implicit TLS; it may hold no line feed at all, so this is checked before a line is whole.
-    [[nodiscard]] bool read_line(std::string_view& line, bool greeting_start) {
-        line_cut_ = false;
-        std::size_t at = rx_begin_; // the next octet to look at
-        std::size_t length = 0;     // octets of the line so far, the line feed not counted
-        char prev = '\0';
-        for (;;) {
-            if (at == rx_end_) {
-                // Move the partial line to the front (forward, byte by byte: the areas may
-                // overlap) and read more after it. A line that fills the whole buffer is cut: its
-                // first half stays, and from then on every read goes into the second half, whose
-                // octets are only looked at (counted, and searched for the line feed).
-                const std::size_t avail = rx_end_ - rx_begin_;
-                for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
-                rx_begin_ = 0;
-                at = rx_end_ = avail;
-                if (sizeof(rx_) < max_reply_line + 2 && (avail == sizeof(rx_) || line_cut_)) {
-                    line_cut_ = true;
-                    at = rx_end_ = rx_keep;
-                }
-                std::size_t got = 0;
-                if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
-                rx_end_ += got;
-            }
-            const char c = rx_[at++];
-            if (greeting_start && length == 0 && (c == '\x15' || c == '\x16'))
-                return protocol_failure(cause::greeting_looks_like_tls);
-            if (c == '\n') {
-                // A bare LF counts as the CRLF it stands for, as parse_reply_line counts it.
-                if (prev != '\r' && length + 2 > max_reply_line) return protocol_failure(cause::reply_too_long);
-                break;
-            }
-            if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
-            prev = c;
-        }
-        std::size_t end = line_cut_ ? rx_keep : at - 1;
-        if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
-        line = std::string_view(rx_ + rx_begin_, end - rx_begin_);
-        rx_begin_ = at;
-        return true;
-    }
+    [[nodiscard]] bool read_line(std::string_view& line, bool greeting_start);
 
     /// The greeting's first octets, within timeouts::first_byte (RFC 5321 §4.5.3.2.1 allows the
     /// whole greeting 5 minutes; a server that has not begun it after first_byte is not coming).
@@ -3157,47 +3063,12 @@ private:
     /// port (cause::greeting_looks_like_tls); one that stays silent is a proxy or port forward with
     /// no server behind it. No credential or envelope has been sent; the connection is closed
     /// either way.
-    [[nodiscard]] bool first_greeting_octets() {
-        const std::uint32_t dl = deadline(opt_.timeout.first_byte);
-        io_result r = io_result::fail(io_status::timeout);
-        if (remaining(dl) != 0) r = raw_read(rx_, sizeof(rx_), dl); // rx_ is empty after connecting
-        if (r.ok() && r.bytes != 0 && r.bytes <= sizeof(rx_)) {
-            rx_end_ = r.bytes;
-            return true;
-        }
-        if (r.ok() || (r.status != io_status::timeout && r.status != io_status::closed))
-            return io_failure(r.ok() ? io_status::error : r.status, r.sys_error);
-        cause why = cause::no_greeting;
-        if constexpr (Tls::available && (can_be(encryption::none) || can_be(encryption::starttls) ||
-                                         can_be(encryption::opportunistic))) {
-            if (!tls_active_ && r.status == io_status::timeout) why = implicit_tls_answers();
-        }
-        record(phase::greeting, error_kind::protocol, why, nullptr);
-        drop_connection();
-        return false;
-    }
+    [[nodiscard]] bool first_greeting_octets();
 
     /// After a silent first_byte wait: does the server answer a ClientHello? Any TLS answer (a
     /// completed handshake, a certificate it sent, an alert) means the port expects implicit TLS.
     /// Bounded by half the first-byte wait (at least a second): a TLS server answers at once.
-    cause implicit_tls_answers() {
-        if constexpr (Tls::available) {
-            trace_info("no greeting: trying a TLS handshake, to tell implicit TLS from silence");
-            const std::uint32_t ms = opt_.timeout.first_byte / 2 > 1000 ? opt_.timeout.first_byte / 2 : 1000;
-            const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, deadline(ms)));
-            if (r.ok()) {
-                tls_active_ = true; // closed with close_notify by drop_connection()
-                return cause::greeting_looks_like_tls;
-            }
-            const cause c = detail::tls_failure(tls_);
-            const bool tls_spoken = c == cause::tls_alert || c == cause::certificate_untrusted ||
-                                    c == cause::certificate_expired || c == cause::certificate_wrong_host ||
-                                    c == cause::certificate_invalid;
-            return tls_spoken ? cause::greeting_looks_like_tls : cause::no_greeting;
-        } else {
-            return cause::no_greeting;
-        }
-    }
+    cause implicit_tls_answers();
 
     enum read_flags : unsigned {
         parse_capabilities = 1u, ///< EHLO: every line after the first feeds caps_
@@ -3209,104 +3080,25 @@ private:
     /// mean the server (or something in between) is out of step with the dialogue — the shape of
     /// response injection — and end the session (RFC 5321 §4.1.1 and RFC 2920 §3.1 make a client
     /// wait for each reply unless it pipelined).
-    [[nodiscard]] bool read_reply(unsigned flags = 0) {
-        reply_assembler as;
-        as.start(last_);
-        reply_line parsed;
-        do {
-            std::string_view line;
-            if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
-            trace(trace_direction::server, line);
-            const cause c = as.add(line, parsed);
-            if (c != cause::none) return protocol_failure(c);
-            if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
-        } while (!as.done());
-        // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the copy
-        // in last_ is bounded; the line is still in rx_). A cut line (small receive buffer: "334 "
-        // and the text's first rx_keep - 4 octets) is checked as far as it was kept, in whole
-        // groups of four.
-        challenge_ok_ = parsed.code == 334 && as.lines() == 1 &&
-                        base64_valid(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
-        if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
-            return protocol_failure(cause::unexpected_reply);
-        return true;
-    }
+    [[nodiscard]] bool read_reply(unsigned flags = 0);
 
-    [[nodiscard]] bool simple_command(phase p, std::string_view cmd) {
-        if (!open_) return fail(p, error_kind::usage, cause::not_connected);
-        return exchange(p, opt_.timeout.command, {cmd}) && (last_.code == 250 || reply_failure(p));
-    }
+    [[nodiscard]] bool simple_command(phase p, std::string_view cmd);
 
-    // ---------------------------------------------------------------- session setup
+    // ---------------------------------------------------------------- session setup: session_setup.hpp
     /// A host or EHLO name: 1 to 255 octets, no controls, no spaces.
-    static bool plain_name(std::string_view s) noexcept {
-        if (s.empty() || s.size() > 255) return false;
-        for (char ch : s) {
-            const unsigned char c = static_cast<unsigned char>(ch);
-            if (c <= 32 || c == 127) return false;
-        }
-        return true;
-    }
-    static bool contains_nul(std::string_view s) noexcept {
-        for (char c : s) {
-            if (c == '\0') return true;
-        }
-        return false;
-    }
+    static bool plain_name(std::string_view s) noexcept;
+    static bool contains_nul(std::string_view s) noexcept;
 
     /// EHLO, or HELO when EHLO is not understood (RFC 5321 §3.2, §4.1.4). Everything learned
     /// before is forgotten: after STARTTLS only the new answer counts (RFC 3207 §4.2). Without a
     /// caller's name, the connected transport's address literal, else "localhost".
-    [[nodiscard]] bool hello() {
-        if (ehlo_.empty()) {
-            if constexpr (detail::has_local_address_literal<Transport>::value) {
-                if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_))) ehlo_ = std::string_view(ehlo_buf_);
-            }
-            if (ehlo_.empty()) ehlo_ = "localhost";
-        }
-        for (const char* verb : {"EHLO ", "HELO "}) {
-            const bool esmtp = verb[0] == 'E';
-            caps_ = capabilities{};
-            if (!exchange(phase::ehlo, opt_.timeout.command, {verb, ehlo_}, esmtp ? parse_capabilities : 0u)) return false;
-            if (last_.code == 250) {
-                caps_.esmtp = esmtp;
-                if (!MAILWIRE_MAIL_PARAMETERS) { // compiled out: as if not offered (config.hpp)
-                    caps_.size = caps_.eightbitmime = caps_.smtputf8 = false;
-                    caps_.size_limit = 0;
-                }
-                return true;
-            }
-            if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
-        }
-        return fail_and_quit(phase::ehlo);
-    }
+    [[nodiscard]] bool hello();
 
     /// RFC 3207. Only an exact 220 proceeds; a required upgrade that fails aborts before anything
     /// else is sent, and nothing is retried in plaintext.
-    [[nodiscard]] bool starttls() {
-        if (!caps_.starttls) {
-            if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
-            fail_reply(phase::starttls, error_kind::tls, cause::starttls_not_offered);
-            return quit_and_drop();
-        }
-        if constexpr (!Tls::available) {
-            return true; // opportunistic without a TLS policy (required modes are refused in open())
-        } else {
-            if (!exchange(phase::starttls, opt_.timeout.command, {"STARTTLS"})) return false;
-            if (last_.code != 220) {
-                if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
-                    return true; // RFC 3207 §4.1: a relay may go on without TLS
-                fail_reply(phase::starttls, error_kind::tls, cause::starttls_refused);
-                if (last_.code == 421) drop_connection(); // closing: no QUIT
-                return quit_and_drop();
-            }
-            // Bytes after the 220 were sent before the handshake: response injection.
-            if (rx_end_ != rx_begin_) return protocol_failure(cause::unexpected_reply);
-            return start_tls() && hello();
-        }
-    }
+    [[nodiscard]] bool starttls();
 
-    // ---------------------------------------------------------------- AUTH
+    // ---------------------------------------------------------------- AUTH: auth.hpp
     // A SASL response is written from a template: its octets as they are, except three markers
     // that stand for the credentials (no mechanism's fixed text contains these control octets).
     static constexpr char user_mark = '\x02', secret_mark = '\x03', saslname_mark = '\x04';
@@ -3314,182 +3106,26 @@ private:
     /// Streams the base64 of a response (RFC 4648 §4), so "\0user\0secret" never exists in one
     /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
     /// `size`, nothing is written: *size becomes the length of the base64, padding included.
-    [[nodiscard]] bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr) {
-        base64_encoder encoder;
-        std::size_t raw = 0;
-        const auto out = [this](char c) { return put_char(c); };
-        const auto feed = [&](char ch) {
-            ++raw;
-            return size != nullptr || encoder.push(static_cast<unsigned char>(ch), out);
-        };
-        for (char t : tmpl) {
-            if (t != user_mark && t != secret_mark && t != saslname_mark) {
-                if (!feed(t)) return false;
-                continue;
-            }
-            for (char c : t == secret_mark ? cred.secret : cred.user) {
-                // RFC 5801 §4: "=" and "," in a saslname are written "=3D" and "=2C".
-                const bool esc = MAILWIRE_AUTH_OAUTHBEARER && t == saslname_mark && (c == '=' || c == ',');
-                if (!feed(esc ? '=' : c)) return false;
-                if (esc && (!feed(c == '=' ? '3' : '2') || !feed(c == '=' ? 'D' : 'C'))) return false;
-            }
-        }
-        if (size != nullptr) {
-            *size = base64_encoded_size(raw);
-            return true;
-        }
-        return encoder.finish(out);
-    }
+    [[nodiscard]] bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr);
 
     /// The base64 of a response, the line end, and out.
-    [[nodiscard]] bool send_response(std::string_view tmpl, const credentials& cred) {
-        return put_base64(tmpl, cred) && put_bytes("\r\n") && flush();
-    }
+    [[nodiscard]] bool send_response(std::string_view tmpl, const credentials& cred);
 
-    [[nodiscard]] bool run_auth(const credentials& cred, auth_mechanism mech) {
-        // (auth_session() lets only the mechanisms compiled in get here.)
-        const detail::sasl_mechanism* found = detail::sasl_for(mech);
-        if (found == nullptr) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-        const detail::sasl_mechanism& m = *found;
-        // RFC 7628 §3.1: the user name travels as a saslname; its length is bounded.
-        if (mech == auth_mechanism::oauthbearer && cred.user.size() > max_sasl_user)
-            return fail(phase::auth, error_kind::usage, cause::bad_argument);
-        // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
-        std::size_t first_size = 0;
-        for (const detail::sasl_response* r : {&m.answers[0], &m.answers[1], &m.initial}) {
-            (void)put_base64(r->encode, cred, &first_size); // measures only: writes nothing, cannot fail
-            if (first_size + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
-        }
-        // The command stays within the command line limit; a longer initial response goes on its
-        // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
-        detail::sasl_response answers[3] = {m.answers[0], m.answers[1]};
-        std::size_t to_answer = m.answer_count;
-        const bool has_initial = !m.initial.encode.empty();
-        const bool inline_first = has_initial && 5 + m.name.size() + 1 + first_size + 2 <= max_command_line;
-        if (has_initial && !inline_first) answers[to_answer++] = m.initial;
+    [[nodiscard]] bool run_auth(const credentials& cred, auth_mechanism mech);
 
-        begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
-        if (MAILWIRE_TRACE && opt_.trace) {
-            // "AUTH PLAIN <redacted>": the command as sent, the response as its trace_as says.
-            char line[48];
-            std::size_t n = 0;
-            for (std::string_view part : {std::string_view("AUTH "), m.name, std::string_view(inline_first ? " " : ""),
-                                          inline_first ? m.initial.trace_as : std::string_view()}) {
-                for (char c : part) line[n++] = c;
-            }
-            trace(trace_direction::client, std::string_view(line, n));
-        }
-        if (!put_bytes("AUTH ") || !put_bytes(m.name)) return false;
-        if (inline_first && !put_char(' ')) return false;
-        if (!send_response(inline_first ? m.initial.encode : std::string_view(), cred)) return false;
+    bool cancel_auth(cause why);
 
-        for (std::size_t answered = 0;; ++answered) {
-            if (!read_reply()) return false;
-            if (last_.code == 235) {
-                // Accepted before every answer was given: a server that makes no sense here.
-                if (answered < to_answer) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
-                return true;
-            }
-            if (last_.code != 334) return reply_failure(phase::auth);
-            if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
-            if (answered < to_answer) {
-                trace(trace_direction::client, answers[answered].trace_as);
-                if (!send_response(answers[answered].encode, cred)) return false;
-                continue;
-            }
-            if (!m.error_report) return cancel_auth(m.extra_challenge);
-            // OAuth2: the 334 carries an error report; the client answers it and the server ends
-            // with a failure reply.
-            if (!exchange(phase::auth, opt_.timeout.command, {m.error_answer})) return false;
-            if (last_.code == 334) return cancel_auth(cause::bad_challenge);
-            // A server that accepts after reporting an error is broken; treat it as rejected.
-            if (last_.code == 235) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
-            return reply_failure(phase::auth);
-        }
-    }
-
-    bool cancel_auth(cause why) {
-        fail_reply(phase::auth, error_kind::protocol, why);
-        (void)quietly(phase::auth, opt_.timeout.command, "*");
-        return false;
-    }
-
-    // ---------------------------------------------------------------- the mail transaction
+    // ---------------------------------------------------------------- the mail transaction: transaction.hpp
     /// Ends a failed transaction with RSET so the connection can carry the next message.
-    void abandon_transaction() {
-        if (!open_) return;
-        const reply keep = last_;
-        if (!quietly(phase::rset, opt_.timeout.command, "RSET") || last_.code != 250) drop_connection();
-        last_ = keep;
-    }
+    void abandon_transaction();
 
     /// Step i of a transaction with n recipients: MAIL FROM (0), RCPT TO (1..n) or DATA (n + 1).
-    void begin_step(std::size_t i, std::size_t n) noexcept {
-        if (i == 0) begin(phase::mail, opt_.timeout.mail);
-        else if (i > n) begin(phase::data, opt_.timeout.data_init);
-        else begin(phase::rcpt, opt_.timeout.rcpt);
-    }
+    void begin_step(std::size_t i, std::size_t n) noexcept;
 
     /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
-    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
-        if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
+    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size);
 
-        // Everything is checked before the first byte leaves.
-        bool utf8 = false;
-        const std::size_t n = env.recipients == nullptr ? 0 : env.recipient_count;
-        for (std::size_t i = 0; i <= n; ++i) {
-            const address_check a = i == 0 ? check_sender(env.sender) : check_recipient(env.recipients[i - 1].address);
-            if (a != address_check::ok && a != address_check::ok_needs_utf8)
-                return fail(i == 0 ? phase::mail : phase::rcpt, error_kind::usage, cause::bad_address);
-            utf8 |= a == address_check::ok_needs_utf8;
-            if (i != 0) env.recipients[i - 1].result.clear();
-        }
-        if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
-        if (utf8 && !(MAILWIRE_MAIL_PARAMETERS && caps_.smtputf8))
-            return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
-        // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
-        if (MAILWIRE_MAIL_PARAMETERS && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
-            return fail(phase::mail, error_kind::usage, cause::message_too_large);
-
-        const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
-        // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
-        // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
-        char param_buf[64];
-        std::size_t param_len = 0;
-        if (MAILWIRE_MAIL_PARAMETERS) {
-            char size_buf[24];
-            const bool declare_size = caps_.size && size != 0;
-            const char* const parts[] = {declare_size ? " SIZE=" : "",
-                                         declare_size ? detail::format_u64(size, size_buf) : "",
-                                         env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
-                                         utf8 ? " SMTPUTF8" : ""};
-            for (const char* p : parts) {
-                while (*p != '\0') param_buf[param_len++] = *p++;
-            }
-        }
-        const std::string_view params(param_buf, param_len);
-
-        // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
-        batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
-        const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
-        if (!ok) return false;
-        if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
-        if (b.mail_ok && res.accepted == 0) {
-            const reply& w = env.recipients[b.worst].result;
-            record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
-        } else if (b.mail_ok) {
-            reply_failure(phase::data);
-        }
-        // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
-        // the client sends an empty message, which the server then rejects.
-        if (last_.code == 354) {
-            (void)quietly(phase::end_of_data, opt_.timeout.data_end, ".");
-        }
-        abandon_transaction();
-        return false;
-    }
-
-    // ---------------------------------------------------------------- PIPELINING (RFC 2920)
+    // ---------------------------------------------------------------- PIPELINING (RFC 2920): transaction.hpp
     /// A transaction's envelope while it is under way: which commands are out, which answered.
     struct batch {
         envelope& env;
@@ -3506,73 +3142,34 @@ private:
 
     /// Puts command `step` of the batch into the send buffer: MAIL FROM (0), RCPT TO (1..n) or
     /// DATA (n + 1).
-    [[nodiscard]] bool put_step(batch& b, std::size_t step, std::string_view params) {
-        const bool ok = step == 0     ? put_command({"MAIL FROM:<", b.env.sender, ">", params})
-                        : step > b.n ? put_command({"DATA"})
-                                     : put_command({"RCPT TO:<", b.env.recipients[step - 1].address, ">"});
-        if (ok) {
-            ++b.put;
-            b.unanswered += command_size(b, step);
-        }
-        return ok;
-    }
+    [[nodiscard]] bool put_step(batch& b, std::size_t step, std::string_view params);
 
     /// Without PIPELINING: each command, then its reply, under that step's deadline (RFC 5321
     /// §4.5.3.2). Nothing follows a refused MAIL, and no DATA goes out without a recipient.
-    [[nodiscard]] bool send_lockstep(batch& b, std::string_view params) {
-        for (std::size_t step = 0; step <= b.n + 1 && b.mail_ok; ++step) {
-            if (step > b.n && b.res.accepted == 0) break;
-            begin_step(step, b.n);
-            if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
-        }
-        return true;
-    }
+    [[nodiscard]] bool send_lockstep(batch& b, std::string_view params);
 
     /// With PIPELINING (RFC 2920 §3.1): the commands go out in groups and the replies are read in
     /// order, each matched to its command and under its own deadline; make_room() and
     /// flush_duplex() interleave the writing and the reading so that neither side blocks. A
     /// refused MAIL ends the putting: the commands already out are answered (503, usually) and
     /// RSET follows, but nothing more is sent for a transaction that does not exist.
-    [[nodiscard]] bool send_pipelined(batch& b, std::string_view params) {
-        begin_step(0, b.n);
-        batch_ = &b;
-        bool ok = true;
-        for (std::size_t step = 0; ok && step <= b.n + 1 && b.mail_ok; ++step)
-            ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
-        ok = ok && flush();
-        while (ok && b.replies < b.put) ok = take_reply(b);
-        batch_ = nullptr;
-        return ok;
-    }
+    [[nodiscard]] bool send_pipelined(batch& b, std::string_view params);
 
 
     /// Octets of command i of the batch, CRLF included: what put_command writes for it.
-    static std::size_t command_size(const batch& b, std::size_t i) noexcept {
-        if (i == 0) return b.mail_size;
-        if (i > b.n) return 6;                                       // "DATA" CRLF
-        return 9 + b.env.recipients[i - 1].address.size() + 1 + 2; // "RCPT TO:<" address ">" CRLF
-    }
+    static std::size_t command_size(const batch& b, std::size_t i) noexcept;
 
     /// The connection reads and writes together (RFC 2920 §3.1's non-blocking I/O): a transport
     /// that can tell which way it is ready (wait_ready()), on a plaintext connection. Over TLS the
     /// window is used instead: a record may be half written, and the TLS policy may hold
     /// decrypted replies that the socket no longer shows.
-    bool duplex() const noexcept {
-        if constexpr (detail::has_wait_ready<Transport>::value) return !tls_active_ && !only_tls;
-        return false;
-    }
+    bool duplex() const noexcept;
 
     /// How many octets of pipelined commands may be unanswered (RFC 2920 §3.1: "keep each group
     /// of commands within the TCP window", else both ends may block writing). The transport's own
     /// figure when it states one; reading while writing (duplex()) needs no bound; else
     /// MAILWIRE_PIPELINE_WINDOW (4096, the RFC's example window).
-    std::size_t pipeline_window() const noexcept {
-        if constexpr (detail::has_pipeline_window<Transport>::value) {
-            const std::size_t w = transport_.pipeline_window();
-            if (w != 0) return w;
-        }
-        return duplex() ? static_cast<std::size_t>(-1) : std::size_t{MAILWIRE_PIPELINE_WINDOW};
-    }
+    std::size_t pipeline_window() const noexcept;
 
     /// Before a command of `size` octets is put: when it would take the unanswered octets past
     /// the window, sends what is buffered and reads replies until half the window is free (and
@@ -3583,181 +3180,45 @@ private:
     /// buffers are charged per segment, not per octet, and over TLS every write is a record of its
     /// own, so a command at a time would fill them long before the window's octets do. A command
     /// that alone exceeds the window goes out once nothing else is unanswered.
-    [[nodiscard]] bool make_room(batch& b, std::size_t size) {
-        if (!b.pipelined) return true;
-        const std::size_t window = pipeline_window();
-        if (b.replies == b.put || b.unanswered + size <= window) return true;
-        if (!flush()) return false;
-        const std::size_t refill = window / 2;
-        while (b.replies < b.put && (b.unanswered + size > refill || reply_buffered())) {
-            if (!take_reply(b)) return false;
-        }
-        return true;
-    }
+    [[nodiscard]] bool make_room(batch& b, std::size_t size);
 
     /// Reads the reply to the batch's next unanswered command and matches it: MAIL's refusal,
     /// each recipient's result. Pipelined, each reply has its own deadline (RFC 5321 §4.5.3.2),
     /// which begins when the one before it has been read; the writes in between are bounded by it
     /// too (the server is either reading commands or answering them: one that does neither ends
     /// at that step's deadline). Without PIPELINING the step's deadline began with its command.
-    [[nodiscard]] bool take_reply(batch& b) {
-        const std::size_t r = b.replies;
-        if (!read_reply(r + 1 < b.put ? unsigned{more_follow} : 0u)) return false;
-        ++b.replies;
-        b.unanswered -= command_size(b, r);
-        if (last_.code == 421) return reply_failure(phase_);
-        if (r == 0 && last_.cls() != 2) {
-            // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
-            // other replies are read, unless reading them fails first.
-            b.mail_ok = false;
-            reply_failure(phase::mail);
-        } else if (r != 0 && r <= b.n && b.mail_ok) {
-            recipient& rc = b.env.recipients[r - 1];
-            rc.result = last_;
-            if (rc.accepted()) {
-                ++b.res.accepted;
-            } else {
-                ++b.res.refused;
-                // The worst refusal is a permanent one; among equals, keep the first.
-                if (b.worst == b.n || (last_.permanent() && !b.env.recipients[b.worst].result.permanent())) b.worst = r - 1;
-            }
-        }
-        if (b.pipelined && b.replies <= b.n + 1) begin_step(b.replies, b.n);
-        return true;
-    }
+    [[nodiscard]] bool take_reply(batch& b);
 
     /// Whether the receive buffer holds a whole reply — its last line, "ddd " and a line end (RFC
     /// 5321 §4.2.1), or a line the parser will refuse — or is full (a line longer than the buffer).
     /// Reading it then waits for nothing the server has not already begun to send.
-    bool reply_buffered() const noexcept {
-        if (rx_begin_ == 0 && rx_end_ == sizeof(rx_)) return true;
-        std::size_t line = rx_begin_;
-        for (std::size_t i = rx_begin_; i < rx_end_; ++i) {
-            if (rx_[i] != '\n') continue;
-            if (i - line < 4 || rx_[line + 3] != '-') return true;
-            line = i + 1;
-        }
-        return false;
-    }
+    bool reply_buffered() const noexcept;
 
     /// flush() while a pipelined envelope is under way on a connection that reads and writes
     /// together: it waits until the connection can take octets or has replies, reads and matches
     /// the replies that arrived, and writes. So the client never blocks writing while the server
     /// blocks writing replies the client has not read (RFC 2920 §3.1's deadlock), however many
     /// recipients and however small the socket buffers.
-    [[nodiscard]] bool flush_duplex(batch& b) {
-        std::size_t off = 0;
-        while (off < tx_len_) {
-            const unsigned ready = wait_ready(b.replies < b.put ? ready_read | ready_write : ready_write);
-            if (ready == 0) return io_failure(io_status::timeout);
-            if ((ready & ready_read) != 0 && !read_arrived(b)) return false;
-            if ((ready & ready_write) != 0) {
-                std::size_t done = 0;
-                if (!transfer(true, tx_ + off, tx_len_ - off, done)) return false;
-                off += done;
-            }
-        }
-        tx_len_ = 0;
-        return true;
-    }
+    [[nodiscard]] bool flush_duplex(batch& b);
 
     /// The transport's wait_ready() within the step's deadline: which of `wanted` is ready, 0 when
     /// the deadline passed (or the transport cannot tell, which duplex() rules out).
-    unsigned wait_ready(unsigned wanted) {
-        const std::uint32_t left = remaining(dl_);
-        if constexpr (detail::has_wait_ready<Transport>::value) {
-            if (left != 0) return transport_.wait_ready(wanted, left) & wanted;
-        }
-        (void)left;
-        return 0;
-    }
+    unsigned wait_ready(unsigned wanted);
 
     /// One read of what has arrived (the transport said it would not wait), then every whole
     /// reply in the receive buffer is matched to its command.
-    [[nodiscard]] bool read_arrived(batch& b) {
-        const std::size_t avail = rx_end_ - rx_begin_;
-        for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
-        rx_begin_ = 0;
-        rx_end_ = avail;
-        if (rx_end_ < sizeof(rx_)) {
-            std::size_t got = 0;
-            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
-            rx_end_ += got;
-        }
-        while (b.replies < b.put && reply_buffered()) {
-            if (!take_reply(b)) return false;
-        }
-        return true;
-    }
+    [[nodiscard]] bool read_arrived(batch& b);
 
     template <class Source>
-    [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
-        return envelope_commands(env, res, size) && content(source, size);
-    }
+    [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size);
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>
-    [[nodiscard]] bool content(Source& source, std::uint64_t expected) {
-        dot_stuffer stuffer;
-        char in[256];
-        std::uint64_t total = 0;
-        // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
-        // it during the body.
-        phase_ = phase::body;
-        bool ok = true;
-        const auto out = [&](char c) {
-            if (ok) ok = put_char(c);
-        };
-        for (;;) {
-            const std::ptrdiff_t got = source.read(in, sizeof(in));
-            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
-                // No "." may follow a partial message: close, and the server discards it.
-                fail(phase::body, error_kind::usage, cause::source_failed);
-                drop_connection();
-                return false;
-            }
-            if (got == 0) break;
-            total += static_cast<std::uint64_t>(got);
-            if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
-            for (std::ptrdiff_t i = 0; i < got && ok;) {
-                if (stuffer.step(in[i], out)) ++i;
-            }
-            if (!ok) return false;
-        }
-        stuffer.finish(out);
-        return ok && end_of_data(total);
-    }
+    [[nodiscard]] bool content(Source& source, std::uint64_t expected);
 
     /// The final "." (in the send buffer) goes out, and the reply to it is read.
-    [[nodiscard]] bool end_of_data(std::uint64_t total) {
-        if (MAILWIRE_TRACE && opt_.trace) {
-            char note[64] = "<message content: ";
-            char num[24];
-            const char* digits = detail::format_u64(total, num);
-            std::size_t n = std::strlen(note);
-            while (*digits != '\0' && n + 8 < sizeof(note)) note[n++] = *digits++;
-            for (const char* t = " bytes>"; *t != '\0'; ++t) note[n++] = *t;
-            trace(trace_direction::client, std::string_view(note, n));
-            trace(trace_direction::client, ".");
-        }
-        (void)total;
-        if (!flush()) return false;
+    [[nodiscard]] bool end_of_data(std::uint64_t total);
 
-        // From here on the server has the whole message. Without a valid reply (lost connection,
-        // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
-        // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
-        // neither accepts nor refuses the message: the server is out of step with the dialogue, so
-        // the outcome is unknown and the session unusable.
-        begin(phase::end_of_data, opt_.timeout.data_end);
-        if (read_reply()) {
-            if (last_.cls() == 2) return true;
-            if (last_.cls() != 3) return reply_failure(phase::end_of_data);
-            protocol_failure(cause::outcome_unknown);
-        }
-        err_.why = cause::outcome_unknown;
-        advise_now();
-        return false;
-    }
     // ---------------------------------------------------------------- trace
     void trace(trace_direction d, std::string_view line) noexcept {
         if (MAILWIRE_TRACE && opt_.trace) opt_.trace(opt_.trace_context, d, line);
@@ -3799,6 +3260,772 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 
 } // inline namespace MAILWIRE_ABI
 } // namespace mailwire
+
+// The definitions of the members whose chapters have a file of their own.
+// ---- begin include/mailwire/writing.hpp ----
+// mailwire - how the client writes to the server: the definitions of the basic_client members
+// declared under "output" in client.hpp. Commands are put whole into the send buffer (one longer
+// than the buffer streams through it), flushed under the step's deadline, and a command with its
+// reply is one exchange.
+#ifndef MAILWIRE_WRITING_HPP
+#define MAILWIRE_WRITING_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::flush() {
+    if (phase_ == phase::body) dl_ = deadline(opt_.timeout.data_block);
+    if constexpr (detail::has_wait_ready<Transport>::value) {
+        if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
+    }
+    for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
+        if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
+    }
+    tx_len_ = 0;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
+    io_status status = io_status::timeout;
+    int sys = 0;
+    if (remaining(dl_) != 0) {
+        const io_result r = write ? raw_write(buf, len, dl_) : raw_read(buf, len, dl_);
+        if (r.ok() && r.bytes != 0 && r.bytes <= len) {
+            done = r.bytes;
+            return true;
+        }
+        status = r.ok() ? io_status::error : r.status; // no progress, or more than asked: broken
+        sys = r.sys_error;
+    }
+    return io_failure(status, sys);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_bytes(std::string_view s) {
+    for (char c : s) {
+        if (!put_char(c)) return false;
+    }
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_char(char c) {
+    if (tx_len_ == sizeof(tx_) && !flush()) return false;
+    tx_[tx_len_++] = c;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_command(std::initializer_list<std::string_view> parts) {
+    std::size_t total = 2;
+    for (std::string_view s : parts) total += s.size();
+    if (tx_len_ + total > sizeof(tx_) && !flush()) return false;
+    const std::size_t start = tx_len_;
+    for (std::string_view s : parts) {
+        if (!put_bytes(s)) return false;
+    }
+    // The whole line when it fit; otherwise the verb (the line has no one place to be shown from).
+    if (MAILWIRE_TRACE) {
+        const std::string_view whole(tx_ + start, tx_len_ - start);
+        trace(trace_direction::client, total <= sizeof(tx_) ? whole : *parts.begin());
+    }
+    return put_bytes("\r\n");
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags) {
+    begin(p, ms);
+    return put_command(parts) && flush() && read_reply(flags);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::quietly(phase p, std::uint32_t ms, const char* command, unsigned flags) {
+    const bool was = hold_;
+    hold_ = true;
+    const bool ok = exchange(p, ms, {std::string_view(command)}, flags);
+    hold_ = was;
+    return ok;
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_WRITING_HPP
+// ---- end include/mailwire/writing.hpp ----
+// ---- begin include/mailwire/reading.hpp ----
+// mailwire - how the client reads the server: the definitions of the basic_client members
+// declared under "input" in client.hpp. Lines bounded to 512 octets (RFC 5321 §4.5.3.1.5) whatever
+// the receive buffer, the greeting's first octets within timeouts::first_byte (and the ClientHello
+// that tells implicit TLS from silence), and whole replies, with bytes nobody asked for refused.
+#ifndef MAILWIRE_READING_HPP
+#define MAILWIRE_READING_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::read_line(std::string_view& line, bool greeting_start) {
+    line_cut_ = false;
+    std::size_t at = rx_begin_; // the next octet to look at
+    std::size_t length = 0;     // octets of the line so far, the line feed not counted
+    char prev = '\0';
+    for (;;) {
+        if (at == rx_end_) {
+            // Move the partial line to the front (forward, byte by byte: the areas may
+            // overlap) and read more after it. A line that fills the whole buffer is cut: its
+            // first half stays, and from then on every read goes into the second half, whose
+            // octets are only looked at (counted, and searched for the line feed).
+            const std::size_t avail = rx_end_ - rx_begin_;
+            for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
+            rx_begin_ = 0;
+            at = rx_end_ = avail;
+            if (sizeof(rx_) < max_reply_line + 2 && (avail == sizeof(rx_) || line_cut_)) {
+                line_cut_ = true;
+                at = rx_end_ = rx_keep;
+            }
+            std::size_t got = 0;
+            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+            rx_end_ += got;
+        }
+        const char c = rx_[at++];
+        if (greeting_start && length == 0 && (c == '\x15' || c == '\x16'))
+            return protocol_failure(cause::greeting_looks_like_tls);
+        if (c == '\n') {
+            // A bare LF counts as the CRLF it stands for, as parse_reply_line counts it.
+            if (prev != '\r' && length + 2 > max_reply_line) return protocol_failure(cause::reply_too_long);
+            break;
+        }
+        if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
+        prev = c;
+    }
+    std::size_t end = line_cut_ ? rx_keep : at - 1;
+    if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
+    line = std::string_view(rx_ + rx_begin_, end - rx_begin_);
+    rx_begin_ = at;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::first_greeting_octets() {
+    const std::uint32_t dl = deadline(opt_.timeout.first_byte);
+    io_result r = io_result::fail(io_status::timeout);
+    if (remaining(dl) != 0) r = raw_read(rx_, sizeof(rx_), dl); // rx_ is empty after connecting
+    if (r.ok() && r.bytes != 0 && r.bytes <= sizeof(rx_)) {
+        rx_end_ = r.bytes;
+        return true;
+    }
+    if (r.ok() || (r.status != io_status::timeout && r.status != io_status::closed))
+        return io_failure(r.ok() ? io_status::error : r.status, r.sys_error);
+    cause why = cause::no_greeting;
+    if constexpr (Tls::available && (can_be(encryption::none) || can_be(encryption::starttls) ||
+                                     can_be(encryption::opportunistic))) {
+        if (!tls_active_ && r.status == io_status::timeout) why = implicit_tls_answers();
+    }
+    record(phase::greeting, error_kind::protocol, why, nullptr);
+    drop_connection();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+cause basic_client<Transport, Tls, Profile, Clock>::implicit_tls_answers() {
+    if constexpr (Tls::available) {
+        trace_info("no greeting: trying a TLS handshake, to tell implicit TLS from silence");
+        const std::uint32_t ms = opt_.timeout.first_byte / 2 > 1000 ? opt_.timeout.first_byte / 2 : 1000;
+        const io_result r = tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, deadline(ms)));
+        if (r.ok()) {
+            tls_active_ = true; // closed with close_notify by drop_connection()
+            return cause::greeting_looks_like_tls;
+        }
+        const cause c = detail::tls_failure(tls_);
+        const bool tls_spoken = c == cause::tls_alert || c == cause::certificate_untrusted ||
+                                c == cause::certificate_expired || c == cause::certificate_wrong_host ||
+                                c == cause::certificate_invalid;
+        return tls_spoken ? cause::greeting_looks_like_tls : cause::no_greeting;
+    } else {
+        return cause::no_greeting;
+    }
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::read_reply(unsigned flags) {
+    reply_assembler as;
+    as.start(last_);
+    reply_line parsed;
+    do {
+        std::string_view line;
+        if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
+        trace(trace_direction::server, line);
+        const cause c = as.add(line, parsed);
+        if (c != cause::none) return protocol_failure(c);
+        if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
+    } while (!as.done());
+    // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the copy
+    // in last_ is bounded; the line is still in rx_). A cut line (small receive buffer: "334 "
+    // and the text's first rx_keep - 4 octets) is checked as far as it was kept, in whole
+    // groups of four.
+    challenge_ok_ = parsed.code == 334 && as.lines() == 1 &&
+                    base64_valid(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
+    if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
+        return protocol_failure(cause::unexpected_reply);
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::simple_command(phase p, std::string_view cmd) {
+    if (!open_) return fail(p, error_kind::usage, cause::not_connected);
+    return exchange(p, opt_.timeout.command, {cmd}) && (last_.code == 250 || reply_failure(p));
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_READING_HPP
+// ---- end include/mailwire/reading.hpp ----
+// ---- begin include/mailwire/session_setup.hpp ----
+// mailwire - setting a session up: the definitions of the basic_client members declared under
+// "session setup" in client.hpp. EHLO (HELO when EHLO is refused with 500 or 502, RFC 5321
+// §4.1.1.1) and STARTTLS (RFC 3207: only a 220 proceeds, nothing learned before TLS is kept, the
+// capabilities asked for again).
+#ifndef MAILWIRE_SESSION_SETUP_HPP
+#define MAILWIRE_SESSION_SETUP_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::plain_name(std::string_view s) noexcept {
+    if (s.empty() || s.size() > 255) return false;
+    for (char ch : s) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c <= 32 || c == 127) return false;
+    }
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::contains_nul(std::string_view s) noexcept {
+    for (char c : s) {
+        if (c == '\0') return true;
+    }
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::hello() {
+    if (ehlo_.empty()) {
+        if constexpr (detail::has_local_address_literal<Transport>::value) {
+            if (transport_.local_address_literal(ehlo_buf_, sizeof(ehlo_buf_))) ehlo_ = std::string_view(ehlo_buf_);
+        }
+        if (ehlo_.empty()) ehlo_ = "localhost";
+    }
+    for (const char* verb : {"EHLO ", "HELO "}) {
+        const bool esmtp = verb[0] == 'E';
+        caps_ = capabilities{};
+        if (!exchange(phase::ehlo, opt_.timeout.command, {verb, ehlo_}, esmtp ? parse_capabilities : 0u)) return false;
+        if (last_.code == 250) {
+            caps_.esmtp = esmtp;
+            if (!MAILWIRE_MAIL_PARAMETERS) { // compiled out: as if not offered (config.hpp)
+                caps_.size = caps_.eightbitmime = caps_.smtputf8 = false;
+                caps_.size_limit = 0;
+            }
+            return true;
+        }
+        if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
+    }
+    return fail_and_quit(phase::ehlo);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::starttls() {
+    if (!caps_.starttls) {
+        if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
+        fail_reply(phase::starttls, error_kind::tls, cause::starttls_not_offered);
+        return quit_and_drop();
+    }
+    if constexpr (!Tls::available) {
+        return true; // opportunistic without a TLS policy (required modes are refused in open())
+    } else {
+        if (!exchange(phase::starttls, opt_.timeout.command, {"STARTTLS"})) return false;
+        if (last_.code != 220) {
+            if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
+                return true; // RFC 3207 §4.1: a relay may go on without TLS
+            fail_reply(phase::starttls, error_kind::tls, cause::starttls_refused);
+            if (last_.code == 421) drop_connection(); // closing: no QUIT
+            return quit_and_drop();
+        }
+        // Bytes after the 220 were sent before the handshake: response injection.
+        if (rx_end_ != rx_begin_) return protocol_failure(cause::unexpected_reply);
+        return start_tls() && hello();
+    }
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_SESSION_SETUP_HPP
+// ---- end include/mailwire/session_setup.hpp ----
+// ---- begin include/mailwire/auth.hpp ----
+// mailwire - the client's AUTH exchange (RFC 4954): the definitions of the basic_client members
+// declared under "AUTH" in client.hpp. A response is streamed in base64 from a template of
+// sasl.hpp, so the credentials never exist whole in a buffer; every line is checked against
+// RFC 4954's bounds before anything is sent, and the trace shows each response's trace_as.
+#ifndef MAILWIRE_AUTH_HPP
+#define MAILWIRE_AUTH_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size) {
+    base64_encoder encoder;
+    std::size_t raw = 0;
+    const auto out = [this](char c) { return put_char(c); };
+    const auto feed = [&](char ch) {
+        ++raw;
+        return size != nullptr || encoder.push(static_cast<unsigned char>(ch), out);
+    };
+    for (char t : tmpl) {
+        if (t != user_mark && t != secret_mark && t != saslname_mark) {
+            if (!feed(t)) return false;
+            continue;
+        }
+        for (char c : t == secret_mark ? cred.secret : cred.user) {
+            // RFC 5801 §4: "=" and "," in a saslname are written "=3D" and "=2C".
+            const bool esc = MAILWIRE_AUTH_OAUTHBEARER && t == saslname_mark && (c == '=' || c == ',');
+            if (!feed(esc ? '=' : c)) return false;
+            if (esc && (!feed(c == '=' ? '3' : '2') || !feed(c == '=' ? 'D' : 'C'))) return false;
+        }
+    }
+    if (size != nullptr) {
+        *size = base64_encoded_size(raw);
+        return true;
+    }
+    return encoder.finish(out);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::send_response(std::string_view tmpl, const credentials& cred) {
+    return put_base64(tmpl, cred) && put_bytes("\r\n") && flush();
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::run_auth(const credentials& cred, auth_mechanism mech) {
+    // (auth_session() lets only the mechanisms compiled in get here.)
+    const detail::sasl_mechanism* found = detail::sasl_for(mech);
+    if (found == nullptr) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+    const detail::sasl_mechanism& m = *found;
+    // RFC 7628 §3.1: the user name travels as a saslname; its length is bounded.
+    if (mech == auth_mechanism::oauthbearer && cred.user.size() > max_sasl_user)
+        return fail(phase::auth, error_kind::usage, cause::bad_argument);
+    // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
+    std::size_t first_size = 0;
+    for (const detail::sasl_response* r : {&m.answers[0], &m.answers[1], &m.initial}) {
+        (void)put_base64(r->encode, cred, &first_size); // measures only: writes nothing, cannot fail
+        if (first_size + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+    }
+    // The command stays within the command line limit; a longer initial response goes on its
+    // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
+    detail::sasl_response answers[3] = {m.answers[0], m.answers[1]};
+    std::size_t to_answer = m.answer_count;
+    const bool has_initial = !m.initial.encode.empty();
+    const bool inline_first = has_initial && 5 + m.name.size() + 1 + first_size + 2 <= max_command_line;
+    if (has_initial && !inline_first) answers[to_answer++] = m.initial;
+
+    begin(phase::auth, opt_.timeout.command); // one deadline for the exchange
+    if (MAILWIRE_TRACE && opt_.trace) {
+        // "AUTH PLAIN <redacted>": the command as sent, the response as its trace_as says.
+        char line[48];
+        std::size_t n = 0;
+        for (std::string_view part : {std::string_view("AUTH "), m.name, std::string_view(inline_first ? " " : ""),
+                                      inline_first ? m.initial.trace_as : std::string_view()}) {
+            for (char c : part) line[n++] = c;
+        }
+        trace(trace_direction::client, std::string_view(line, n));
+    }
+    if (!put_bytes("AUTH ") || !put_bytes(m.name)) return false;
+    if (inline_first && !put_char(' ')) return false;
+    if (!send_response(inline_first ? m.initial.encode : std::string_view(), cred)) return false;
+
+    for (std::size_t answered = 0;; ++answered) {
+        if (!read_reply()) return false;
+        if (last_.code == 235) {
+            // Accepted before every answer was given: a server that makes no sense here.
+            if (answered < to_answer) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
+            return true;
+        }
+        if (last_.code != 334) return reply_failure(phase::auth);
+        if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
+        if (answered < to_answer) {
+            trace(trace_direction::client, answers[answered].trace_as);
+            if (!send_response(answers[answered].encode, cred)) return false;
+            continue;
+        }
+        if (!m.error_report) return cancel_auth(m.extra_challenge);
+        // OAuth2: the 334 carries an error report; the client answers it and the server ends
+        // with a failure reply.
+        if (!exchange(phase::auth, opt_.timeout.command, {m.error_answer})) return false;
+        if (last_.code == 334) return cancel_auth(cause::bad_challenge);
+        // A server that accepts after reporting an error is broken; treat it as rejected.
+        if (last_.code == 235) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
+        return reply_failure(phase::auth);
+    }
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::cancel_auth(cause why) {
+    fail_reply(phase::auth, error_kind::protocol, why);
+    (void)quietly(phase::auth, opt_.timeout.command, "*");
+    return false;
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_AUTH_HPP
+// ---- end include/mailwire/auth.hpp ----
+// ---- begin include/mailwire/transaction.hpp ----
+// mailwire - the client's mail transaction: the definitions of the basic_client members declared
+// under "the mail transaction" and "PIPELINING" in client.hpp. The envelope is checked before a
+// byte leaves; MAIL, RCPT and DATA go lock-step or pipelined (RFC 2920: in groups within a window,
+// replies matched to their commands in order, a transport that can tell read while it is written,
+// so neither side blocks writing while the other waits to be read, §3.1); then the content,
+// dot-stuffed, and the reply to the final "." (RFC 5321 §4.5.3.2.6: without it the outcome is
+// unknown).
+#ifndef MAILWIRE_TRANSACTION_HPP
+#define MAILWIRE_TRANSACTION_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+void basic_client<Transport, Tls, Profile, Clock>::abandon_transaction() {
+    if (!open_) return;
+    const reply keep = last_;
+    if (!quietly(phase::rset, opt_.timeout.command, "RSET") || last_.code != 250) drop_connection();
+    last_ = keep;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+void basic_client<Transport, Tls, Profile, Clock>::begin_step(std::size_t i, std::size_t n) noexcept {
+    if (i == 0) begin(phase::mail, opt_.timeout.mail);
+    else if (i > n) begin(phase::data, opt_.timeout.data_init);
+    else begin(phase::rcpt, opt_.timeout.rcpt);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
+    if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
+
+    // Everything is checked before the first byte leaves.
+    bool utf8 = false;
+    const std::size_t n = env.recipients == nullptr ? 0 : env.recipient_count;
+    for (std::size_t i = 0; i <= n; ++i) {
+        const address_check a = i == 0 ? check_sender(env.sender) : check_recipient(env.recipients[i - 1].address);
+        if (a != address_check::ok && a != address_check::ok_needs_utf8)
+            return fail(i == 0 ? phase::mail : phase::rcpt, error_kind::usage, cause::bad_address);
+        utf8 |= a == address_check::ok_needs_utf8;
+        if (i != 0) env.recipients[i - 1].result.clear();
+    }
+    if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
+    if (utf8 && !(MAILWIRE_MAIL_PARAMETERS && caps_.smtputf8))
+        return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
+    // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
+    if (MAILWIRE_MAIL_PARAMETERS && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
+        return fail(phase::mail, error_kind::usage, cause::message_too_large);
+
+    const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
+    // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
+    // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
+    char param_buf[64];
+    std::size_t param_len = 0;
+    if (MAILWIRE_MAIL_PARAMETERS) {
+        char size_buf[24];
+        const bool declare_size = caps_.size && size != 0;
+        const char* const parts[] = {declare_size ? " SIZE=" : "",
+                                     declare_size ? detail::format_u64(size, size_buf) : "",
+                                     env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                     utf8 ? " SMTPUTF8" : ""};
+        for (const char* p : parts) {
+            while (*p != '\0') param_buf[param_len++] = *p++;
+        }
+    }
+    const std::string_view params(param_buf, param_len);
+
+    // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
+    batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
+    const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
+    if (!ok) return false;
+    if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
+    if (b.mail_ok && res.accepted == 0) {
+        const reply& w = env.recipients[b.worst].result;
+        record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
+    } else if (b.mail_ok) {
+        reply_failure(phase::data);
+    }
+    // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
+    // the client sends an empty message, which the server then rejects.
+    if (last_.code == 354) {
+        (void)quietly(phase::end_of_data, opt_.timeout.data_end, ".");
+    }
+    abandon_transaction();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+template <class Source>
+bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+    return envelope_commands(env, res, size) && content(source, size);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+template <class Source>
+bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::uint64_t expected) {
+    dot_stuffer stuffer;
+    char in[256];
+    std::uint64_t total = 0;
+    // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
+    // it during the body.
+    phase_ = phase::body;
+    bool ok = true;
+    const auto out = [&](char c) {
+        if (ok) ok = put_char(c);
+    };
+    for (;;) {
+        const std::ptrdiff_t got = source.read(in, sizeof(in));
+        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+            // No "." may follow a partial message: close, and the server discards it.
+            fail(phase::body, error_kind::usage, cause::source_failed);
+            drop_connection();
+            return false;
+        }
+        if (got == 0) break;
+        total += static_cast<std::uint64_t>(got);
+        if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
+        for (std::ptrdiff_t i = 0; i < got && ok;) {
+            if (stuffer.step(in[i], out)) ++i;
+        }
+        if (!ok) return false;
+    }
+    stuffer.finish(out);
+    return ok && end_of_data(total);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::end_of_data(std::uint64_t total) {
+    if (MAILWIRE_TRACE && opt_.trace) {
+        char note[64] = "<message content: ";
+        char num[24];
+        const char* digits = detail::format_u64(total, num);
+        std::size_t n = std::strlen(note);
+        while (*digits != '\0' && n + 8 < sizeof(note)) note[n++] = *digits++;
+        for (const char* t = " bytes>"; *t != '\0'; ++t) note[n++] = *t;
+        trace(trace_direction::client, std::string_view(note, n));
+        trace(trace_direction::client, ".");
+    }
+    (void)total;
+    if (!flush()) return false;
+
+    // From here on the server has the whole message. Without a valid reply (lost connection,
+    // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
+    // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
+    // neither accepts nor refuses the message: the server is out of step with the dialogue, so
+    // the outcome is unknown and the session unusable.
+    begin(phase::end_of_data, opt_.timeout.data_end);
+    if (read_reply()) {
+        if (last_.cls() == 2) return true;
+        if (last_.cls() != 3) return reply_failure(phase::end_of_data);
+        protocol_failure(cause::outcome_unknown);
+    }
+    err_.why = cause::outcome_unknown;
+    advise_now();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_step(batch& b, std::size_t step, std::string_view params) {
+    const bool ok = step == 0     ? put_command({"MAIL FROM:<", b.env.sender, ">", params})
+                    : step > b.n ? put_command({"DATA"})
+                                 : put_command({"RCPT TO:<", b.env.recipients[step - 1].address, ">"});
+    if (ok) {
+        ++b.put;
+        b.unanswered += command_size(b, step);
+    }
+    return ok;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::send_lockstep(batch& b, std::string_view params) {
+    for (std::size_t step = 0; step <= b.n + 1 && b.mail_ok; ++step) {
+        if (step > b.n && b.res.accepted == 0) break;
+        begin_step(step, b.n);
+        if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
+    }
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std::string_view params) {
+    begin_step(0, b.n);
+    batch_ = &b;
+    bool ok = true;
+    for (std::size_t step = 0; ok && step <= b.n + 1 && b.mail_ok; ++step)
+        ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
+    ok = ok && flush();
+    while (ok && b.replies < b.put) ok = take_reply(b);
+    batch_ = nullptr;
+    return ok;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+std::size_t basic_client<Transport, Tls, Profile, Clock>::command_size(const batch& b, std::size_t i) noexcept {
+    if (i == 0) return b.mail_size;
+    if (i > b.n) return 6;                                       // "DATA" CRLF
+    return 9 + b.env.recipients[i - 1].address.size() + 1 + 2; // "RCPT TO:<" address ">" CRLF
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::duplex() const noexcept {
+    if constexpr (detail::has_wait_ready<Transport>::value) return !tls_active_ && !only_tls;
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+std::size_t basic_client<Transport, Tls, Profile, Clock>::pipeline_window() const noexcept {
+    if constexpr (detail::has_pipeline_window<Transport>::value) {
+        const std::size_t w = transport_.pipeline_window();
+        if (w != 0) return w;
+    }
+    return duplex() ? static_cast<std::size_t>(-1) : std::size_t{MAILWIRE_PIPELINE_WINDOW};
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::make_room(batch& b, std::size_t size) {
+    if (!b.pipelined) return true;
+    const std::size_t window = pipeline_window();
+    if (b.replies == b.put || b.unanswered + size <= window) return true;
+    if (!flush()) return false;
+    const std::size_t refill = window / 2;
+    while (b.replies < b.put && (b.unanswered + size > refill || reply_buffered())) {
+        if (!take_reply(b)) return false;
+    }
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
+    const std::size_t r = b.replies;
+    if (!read_reply(r + 1 < b.put ? unsigned{more_follow} : 0u)) return false;
+    ++b.replies;
+    b.unanswered -= command_size(b, r);
+    if (last_.code == 421) return reply_failure(phase_);
+    if (r == 0 && last_.cls() != 2) {
+        // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
+        // other replies are read, unless reading them fails first.
+        b.mail_ok = false;
+        reply_failure(phase::mail);
+    } else if (r != 0 && r <= b.n && b.mail_ok) {
+        recipient& rc = b.env.recipients[r - 1];
+        rc.result = last_;
+        if (rc.accepted()) {
+            ++b.res.accepted;
+        } else {
+            ++b.res.refused;
+            // The worst refusal is a permanent one; among equals, keep the first.
+            if (b.worst == b.n || (last_.permanent() && !b.env.recipients[b.worst].result.permanent())) b.worst = r - 1;
+        }
+    }
+    if (b.pipelined && b.replies <= b.n + 1) begin_step(b.replies, b.n);
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::reply_buffered() const noexcept {
+    if (rx_begin_ == 0 && rx_end_ == sizeof(rx_)) return true;
+    std::size_t line = rx_begin_;
+    for (std::size_t i = rx_begin_; i < rx_end_; ++i) {
+        if (rx_[i] != '\n') continue;
+        if (i - line < 4 || rx_[line + 3] != '-') return true;
+        line = i + 1;
+    }
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::flush_duplex(batch& b) {
+    std::size_t off = 0;
+    while (off < tx_len_) {
+        const unsigned ready = wait_ready(b.replies < b.put ? ready_read | ready_write : ready_write);
+        if (ready == 0) return io_failure(io_status::timeout);
+        if ((ready & ready_read) != 0 && !read_arrived(b)) return false;
+        if ((ready & ready_write) != 0) {
+            std::size_t done = 0;
+            if (!transfer(true, tx_ + off, tx_len_ - off, done)) return false;
+            off += done;
+        }
+    }
+    tx_len_ = 0;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+unsigned basic_client<Transport, Tls, Profile, Clock>::wait_ready(unsigned wanted) {
+    const std::uint32_t left = remaining(dl_);
+    if constexpr (detail::has_wait_ready<Transport>::value) {
+        if (left != 0) return transport_.wait_ready(wanted, left) & wanted;
+    }
+    (void)left;
+    return 0;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::read_arrived(batch& b) {
+    const std::size_t avail = rx_end_ - rx_begin_;
+    for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
+    rx_begin_ = 0;
+    rx_end_ = avail;
+    if (rx_end_ < sizeof(rx_)) {
+        std::size_t got = 0;
+        if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+        rx_end_ += got;
+    }
+    while (b.replies < b.put && reply_buffered()) {
+        if (!take_reply(b)) return false;
+    }
+    return true;
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_TRANSACTION_HPP
+// ---- end include/mailwire/transaction.hpp ----
 
 #endif // MAILWIRE_CLIENT_HPP
 // ---- end include/mailwire/client.hpp ----

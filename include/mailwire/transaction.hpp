@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: BSL-1.0
+// mailwire - the client's mail transaction: the definitions of the basic_client members declared
+// under "the mail transaction" and "PIPELINING" in client.hpp. The envelope is checked before a
+// byte leaves; MAIL, RCPT and DATA go lock-step or pipelined (RFC 2920: in groups within a window,
+// replies matched to their commands in order, a transport that can tell read while it is written,
+// so neither side blocks writing while the other waits to be read, §3.1); then the content,
+// dot-stuffed, and the reply to the final "." (RFC 5321 §4.5.3.2.6: without it the outcome is
+// unknown).
+#ifndef MAILWIRE_TRANSACTION_HPP
+#define MAILWIRE_TRANSACTION_HPP
+
+#include "client.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+void basic_client<Transport, Tls, Profile, Clock>::abandon_transaction() {
+    if (!open_) return;
+    const reply keep = last_;
+    if (!quietly(phase::rset, opt_.timeout.command, "RSET") || last_.code != 250) drop_connection();
+    last_ = keep;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+void basic_client<Transport, Tls, Profile, Clock>::begin_step(std::size_t i, std::size_t n) noexcept {
+    if (i == 0) begin(phase::mail, opt_.timeout.mail);
+    else if (i > n) begin(phase::data, opt_.timeout.data_init);
+    else begin(phase::rcpt, opt_.timeout.rcpt);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
+    if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
+
+    // Everything is checked before the first byte leaves.
+    bool utf8 = false;
+    const std::size_t n = env.recipients == nullptr ? 0 : env.recipient_count;
+    for (std::size_t i = 0; i <= n; ++i) {
+        const address_check a = i == 0 ? check_sender(env.sender) : check_recipient(env.recipients[i - 1].address);
+        if (a != address_check::ok && a != address_check::ok_needs_utf8)
+            return fail(i == 0 ? phase::mail : phase::rcpt, error_kind::usage, cause::bad_address);
+        utf8 |= a == address_check::ok_needs_utf8;
+        if (i != 0) env.recipients[i - 1].result.clear();
+    }
+    if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
+    if (utf8 && !(MAILWIRE_MAIL_PARAMETERS && caps_.smtputf8))
+        return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
+    // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
+    if (MAILWIRE_MAIL_PARAMETERS && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
+        return fail(phase::mail, error_kind::usage, cause::message_too_large);
+
+    const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
+    // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
+    // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
+    char param_buf[64];
+    std::size_t param_len = 0;
+    if (MAILWIRE_MAIL_PARAMETERS) {
+        char size_buf[24];
+        const bool declare_size = caps_.size && size != 0;
+        const char* const parts[] = {declare_size ? " SIZE=" : "",
+                                     declare_size ? detail::format_u64(size, size_buf) : "",
+                                     env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                     utf8 ? " SMTPUTF8" : ""};
+        for (const char* p : parts) {
+            while (*p != '\0') param_buf[param_len++] = *p++;
+        }
+    }
+    const std::string_view params(param_buf, param_len);
+
+    // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
+    batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
+    const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
+    if (!ok) return false;
+    if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
+    if (b.mail_ok && res.accepted == 0) {
+        const reply& w = env.recipients[b.worst].result;
+        record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
+    } else if (b.mail_ok) {
+        reply_failure(phase::data);
+    }
+    // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
+    // the client sends an empty message, which the server then rejects.
+    if (last_.code == 354) {
+        (void)quietly(phase::end_of_data, opt_.timeout.data_end, ".");
+    }
+    abandon_transaction();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+template <class Source>
+bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
+    return envelope_commands(env, res, size) && content(source, size);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+template <class Source>
+bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::uint64_t expected) {
+    dot_stuffer stuffer;
+    char in[256];
+    std::uint64_t total = 0;
+    // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
+    // it during the body.
+    phase_ = phase::body;
+    bool ok = true;
+    const auto out = [&](char c) {
+        if (ok) ok = put_char(c);
+    };
+    for (;;) {
+        const std::ptrdiff_t got = source.read(in, sizeof(in));
+        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+            // No "." may follow a partial message: close, and the server discards it.
+            fail(phase::body, error_kind::usage, cause::source_failed);
+            drop_connection();
+            return false;
+        }
+        if (got == 0) break;
+        total += static_cast<std::uint64_t>(got);
+        if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
+        for (std::ptrdiff_t i = 0; i < got && ok;) {
+            if (stuffer.step(in[i], out)) ++i;
+        }
+        if (!ok) return false;
+    }
+    stuffer.finish(out);
+    return ok && end_of_data(total);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::end_of_data(std::uint64_t total) {
+    if (MAILWIRE_TRACE && opt_.trace) {
+        char note[64] = "<message content: ";
+        char num[24];
+        const char* digits = detail::format_u64(total, num);
+        std::size_t n = std::strlen(note);
+        while (*digits != '\0' && n + 8 < sizeof(note)) note[n++] = *digits++;
+        for (const char* t = " bytes>"; *t != '\0'; ++t) note[n++] = *t;
+        trace(trace_direction::client, std::string_view(note, n));
+        trace(trace_direction::client, ".");
+    }
+    (void)total;
+    if (!flush()) return false;
+
+    // From here on the server has the whole message. Without a valid reply (lost connection,
+    // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
+    // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
+    // neither accepts nor refuses the message: the server is out of step with the dialogue, so
+    // the outcome is unknown and the session unusable.
+    begin(phase::end_of_data, opt_.timeout.data_end);
+    if (read_reply()) {
+        if (last_.cls() == 2) return true;
+        if (last_.cls() != 3) return reply_failure(phase::end_of_data);
+        protocol_failure(cause::outcome_unknown);
+    }
+    err_.why = cause::outcome_unknown;
+    advise_now();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_step(batch& b, std::size_t step, std::string_view params) {
+    const bool ok = step == 0     ? put_command({"MAIL FROM:<", b.env.sender, ">", params})
+                    : step > b.n ? put_command({"DATA"})
+                                 : put_command({"RCPT TO:<", b.env.recipients[step - 1].address, ">"});
+    if (ok) {
+        ++b.put;
+        b.unanswered += command_size(b, step);
+    }
+    return ok;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::send_lockstep(batch& b, std::string_view params) {
+    for (std::size_t step = 0; step <= b.n + 1 && b.mail_ok; ++step) {
+        if (step > b.n && b.res.accepted == 0) break;
+        begin_step(step, b.n);
+        if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
+    }
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std::string_view params) {
+    begin_step(0, b.n);
+    batch_ = &b;
+    bool ok = true;
+    for (std::size_t step = 0; ok && step <= b.n + 1 && b.mail_ok; ++step)
+        ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
+    ok = ok && flush();
+    while (ok && b.replies < b.put) ok = take_reply(b);
+    batch_ = nullptr;
+    return ok;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+std::size_t basic_client<Transport, Tls, Profile, Clock>::command_size(const batch& b, std::size_t i) noexcept {
+    if (i == 0) return b.mail_size;
+    if (i > b.n) return 6;                                       // "DATA" CRLF
+    return 9 + b.env.recipients[i - 1].address.size() + 1 + 2; // "RCPT TO:<" address ">" CRLF
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::duplex() const noexcept {
+    if constexpr (detail::has_wait_ready<Transport>::value) return !tls_active_ && !only_tls;
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+std::size_t basic_client<Transport, Tls, Profile, Clock>::pipeline_window() const noexcept {
+    if constexpr (detail::has_pipeline_window<Transport>::value) {
+        const std::size_t w = transport_.pipeline_window();
+        if (w != 0) return w;
+    }
+    return duplex() ? static_cast<std::size_t>(-1) : std::size_t{MAILWIRE_PIPELINE_WINDOW};
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::make_room(batch& b, std::size_t size) {
+    if (!b.pipelined) return true;
+    const std::size_t window = pipeline_window();
+    if (b.replies == b.put || b.unanswered + size <= window) return true;
+    if (!flush()) return false;
+    const std::size_t refill = window / 2;
+    while (b.replies < b.put && (b.unanswered + size > refill || reply_buffered())) {
+        if (!take_reply(b)) return false;
+    }
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
+    const std::size_t r = b.replies;
+    if (!read_reply(r + 1 < b.put ? unsigned{more_follow} : 0u)) return false;
+    ++b.replies;
+    b.unanswered -= command_size(b, r);
+    if (last_.code == 421) return reply_failure(phase_);
+    if (r == 0 && last_.cls() != 2) {
+        // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
+        // other replies are read, unless reading them fails first.
+        b.mail_ok = false;
+        reply_failure(phase::mail);
+    } else if (r != 0 && r <= b.n && b.mail_ok) {
+        recipient& rc = b.env.recipients[r - 1];
+        rc.result = last_;
+        if (rc.accepted()) {
+            ++b.res.accepted;
+        } else {
+            ++b.res.refused;
+            // The worst refusal is a permanent one; among equals, keep the first.
+            if (b.worst == b.n || (last_.permanent() && !b.env.recipients[b.worst].result.permanent())) b.worst = r - 1;
+        }
+    }
+    if (b.pipelined && b.replies <= b.n + 1) begin_step(b.replies, b.n);
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::reply_buffered() const noexcept {
+    if (rx_begin_ == 0 && rx_end_ == sizeof(rx_)) return true;
+    std::size_t line = rx_begin_;
+    for (std::size_t i = rx_begin_; i < rx_end_; ++i) {
+        if (rx_[i] != '\n') continue;
+        if (i - line < 4 || rx_[line + 3] != '-') return true;
+        line = i + 1;
+    }
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::flush_duplex(batch& b) {
+    std::size_t off = 0;
+    while (off < tx_len_) {
+        const unsigned ready = wait_ready(b.replies < b.put ? ready_read | ready_write : ready_write);
+        if (ready == 0) return io_failure(io_status::timeout);
+        if ((ready & ready_read) != 0 && !read_arrived(b)) return false;
+        if ((ready & ready_write) != 0) {
+            std::size_t done = 0;
+            if (!transfer(true, tx_ + off, tx_len_ - off, done)) return false;
+            off += done;
+        }
+    }
+    tx_len_ = 0;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+unsigned basic_client<Transport, Tls, Profile, Clock>::wait_ready(unsigned wanted) {
+    const std::uint32_t left = remaining(dl_);
+    if constexpr (detail::has_wait_ready<Transport>::value) {
+        if (left != 0) return transport_.wait_ready(wanted, left) & wanted;
+    }
+    (void)left;
+    return 0;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::read_arrived(batch& b) {
+    const std::size_t avail = rx_end_ - rx_begin_;
+    for (std::size_t i = 0; i < avail; ++i) rx_[i] = rx_[rx_begin_ + i];
+    rx_begin_ = 0;
+    rx_end_ = avail;
+    if (rx_end_ < sizeof(rx_)) {
+        std::size_t got = 0;
+        if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+        rx_end_ += got;
+    }
+    while (b.replies < b.put && reply_buffered()) {
+        if (!take_reply(b)) return false;
+    }
+    return true;
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_TRANSACTION_HPP
