@@ -4856,158 +4856,34 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
 #define MAILWIRE_MESSAGE_HPP
 
 
-// ---- begin include/mailwire/content_source.hpp ----
-// mailwire - where the content of a message part comes from, for the composer (message.hpp):
-// text it refers to without copying (text_ref), memory or a function that fills a buffer
-// (content_source), and on POSIX a file read with open/read (file_reader).
-#ifndef MAILWIRE_CONTENT_SOURCE_HPP
-#define MAILWIRE_CONTENT_SOURCE_HPP
+// ---- begin include/mailwire/composer.hpp ----
+// mailwire - the composer's engine (detail::mime::composer) under basic_message (message.hpp): the
+// checks every setter applies (no CR, LF or NUL; RFC 5322 field names, RFC 2045 tokens), the
+// fixed texts it writes, the storage of addresses, headers and parts, and the state of a message
+// being produced piece by piece. Its members' definitions are by chapter in mime_headers.hpp,
+// mime_structure.hpp and mime_encoding.hpp; preparing (the plan, the sizes) is here.
+#ifndef MAILWIRE_COMPOSER_HPP
+#define MAILWIRE_COMPOSER_HPP
 
 
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <cerrno>
-#include <fcntl.h>
-#include <unistd.h>
-#endif
-
-namespace mailwire {
-inline namespace MAILWIRE_ABI {
-
-/// Text the composer refers to without copying (it must outlive the send): a string literal, a
-/// string_view, or a std::string that lives on. A temporary std::string would dangle, so it does
-/// not compile: keep it in a variable first.
-class text_ref {
-public:
-    constexpr text_ref() noexcept = default;
-    constexpr text_ref(std::string_view s) noexcept : v_(s) {}
-    constexpr text_ref(const char* s) noexcept : v_(s) {}
-    template <class Alloc>
-    text_ref(const std::basic_string<char, std::char_traits<char>, Alloc>& s) noexcept : v_(s) {}
-    template <class Alloc>
-    text_ref(std::basic_string<char, std::char_traits<char>, Alloc>&&) = delete; // would dangle
-    constexpr std::string_view view() const noexcept { return v_; }
-
-private:
-    std::string_view v_;
-};
-
-/// Where a body or an attachment comes from: memory, or a function that fills a buffer (flash, a
-/// sensor ring buffer, a file). `size` (octets) lets the composed size be known in advance, for
-/// SIZE= and progress; -1 when unknown.
-struct content_source {
-    std::ptrdiff_t (*fill)(void* context, char* buf, std::size_t cap) = nullptr; ///< >0 bytes, 0 end, <0 error
-    void* context = nullptr;
-    std::int64_t size = -1;
-    std::string_view memory; ///< used when fill is null
-    /// Optional: back to the beginning, so the message can be prepared and sent again (a file
-    /// can; a sensor stream cannot, and then sends once).
-    bool (*rewind)(void* context) = nullptr;
-
-    // cppcheck-suppress passedByValue ; a text_ref is a string_view: cheaper by value
-    static content_source from_memory(text_ref data_ref) noexcept {
-        const std::string_view data = data_ref.view();
-        content_source s;
-        s.memory = data;
-        s.size = static_cast<std::int64_t>(data.size());
-        return s;
-    }
-    static content_source callback(std::ptrdiff_t (*fill)(void*, char*, std::size_t), void* context,
-                                   std::int64_t size = -1) noexcept {
-        content_source s;
-        s.fill = fill;
-        s.context = context;
-        s.size = size;
-        return s;
-    }
-    bool in_memory() const noexcept { return fill == nullptr; }
-};
-
-#if defined(__unix__) || defined(__APPLE__)
-/// A file, read with open/read (no stdio buffer, no heap). Keep it alive until the message is sent.
-class file_reader {
-public:
-    file_reader() noexcept = default;
-    explicit file_reader(const char* path) noexcept { open(path); }
-    file_reader(const file_reader&) = delete;
-    file_reader& operator=(const file_reader&) = delete;
-    ~file_reader() { close(); }
-
-    bool open(const char* path) noexcept {
-        close();
-        do {
-            fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
-        } while (fd_ < 0 && errno == EINTR);
-        if (fd_ < 0) return false;
-        const off_t end = ::lseek(fd_, 0, SEEK_END);
-        size_ = end < 0 ? -1 : static_cast<std::int64_t>(end);
-        if (end < 0 || ::lseek(fd_, 0, SEEK_SET) != 0) size_ = -1;
-        return true;
-    }
-    bool is_open() const noexcept { return fd_ >= 0; }
-    std::int64_t size() const noexcept { return size_; }
-    /// The source; each prepare() (so each send) starts reading from the beginning of the file.
-    content_source source() noexcept {
-        content_source s = content_source::callback(&fill, this, size_);
-        s.rewind = [](void* self) { return static_cast<file_reader*>(self)->rewind(); };
-        return s;
-    }
-    void close() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-    bool rewind() noexcept { return fd_ >= 0 && ::lseek(fd_, 0, SEEK_SET) == 0; }
-
-private:
-    static std::ptrdiff_t fill(void* self, char* buf, std::size_t cap) {
-        file_reader& f = *static_cast<file_reader*>(self);
-        if (f.fd_ < 0) return -1;
-        for (;;) {
-            const ssize_t n = ::read(f.fd_, buf, cap);
-            if (n >= 0) return static_cast<std::ptrdiff_t>(n);
-            if (errno != EINTR) return -1;
-        }
-    }
-    int fd_ = -1;
-    std::int64_t size_ = -1;
-};
-#endif
-
-} // inline namespace MAILWIRE_ABI
-} // namespace mailwire
-
-#endif // MAILWIRE_CONTENT_SOURCE_HPP
-// ---- end include/mailwire/content_source.hpp ----
+// ---- begin include/mailwire/mime_texts.hpp ----
+// mailwire - what the composer (composer.hpp) checks and writes as fixed text: the setters' checks
+// (no CR, LF or NUL, bounded length; RFC 5322 §3.6.8 field names; RFC 2045 §5.1 tokens and content
+// types; content IDs), the one scan that classifies header text, UTF-8 sequence lengths, and the
+// table of fixed texts the composer writes by number.
+#ifndef MAILWIRE_MIME_TEXTS_HPP
+#define MAILWIRE_MIME_TEXTS_HPP
 
 
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <string>
 #include <string_view>
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <cerrno>
-#include <fcntl.h>
-#include <time.h>
-#include <unistd.h>
-#define MAILWIRE_MESSAGE_POSIX 1
-#endif
 
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
-
-/// How a text part is encoded. automatic: 7bit when it is ASCII with short lines, 8bit when it is
-/// not ASCII and the server offers 8BITMIME, quoted-printable otherwise (and always for text that
-/// is not in memory, whose lines cannot be checked in advance).
-enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
-
-namespace detail::mime {
+namespace detail {
+namespace mime {
 
 
 /// The setters' one check of header text: longer than max, or a CR, LF or NUL in it.
@@ -5179,6 +5055,167 @@ inline constexpr char rich_texts[] =
     "Content-ID: <\0"
     ">\236\0"
     "inline\0";
+
+} // namespace mime
+} // namespace detail
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_MIME_TEXTS_HPP
+// ---- end include/mailwire/mime_texts.hpp ----
+
+// ---- begin include/mailwire/content_source.hpp ----
+// mailwire - where the content of a message part comes from, for the composer (message.hpp):
+// text it refers to without copying (text_ref), memory or a function that fills a buffer
+// (content_source), and on POSIX a file read with open/read (file_reader).
+#ifndef MAILWIRE_CONTENT_SOURCE_HPP
+#define MAILWIRE_CONTENT_SOURCE_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+/// Text the composer refers to without copying (it must outlive the send): a string literal, a
+/// string_view, or a std::string that lives on. A temporary std::string would dangle, so it does
+/// not compile: keep it in a variable first.
+class text_ref {
+public:
+    constexpr text_ref() noexcept = default;
+    constexpr text_ref(std::string_view s) noexcept : v_(s) {}
+    constexpr text_ref(const char* s) noexcept : v_(s) {}
+    template <class Alloc>
+    text_ref(const std::basic_string<char, std::char_traits<char>, Alloc>& s) noexcept : v_(s) {}
+    template <class Alloc>
+    text_ref(std::basic_string<char, std::char_traits<char>, Alloc>&&) = delete; // would dangle
+    constexpr std::string_view view() const noexcept { return v_; }
+
+private:
+    std::string_view v_;
+};
+
+/// Where a body or an attachment comes from: memory, or a function that fills a buffer (flash, a
+/// sensor ring buffer, a file). `size` (octets) lets the composed size be known in advance, for
+/// SIZE= and progress; -1 when unknown.
+struct content_source {
+    std::ptrdiff_t (*fill)(void* context, char* buf, std::size_t cap) = nullptr; ///< >0 bytes, 0 end, <0 error
+    void* context = nullptr;
+    std::int64_t size = -1;
+    std::string_view memory; ///< used when fill is null
+    /// Optional: back to the beginning, so the message can be prepared and sent again (a file
+    /// can; a sensor stream cannot, and then sends once).
+    bool (*rewind)(void* context) = nullptr;
+
+    // cppcheck-suppress passedByValue ; a text_ref is a string_view: cheaper by value
+    static content_source from_memory(text_ref data_ref) noexcept {
+        const std::string_view data = data_ref.view();
+        content_source s;
+        s.memory = data;
+        s.size = static_cast<std::int64_t>(data.size());
+        return s;
+    }
+    static content_source callback(std::ptrdiff_t (*fill)(void*, char*, std::size_t), void* context,
+                                   std::int64_t size = -1) noexcept {
+        content_source s;
+        s.fill = fill;
+        s.context = context;
+        s.size = size;
+        return s;
+    }
+    bool in_memory() const noexcept { return fill == nullptr; }
+};
+
+#if defined(__unix__) || defined(__APPLE__)
+/// A file, read with open/read (no stdio buffer, no heap). Keep it alive until the message is sent.
+class file_reader {
+public:
+    file_reader() noexcept = default;
+    explicit file_reader(const char* path) noexcept { open(path); }
+    file_reader(const file_reader&) = delete;
+    file_reader& operator=(const file_reader&) = delete;
+    ~file_reader() { close(); }
+
+    bool open(const char* path) noexcept {
+        close();
+        do {
+            fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
+        } while (fd_ < 0 && errno == EINTR);
+        if (fd_ < 0) return false;
+        const off_t end = ::lseek(fd_, 0, SEEK_END);
+        size_ = end < 0 ? -1 : static_cast<std::int64_t>(end);
+        if (end < 0 || ::lseek(fd_, 0, SEEK_SET) != 0) size_ = -1;
+        return true;
+    }
+    bool is_open() const noexcept { return fd_ >= 0; }
+    std::int64_t size() const noexcept { return size_; }
+    /// The source; each prepare() (so each send) starts reading from the beginning of the file.
+    content_source source() noexcept {
+        content_source s = content_source::callback(&fill, this, size_);
+        s.rewind = [](void* self) { return static_cast<file_reader*>(self)->rewind(); };
+        return s;
+    }
+    void close() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+    bool rewind() noexcept { return fd_ >= 0 && ::lseek(fd_, 0, SEEK_SET) == 0; }
+
+private:
+    static std::ptrdiff_t fill(void* self, char* buf, std::size_t cap) {
+        file_reader& f = *static_cast<file_reader*>(self);
+        if (f.fd_ < 0) return -1;
+        for (;;) {
+            const ssize_t n = ::read(f.fd_, buf, cap);
+            if (n >= 0) return static_cast<std::ptrdiff_t>(n);
+            if (errno != EINTR) return -1;
+        }
+    }
+    int fd_ = -1;
+    std::int64_t size_ = -1;
+};
+#endif
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_CONTENT_SOURCE_HPP
+// ---- end include/mailwire/content_source.hpp ----
+
+
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <cerrno>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+#define MAILWIRE_MESSAGE_POSIX 1
+#endif
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+/// How a text part is encoded. automatic: 7bit when it is ASCII with short lines, 8bit when it is
+/// not ASCII and the server offers 8BITMIME, quoted-printable otherwise (and always for text that
+/// is not in memory, whose lines cannot be checked in advance).
+enum class text_encoding : std::uint8_t { automatic, quoted_printable, base64 };
+
+namespace detail::mime {
 
 /// A body or part source as the composer keeps it: content_source without its member defaults,
 /// so that a message object is all zeros before use (a static one lands in .bss and needs no
@@ -5630,196 +5667,26 @@ protected:
     /// Before a word of len octets of a header: the space before it (unless it is the first),
     /// after a fold when the line would pass 78 octets with it (RFC 5322 §2.2.3: the fold is a
     /// CRLF before white space), but not at a line's start, where a fold would not help.
-    void word(bool space_before, std::size_t len) noexcept {
-        if (!space_before) return;
-        if (col_ > 1 && col_ + 1 + len > 78) crlf();
-        put1(' ');
-    }
+    void word(bool space_before, std::size_t len) noexcept;
 
     /// Header text, in one pass for both kinds (one scan, one choice among the three forms):
     /// unstructured text (display false: Subject, custom values) is words as they are when it is
     /// printable ASCII without "=?" and no word is too long to fold, else RFC 2047 encoded-words;
     /// a display name (true) is atoms, a quoted string, or encoded-words when it is not ASCII.
-    void put_words(std::string_view text, bool display) {
-        const unsigned f = scan(text);
-        // Plain only when folding can keep it exact: single spaces between words, none at either
-        // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
-        // RFC 5322 §3.2.2). A display name must also be all atoms (atext, RFC 5322 §3.2.3); a
-        // non-ASCII character is neither.
-        bool plain = (f & ((display ? not_phrase : not_printable) | encoded_like | double_space | edge_space)) == 0;
-        if (display) {
-            plain = plain && text.size() <= 70;
-        } else {
-            // Every word must fit a line: the first after "Name: ", the others after a fold.
-            std::size_t run = 0, before = col_;
-            for (std::size_t i = 0; plain && i < text.size(); ++i) {
-                if (text[i] == ' ') {
-                    run = 0;
-                    before = 1;
-                    continue;
-                }
-                if (before + ++run > 78) plain = false;
-            }
-        }
-        if (plain) {
-            put_phrase_words(text);
-            return;
-        }
-        if (display && (f & (not_printable | encoded_like)) == 0 && 2 + text.size() + (f >> specials_shift) <= 72) {
-            // The length as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
-            // longer one is written as encoded-words instead.
-            put1('"');
-            for (char c : text) {
-                if (c == '"' || c == '\\') put1('\\');
-                put1(c);
-            }
-            put1('"');
-            return;
-        }
-        // RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
-        // (§5), one per folded line after the first.
-        // "=?UTF-8?B?" + 4*ceil(n/3) + "?=" <= 75  ->  at most 45 octets of text per word; fewer
-        // when that fits the rest of the current line (78), so the first word does not overflow it.
-        std::size_t i = 0;
-        bool first = true;
-        do {
-            const std::size_t used = col_ + (first ? 0 : 1) + 12;
-            std::size_t max = used < 78 ? (78 - used) / 4 * 3 : 0;
-            if (max < 6) {
-                if (!first || col_ > 20) {
-                    crlf(); // a fresh line has room for a whole word
-                    put1(' ');
-                    first = true;
-                }
-                max = 45;
-            }
-            if (max > 45) max = 45;
-            std::size_t n = 0;
-            while (i + n < text.size()) {
-                const std::size_t len = utf8_len(static_cast<unsigned char>(text[i + n]));
-                if (n + len > max) break;
-                n += len;
-            }
-            // (n is not 0 while text is left: max is at least 6, a sequence at most 4 octets.)
-            // A truncated sequence at the end counts whole here: only what is there is encoded.
-            const std::size_t m = i + n <= text.size() ? n : text.size() - i;
-            // (The word fits the line: max was chosen so, or the line is fresh.)
-            if (!first) put1(' ');
-            put_text(t_ew_start);
-            for (std::size_t k = 0; k < m; k += 3)
-                put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
-            put_text(t_ew_end);
-            first = false;
-            i += n;
-        } while (i < text.size());
-    }
+    void put_words(std::string_view text, bool display);
     /// Words separated by single spaces, each a foldable word.
-    void put_phrase_words(std::string_view text) {
-        const char* p = text.data();
-        const char* const end = p + text.size();
-        // (The text has single spaces between words and none at either end: put_words checked.)
-        for (bool first = true; p != end; first = false) {
-            const char* const w = p;
-            while (p != end && *p != ' ') ++p;
-            const std::size_t n = static_cast<std::size_t>(p - w);
-            word(!first, n);
-            put(w, n);
-            if (p != end) ++p; // the space
-        }
-    }
+    void put_phrase_words(std::string_view text);
 
-    void put_mailbox(const address_entry& m, bool first_in_list) {
-        if (!first_in_list) put1(',');
-        const bool named = !m.display.empty();
-        if (named) {
-            if (!first_in_list) {
-                if (col_ + 2 > 60) crlf();
-                put1(' ');
-            }
-            put_words(m.display, true); // (not empty)
-        }
-        // After a display name, the address in angle brackets.
-        word(named || !first_in_list, m.address.size() + (named ? 2 : 0));
-        if (named) put1('<');
-        put(m.address);
-        if (named) put1('>');
-    }
+    void put_mailbox(const address_entry& m, bool first_in_list);
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
     /// "name" (file false) or "filename" (true); nothing when value is empty.
-    void put_param(bool file, std::string_view value) {
-        if (value.empty()) return;
-        put1(';');
-        const unsigned f = scan(value);
-        const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
-        // Written once to learn its length; written again after a fold when the line would pass
-        // 78 octets with it (as word() decides for the other words).
-        const std::size_t at = out_len_, col = col_;
-        for (bool again = false;; again = true) {
-            put1(' ');
-            put_text(file ? t_filename : t_name);
-            if (simple) {
-                put_text(t_eq_quote);
-                put(value);
-                put1('"');
-            } else {
-                put_text(t_rfc2231);
-                for (char ch : value) {
-                    const unsigned char c = static_cast<unsigned char>(ch);
-                    const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
-                    put1(keep ? ch : '%');
-                    if (!keep) put_hex(c);
-                }
-            }
-            if (again || col <= 1 || col + (out_len_ - at) <= 78) return;
-            out_len_ = at;
-            col_ = col;
-            crlf();
-        }
-    }
+    void put_param(bool file, std::string_view value);
 
     /// The Content-Type of ref (RFC 2045 §5.1, RFC 2046 §5.1.1 for the boundary) and, but for a
     /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
     /// Content-Disposition (RFC 2183) after them.
-    void put_content_headers(std::uint8_t ref) {
-        put_text(t_content_type);
-        if (ref >= ref_multipart) {
-            const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
-            const std::uint8_t k = kinds_[level];
-            put_text(t_multipart);
-            put_text(unsigned{t_mixed} + k); // mixed, then related and alternative in rich_texts
-            put_text(t_boundary_param);
-            // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
-            // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-            put1(static_cast<char>('0' + level)); // after t_boundary_param's "=_mw_"
-            put_text(t_quote_crlf);
-            return;
-        }
-        const part* p = nullptr;
-        cte c = cte_base64;
-        if (ref >= ref_text) {
-            put_text(ref == ref_text ? t_text_plain : t_text_html);
-            put_text(t_charset);
-            c = body_cte_[ref - ref_text];
-        } else {
-            p = &parts_[ref];
-            put(p->type);
-            put_param(false, p->filename);
-        }
-        put_text(t_cte);
-        put_text(unsigned{t_7bit} + unsigned{c}); // the encodings' names in cte order
-        crlf();
-        if (p == nullptr) return;
-        if (!p->content_id.empty()) {
-            put_text(t_content_id);
-            put(p->content_id);
-            put_text(t_gt_crlf);
-        }
-        put_text(t_disposition);
-        put_text(p->content_id.empty() ? t_attachment : t_inline);
-        put_param(true, p->filename);
-        crlf();
-    }
+    void put_content_headers(std::uint8_t ref);
 
     // The Date and Message-ID headers are written through pointers that date(), set_clock(),
     // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
@@ -5827,377 +5694,53 @@ protected:
     // their code.
     // Each is called twice: by prepare() (st_done) for whether the header is written, its
     // value fetched (1: written), then by the production to write it if so.
-    static int write_date(composer& c, stage s) {
-        if (s == st_done) {
-            if (c.fixed_date_) return true;
-            c.date_secs_ = 0;
-            c.date_offset_ = 0;
-            if (c.clock_ != nullptr) return c.clock_(c.clock_ctx_, &c.date_secs_, &c.date_offset_);
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            c.date_secs_ = static_cast<std::int64_t>(::time(nullptr));
-            return c.date_secs_ > 0;
-#else
-            return false;
-#endif
-        }
-        if (!c.have_[hook_date]) return 0;
-        c.put("Date: ");
-        c.put_date();
-        c.crlf();
-        return 0;
-    }
-    static int write_message_id(composer& c, stage s) {
-        if (s == st_done) {
-            if (c.random_ != nullptr) return c.random_(c.random_ctx_, c.id_, sizeof(c.id_));
-#if defined(MAILWIRE_MESSAGE_POSIX)
-            int fd;
-            do {
-                fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-            } while (fd < 0 && errno == EINTR);
-            if (fd < 0) return false;
-            const bool got = ::read(fd, c.id_, sizeof(c.id_)) == static_cast<ssize_t>(sizeof(c.id_));
-            ::close(fd);
-            return got;
-#else
-            return false;
-#endif
-        }
-        if (!c.have_[hook_id]) return 0;
-        c.put("Message-ID: <");
-        for (unsigned char b : c.id_) c.put_hex(b, 0x20);
-        c.put(".mailwire@");
-        const std::string_view addr = c.own_[0].address;
-        std::size_t at = addr.size();
-        while (at > 0 && addr[at - 1] != '@') --at;
-        c.put(addr.data() + at, addr.size() - at);
-        c.put(">\r\n");
-        return 0;
-    }
+    static int write_date(composer& c, stage s);
+    static int write_message_id(composer& c, stage s);
 
     /// RFC 5322 §3.3: "Mon, 23 Nov 2026 05:36:19 +0100".
-    void put_date() {
-        // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
-        // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
-        // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
-        constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
-        constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
-        std::int64_t local = date_secs_ + static_cast<std::int64_t>(date_offset_) * 60;
-        if (local < min_local) local = min_local;
-        if (local > max_local) local = max_local;
-        // Seconds since 0000-01-01 (below 2^39): a day is 128 * 675 seconds, and the seconds
-        // over 128 fit 32 bits.
-        const std::uint64_t since = static_cast<std::uint64_t>(local - min_local);
-        const std::uint32_t q = static_cast<std::uint32_t>(since >> 7);
-        const std::int32_t rem = static_cast<std::int32_t>(q % 675 * 128 + static_cast<std::uint32_t>(since & 127));
-        // Days since 0000-01-01 of the proleptic Gregorian calendar (1970-01-01, day 719528, was a
-        // Thursday), then whole 400-year cycles, years and months off it.
-        std::uint32_t left = q / 675;
-        put(&"SatSunMonTueWedThuFri"[static_cast<std::size_t>(left % 7) * 3], 3);
-        std::uint32_t y = left / 146097 * 400, m = 0;
-        left %= 146097;
-        auto leap = [&y] { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); };
-        for (;;) {
-            const std::uint32_t n = leap() ? 366 : 365;
-            if (left < n) break;
-            left -= n;
-            ++y;
-        }
-        static constexpr unsigned char month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        for (;;) {
-            const std::uint32_t n = month_days[m] + (m == 1 && leap() ? 1u : 0u);
-            if (left < n) break;
-            left -= n;
-            ++m;
-        }
-        const std::int32_t d = static_cast<std::int32_t>(left) + 1;
-        put(", ");
-        put_num(d, 2);
-        put1(' ');
-        put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[static_cast<std::size_t>(m) * 3], 3);
-        put1(' ');
-        put_num(static_cast<std::int32_t>(y), 4);
-        put1(' ');
-        put_num(rem / 3600, 2);
-        put1(':');
-        put_num(rem / 60 % 60, 2);
-        put1(':');
-        put_num(rem % 60, 2);
-        put1(' ');
-        put1(date_offset_ < 0 ? '-' : '+');
-        const int off = date_offset_ < 0 ? -date_offset_ : date_offset_;
-        put_num(off / 60, 2);
-        put_num(off % 60, 2);
-    }
+    void put_date();
 
     /// One step: fills out_ with the next piece. 1: more to come, 0: finished, -1: a source failed.
-    int step() {
-        if (in_content_) return content_step();
-        switch (stage_) {
-        case st_date:
-        case st_message_id:
-        case st_custom:
-        case st_html:
-        case st_alt_close:
-        case st_inline: {
-            const stage_fn h = hooks_[hook_of(stage_)];
-            if (h != nullptr && h(*this, stage_) != 0) return 1;
-            break;
-        }
-        case st_from:
-        case st_sender:
-        case st_to:
-        case st_cc:
-        case st_reply_to: {
-            // One mailbox per step, so a long list never overflows out_. From and Sender are
-            // lists of one, whose entry has its kind only once set (all zeros before).
-            const unsigned at = stage_ - st_from;
-            const address_entry* list = addr_;
-            std::size_t count = address_count_;
-            static_assert(+st_from == +kind_from && +st_sender == +kind_sender && +st_to == +kind_to &&
-                              +st_cc == +kind_cc && +st_reply_to == +kind_reply_to,
-                          "mailwire: a stage lists the addresses of its kind");
-            const std::uint8_t k = stage_; // the kind each lists
-            if (stage_ < st_to) {
-                list = &own_[at];
-                count = 1;
-            }
-            while (index_ < count && list[index_].k != k) ++index_;
-            if (index_ < count) {
-                if (sub_ == 0) put_text(t_from + at);
-                put_mailbox(list[index_], sub_ == 0);
-                sub_ = 1;
-                ++index_;
-                return 1;
-            }
-            if (sub_ != 0) crlf();
-            index_ = 0;
-            sub_ = 0;
-            break;
-        }
-        case st_subject:
-            if (!subject_.empty()) {
-                put_text(t_subject);
-                put_words(subject_, false);
-                crlf();
-            }
-            break;
-        case st_mime:
-            put_text(t_mime);
-            put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
-            break;
-        case st_blank: crlf(); break;
-        case st_sub:
-            if (index_ + 1 < levels_) {
-                // A nested multipart starts as the first part of the one around it.
-                part_head(static_cast<std::uint8_t>(index_), static_cast<std::uint8_t>(ref_multipart + index_ + 1));
-                ++index_;
-                return 1;
-            }
-            index_ = 0;
-            break;
-        // Without HTML there is a text part, empty when none was given (a message of attachments).
-        case st_text:
-            // In the innermost multipart, with the HTML part.
-            if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
-            break;
-        case st_attach:
-            if (parts_step(false) != 0) return 1;
-            break;
-        case st_end:
-            if (single_ref_ == 0) crlf();
-            break;
-        default: return 0;
-        }
-        stage_ = static_cast<stage>(stage_ + 1);
-        return 1;
-    }
+    int step();
 
     /// The inline parts or the attachments, one per step (1), then the end of their multipart
     /// (0). The inline parts are in related, level 1 when there are attachments (mixed).
-    int parts_step(bool want_inline) {
-        if (!(want_inline ? inline_parts_ : attachments_)) return 0;
-        while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
-        const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
-        if (index_ < part_count_) {
-            begin_part(level, static_cast<std::uint8_t>(index_++));
-            return 1;
-        }
-        boundary(level, true);
-        index_ = 0;
-        return 0;
-    }
+    int parts_step(bool want_inline);
 
     /// The custom headers, one per step, set by header() (st_custom).
-    static int custom_step(composer& c, stage s) {
-        if (s != st_done && c.index_ < c.header_count_) {
-            const custom_header& h = c.hdr_[c.index_++];
-            c.put(h.name);
-            c.put_text(t_colon);
-            c.put_words(h.value, false);
-            c.crlf();
-            return 1;
-        }
-        c.index_ = 0;
-        return 0;
-    }
+    static int custom_step(composer& c, stage s);
 
     /// A boundary line (RFC 2046 §5.1.1): the CRLF before "--boundary" belongs to it, and the
     /// first boundary of the body has nothing before it to end; the close of a multipart, its
     /// last boundary, ends with "--".
-    void boundary(std::uint8_t level, bool close = false) {
-        if (opened_ || close) crlf();
-        opened_ = true;
-        put_text(t_dashes);
-        put_text(t_mw);
-        put1(static_cast<char>('0' + level));
-        if (close) {
-            put_text(t_dashes);
-        } else {
-            crlf();
-        }
-    }
+    void boundary(std::uint8_t level, bool close = false);
     /// A part's boundary and headers (in a multipart), then its content.
-    void begin_part(std::uint8_t level, std::uint8_t ref) {
-        if (single_ref_ == 0) part_head(level, ref);
-        begin_content(ref);
-    }
+    void begin_part(std::uint8_t level, std::uint8_t ref);
     /// The boundary of level, ref's headers and the blank line after them.
-    void part_head(std::uint8_t level, std::uint8_t ref) {
-        boundary(level);
-        put_content_headers(ref);
-        crlf();
-    }
+    void part_head(std::uint8_t level, std::uint8_t ref);
 
     // -- content encoding
-    const source_slot& source_of(std::uint8_t ref) const noexcept {
-        return ref >= ref_text ? body_[ref - ref_text] : parts_[ref].src;
-    }
-    void begin_content(std::uint8_t ref) {
-        in_content_ = true;
-        cur_ = &source_of(ref);
-        cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
-        e_ = encoder_state{};
-        if (MAILWIRE_MAIL_PARAMETERS && dry_ && cur_->fill != nullptr) {
-            // Not read now: base64 of a known size is computed (lines of 76 characters from 57
-            // octets, each with its CRLF); anything else makes the size unknown.
-            if (cur_cte_ == cte_base64 && cur_->size >= 0) {
-                const std::uint64_t s = static_cast<std::uint64_t>(cur_->size);
-                const std::uint64_t lines = mailwire::detail::div_u64(s, 57);
-                const unsigned r = static_cast<unsigned>(s - lines * 57);
-                dry_extra_ += lines * 78 + (r != 0 ? (r + 2) / 3 * 4 + 2 : 0);
-            } else {
-                size_known_ = false;
-            }
-            in_content_ = false;
-        }
-    }
+    const source_slot& source_of(std::uint8_t ref) const noexcept;
+    void begin_content(std::uint8_t ref);
 
     /// The next input from the current source: text in memory is read where it is, all at once
     /// (and is then at its end); a callback fills in_. Returns false on a source error.
-    bool refill() {
-        e_.in_pos = 0;
-        e_.in_len = 0;
-        std::size_t n;
-        if (cur_->fill == nullptr) {
-            in_at_ = cur_->memory.data();
-            n = cur_->memory.size();
-            e_.eof = true;
-        } else {
-            in_at_ = in_;
-            const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
-            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
-            n = static_cast<std::size_t>(got);
-        }
-        if (n == 0) e_.eof = true;
-        e_.in_len = n;
-        return true;
-    }
+    bool refill();
 
     /// The current part, encoded, until out_ is nearly full: base64 in lines of 76 (RFC 2045
     /// §6.8); quoted-printable (RFC 2045 §6.7) with every kind of line end made CRLF, lines of at
     /// most 76 with "=" soft breaks, "=", non-printables and trailing white space encoded, and a
     /// "." at the start of a line encoded too (so no line of the body starts with "."); 7bit and
     /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
-    int content_step() {
-        while (room() > 96) {
-            if (e_.in_pos == e_.in_len) {
-                if (!e_.eof && !refill()) return -1;
-                if (e_.in_pos == e_.in_len) { // the end of the source
-                    if (cur_cte_ == cte_base64) {
-                        if (e_.b64_carry > 0) b64_group();
-                        if (e_.b64_col > 0) crlf();
-                    } else if (e_.pending_cr || e_.mid_line) {
-                        // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before "." anyway).
-                        line_break();
-                    }
-                    in_content_ = false;
-                    return 1;
-                }
-            }
-            const unsigned char c = static_cast<unsigned char>(in_at_[e_.in_pos++]);
-            if (cur_cte_ == cte_base64) {
-                e_.b64_in[e_.b64_carry++] = c;
-                if (e_.b64_carry == 3) b64_group();
-                continue;
-            }
-            if (e_.pending_cr) {
-                line_break();
-                if (c == '\n') continue;
-            }
-            if (c == '\r') {
-                e_.pending_cr = true;
-            } else if (c == '\n') {
-                line_break();
-            } else {
-                qp_flush_ws(false); // (nothing is held but in quoted-printable)
-                if (cur_cte_ != cte_qp) {
-                    put1(static_cast<char>(c));
-                } else if (c == ' ' || c == '\t') {
-                    e_.held_ws = c;
-                } else {
-                    qp_out(c, c == '=' || c < 32 || c > 126 || (!e_.mid_line && c == '.'));
-                }
-                e_.mid_line = true;
-            }
-        }
-        return 1;
-    }
-    void b64_group() {
-        put_b64(e_.b64_in, e_.b64_carry);
-        e_.b64_carry = 0;
-        e_.b64_col += 4;
-        if (e_.b64_col == 76) {
-            crlf();
-            e_.b64_col = 0;
-        }
-    }
+    int content_step();
+    void b64_group();
     /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
     /// pass 76 with it.
-    void qp_out(unsigned char c, bool encoded) {
-        const std::size_t n = encoded ? 3 : 1;
-        if (e_.qp_line + n > 75) {
-            put_text(t_soft_break);
-            e_.qp_line = 0;
-        }
-        e_.qp_line += n;
-        put1(encoded ? '=' : static_cast<char>(c));
-        if (encoded) put_hex(c);
-    }
+    void qp_out(unsigned char c, bool encoded);
     /// White space is held until the next character shows whether it ends a line (then it is
     /// encoded, RFC 2045 §6.7 rule 3).
-    void qp_flush_ws(bool before_break) {
-        if (e_.held_ws == 0) return;
-        const unsigned char w = e_.held_ws;
-        e_.held_ws = 0;
-        qp_out(w, before_break);
-    }
-    void line_break() {
-        qp_flush_ws(true);
-        crlf();
-        e_.pending_cr = false;
-        e_.qp_line = 0;
-        e_.mid_line = false;
-    }
+    void qp_flush_ws(bool before_break);
+    void line_break();
 
     // ------------------------------------------------------------------ state
     // All zeros before use: a static message needs no start-up code and sits in .bss.
@@ -6273,6 +5816,632 @@ protected:
 };
 
 } // namespace detail::mime
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+// The definitions of the composer members whose chapters have a file of their own.
+// ---- begin include/mailwire/mime_headers.hpp ----
+// mailwire - how the composer writes header fields: the definitions of the composer members (composer.hpp) that
+// write words, phrases and mailboxes (RFC 2047 encoded-words for text that is not ASCII, folding
+// within 78 characters, RFC 5322 §2.2.3), MIME parameters (RFC 2045 §5.1, RFC 2231 for names that
+// are not ASCII), a part's content headers, Date (RFC 5322 §3.3) and Message-ID.
+#ifndef MAILWIRE_MIME_HEADERS_HPP
+#define MAILWIRE_MIME_HEADERS_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+namespace detail {
+namespace mime {
+
+inline void composer::word(bool space_before, std::size_t len) noexcept {
+    if (!space_before) return;
+    if (col_ > 1 && col_ + 1 + len > 78) crlf();
+    put1(' ');
+}
+
+inline void composer::put_words(std::string_view text, bool display) {
+    const unsigned f = scan(text);
+    // Plain only when folding can keep it exact: single spaces between words, none at either
+    // end (a fold turns one space into CRLF SP, and no folded line may be only white space,
+    // RFC 5322 §3.2.2). A display name must also be all atoms (atext, RFC 5322 §3.2.3); a
+    // non-ASCII character is neither.
+    bool plain = (f & ((display ? not_phrase : not_printable) | encoded_like | double_space | edge_space)) == 0;
+    if (display) {
+        plain = plain && text.size() <= 70;
+    } else {
+        // Every word must fit a line: the first after "Name: ", the others after a fold.
+        std::size_t run = 0, before = col_;
+        for (std::size_t i = 0; plain && i < text.size(); ++i) {
+            if (text[i] == ' ') {
+                run = 0;
+                before = 1;
+                continue;
+            }
+            if (before + ++run > 78) plain = false;
+        }
+    }
+    if (plain) {
+        put_phrase_words(text);
+        return;
+    }
+    if (display && (f & (not_printable | encoded_like)) == 0 && 2 + text.size() + (f >> specials_shift) <= 72) {
+        // The length as a quoted-string (RFC 5322 §3.2.4): it cannot be folded inside, so a
+        // longer one is written as encoded-words instead.
+        put1('"');
+        for (char c : text) {
+            if (c == '"' || c == '\\') put1('\\');
+            put1(c);
+        }
+        put1('"');
+        return;
+    }
+    // RFC 2047 §4.1 "B" encoded-words of UTF-8, each at most 75 octets and whole characters
+    // (§5), one per folded line after the first.
+    // "=?UTF-8?B?" + 4*ceil(n/3) + "?=" <= 75  ->  at most 45 octets of text per word; fewer
+    // when that fits the rest of the current line (78), so the first word does not overflow it.
+    std::size_t i = 0;
+    bool first = true;
+    do {
+        const std::size_t used = col_ + (first ? 0 : 1) + 12;
+        std::size_t max = used < 78 ? (78 - used) / 4 * 3 : 0;
+        if (max < 6) {
+            if (!first || col_ > 20) {
+                crlf(); // a fresh line has room for a whole word
+                put1(' ');
+                first = true;
+            }
+            max = 45;
+        }
+        if (max > 45) max = 45;
+        std::size_t n = 0;
+        while (i + n < text.size()) {
+            const std::size_t len = utf8_len(static_cast<unsigned char>(text[i + n]));
+            if (n + len > max) break;
+            n += len;
+        }
+        // (n is not 0 while text is left: max is at least 6, a sequence at most 4 octets.)
+        // A truncated sequence at the end counts whole here: only what is there is encoded.
+        const std::size_t m = i + n <= text.size() ? n : text.size() - i;
+        // (The word fits the line: max was chosen so, or the line is fresh.)
+        if (!first) put1(' ');
+        put_text(t_ew_start);
+        for (std::size_t k = 0; k < m; k += 3)
+            put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
+        put_text(t_ew_end);
+        first = false;
+        i += n;
+    } while (i < text.size());
+}
+
+inline void composer::put_phrase_words(std::string_view text) {
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    // (The text has single spaces between words and none at either end: put_words checked.)
+    for (bool first = true; p != end; first = false) {
+        const char* const w = p;
+        while (p != end && *p != ' ') ++p;
+        const std::size_t n = static_cast<std::size_t>(p - w);
+        word(!first, n);
+        put(w, n);
+        if (p != end) ++p; // the space
+    }
+}
+
+inline void composer::put_mailbox(const address_entry& m, bool first_in_list) {
+    if (!first_in_list) put1(',');
+    const bool named = !m.display.empty();
+    if (named) {
+        if (!first_in_list) {
+            if (col_ + 2 > 60) crlf();
+            put1(' ');
+        }
+        put_words(m.display, true); // (not empty)
+    }
+    // After a display name, the address in angle brackets.
+    word(named || !first_in_list, m.address.size() + (named ? 2 : 0));
+    if (named) put1('<');
+    put(m.address);
+    if (named) put1('>');
+}
+
+inline void composer::put_param(bool file, std::string_view value) {
+    if (value.empty()) return;
+    put1(';');
+    const unsigned f = scan(value);
+    const bool simple = (f & not_printable) == 0 && (f >> specials_shift) == 0;
+    // Written once to learn its length; written again after a fold when the line would pass
+    // 78 octets with it (as word() decides for the other words).
+    const std::size_t at = out_len_, col = col_;
+    for (bool again = false;; again = true) {
+        put1(' ');
+        put_text(file ? t_filename : t_name);
+        if (simple) {
+            put_text(t_eq_quote);
+            put(value);
+            put1('"');
+        } else {
+            put_text(t_rfc2231);
+            for (char ch : value) {
+                const unsigned char c = static_cast<unsigned char>(ch);
+                const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
+                put1(keep ? ch : '%');
+                if (!keep) put_hex(c);
+            }
+        }
+        if (again || col <= 1 || col + (out_len_ - at) <= 78) return;
+        out_len_ = at;
+        col_ = col;
+        crlf();
+    }
+}
+
+inline void composer::put_content_headers(std::uint8_t ref) {
+    put_text(t_content_type);
+    if (ref >= ref_multipart) {
+        const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
+        const std::uint8_t k = kinds_[level];
+        put_text(t_multipart);
+        put_text(unsigned{t_mixed} + k); // mixed, then related and alternative in rich_texts
+        put_text(t_boundary_param);
+        // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
+        // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
+        put1(static_cast<char>('0' + level)); // after t_boundary_param's "=_mw_"
+        put_text(t_quote_crlf);
+        return;
+    }
+    const part* p = nullptr;
+    cte c = cte_base64;
+    if (ref >= ref_text) {
+        put_text(ref == ref_text ? t_text_plain : t_text_html);
+        put_text(t_charset);
+        c = body_cte_[ref - ref_text];
+    } else {
+        p = &parts_[ref];
+        put(p->type);
+        put_param(false, p->filename);
+    }
+    put_text(t_cte);
+    put_text(unsigned{t_7bit} + unsigned{c}); // the encodings' names in cte order
+    crlf();
+    if (p == nullptr) return;
+    if (!p->content_id.empty()) {
+        put_text(t_content_id);
+        put(p->content_id);
+        put_text(t_gt_crlf);
+    }
+    put_text(t_disposition);
+    put_text(p->content_id.empty() ? t_attachment : t_inline);
+    put_param(true, p->filename);
+    crlf();
+}
+
+inline int composer::write_date(composer& c, stage s) {
+    if (s == st_done) {
+        if (c.fixed_date_) return true;
+        c.date_secs_ = 0;
+        c.date_offset_ = 0;
+        if (c.clock_ != nullptr) return c.clock_(c.clock_ctx_, &c.date_secs_, &c.date_offset_);
+#if defined(MAILWIRE_MESSAGE_POSIX)
+        c.date_secs_ = static_cast<std::int64_t>(::time(nullptr));
+        return c.date_secs_ > 0;
+#else
+        return false;
+#endif
+    }
+    if (!c.have_[hook_date]) return 0;
+    c.put("Date: ");
+    c.put_date();
+    c.crlf();
+    return 0;
+}
+
+inline int composer::write_message_id(composer& c, stage s) {
+    if (s == st_done) {
+        if (c.random_ != nullptr) return c.random_(c.random_ctx_, c.id_, sizeof(c.id_));
+#if defined(MAILWIRE_MESSAGE_POSIX)
+        int fd;
+        do {
+            fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        } while (fd < 0 && errno == EINTR);
+        if (fd < 0) return false;
+        const bool got = ::read(fd, c.id_, sizeof(c.id_)) == static_cast<ssize_t>(sizeof(c.id_));
+        ::close(fd);
+        return got;
+#else
+        return false;
+#endif
+    }
+    if (!c.have_[hook_id]) return 0;
+    c.put("Message-ID: <");
+    for (unsigned char b : c.id_) c.put_hex(b, 0x20);
+    c.put(".mailwire@");
+    const std::string_view addr = c.own_[0].address;
+    std::size_t at = addr.size();
+    while (at > 0 && addr[at - 1] != '@') --at;
+    c.put(addr.data() + at, addr.size() - at);
+    c.put(">\r\n");
+    return 0;
+}
+
+inline void composer::put_date() {
+    // Clamped to the years 0000-9999 (RFC 5322 §3.3 writes four digits), so every step after
+    // the first shift fits in 32 bits: a 64-bit division would pull the runtime's
+    // __aeabi_ldivmod and __udivmoddi4 (about 900 bytes on a Cortex-M) into firmware.
+    constexpr std::int64_t min_local = -62167219200; // 0000-01-01 00:00:00
+    constexpr std::int64_t max_local = 253402300799; // 9999-12-31 23:59:59
+    std::int64_t local = date_secs_ + static_cast<std::int64_t>(date_offset_) * 60;
+    if (local < min_local) local = min_local;
+    if (local > max_local) local = max_local;
+    // Seconds since 0000-01-01 (below 2^39): a day is 128 * 675 seconds, and the seconds
+    // over 128 fit 32 bits.
+    const std::uint64_t since = static_cast<std::uint64_t>(local - min_local);
+    const std::uint32_t q = static_cast<std::uint32_t>(since >> 7);
+    const std::int32_t rem = static_cast<std::int32_t>(q % 675 * 128 + static_cast<std::uint32_t>(since & 127));
+    // Days since 0000-01-01 of the proleptic Gregorian calendar (1970-01-01, day 719528, was a
+    // Thursday), then whole 400-year cycles, years and months off it.
+    std::uint32_t left = q / 675;
+    put(&"SatSunMonTueWedThuFri"[static_cast<std::size_t>(left % 7) * 3], 3);
+    std::uint32_t y = left / 146097 * 400, m = 0;
+    left %= 146097;
+    auto leap = [&y] { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); };
+    for (;;) {
+        const std::uint32_t n = leap() ? 366 : 365;
+        if (left < n) break;
+        left -= n;
+        ++y;
+    }
+    static constexpr unsigned char month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (;;) {
+        const std::uint32_t n = month_days[m] + (m == 1 && leap() ? 1u : 0u);
+        if (left < n) break;
+        left -= n;
+        ++m;
+    }
+    const std::int32_t d = static_cast<std::int32_t>(left) + 1;
+    put(", ");
+    put_num(d, 2);
+    put1(' ');
+    put(&"JanFebMarAprMayJunJulAugSepOctNovDec"[static_cast<std::size_t>(m) * 3], 3);
+    put1(' ');
+    put_num(static_cast<std::int32_t>(y), 4);
+    put1(' ');
+    put_num(rem / 3600, 2);
+    put1(':');
+    put_num(rem / 60 % 60, 2);
+    put1(':');
+    put_num(rem % 60, 2);
+    put1(' ');
+    put1(date_offset_ < 0 ? '-' : '+');
+    const int off = date_offset_ < 0 ? -date_offset_ : date_offset_;
+    put_num(off / 60, 2);
+    put_num(off % 60, 2);
+}
+
+} // namespace mime
+} // namespace detail
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_MIME_HEADERS_HPP
+// ---- end include/mailwire/mime_headers.hpp ----
+// ---- begin include/mailwire/mime_structure.hpp ----
+// mailwire - how the composer walks a message's MIME structure: the definitions of the composer
+// members that produce it step by step, the headers, then the bodies, inline parts and attachments
+// in their multiparts (RFC 2046 §5.1), with their boundaries.
+#ifndef MAILWIRE_MIME_STRUCTURE_HPP
+#define MAILWIRE_MIME_STRUCTURE_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+namespace detail {
+namespace mime {
+
+inline int composer::step() {
+    if (in_content_) return content_step();
+    switch (stage_) {
+    case st_date:
+    case st_message_id:
+    case st_custom:
+    case st_html:
+    case st_alt_close:
+    case st_inline: {
+        const stage_fn h = hooks_[hook_of(stage_)];
+        if (h != nullptr && h(*this, stage_) != 0) return 1;
+        break;
+    }
+    case st_from:
+    case st_sender:
+    case st_to:
+    case st_cc:
+    case st_reply_to: {
+        // One mailbox per step, so a long list never overflows out_. From and Sender are
+        // lists of one, whose entry has its kind only once set (all zeros before).
+        const unsigned at = stage_ - st_from;
+        const address_entry* list = addr_;
+        std::size_t count = address_count_;
+        static_assert(+st_from == +kind_from && +st_sender == +kind_sender && +st_to == +kind_to &&
+                          +st_cc == +kind_cc && +st_reply_to == +kind_reply_to,
+                      "mailwire: a stage lists the addresses of its kind");
+        const std::uint8_t k = stage_; // the kind each lists
+        if (stage_ < st_to) {
+            list = &own_[at];
+            count = 1;
+        }
+        while (index_ < count && list[index_].k != k) ++index_;
+        if (index_ < count) {
+            if (sub_ == 0) put_text(t_from + at);
+            put_mailbox(list[index_], sub_ == 0);
+            sub_ = 1;
+            ++index_;
+            return 1;
+        }
+        if (sub_ != 0) crlf();
+        index_ = 0;
+        sub_ = 0;
+        break;
+    }
+    case st_subject:
+        if (!subject_.empty()) {
+            put_text(t_subject);
+            put_words(subject_, false);
+            crlf();
+        }
+        break;
+    case st_mime:
+        put_text(t_mime);
+        put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
+        break;
+    case st_blank: crlf(); break;
+    case st_sub:
+        if (index_ + 1 < levels_) {
+            // A nested multipart starts as the first part of the one around it.
+            part_head(static_cast<std::uint8_t>(index_), static_cast<std::uint8_t>(ref_multipart + index_ + 1));
+            ++index_;
+            return 1;
+        }
+        index_ = 0;
+        break;
+    // Without HTML there is a text part, empty when none was given (a message of attachments).
+    case st_text:
+        // In the innermost multipart, with the HTML part.
+        if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
+        break;
+    case st_attach:
+        if (parts_step(false) != 0) return 1;
+        break;
+    case st_end:
+        if (single_ref_ == 0) crlf();
+        break;
+    default: return 0;
+    }
+    stage_ = static_cast<stage>(stage_ + 1);
+    return 1;
+}
+
+inline int composer::parts_step(bool want_inline) {
+    if (!(want_inline ? inline_parts_ : attachments_)) return 0;
+    while (index_ < part_count_ && parts_[index_].content_id.empty() == want_inline) ++index_;
+    const std::uint8_t level = want_inline && attachments_ ? 1 : 0;
+    if (index_ < part_count_) {
+        begin_part(level, static_cast<std::uint8_t>(index_++));
+        return 1;
+    }
+    boundary(level, true);
+    index_ = 0;
+    return 0;
+}
+
+inline int composer::custom_step(composer& c, stage s) {
+    if (s != st_done && c.index_ < c.header_count_) {
+        const custom_header& h = c.hdr_[c.index_++];
+        c.put(h.name);
+        c.put_text(t_colon);
+        c.put_words(h.value, false);
+        c.crlf();
+        return 1;
+    }
+    c.index_ = 0;
+    return 0;
+}
+
+inline void composer::boundary(std::uint8_t level, bool close) {
+    if (opened_ || close) crlf();
+    opened_ = true;
+    put_text(t_dashes);
+    put_text(t_mw);
+    put1(static_cast<char>('0' + level));
+    if (close) {
+        put_text(t_dashes);
+    } else {
+        crlf();
+    }
+}
+
+inline void composer::begin_part(std::uint8_t level, std::uint8_t ref) {
+    if (single_ref_ == 0) part_head(level, ref);
+    begin_content(ref);
+}
+
+inline void composer::part_head(std::uint8_t level, std::uint8_t ref) {
+    boundary(level);
+    put_content_headers(ref);
+    crlf();
+}
+
+} // namespace mime
+} // namespace detail
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_MIME_STRUCTURE_HPP
+// ---- end include/mailwire/mime_structure.hpp ----
+// ---- begin include/mailwire/mime_encoding.hpp ----
+// mailwire - how the composer encodes a part's content: the definitions of the composer members (composer.hpp)
+// that read the part's source and write it as base64 in lines of 76 (RFC 2045 §6.8),
+// quoted-printable (RFC 2045 §6.7) or as it is (7bit, 8bit), every line end made CRLF.
+#ifndef MAILWIRE_MIME_ENCODING_HPP
+#define MAILWIRE_MIME_ENCODING_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+namespace detail {
+namespace mime {
+
+inline const source_slot& composer::source_of(std::uint8_t ref) const noexcept {
+    return ref >= ref_text ? body_[ref - ref_text] : parts_[ref].src;
+}
+
+inline void composer::begin_content(std::uint8_t ref) {
+    in_content_ = true;
+    cur_ = &source_of(ref);
+    cur_cte_ = ref >= ref_text ? body_cte_[ref - ref_text] : cte_base64;
+    e_ = encoder_state{};
+    if (MAILWIRE_MAIL_PARAMETERS && dry_ && cur_->fill != nullptr) {
+        // Not read now: base64 of a known size is computed (lines of 76 characters from 57
+        // octets, each with its CRLF); anything else makes the size unknown.
+        if (cur_cte_ == cte_base64 && cur_->size >= 0) {
+            const std::uint64_t s = static_cast<std::uint64_t>(cur_->size);
+            const std::uint64_t lines = mailwire::detail::div_u64(s, 57);
+            const unsigned r = static_cast<unsigned>(s - lines * 57);
+            dry_extra_ += lines * 78 + (r != 0 ? (r + 2) / 3 * 4 + 2 : 0);
+        } else {
+            size_known_ = false;
+        }
+        in_content_ = false;
+    }
+}
+
+inline bool composer::refill() {
+    e_.in_pos = 0;
+    e_.in_len = 0;
+    std::size_t n;
+    if (cur_->fill == nullptr) {
+        in_at_ = cur_->memory.data();
+        n = cur_->memory.size();
+        e_.eof = true;
+    } else {
+        in_at_ = in_;
+        const std::ptrdiff_t got = cur_->fill(cur_->context, in_, sizeof(in_));
+        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in_)) return false;
+        n = static_cast<std::size_t>(got);
+    }
+    if (n == 0) e_.eof = true;
+    e_.in_len = n;
+    return true;
+}
+
+inline int composer::content_step() {
+    while (room() > 96) {
+        if (e_.in_pos == e_.in_len) {
+            if (!e_.eof && !refill()) return -1;
+            if (e_.in_pos == e_.in_len) { // the end of the source
+                if (cur_cte_ == cte_base64) {
+                    if (e_.b64_carry > 0) b64_group();
+                    if (e_.b64_col > 0) crlf();
+                } else if (e_.pending_cr || e_.mid_line) {
+                    // Text ends with a line end (RFC 5321 §4.1.1.4 wants one before "." anyway).
+                    line_break();
+                }
+                in_content_ = false;
+                return 1;
+            }
+        }
+        const unsigned char c = static_cast<unsigned char>(in_at_[e_.in_pos++]);
+        if (cur_cte_ == cte_base64) {
+            e_.b64_in[e_.b64_carry++] = c;
+            if (e_.b64_carry == 3) b64_group();
+            continue;
+        }
+        if (e_.pending_cr) {
+            line_break();
+            if (c == '\n') continue;
+        }
+        if (c == '\r') {
+            e_.pending_cr = true;
+        } else if (c == '\n') {
+            line_break();
+        } else {
+            qp_flush_ws(false); // (nothing is held but in quoted-printable)
+            if (cur_cte_ != cte_qp) {
+                put1(static_cast<char>(c));
+            } else if (c == ' ' || c == '\t') {
+                e_.held_ws = c;
+            } else {
+                qp_out(c, c == '=' || c < 32 || c > 126 || (!e_.mid_line && c == '.'));
+            }
+            e_.mid_line = true;
+        }
+    }
+    return 1;
+}
+
+inline void composer::b64_group() {
+    put_b64(e_.b64_in, e_.b64_carry);
+    e_.b64_carry = 0;
+    e_.b64_col += 4;
+    if (e_.b64_col == 76) {
+        crlf();
+        e_.b64_col = 0;
+    }
+}
+
+inline void composer::qp_out(unsigned char c, bool encoded) {
+    const std::size_t n = encoded ? 3 : 1;
+    if (e_.qp_line + n > 75) {
+        put_text(t_soft_break);
+        e_.qp_line = 0;
+    }
+    e_.qp_line += n;
+    put1(encoded ? '=' : static_cast<char>(c));
+    if (encoded) put_hex(c);
+}
+
+inline void composer::qp_flush_ws(bool before_break) {
+    if (e_.held_ws == 0) return;
+    const unsigned char w = e_.held_ws;
+    e_.held_ws = 0;
+    qp_out(w, before_break);
+}
+
+inline void composer::line_break() {
+    qp_flush_ws(true);
+    crlf();
+    e_.pending_cr = false;
+    e_.qp_line = 0;
+    e_.mid_line = false;
+}
+
+} // namespace mime
+} // namespace detail
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_MIME_ENCODING_HPP
+// ---- end include/mailwire/mime_encoding.hpp ----
+
+#endif // MAILWIRE_COMPOSER_HPP
+// ---- end include/mailwire/composer.hpp ----
+
+#include <cstddef>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
 
 /// The composer. Strings are not copied: every string_view and source given to it must outlive
 /// the send. A setter that refuses its input returns the error and also keeps it: prepare() (and
