@@ -1029,29 +1029,31 @@ settings settings_for(const settings& s, const mailwire::route& r) {
     return at;
 }
 
+/// "587", or "mx2.example.org port 587" for a server other than the primary.
+std::string route_label(const mailwire::route& r, const mailwire::route& primary) {
+    const std::string port = std::to_string(r.port);
+    return mailwire::same_server(r, primary) ? port : visible(r.host) + " port " + port;
+}
+
 /// Tells on standard error what each failed attempt led to (issue 12: "* using 465 (implicit
 /// TLS): 587 timed out after 3.0 s"), and keeps the TLS policy's detail of the last attempt.
+template <class Client>
 struct attempt_log {
     const settings* s = nullptr;
     const std::vector<mailwire::route>* routes = nullptr;
-    std::string (*detail)(void* client, const mailwire::error& e) = nullptr;
-    bool (*passed_over)(void* client) = nullptr; ///< the connect gave way to a later route's
-    void* client = nullptr;
+    Client* client = nullptr;
     std::string last_detail;
 
-    /// "587", or "mx2.example.org port 587" for a server other than the primary.
-    std::string label(const mailwire::route& r) const {
-        const std::string port = std::to_string(r.port);
-        return mailwire::same_server(r, routes->front()) ? port : visible(r.host) + " port " + port;
-    }
+    std::string label(const mailwire::route& r) const { return route_label(r, routes->front()); }
 
     std::string what_happened(const mailwire::fallback_attempt& a) const {
         const std::string in = seconds_text(a.elapsed_ms);
         switch (mailwire::classify(a.err, a.tried->mode)) {
         case mailwire::probe_class::refused: return "refused the connection";
         case mailwire::probe_class::connect_timeout:
-            return passed_over != nullptr && passed_over(client) ? "had not connected after " + in + ", a later route had"
-                                                                 : "timed out after " + in;
+            // The staggered connect gave way to a later route's (stagger.hpp).
+            return client->transport().passed_over() ? "had not connected after " + in + ", a later route had"
+                                                     : "timed out after " + in;
         case mailwire::probe_class::no_greeting: return "accepted the connection, but no server spoke (" + in + ")";
         case mailwire::probe_class::tls_expected: return "expects implicit TLS";
         case mailwire::probe_class::plaintext_spoken: return "speaks plaintext SMTP, not implicit TLS";
@@ -1083,7 +1085,7 @@ struct attempt_log {
 
     static void on_attempt(void* context, const mailwire::fallback_attempt& a) {
         attempt_log& log = *static_cast<attempt_log*>(context);
-        log.last_detail = log.detail != nullptr ? log.detail(log.client, a.err) : std::string();
+        log.last_detail = tls_detail(log.client->tls(), a.err);
         if (a.err.ok()) return;
         const std::size_t left = log.routes->size() - a.index - 1;
         if (a.next != nullptr) {
@@ -1096,15 +1098,6 @@ struct attempt_log {
         }
     }
 };
-
-template <class Client>
-std::string tls_detail_of(void* client, const mailwire::error& e) {
-    return tls_detail(static_cast<Client*>(client)->tls(), e);
-}
-template <class Client>
-bool passed_over_of(void* client) {
-    return static_cast<Client*>(client)->transport().passed_over();
-}
 
 /// The 250 ms RFC 8305 §5 recommends between the start of one connection attempt and the next.
 constexpr std::uint32_t connect_stagger_ms = 250;
@@ -1131,10 +1124,8 @@ int run_session(const settings& s, std::string_view message, std::string_view se
                 (s.fallback_list.empty() ? " (profile " + std::string(s.profile->name) + ")" : std::string()));
     if (plan.routes.size() > 1) {
         std::string all;
-        attempt_log names;
-        names.routes = &plan.routes;
         for (const mailwire::route& r : plan.routes)
-            all += (all.empty() ? "" : ", ") + names.label(r) + " (" + mode_words(r.mode) + ")";
+            all += (all.empty() ? "" : ", ") + route_label(r, first) + " (" + mode_words(r.mode) + ")";
         note(s, "routes in order: " + all);
     }
 
@@ -1144,15 +1135,13 @@ int run_session(const settings& s, std::string_view message, std::string_view se
     client.transport().plan(targets, connect_stagger_ms,
                             s.timeout_ms != 0 ? s.timeout_ms : mailwire::timeouts::defaults().connect);
 
-    attempt_log log;
+    attempt_log<Client> log;
     log.s = &s;
-    log.passed_over = &passed_over_of<Client>;
     log.routes = &plan.routes;
-    log.detail = &tls_detail_of<Client>;
     log.client = &client;
     mailwire::fallback_settings fs;
     fs.allow_weaker = plan.allow_weaker;
-    fs.observer = &attempt_log::on_attempt;
+    fs.observer = &attempt_log<Client>::on_attempt;
     fs.observer_context = &log;
     const mailwire::credentials cred{s.user ? *s.user : std::string_view(), secret};
     if (s.user) {

@@ -59,21 +59,30 @@ inline bool python_parses(const std::string& text) {
     return r.started && r.exited && r.status == 0;
 }
 
+/// A TCP socket listening on 127.0.0.1 at a port the kernel picks: the descriptor (-1 on
+/// failure) and the port in `port` (0 on failure).
+inline int listen_on_loopback(int backlog, std::uint16_t& port) {
+    port = 0;
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd, backlog) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+        return fd; // port stays 0
+    port = ntohs(a.sin_port);
+    return fd;
+}
+
 /// A TCP listener on 127.0.0.1 that accepts every connection and never sends a byte: a firewall
 /// or proxy that takes the connection while no SMTP server answers.
 class silent_listener {
 public:
     silent_listener() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0) return;
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof(a);
-        if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd_, 16) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-            return;
-        port_ = ntohs(a.sin_port);
+        fd_ = listen_on_loopback(16, port_);
+        if (port_ == 0) return;
         thread_ = std::thread([this] {
             while (!stop_) {
                 pollfd p{fd_, POLLIN, 0};
@@ -107,15 +116,12 @@ private:
 class syn_dropper {
 public:
     syn_dropper() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        fd_ = listen_on_loopback(0, port_);
+        if (port_ == 0) return;
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof(a);
-        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd_, 0) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-            return;
-        port_ = ntohs(a.sin_port);
+        a.sin_port = htons(port_);
         for (int i = 0; i < 4; ++i) {
             const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
             (void)::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof(a));
