@@ -99,8 +99,7 @@ public:
     bool needs_smtputf8() const noexcept { return needs_utf8_; }
 
 protected:
-    // In the order of the header stages (kind = stage - st_date), from 1: an entry of kind 0 was
-    // never set.
+    /// Whose address an entry is (from 1: an entry of kind 0 was never set).
     enum kind : std::uint8_t { kind_from = 1, kind_sender, kind_to, kind_cc, kind_reply_to, kind_bcc };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
     /// What a part's headers describe: attachments and inline parts by index, the text, the
@@ -166,7 +165,8 @@ protected:
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
         if (bad_text(display, 400)) return cause::bad_header;
-        address_entry* e = k <= kind_sender ? &own_[k - kind_from] : nullptr;
+        // From and Sender have one entry each; set again, it is replaced.
+        address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
         if (e == nullptr) {
             if (address_count_ == cap) return cause::too_many;
             e = &list[address_count_++];
@@ -181,19 +181,14 @@ protected:
     error add_header(std::string_view name, std::string_view value, custom_header* list,
                                                std::size_t cap) {
         hdr_ = list;
-        hooks_[hook_custom] = &custom_step;
+        custom_writer_ = &custom_step;
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
         if (!valid_field_name(name) || bad_text(value, max_header_text)) return cause::bad_header;
-        // The names the composer writes itself.
-        static constexpr char own[] = "from\0sender\0to\0cc\0bcc\0reply-to\0subject\0date\0message-id\0"
-                                      "mime-version\0content-type\0content-transfer-encoding\0";
-        for (const char* p = own; *p != '\0';) {
-            std::size_t n = 0;
-            while (p[n] != '\0') ++n;
-            if (mailwire::detail::iequals(name, std::string_view(p, n))) return cause::bad_header;
-            p += n + 1;
+        for (std::string_view own : field::refused_as_custom) {
+            own.remove_suffix(2); // ": "
+            if (mailwire::detail::iequals(name, own)) return cause::bad_header;
         }
         if (header_count_ == cap) return cause::too_many;
         list[header_count_++] = custom_header{name, value};
@@ -241,7 +236,7 @@ protected:
                 storage[n].address = list[i].address;
                 storage[n++].result = reply{};
             }
-        env.sender = own_[0].address;
+        env.sender = from_.address;
         env.recipients = storage;
         env.recipient_count = n;
         env.size = size_;
@@ -274,9 +269,9 @@ public:
 protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
-        if (own_[0].address.empty()) return cause::bad_address;
+        if (from_.address.empty()) return cause::bad_address;
         // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
-        bool recipients = false, utf8 = own_[0].utf8 || own_[1].utf8;
+        bool recipients = false, utf8 = from_.utf8 || sender_.utf8;
         for (std::size_t i = 0; i < address_count_; ++i) {
             recipients = recipients || addr_[i].k != kind_reply_to;
             utf8 = utf8 || addr_[i].utf8;
@@ -355,33 +350,31 @@ protected:
     /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
     /// first part of the one around it (st_sub). A single part's headers are the message's.
-    /// Without HTML and inline parts (no rich_step), the text and the attachments: one level.
-    /// Then every hook is called with st_done, in the order of hooks_: the Date and Message-ID
+    /// Without HTML and inline parts (no rich_writer_), the text and the attachments: one level.
+    /// Then the optional writers that were set are called with st_done: the Date and Message-ID
     /// writers (on POSIX, the system's clock and /dev/urandom when none was set) fetch their
-    /// values and say whether their header is written (have_), rich_step plans.
-    // (Apart from prepare_cause, though its only caller: measured smaller so.)
+    /// values and say whether their header is written, rich_step plans the multiparts.
     void plan() {
-        // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
+        // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step sets them.)
         attachments_ = part_count_ != 0;
         levels_ = attachments_ ? 1 : 0;
         single_ref_ = levels_ != 0 ? 0 : ref_text;
 #if defined(MAILWIRE_MESSAGE_POSIX)
-        if (hooks_[hook_date] == nullptr) hooks_[hook_date] = &write_date;
-        if (hooks_[hook_id] == nullptr) hooks_[hook_id] = &write_message_id;
+        if (date_writer_ == nullptr) date_writer_ = &write_date;
+        if (id_writer_ == nullptr) id_writer_ = &write_message_id;
 #endif
-        for (int i = 0; i < hook_count; ++i) have_[i] = hooks_[i] != nullptr && hooks_[i](*this, st_done) != 0;
+        have_date_ = date_writer_ != nullptr && date_writer_(*this, st_done) != 0;
+        have_message_id_ = id_writer_ != nullptr && id_writer_(*this, st_done) != 0;
+        if (rich_writer_ != nullptr) (void)rich_writer_(*this, st_done);
     }
 
-    // The stages that only some messages have are written by hooks, which the setters set
-    // (hooks_): a firmware image that uses none of them has none of their code. A hook is
-    // called with st_done by prepare(), then for its stages: 1 when the stage has more to write.
+    // What only some messages have is written by optional writers, which the setters set
+    // (date_writer_ and the others below): a firmware image that never calls html() has none of
+    // the HTML code, one that sets no clock none of the date's. A writer is called with st_done
+    // by prepare() (plan()), then with each of its stages: 1 when the stage has more to write.
     using stage_fn = int (*)(composer&, stage);
-    enum hook : std::uint8_t { hook_date, hook_id, hook_custom, hook_rich, hook_count };
-    /// The hook of stage s (one of st_date, st_message_id, st_custom, st_html, st_alt_close,
-    /// st_inline).
-    static constexpr unsigned hook_of(stage s) noexcept {
-        return s == st_date ? hook_date : s > st_custom ? hook_rich : s - st_message_id + hook_id;
-    }
+    /// The stage's output by writer w (nothing when w is not set): true when it has more.
+    bool optional_step(stage_fn w) { return w != nullptr && w(*this, stage_) != 0; }
     // HTML and inline parts are handled by rich_step, which html() and inline_part() set: at
     // st_done it plans, then writes st_html, st_alt_close and st_inline.
     static int rich_step(composer& c, stage s) {
@@ -450,30 +443,14 @@ protected:
         if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
         col_ = c == '\n' ? 0 : col_ + 1;
     }
-    void crlf() noexcept { put_text(t_crlf); }
-    /// texts' piece number t.
-    void put_text(unsigned t) noexcept {
-        for (;;) {
-            const char* p = texts;
-            if (t >= t_related) {
-                p = rich_texts_;
-                t -= t_related;
-            }
-            for (; t != 0; --t)
-                while (*p++ != '\0') {
-                }
-            unsigned char c;
-            while ((c = static_cast<unsigned char>(*p++)) != 0 && c < 0x80) put1(static_cast<char>(c));
-            if (c == 0) return;
-            t = c - 0x80u; // a reference ends a text: the rest is the text it names
-        }
-    }
+    void crlf() noexcept { put(token::crlf); }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
-    /// Two hex digits; lower = 0x20 makes the letters lower case.
-    void put_hex(unsigned c, char lower = 0) noexcept {
-        // ('0' to '9' have the 0x20 bit already.)
-        for (unsigned d : {(c >> 4) & 15, c & 15})
-            put1(static_cast<char>((d < 10 ? '0' + d : 'A' - 10 + d) | static_cast<unsigned>(lower)));
+    /// Two hex digits: upper case for quoted-printable and RFC 2231 (RFC 2045 §6.7 requires it),
+    /// lower case where it is a matter of taste (the Message-ID).
+    void put_hex(unsigned c, bool lower_case = false) noexcept {
+        const char* const digits = lower_case ? "0123456789abcdef" : "0123456789ABCDEF";
+        put1(digits[(c >> 4) & 15]);
+        put1(digits[c & 15]);
     }
     /// v in decimal, at least `width` digits.
     void put_num(std::int32_t v, int width) noexcept {
@@ -508,6 +485,10 @@ protected:
     void put_phrase_words(std::string_view text);
 
     void put_mailbox(const address_entry& m, bool first_in_list);
+    /// The header of addresses of kind k (From, Sender, To, Cc, Reply-To), one mailbox per step
+    /// (so that a long list never overflows out_): true when one was written, false when the
+    /// list is done (its line ended, if it had any).
+    bool address_step(kind k, std::string_view field_name);
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
     /// "name" (file false) or "filename" (true); nothing when value is empty.
@@ -517,6 +498,14 @@ protected:
     /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
     /// Content-Disposition (RFC 2183) after them.
     void put_content_headers(std::uint8_t ref);
+    static std::string_view multipart_subtype(multipart_kind k) noexcept {
+        static constexpr std::string_view by_kind[] = {token::mixed, token::related, token::alternative};
+        return by_kind[k];
+    }
+    static std::string_view encoding_name(cte c) noexcept {
+        static constexpr std::string_view by_cte[] = {token::cte_7bit, token::cte_8bit, token::cte_qp, token::cte_base64};
+        return by_cte[c];
+    }
 
     // The Date and Message-ID headers are written through pointers that date(), set_clock(),
     // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
@@ -580,15 +569,19 @@ protected:
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
 
-    address_entry own_[2] = {}; // From, Sender (kind_from - kind_from, kind_sender - kind_from)
+    address_entry from_ = {};
+    address_entry sender_ = {};
     std::size_t address_count_ = 0;
     std::size_t header_count_ = 0;
     std::size_t part_count_ = 0;
     std::string_view subject_;
     source_slot body_[2] = {}; // text, HTML
 
-    stage_fn hooks_[hook_count] = {}; // by hook: Date, Message-ID, custom headers, HTML and inline parts
-    const char* rich_texts_ = nullptr; // detail::mime::rich_texts, once html() or inline_part() was called
+    // The optional writers (null: that part of a message is not written).
+    stage_fn date_writer_ = nullptr;   ///< Date: date(), set_clock() (on POSIX, prepare())
+    stage_fn id_writer_ = nullptr;     ///< Message-ID: set_random() (on POSIX, prepare())
+    stage_fn custom_writer_ = nullptr; ///< the custom headers: header()
+    stage_fn rich_writer_ = nullptr;   ///< HTML and inline parts: html(), inline_part()
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
@@ -630,11 +623,11 @@ protected:
     cte body_cte_[2] = {};
     cause first_refusal_ = cause::none;
     bool fixed_date_ = false;
-    bool have_[hook_count] = {}; // hooks_[h] said yes at st_done (read for the Date and Message-ID)
+    bool have_date_ = false, have_message_id_ = false; // their writers had a value at st_done
     bool needs_utf8_ = false, eight_bit_ = false;
     bool size_known_ = false;
     bool dry_ = false;
-    std::uint8_t kinds_[3] = {};
+    multipart_kind kinds_[3] = {};
     std::uint8_t levels_ = 0;
     std::uint8_t single_ref_ = 0;
     bool inline_parts_ = false, attachments_ = false;

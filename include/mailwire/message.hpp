@@ -73,18 +73,18 @@ public:
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
     error header(text_ref name, text_ref value) { return add_header(name.view(), value.view(), headers_, MaxHeaders); }
     void set_clock(clock_fn fn, void* context = nullptr) noexcept {
-        hooks_[hook_date] = &write_date;
+        date_writer_ = &write_date;
         clock_ = fn;
         clock_ctx_ = context;
     }
     void set_random(random_fn fn, void* context = nullptr) noexcept {
-        hooks_[hook_id] = &write_message_id;
+        id_writer_ = &write_message_id;
         random_ = fn;
         random_ctx_ = context;
     }
     /// A fixed Date instead of the clock's.
     void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
-        hooks_[hook_date] = &write_date;
+        date_writer_ = &write_date;
         fixed_date_ = true;
         date_secs_ = unix_seconds;
         date_offset_ = utc_offset_minutes;
@@ -101,8 +101,7 @@ public:
         return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
-        hooks_[hook_rich] = &rich_step;
-        rich_texts_ = detail::mime::rich_texts;
+        rich_writer_ = &rich_step;
         return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
@@ -111,8 +110,7 @@ public:
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        hooks_[hook_rich] = &rich_step;
-        rich_texts_ = detail::mime::rich_texts;
+        rich_writer_ = &rich_step;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
         return add_part(filename.view(), content_type.view(), content_id.view(), src, parts_store_, MaxAttachments);
     }

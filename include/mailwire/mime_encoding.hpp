@@ -117,7 +117,7 @@ inline void composer::b64_group() {
 inline void composer::qp_out(unsigned char c, bool encoded) {
     const std::size_t n = encoded ? 3 : 1;
     if (e_.qp_line + n > 75) {
-        put_text(t_soft_break);
+        put(token::qp_soft_break);
         e_.qp_line = 0;
     }
     e_.qp_line += n;

@@ -88,10 +88,10 @@ inline void composer::put_words(std::string_view text, bool display) {
         const std::size_t m = i + n <= text.size() ? n : text.size() - i;
         // (The word fits the line: max was chosen so, or the line is fresh.)
         if (!first) put1(' ');
-        put_text(t_ew_start);
+        put(token::encoded_word_start);
         for (std::size_t k = 0; k < m; k += 3)
             put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
-        put_text(t_ew_end);
+        put(token::encoded_word_end);
         first = false;
         i += n;
     } while (i < text.size());
@@ -138,13 +138,14 @@ inline void composer::put_param(bool file, std::string_view value) {
     const std::size_t at = out_len_, col = col_;
     for (bool again = false;; again = true) {
         put1(' ');
-        put_text(file ? t_filename : t_name);
+        put(file ? token::filename : token::name);
         if (simple) {
-            put_text(t_eq_quote);
+            put1('=');
+            put1('"');
             put(value);
             put1('"');
         } else {
-            put_text(t_rfc2231);
+            put(token::rfc2231_utf8);
             for (char ch : value) {
                 const unsigned char c = static_cast<unsigned char>(ch);
                 const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
@@ -160,41 +161,43 @@ inline void composer::put_param(bool file, std::string_view value) {
 }
 
 inline void composer::put_content_headers(std::uint8_t ref) {
-    put_text(t_content_type);
+    put(field::content_type);
     if (ref >= ref_multipart) {
         const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
-        const std::uint8_t k = kinds_[level];
-        put_text(t_multipart);
-        put_text(unsigned{t_mixed} + k); // mixed, then related and alternative in rich_texts
-        put_text(t_boundary_param);
-        // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
-        // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-        put1(static_cast<char>('0' + level)); // after t_boundary_param's "=_mw_"
-        put_text(t_quote_crlf);
+        put(token::multipart);
+        put(multipart_subtype(kinds_[level]));
+        put(token::boundary_param);
+        put(token::boundary_prefix);
+        put1(static_cast<char>('0' + level)); // the boundary of this level (RFC 2046 §5.1.1)
+        put1('"');
+        crlf();
         return;
     }
     const part* p = nullptr;
     cte c = cte_base64;
     if (ref >= ref_text) {
-        put_text(ref == ref_text ? t_text_plain : t_text_html);
-        put_text(t_charset);
+        put(ref == ref_text ? token::text_plain : token::text_html);
+        put(token::charset_utf8);
         c = body_cte_[ref - ref_text];
     } else {
         p = &parts_[ref];
         put(p->type);
         put_param(false, p->filename);
     }
-    put_text(t_cte);
-    put_text(unsigned{t_7bit} + unsigned{c}); // the encodings' names in cte order
+    crlf();
+    put(field::content_transfer_encoding);
+    put(encoding_name(c));
     crlf();
     if (p == nullptr) return;
     if (!p->content_id.empty()) {
-        put_text(t_content_id);
+        put(field::content_id);
+        put1('<');
         put(p->content_id);
-        put_text(t_gt_crlf);
+        put1('>');
+        crlf();
     }
-    put_text(t_disposition);
-    put_text(p->content_id.empty() ? t_attachment : t_inline);
+    put(field::content_disposition);
+    put(p->content_id.empty() ? token::disposition_attachment : token::disposition_inline);
     put_param(true, p->filename);
     crlf();
 }
@@ -212,8 +215,8 @@ inline int composer::write_date(composer& c, stage s) {
         return false;
 #endif
     }
-    if (!c.have_[hook_date]) return 0;
-    c.put("Date: ");
+    if (!c.have_date_) return 0;
+    c.put(field::date);
     c.put_date();
     c.crlf();
     return 0;
@@ -235,15 +238,17 @@ inline int composer::write_message_id(composer& c, stage s) {
         return false;
 #endif
     }
-    if (!c.have_[hook_id]) return 0;
-    c.put("Message-ID: <");
-    for (unsigned char b : c.id_) c.put_hex(b, 0x20);
+    if (!c.have_message_id_) return 0;
+    c.put(field::message_id);
+    c.put1('<');
+    for (unsigned char b : c.id_) c.put_hex(b, true);
     c.put(".mailwire@");
-    const std::string_view addr = c.own_[0].address;
+    const std::string_view addr = c.from_.address;
     std::size_t at = addr.size();
     while (at > 0 && addr[at - 1] != '@') --at;
     c.put(addr.data() + at, addr.size() - at);
-    c.put(">\r\n");
+    c.put1('>');
+    c.crlf();
     return 0;
 }
 

@@ -20,55 +20,40 @@ inline int composer::step() {
     if (in_content_) return content_step();
     switch (stage_) {
     case st_date:
-    case st_message_id:
-    case st_custom:
-    case st_html:
-    case st_alt_close:
-    case st_inline: {
-        const stage_fn h = hooks_[hook_of(stage_)];
-        if (h != nullptr && h(*this, stage_) != 0) return 1;
+        if (optional_step(date_writer_)) return 1;
         break;
-    }
     case st_from:
-    case st_sender:
-    case st_to:
-    case st_cc:
-    case st_reply_to: {
-        // One mailbox per step, so a long list never overflows out_. From and Sender are
-        // lists of one, whose entry has its kind only once set (all zeros before).
-        const unsigned at = stage_ - st_from;
-        const address_entry* list = addr_;
-        std::size_t count = address_count_;
-        static_assert(+st_from == +kind_from && +st_sender == +kind_sender && +st_to == +kind_to &&
-                          +st_cc == +kind_cc && +st_reply_to == +kind_reply_to,
-                      "mailwire: a stage lists the addresses of its kind");
-        const std::uint8_t k = stage_; // the kind each lists
-        if (stage_ < st_to) {
-            list = &own_[at];
-            count = 1;
-        }
-        while (index_ < count && list[index_].k != k) ++index_;
-        if (index_ < count) {
-            if (sub_ == 0) put_text(t_from + at);
-            put_mailbox(list[index_], sub_ == 0);
-            sub_ = 1;
-            ++index_;
-            return 1;
-        }
-        if (sub_ != 0) crlf();
-        index_ = 0;
-        sub_ = 0;
+        if (address_step(kind_from, field::from)) return 1;
         break;
-    }
+    case st_sender:
+        if (address_step(kind_sender, field::sender)) return 1;
+        break;
+    case st_to:
+        if (address_step(kind_to, field::to)) return 1;
+        break;
+    case st_cc:
+        if (address_step(kind_cc, field::cc)) return 1;
+        break;
+    case st_reply_to:
+        if (address_step(kind_reply_to, field::reply_to)) return 1;
+        break;
     case st_subject:
         if (!subject_.empty()) {
-            put_text(t_subject);
+            put(field::subject);
             put_words(subject_, false);
             crlf();
         }
         break;
+    case st_message_id:
+        if (optional_step(id_writer_)) return 1;
+        break;
+    case st_custom:
+        if (optional_step(custom_writer_)) return 1;
+        break;
     case st_mime:
-        put_text(t_mime);
+        put(field::mime_version);
+        put(token::mime_1_0);
+        crlf();
         put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
         break;
     case st_blank: crlf(); break;
@@ -86,6 +71,11 @@ inline int composer::step() {
         // In the innermost multipart, with the HTML part.
         if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
         break;
+    case st_html:
+    case st_alt_close:
+    case st_inline:
+        if (optional_step(rich_writer_)) return 1;
+        break;
     case st_attach:
         if (parts_step(false) != 0) return 1;
         break;
@@ -96,6 +86,25 @@ inline int composer::step() {
     }
     stage_ = static_cast<stage>(stage_ + 1);
     return 1;
+}
+
+inline bool composer::address_step(kind k, std::string_view field_name) {
+    // From and Sender are lists of one, whose entry has its kind only once set (all zeros before).
+    const bool own = k == kind_from || k == kind_sender;
+    const address_entry* list = k == kind_from ? &from_ : k == kind_sender ? &sender_ : addr_;
+    const std::size_t count = own ? 1 : address_count_;
+    while (index_ < count && list[index_].k != k) ++index_;
+    if (index_ < count) {
+        if (sub_ == 0) put(field_name);
+        put_mailbox(list[index_], sub_ == 0);
+        sub_ = 1;
+        ++index_;
+        return true;
+    }
+    if (sub_ != 0) crlf();
+    index_ = 0;
+    sub_ = 0;
+    return false;
 }
 
 inline int composer::parts_step(bool want_inline) {
@@ -115,7 +124,7 @@ inline int composer::custom_step(composer& c, stage s) {
     if (s != st_done && c.index_ < c.header_count_) {
         const custom_header& h = c.hdr_[c.index_++];
         c.put(h.name);
-        c.put_text(t_colon);
+        c.put(": ");
         c.put_words(h.value, false);
         c.crlf();
         return 1;
@@ -127,11 +136,11 @@ inline int composer::custom_step(composer& c, stage s) {
 inline void composer::boundary(std::uint8_t level, bool close) {
     if (opened_ || close) crlf();
     opened_ = true;
-    put_text(t_dashes);
-    put_text(t_mw);
+    put(token::boundary_dashes);
+    put(token::boundary_prefix);
     put1(static_cast<char>('0' + level));
     if (close) {
-        put_text(t_dashes);
+        put(token::boundary_dashes);
     } else {
         crlf();
     }

@@ -2,7 +2,7 @@
 // mailwire - what the composer (composer.hpp) checks and writes as fixed text: the setters' checks
 // (no CR, LF or NUL, bounded length; RFC 5322 §3.6.8 field names; RFC 2045 §5.1 tokens and content
 // types; content IDs), the one scan that classifies header text, UTF-8 sequence lengths, and the
-// table of fixed texts the composer writes by number.
+// fixed texts the composer writes, by name.
 #ifndef MAILWIRE_MIME_TEXTS_HPP
 #define MAILWIRE_MIME_TEXTS_HPP
 
@@ -96,99 +96,61 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-/// The fixed texts the composer writes (but those of Date and Message-ID, which are linked only
-/// when used), each ended by a NUL: composer::put_text(t) writes the one numbered t, so that a
-/// call passes one small number instead of an address and a length. An octet from 0x80 up ends
-/// a text and names the text written after it (octet - 0x80), so that an ending several texts
-/// share (": ", CRLF, "name") is stored once.
-enum text_id : std::uint8_t {
-    t_content_type,
-    t_multipart,
-    t_boundary_param,
-    t_quote_crlf,
-    t_text_plain,
-    t_charset,
-    t_cte,
-    t_7bit,
-    t_8bit,
-    t_qp,
-    t_base64,
-    t_disposition,
-    t_attachment,
-    t_from,
-    t_sender,
-    t_to,
-    t_cc,
-    t_reply_to,
-    t_subject,
-    t_mime,
-    t_ew_start,
-    t_ew_end,
-    t_eq_quote,
-    t_rfc2231,
-    t_soft_break,
-    t_name,
-    t_filename,
-    t_colon,
-    t_mw,
-    t_dashes,
-    t_crlf,
-    t_mixed, // the last of texts: the multipart kinds (mp_*) follow it, as t_mixed + kind
-    // In rich_texts, which only the HTML and inline-part setters make reachable (rich_texts_).
-    t_related,
-    t_alternative,
-    t_text_html,
-    t_content_id,
-    t_gt_crlf,
-    t_inline
-};
-// A reference to text t inside texts (an octal escape, so that no letter after it is read as
-// part of a hex escape): "\231" t_name, "\233" t_colon, "\234" t_mw, "\236" t_crlf.
-static_assert(t_name == 0231 - 0x80 && t_colon == 0233 - 0x80 && t_mw == 0234 - 0x80 && t_crlf == 0236 - 0x80 &&
-                  t_related == t_mixed + 1 && t_alternative == t_mixed + 2,
-              "mailwire: the references in texts; the multipart kinds' names in a row across both tables");
-inline constexpr char texts[] =
-    "Content-Type\233\0"
-    "multipart/\0"
-    "; boundary=\"\234\0"
-    "\"\236\0"
-    "text/plain\0"
-    "; charset=utf-8\0"
-    "\r\nContent-Transfer-Encoding\233\0"
-    "7bit\0"
-    "8bit\0"
-    "quoted-printable\0"
-    "base64\0"
-    "Content-Disposition\233\0"
-    "attachment\0"
-    "From\233\0"
-    "Sender\233\0"
-    "To\233\0"
-    "Cc\233\0"
-    "Reply-To\233\0"
-    "Subject\233\0"
-    "MIME-Version: 1.0\236\0"
-    "=?UTF-8?B?\0"
-    "?=\0"
-    "=\"\0"
-    "*=UTF-8''\0"
-    "=\236\0"
-    "name\0"
-    "file\231\0"
-    ": \0"
-    "=_mw_\0" // the boundaries but their level digit (RFC 2046 §5.1.1)
-    "--\0"
-    "\r\n\0"
-    "mixed\0";
-/// The texts only messages with HTML or inline parts use, from t_related on: linked only when
-/// html() or inline_part() is (they set rich_texts_), as the code of those parts is.
-inline constexpr char rich_texts[] =
-    "related\0"
-    "alternative\0"
-    "text/html\0"
-    "Content-ID: <\0"
-    ">\236\0"
-    "inline\0";
+/// The header fields the composer writes itself, each with the ": " after its name (RFC 5322
+/// §2.2; MIME-Version RFC 2045 §4, Content-* RFC 2045 §5-6 and RFC 2183 §2). header() refuses
+/// these names (composer::header_cause), so that no message carries two of them.
+namespace field {
+inline constexpr std::string_view date = "Date: ";
+inline constexpr std::string_view from = "From: ";
+inline constexpr std::string_view sender = "Sender: ";
+inline constexpr std::string_view to = "To: ";
+inline constexpr std::string_view cc = "Cc: ";
+inline constexpr std::string_view reply_to = "Reply-To: ";
+inline constexpr std::string_view subject = "Subject: ";
+inline constexpr std::string_view message_id = "Message-ID: ";
+inline constexpr std::string_view mime_version = "MIME-Version: ";
+inline constexpr std::string_view content_type = "Content-Type: ";
+inline constexpr std::string_view content_transfer_encoding = "Content-Transfer-Encoding: ";
+inline constexpr std::string_view content_id = "Content-ID: ";
+inline constexpr std::string_view content_disposition = "Content-Disposition: ";
+/// Never written (Bcc recipients go into the envelope only), but refused as a custom header too.
+inline constexpr std::string_view bcc = "Bcc: ";
+/// The fields a custom header() may not name: those the message's own header section has
+/// (Content-ID and Content-Disposition are only ever in a part's headers).
+inline constexpr std::string_view refused_as_custom[] = {
+    date, from, sender, to, cc, bcc, reply_to, subject, message_id, mime_version, content_type, content_transfer_encoding};
+} // namespace field
+
+/// The other fixed texts of headers and bodies.
+namespace token {
+inline constexpr std::string_view crlf = "\r\n";
+inline constexpr std::string_view mime_1_0 = "1.0";
+inline constexpr std::string_view multipart = "multipart/";
+inline constexpr std::string_view mixed = "mixed";             // RFC 2046 §5.1.3
+inline constexpr std::string_view related = "related";         // RFC 2387
+inline constexpr std::string_view alternative = "alternative"; // RFC 2046 §5.1.4
+inline constexpr std::string_view text_plain = "text/plain";
+inline constexpr std::string_view text_html = "text/html";
+inline constexpr std::string_view charset_utf8 = "; charset=utf-8";
+inline constexpr std::string_view boundary_param = "; boundary=\"";
+/// Every boundary is this and the multipart's level digit (RFC 2046 §5.1.1). "=_" cannot occur
+/// in quoted-printable or base64 text, and text that contains "--=_mw_" is not sent as 7bit or
+/// 8bit (composer::choose), so no part can contain a boundary.
+inline constexpr std::string_view boundary_prefix = "=_mw_";
+inline constexpr std::string_view boundary_dashes = "--";
+inline constexpr std::string_view cte_7bit = "7bit";
+inline constexpr std::string_view cte_8bit = "8bit";
+inline constexpr std::string_view cte_qp = "quoted-printable";
+inline constexpr std::string_view cte_base64 = "base64";
+inline constexpr std::string_view disposition_attachment = "attachment"; // RFC 2183 §2.2
+inline constexpr std::string_view disposition_inline = "inline";         // RFC 2183 §2.1
+inline constexpr std::string_view name = "name";
+inline constexpr std::string_view filename = "filename";     // RFC 2183 §2.3
+inline constexpr std::string_view encoded_word_start = "=?UTF-8?B?"; // RFC 2047 §2, §4.1
+inline constexpr std::string_view encoded_word_end = "?=";
+inline constexpr std::string_view rfc2231_utf8 = "*=UTF-8''"; // RFC 2231 §4
+inline constexpr std::string_view qp_soft_break = "=\r\n";   // RFC 2045 §6.7 rule 5
+} // namespace token
 
 } // namespace mime
 } // namespace detail

@@ -4870,7 +4870,7 @@ fallback_result send_with_fallback(Client& c, const route* routes, std::size_t c
 // mailwire - what the composer (composer.hpp) checks and writes as fixed text: the setters' checks
 // (no CR, LF or NUL, bounded length; RFC 5322 §3.6.8 field names; RFC 2045 §5.1 tokens and content
 // types; content IDs), the one scan that classifies header text, UTF-8 sequence lengths, and the
-// table of fixed texts the composer writes by number.
+// fixed texts the composer writes, by name.
 #ifndef MAILWIRE_MIME_TEXTS_HPP
 #define MAILWIRE_MIME_TEXTS_HPP
 
@@ -4962,99 +4962,61 @@ constexpr std::size_t utf8_len(unsigned char c) noexcept {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-/// The fixed texts the composer writes (but those of Date and Message-ID, which are linked only
-/// when used), each ended by a NUL: composer::put_text(t) writes the one numbered t, so that a
-/// call passes one small number instead of an address and a length. An octet from 0x80 up ends
-/// a text and names the text written after it (octet - 0x80), so that an ending several texts
-/// share (": ", CRLF, "name") is stored once.
-enum text_id : std::uint8_t {
-    t_content_type,
-    t_multipart,
-    t_boundary_param,
-    t_quote_crlf,
-    t_text_plain,
-    t_charset,
-    t_cte,
-    t_7bit,
-    t_8bit,
-    t_qp,
-    t_base64,
-    t_disposition,
-    t_attachment,
-    t_from,
-    t_sender,
-    t_to,
-    t_cc,
-    t_reply_to,
-    t_subject,
-    t_mime,
-    t_ew_start,
-    t_ew_end,
-    t_eq_quote,
-    t_rfc2231,
-    t_soft_break,
-    t_name,
-    t_filename,
-    t_colon,
-    t_mw,
-    t_dashes,
-    t_crlf,
-    t_mixed, // the last of texts: the multipart kinds (mp_*) follow it, as t_mixed + kind
-    // In rich_texts, which only the HTML and inline-part setters make reachable (rich_texts_).
-    t_related,
-    t_alternative,
-    t_text_html,
-    t_content_id,
-    t_gt_crlf,
-    t_inline
-};
-// A reference to text t inside texts (an octal escape, so that no letter after it is read as
-// part of a hex escape): "\231" t_name, "\233" t_colon, "\234" t_mw, "\236" t_crlf.
-static_assert(t_name == 0231 - 0x80 && t_colon == 0233 - 0x80 && t_mw == 0234 - 0x80 && t_crlf == 0236 - 0x80 &&
-                  t_related == t_mixed + 1 && t_alternative == t_mixed + 2,
-              "mailwire: the references in texts; the multipart kinds' names in a row across both tables");
-inline constexpr char texts[] =
-    "Content-Type\233\0"
-    "multipart/\0"
-    "; boundary=\"\234\0"
-    "\"\236\0"
-    "text/plain\0"
-    "; charset=utf-8\0"
-    "\r\nContent-Transfer-Encoding\233\0"
-    "7bit\0"
-    "8bit\0"
-    "quoted-printable\0"
-    "base64\0"
-    "Content-Disposition\233\0"
-    "attachment\0"
-    "From\233\0"
-    "Sender\233\0"
-    "To\233\0"
-    "Cc\233\0"
-    "Reply-To\233\0"
-    "Subject\233\0"
-    "MIME-Version: 1.0\236\0"
-    "=?UTF-8?B?\0"
-    "?=\0"
-    "=\"\0"
-    "*=UTF-8''\0"
-    "=\236\0"
-    "name\0"
-    "file\231\0"
-    ": \0"
-    "=_mw_\0" // the boundaries but their level digit (RFC 2046 §5.1.1)
-    "--\0"
-    "\r\n\0"
-    "mixed\0";
-/// The texts only messages with HTML or inline parts use, from t_related on: linked only when
-/// html() or inline_part() is (they set rich_texts_), as the code of those parts is.
-inline constexpr char rich_texts[] =
-    "related\0"
-    "alternative\0"
-    "text/html\0"
-    "Content-ID: <\0"
-    ">\236\0"
-    "inline\0";
+/// The header fields the composer writes itself, each with the ": " after its name (RFC 5322
+/// §2.2; MIME-Version RFC 2045 §4, Content-* RFC 2045 §5-6 and RFC 2183 §2). header() refuses
+/// these names (composer::header_cause), so that no message carries two of them.
+namespace field {
+inline constexpr std::string_view date = "Date: ";
+inline constexpr std::string_view from = "From: ";
+inline constexpr std::string_view sender = "Sender: ";
+inline constexpr std::string_view to = "To: ";
+inline constexpr std::string_view cc = "Cc: ";
+inline constexpr std::string_view reply_to = "Reply-To: ";
+inline constexpr std::string_view subject = "Subject: ";
+inline constexpr std::string_view message_id = "Message-ID: ";
+inline constexpr std::string_view mime_version = "MIME-Version: ";
+inline constexpr std::string_view content_type = "Content-Type: ";
+inline constexpr std::string_view content_transfer_encoding = "Content-Transfer-Encoding: ";
+inline constexpr std::string_view content_id = "Content-ID: ";
+inline constexpr std::string_view content_disposition = "Content-Disposition: ";
+/// Never written (Bcc recipients go into the envelope only), but refused as a custom header too.
+inline constexpr std::string_view bcc = "Bcc: ";
+/// The fields a custom header() may not name: those the message's own header section has
+/// (Content-ID and Content-Disposition are only ever in a part's headers).
+inline constexpr std::string_view refused_as_custom[] = {
+    date, from, sender, to, cc, bcc, reply_to, subject, message_id, mime_version, content_type, content_transfer_encoding};
+} // namespace field
+
+/// The other fixed texts of headers and bodies.
+namespace token {
+inline constexpr std::string_view crlf = "\r\n";
+inline constexpr std::string_view mime_1_0 = "1.0";
+inline constexpr std::string_view multipart = "multipart/";
+inline constexpr std::string_view mixed = "mixed";             // RFC 2046 §5.1.3
+inline constexpr std::string_view related = "related";         // RFC 2387
+inline constexpr std::string_view alternative = "alternative"; // RFC 2046 §5.1.4
+inline constexpr std::string_view text_plain = "text/plain";
+inline constexpr std::string_view text_html = "text/html";
+inline constexpr std::string_view charset_utf8 = "; charset=utf-8";
+inline constexpr std::string_view boundary_param = "; boundary=\"";
+/// Every boundary is this and the multipart's level digit (RFC 2046 §5.1.1). "=_" cannot occur
+/// in quoted-printable or base64 text, and text that contains "--=_mw_" is not sent as 7bit or
+/// 8bit (composer::choose), so no part can contain a boundary.
+inline constexpr std::string_view boundary_prefix = "=_mw_";
+inline constexpr std::string_view boundary_dashes = "--";
+inline constexpr std::string_view cte_7bit = "7bit";
+inline constexpr std::string_view cte_8bit = "8bit";
+inline constexpr std::string_view cte_qp = "quoted-printable";
+inline constexpr std::string_view cte_base64 = "base64";
+inline constexpr std::string_view disposition_attachment = "attachment"; // RFC 2183 §2.2
+inline constexpr std::string_view disposition_inline = "inline";         // RFC 2183 §2.1
+inline constexpr std::string_view name = "name";
+inline constexpr std::string_view filename = "filename";     // RFC 2183 §2.3
+inline constexpr std::string_view encoded_word_start = "=?UTF-8?B?"; // RFC 2047 §2, §4.1
+inline constexpr std::string_view encoded_word_end = "?=";
+inline constexpr std::string_view rfc2231_utf8 = "*=UTF-8''"; // RFC 2231 §4
+inline constexpr std::string_view qp_soft_break = "=\r\n";   // RFC 2045 §6.7 rule 5
+} // namespace token
 
 } // namespace mime
 } // namespace detail
@@ -5269,8 +5231,7 @@ public:
     bool needs_smtputf8() const noexcept { return needs_utf8_; }
 
 protected:
-    // In the order of the header stages (kind = stage - st_date), from 1: an entry of kind 0 was
-    // never set.
+    /// Whose address an entry is (from 1: an entry of kind 0 was never set).
     enum kind : std::uint8_t { kind_from = 1, kind_sender, kind_to, kind_cc, kind_reply_to, kind_bcc };
     enum cte : std::uint8_t { cte_7bit, cte_8bit, cte_qp, cte_base64 };
     /// What a part's headers describe: attachments and inline parts by index, the text, the
@@ -5336,7 +5297,8 @@ protected:
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
         if (bad_text(display, 400)) return cause::bad_header;
-        address_entry* e = k <= kind_sender ? &own_[k - kind_from] : nullptr;
+        // From and Sender have one entry each; set again, it is replaced.
+        address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
         if (e == nullptr) {
             if (address_count_ == cap) return cause::too_many;
             e = &list[address_count_++];
@@ -5351,19 +5313,14 @@ protected:
     error add_header(std::string_view name, std::string_view value, custom_header* list,
                                                std::size_t cap) {
         hdr_ = list;
-        hooks_[hook_custom] = &custom_step;
+        custom_writer_ = &custom_step;
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
         if (!valid_field_name(name) || bad_text(value, max_header_text)) return cause::bad_header;
-        // The names the composer writes itself.
-        static constexpr char own[] = "from\0sender\0to\0cc\0bcc\0reply-to\0subject\0date\0message-id\0"
-                                      "mime-version\0content-type\0content-transfer-encoding\0";
-        for (const char* p = own; *p != '\0';) {
-            std::size_t n = 0;
-            while (p[n] != '\0') ++n;
-            if (mailwire::detail::iequals(name, std::string_view(p, n))) return cause::bad_header;
-            p += n + 1;
+        for (std::string_view own : field::refused_as_custom) {
+            own.remove_suffix(2); // ": "
+            if (mailwire::detail::iequals(name, own)) return cause::bad_header;
         }
         if (header_count_ == cap) return cause::too_many;
         list[header_count_++] = custom_header{name, value};
@@ -5411,7 +5368,7 @@ protected:
                 storage[n].address = list[i].address;
                 storage[n++].result = reply{};
             }
-        env.sender = own_[0].address;
+        env.sender = from_.address;
         env.recipients = storage;
         env.recipient_count = n;
         env.size = size_;
@@ -5444,9 +5401,9 @@ public:
 protected:
     cause prepare_cause(bool eightbitmime, bool smtputf8) {
         if (first_refusal_ != cause::none) return first_refusal_;
-        if (own_[0].address.empty()) return cause::bad_address;
+        if (from_.address.empty()) return cause::bad_address;
         // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
-        bool recipients = false, utf8 = own_[0].utf8 || own_[1].utf8;
+        bool recipients = false, utf8 = from_.utf8 || sender_.utf8;
         for (std::size_t i = 0; i < address_count_; ++i) {
             recipients = recipients || addr_[i].k != kind_reply_to;
             utf8 = utf8 || addr_[i].utf8;
@@ -5525,33 +5482,31 @@ protected:
     /// attachments, inside it related for inline parts, inside that alternative for text and
     /// HTML; level L's boundary is "=_mw_L", and each multipart but the outermost starts in the
     /// first part of the one around it (st_sub). A single part's headers are the message's.
-    /// Without HTML and inline parts (no rich_step), the text and the attachments: one level.
-    /// Then every hook is called with st_done, in the order of hooks_: the Date and Message-ID
+    /// Without HTML and inline parts (no rich_writer_), the text and the attachments: one level.
+    /// Then the optional writers that were set are called with st_done: the Date and Message-ID
     /// writers (on POSIX, the system's clock and /dev/urandom when none was set) fetch their
-    /// values and say whether their header is written (have_), rich_step plans.
-    // (Apart from prepare_cause, though its only caller: measured smaller so.)
+    /// values and say whether their header is written, rich_step plans the multiparts.
     void plan() {
-        // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step set them.)
+        // (kinds_[0] is mp_mixed and inline_parts_ false unless rich_step sets them.)
         attachments_ = part_count_ != 0;
         levels_ = attachments_ ? 1 : 0;
         single_ref_ = levels_ != 0 ? 0 : ref_text;
 #if defined(MAILWIRE_MESSAGE_POSIX)
-        if (hooks_[hook_date] == nullptr) hooks_[hook_date] = &write_date;
-        if (hooks_[hook_id] == nullptr) hooks_[hook_id] = &write_message_id;
+        if (date_writer_ == nullptr) date_writer_ = &write_date;
+        if (id_writer_ == nullptr) id_writer_ = &write_message_id;
 #endif
-        for (int i = 0; i < hook_count; ++i) have_[i] = hooks_[i] != nullptr && hooks_[i](*this, st_done) != 0;
+        have_date_ = date_writer_ != nullptr && date_writer_(*this, st_done) != 0;
+        have_message_id_ = id_writer_ != nullptr && id_writer_(*this, st_done) != 0;
+        if (rich_writer_ != nullptr) (void)rich_writer_(*this, st_done);
     }
 
-    // The stages that only some messages have are written by hooks, which the setters set
-    // (hooks_): a firmware image that uses none of them has none of their code. A hook is
-    // called with st_done by prepare(), then for its stages: 1 when the stage has more to write.
+    // What only some messages have is written by optional writers, which the setters set
+    // (date_writer_ and the others below): a firmware image that never calls html() has none of
+    // the HTML code, one that sets no clock none of the date's. A writer is called with st_done
+    // by prepare() (plan()), then with each of its stages: 1 when the stage has more to write.
     using stage_fn = int (*)(composer&, stage);
-    enum hook : std::uint8_t { hook_date, hook_id, hook_custom, hook_rich, hook_count };
-    /// The hook of stage s (one of st_date, st_message_id, st_custom, st_html, st_alt_close,
-    /// st_inline).
-    static constexpr unsigned hook_of(stage s) noexcept {
-        return s == st_date ? hook_date : s > st_custom ? hook_rich : s - st_message_id + hook_id;
-    }
+    /// The stage's output by writer w (nothing when w is not set): true when it has more.
+    bool optional_step(stage_fn w) { return w != nullptr && w(*this, stage_) != 0; }
     // HTML and inline parts are handled by rich_step, which html() and inline_part() set: at
     // st_done it plans, then writes st_html, st_alt_close and st_inline.
     static int rich_step(composer& c, stage s) {
@@ -5620,30 +5575,14 @@ protected:
         if (out_len_ < sizeof(out_)) out_[out_len_++] = c;
         col_ = c == '\n' ? 0 : col_ + 1;
     }
-    void crlf() noexcept { put_text(t_crlf); }
-    /// texts' piece number t.
-    void put_text(unsigned t) noexcept {
-        for (;;) {
-            const char* p = texts;
-            if (t >= t_related) {
-                p = rich_texts_;
-                t -= t_related;
-            }
-            for (; t != 0; --t)
-                while (*p++ != '\0') {
-                }
-            unsigned char c;
-            while ((c = static_cast<unsigned char>(*p++)) != 0 && c < 0x80) put1(static_cast<char>(c));
-            if (c == 0) return;
-            t = c - 0x80u; // a reference ends a text: the rest is the text it names
-        }
-    }
+    void crlf() noexcept { put(token::crlf); }
     std::size_t room() const noexcept { return sizeof(out_) - out_len_; }
-    /// Two hex digits; lower = 0x20 makes the letters lower case.
-    void put_hex(unsigned c, char lower = 0) noexcept {
-        // ('0' to '9' have the 0x20 bit already.)
-        for (unsigned d : {(c >> 4) & 15, c & 15})
-            put1(static_cast<char>((d < 10 ? '0' + d : 'A' - 10 + d) | static_cast<unsigned>(lower)));
+    /// Two hex digits: upper case for quoted-printable and RFC 2231 (RFC 2045 §6.7 requires it),
+    /// lower case where it is a matter of taste (the Message-ID).
+    void put_hex(unsigned c, bool lower_case = false) noexcept {
+        const char* const digits = lower_case ? "0123456789abcdef" : "0123456789ABCDEF";
+        put1(digits[(c >> 4) & 15]);
+        put1(digits[c & 15]);
     }
     /// v in decimal, at least `width` digits.
     void put_num(std::int32_t v, int width) noexcept {
@@ -5678,6 +5617,10 @@ protected:
     void put_phrase_words(std::string_view text);
 
     void put_mailbox(const address_entry& m, bool first_in_list);
+    /// The header of addresses of kind k (From, Sender, To, Cc, Reply-To), one mailbox per step
+    /// (so that a long list never overflows out_): true when one was written, false when the
+    /// list is done (its line ended, if it had any).
+    bool address_step(kind k, std::string_view field_name);
 
     /// A MIME parameter (RFC 2045 §5.1; RFC 2231 §4 for values that are not plain ASCII).
     /// "name" (file false) or "filename" (true); nothing when value is empty.
@@ -5687,6 +5630,14 @@ protected:
     /// multipart, its Content-Transfer-Encoding; an attachment's or inline part's Content-ID and
     /// Content-Disposition (RFC 2183) after them.
     void put_content_headers(std::uint8_t ref);
+    static std::string_view multipart_subtype(multipart_kind k) noexcept {
+        static constexpr std::string_view by_kind[] = {token::mixed, token::related, token::alternative};
+        return by_kind[k];
+    }
+    static std::string_view encoding_name(cte c) noexcept {
+        static constexpr std::string_view by_cte[] = {token::cte_7bit, token::cte_8bit, token::cte_qp, token::cte_base64};
+        return by_cte[c];
+    }
 
     // The Date and Message-ID headers are written through pointers that date(), set_clock(),
     // set_random() (and on POSIX, prepare()) set: a firmware image that sets none of them (no
@@ -5750,15 +5701,19 @@ protected:
     custom_header* hdr_ = nullptr;
     part* parts_ = nullptr;
 
-    address_entry own_[2] = {}; // From, Sender (kind_from - kind_from, kind_sender - kind_from)
+    address_entry from_ = {};
+    address_entry sender_ = {};
     std::size_t address_count_ = 0;
     std::size_t header_count_ = 0;
     std::size_t part_count_ = 0;
     std::string_view subject_;
     source_slot body_[2] = {}; // text, HTML
 
-    stage_fn hooks_[hook_count] = {}; // by hook: Date, Message-ID, custom headers, HTML and inline parts
-    const char* rich_texts_ = nullptr; // detail::mime::rich_texts, once html() or inline_part() was called
+    // The optional writers (null: that part of a message is not written).
+    stage_fn date_writer_ = nullptr;   ///< Date: date(), set_clock() (on POSIX, prepare())
+    stage_fn id_writer_ = nullptr;     ///< Message-ID: set_random() (on POSIX, prepare())
+    stage_fn custom_writer_ = nullptr; ///< the custom headers: header()
+    stage_fn rich_writer_ = nullptr;   ///< HTML and inline parts: html(), inline_part()
     clock_fn clock_ = nullptr;
     void* clock_ctx_ = nullptr;
     random_fn random_ = nullptr;
@@ -5800,11 +5755,11 @@ protected:
     cte body_cte_[2] = {};
     cause first_refusal_ = cause::none;
     bool fixed_date_ = false;
-    bool have_[hook_count] = {}; // hooks_[h] said yes at st_done (read for the Date and Message-ID)
+    bool have_date_ = false, have_message_id_ = false; // their writers had a value at st_done
     bool needs_utf8_ = false, eight_bit_ = false;
     bool size_known_ = false;
     bool dry_ = false;
-    std::uint8_t kinds_[3] = {};
+    multipart_kind kinds_[3] = {};
     std::uint8_t levels_ = 0;
     std::uint8_t single_ref_ = 0;
     bool inline_parts_ = false, attachments_ = false;
@@ -5910,10 +5865,10 @@ inline void composer::put_words(std::string_view text, bool display) {
         const std::size_t m = i + n <= text.size() ? n : text.size() - i;
         // (The word fits the line: max was chosen so, or the line is fresh.)
         if (!first) put1(' ');
-        put_text(t_ew_start);
+        put(token::encoded_word_start);
         for (std::size_t k = 0; k < m; k += 3)
             put_b64(reinterpret_cast<const unsigned char*>(text.data()) + i + k, m - k < 3 ? m - k : 3);
-        put_text(t_ew_end);
+        put(token::encoded_word_end);
         first = false;
         i += n;
     } while (i < text.size());
@@ -5960,13 +5915,14 @@ inline void composer::put_param(bool file, std::string_view value) {
     const std::size_t at = out_len_, col = col_;
     for (bool again = false;; again = true) {
         put1(' ');
-        put_text(file ? t_filename : t_name);
+        put(file ? token::filename : token::name);
         if (simple) {
-            put_text(t_eq_quote);
+            put1('=');
+            put1('"');
             put(value);
             put1('"');
         } else {
-            put_text(t_rfc2231);
+            put(token::rfc2231_utf8);
             for (char ch : value) {
                 const unsigned char c = static_cast<unsigned char>(ch);
                 const bool keep = mailwire::detail::is_let_dig(c) || c == '.' || c == '-' || c == '_';
@@ -5982,41 +5938,43 @@ inline void composer::put_param(bool file, std::string_view value) {
 }
 
 inline void composer::put_content_headers(std::uint8_t ref) {
-    put_text(t_content_type);
+    put(field::content_type);
     if (ref >= ref_multipart) {
         const std::uint8_t level = static_cast<std::uint8_t>(ref - ref_multipart);
-        const std::uint8_t k = kinds_[level];
-        put_text(t_multipart);
-        put_text(unsigned{t_mixed} + k); // mixed, then related and alternative in rich_texts
-        put_text(t_boundary_param);
-        // The boundary of this level (RFC 2046 §5.1.1; "=_" cannot occur in quoted-printable
-        // or base64 text, and text chosen as 7bit/8bit never contains "--=_mw_").
-        put1(static_cast<char>('0' + level)); // after t_boundary_param's "=_mw_"
-        put_text(t_quote_crlf);
+        put(token::multipart);
+        put(multipart_subtype(kinds_[level]));
+        put(token::boundary_param);
+        put(token::boundary_prefix);
+        put1(static_cast<char>('0' + level)); // the boundary of this level (RFC 2046 §5.1.1)
+        put1('"');
+        crlf();
         return;
     }
     const part* p = nullptr;
     cte c = cte_base64;
     if (ref >= ref_text) {
-        put_text(ref == ref_text ? t_text_plain : t_text_html);
-        put_text(t_charset);
+        put(ref == ref_text ? token::text_plain : token::text_html);
+        put(token::charset_utf8);
         c = body_cte_[ref - ref_text];
     } else {
         p = &parts_[ref];
         put(p->type);
         put_param(false, p->filename);
     }
-    put_text(t_cte);
-    put_text(unsigned{t_7bit} + unsigned{c}); // the encodings' names in cte order
+    crlf();
+    put(field::content_transfer_encoding);
+    put(encoding_name(c));
     crlf();
     if (p == nullptr) return;
     if (!p->content_id.empty()) {
-        put_text(t_content_id);
+        put(field::content_id);
+        put1('<');
         put(p->content_id);
-        put_text(t_gt_crlf);
+        put1('>');
+        crlf();
     }
-    put_text(t_disposition);
-    put_text(p->content_id.empty() ? t_attachment : t_inline);
+    put(field::content_disposition);
+    put(p->content_id.empty() ? token::disposition_attachment : token::disposition_inline);
     put_param(true, p->filename);
     crlf();
 }
@@ -6034,8 +5992,8 @@ inline int composer::write_date(composer& c, stage s) {
         return false;
 #endif
     }
-    if (!c.have_[hook_date]) return 0;
-    c.put("Date: ");
+    if (!c.have_date_) return 0;
+    c.put(field::date);
     c.put_date();
     c.crlf();
     return 0;
@@ -6057,15 +6015,17 @@ inline int composer::write_message_id(composer& c, stage s) {
         return false;
 #endif
     }
-    if (!c.have_[hook_id]) return 0;
-    c.put("Message-ID: <");
-    for (unsigned char b : c.id_) c.put_hex(b, 0x20);
+    if (!c.have_message_id_) return 0;
+    c.put(field::message_id);
+    c.put1('<');
+    for (unsigned char b : c.id_) c.put_hex(b, true);
     c.put(".mailwire@");
-    const std::string_view addr = c.own_[0].address;
+    const std::string_view addr = c.from_.address;
     std::size_t at = addr.size();
     while (at > 0 && addr[at - 1] != '@') --at;
     c.put(addr.data() + at, addr.size() - at);
-    c.put(">\r\n");
+    c.put1('>');
+    c.crlf();
     return 0;
 }
 
@@ -6151,55 +6111,40 @@ inline int composer::step() {
     if (in_content_) return content_step();
     switch (stage_) {
     case st_date:
-    case st_message_id:
-    case st_custom:
-    case st_html:
-    case st_alt_close:
-    case st_inline: {
-        const stage_fn h = hooks_[hook_of(stage_)];
-        if (h != nullptr && h(*this, stage_) != 0) return 1;
+        if (optional_step(date_writer_)) return 1;
         break;
-    }
     case st_from:
-    case st_sender:
-    case st_to:
-    case st_cc:
-    case st_reply_to: {
-        // One mailbox per step, so a long list never overflows out_. From and Sender are
-        // lists of one, whose entry has its kind only once set (all zeros before).
-        const unsigned at = stage_ - st_from;
-        const address_entry* list = addr_;
-        std::size_t count = address_count_;
-        static_assert(+st_from == +kind_from && +st_sender == +kind_sender && +st_to == +kind_to &&
-                          +st_cc == +kind_cc && +st_reply_to == +kind_reply_to,
-                      "mailwire: a stage lists the addresses of its kind");
-        const std::uint8_t k = stage_; // the kind each lists
-        if (stage_ < st_to) {
-            list = &own_[at];
-            count = 1;
-        }
-        while (index_ < count && list[index_].k != k) ++index_;
-        if (index_ < count) {
-            if (sub_ == 0) put_text(t_from + at);
-            put_mailbox(list[index_], sub_ == 0);
-            sub_ = 1;
-            ++index_;
-            return 1;
-        }
-        if (sub_ != 0) crlf();
-        index_ = 0;
-        sub_ = 0;
+        if (address_step(kind_from, field::from)) return 1;
         break;
-    }
+    case st_sender:
+        if (address_step(kind_sender, field::sender)) return 1;
+        break;
+    case st_to:
+        if (address_step(kind_to, field::to)) return 1;
+        break;
+    case st_cc:
+        if (address_step(kind_cc, field::cc)) return 1;
+        break;
+    case st_reply_to:
+        if (address_step(kind_reply_to, field::reply_to)) return 1;
+        break;
     case st_subject:
         if (!subject_.empty()) {
-            put_text(t_subject);
+            put(field::subject);
             put_words(subject_, false);
             crlf();
         }
         break;
+    case st_message_id:
+        if (optional_step(id_writer_)) return 1;
+        break;
+    case st_custom:
+        if (optional_step(custom_writer_)) return 1;
+        break;
     case st_mime:
-        put_text(t_mime);
+        put(field::mime_version);
+        put(token::mime_1_0);
+        crlf();
         put_content_headers(single_ref_ != 0 ? single_ref_ : std::uint8_t{ref_multipart});
         break;
     case st_blank: crlf(); break;
@@ -6217,6 +6162,11 @@ inline int composer::step() {
         // In the innermost multipart, with the HTML part.
         if (has_body_[0] || !has_body_[1]) begin_part(levels_ != 0 ? static_cast<std::uint8_t>(levels_ - 1) : 0, ref_text);
         break;
+    case st_html:
+    case st_alt_close:
+    case st_inline:
+        if (optional_step(rich_writer_)) return 1;
+        break;
     case st_attach:
         if (parts_step(false) != 0) return 1;
         break;
@@ -6227,6 +6177,25 @@ inline int composer::step() {
     }
     stage_ = static_cast<stage>(stage_ + 1);
     return 1;
+}
+
+inline bool composer::address_step(kind k, std::string_view field_name) {
+    // From and Sender are lists of one, whose entry has its kind only once set (all zeros before).
+    const bool own = k == kind_from || k == kind_sender;
+    const address_entry* list = k == kind_from ? &from_ : k == kind_sender ? &sender_ : addr_;
+    const std::size_t count = own ? 1 : address_count_;
+    while (index_ < count && list[index_].k != k) ++index_;
+    if (index_ < count) {
+        if (sub_ == 0) put(field_name);
+        put_mailbox(list[index_], sub_ == 0);
+        sub_ = 1;
+        ++index_;
+        return true;
+    }
+    if (sub_ != 0) crlf();
+    index_ = 0;
+    sub_ = 0;
+    return false;
 }
 
 inline int composer::parts_step(bool want_inline) {
@@ -6246,7 +6215,7 @@ inline int composer::custom_step(composer& c, stage s) {
     if (s != st_done && c.index_ < c.header_count_) {
         const custom_header& h = c.hdr_[c.index_++];
         c.put(h.name);
-        c.put_text(t_colon);
+        c.put(": ");
         c.put_words(h.value, false);
         c.crlf();
         return 1;
@@ -6258,11 +6227,11 @@ inline int composer::custom_step(composer& c, stage s) {
 inline void composer::boundary(std::uint8_t level, bool close) {
     if (opened_ || close) crlf();
     opened_ = true;
-    put_text(t_dashes);
-    put_text(t_mw);
+    put(token::boundary_dashes);
+    put(token::boundary_prefix);
     put1(static_cast<char>('0' + level));
     if (close) {
-        put_text(t_dashes);
+        put(token::boundary_dashes);
     } else {
         crlf();
     }
@@ -6404,7 +6373,7 @@ inline void composer::b64_group() {
 inline void composer::qp_out(unsigned char c, bool encoded) {
     const std::size_t n = encoded ? 3 : 1;
     if (e_.qp_line + n > 75) {
-        put_text(t_soft_break);
+        put(token::qp_soft_break);
         e_.qp_line = 0;
     }
     e_.qp_line += n;
@@ -6485,18 +6454,18 @@ public:
     /// text (encoded when not ASCII). Names the composer writes itself are refused.
     error header(text_ref name, text_ref value) { return add_header(name.view(), value.view(), headers_, MaxHeaders); }
     void set_clock(clock_fn fn, void* context = nullptr) noexcept {
-        hooks_[hook_date] = &write_date;
+        date_writer_ = &write_date;
         clock_ = fn;
         clock_ctx_ = context;
     }
     void set_random(random_fn fn, void* context = nullptr) noexcept {
-        hooks_[hook_id] = &write_message_id;
+        id_writer_ = &write_message_id;
         random_ = fn;
         random_ctx_ = context;
     }
     /// A fixed Date instead of the clock's.
     void date(std::int64_t unix_seconds, int utc_offset_minutes = 0) noexcept {
-        hooks_[hook_date] = &write_date;
+        date_writer_ = &write_date;
         fixed_date_ = true;
         date_secs_ = unix_seconds;
         date_offset_ = utc_offset_minutes;
@@ -6513,8 +6482,7 @@ public:
         return html(content_source::from_memory(body.view()), enc);
     }
     error html(content_source src, text_encoding enc = text_encoding::automatic) {
-        hooks_[hook_rich] = &rich_step;
-        rich_texts_ = detail::mime::rich_texts;
+        rich_writer_ = &rich_step;
         return set_body(true, src, enc);
     }
     /// An attachment (multipart/mixed), base64-encoded as it streams. filename: UTF-8.
@@ -6523,8 +6491,7 @@ public:
     }
     /// An inline part for the HTML (multipart/related), referred to as "cid:<content_id>".
     error inline_part(content_source src, text_ref content_id, text_ref content_type, text_ref filename = {}) {
-        hooks_[hook_rich] = &rich_step;
-        rich_texts_ = detail::mime::rich_texts;
+        rich_writer_ = &rich_step;
         if (!detail::mime::valid_content_id(content_id.view())) return result(cause::bad_header);
         return add_part(filename.view(), content_type.view(), content_id.view(), src, parts_store_, MaxAttachments);
     }
