@@ -163,8 +163,11 @@ private:
 
         begin(phase::greeting, opt_.timeout.greeting);
         if (!first_greeting_octets() || !read_reply()) return false;
-        // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
-        if (last_.code != 220) return fail_and_quit(phase::greeting);
+        // RFC 5321 §3.1: after a 554 greeting the client should send QUIT.
+        if (last_.code != 220) {
+            reply_failure(phase::greeting);
+            return quit_and_drop();
+        }
         if (!hello()) return false;
         // The STARTTLS code is only in clients that can use it (a TLS policy, a profile that may
         // start in plaintext and upgrade).
@@ -223,24 +226,25 @@ private:
     // Internally a step returns true when it succeeded ([[nodiscard]]: a caller cannot drop it); a
     // failure is recorded once in err_ (with a copy of the reply, if it is about one) and false
     // travels back up, so no error object is copied through the call chain. The public calls
-    // return err_. Every failure is written by record(), reached in one of three ways: fail() (or
-    // fail_reply(), with the reply in last_) for a cause the client names, reply_failure() for the
-    // server's refusal, io_failure() for the transport's status. protocol_failure() is record()
-    // for a broken dialogue, which also drops the connection; fail_and_quit(), quit_and_drop() and
-    // quietly() are the clean-up that follows a failure.
-    //
-    // While hold_ is set, failures are not recorded: the clean-up after a failure (QUIT, RSET,
-    // "*", an empty message) must not replace the error being reported.
-    bool fail(phase p, error_kind k, cause c) noexcept { return record(p, k, c, nullptr); }
-    bool fail_reply(phase p, error_kind k, cause c) noexcept { return record(p, k, c, &last_); }
-    bool record(phase p, error_kind k, cause c, const reply* about) noexcept {
-        if (hold_) return false;
+    // return err_. A failure is recorded in one of three ways:
+    //   fail()          the client names the cause (a usage error, a reply that breaks the
+    //                   dialogue: the caller then drops the connection, where it can be seen);
+    //   reply_failure() the server refused: the reply in last_ gives the kind (4xx, 5xx);
+    //   io_failure()    the transport failed: the connection is dropped.
+    // After a failure, the clean-up (QUIT, RSET, "*", an empty message) runs through quietly(),
+    // which puts the error being reported back when the clean-up's own steps fail.
+    bool fail(phase p, error_kind k, cause c, const reply* about = nullptr) noexcept {
         err_.where = p;
         err_.kind = k;
-        err_.why = c;
+        // RFC 5321 §4.5.3.2.6: after the final ".", anything but the server's answer (a lost
+        // connection, silence, a reply that makes no sense) leaves the outcome unknown: the
+        // message may have been delivered. The kind still says what went wrong.
+        err_.why = p == phase::end_of_data && k != error_kind::temporary && k != error_kind::permanent
+                       ? cause::outcome_unknown
+                       : c;
         err_.sys_error = 0;
         err_.tls_alert = 0;
-        if (about != nullptr) err_.server = *about;
+        if (about != nullptr && about->code != 0) err_.server = *about;
         else err_.server.clear();
         advise_now();
         return false;
@@ -258,7 +262,7 @@ private:
             k = error_kind::auth;
             c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
         }
-        fail_reply(p, k, c);
+        fail(p, k, c, &last_);
         if (last_.code == 421) drop_connection();
         return false;
     }
@@ -275,22 +279,12 @@ private:
         else if (s == io_status::refused) c = cause::connection_refused;
         else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
         fail(p, k, c);
-        if (!hold_) err_.sys_error = sys;
+        err_.sys_error = sys;
         drop_connection();
         return false;
     }
 
-    bool protocol_failure(cause c) noexcept {
-        record(phase_, error_kind::protocol, c, last_.code != 0 ? &last_ : nullptr);
-        drop_connection();
-        return false;
-    }
-
-    /// The reply in last_ failed step p: record it, QUIT politely and close.
-    bool fail_and_quit(phase p) {
-        reply_failure(p);
-        return quit_and_drop();
-    }
+    /// After a failure: QUIT politely (RFC 5321 §4.1.1.10), then close.
     bool quit_and_drop() {
         if (open_) (void)quietly(phase::quit, opt_.timeout.quit, "QUIT", closing);
         drop_connection();
@@ -397,12 +391,10 @@ private:
                                      : r.status == io_status::timeout ? error_kind::timeout
                                                                       : error_kind::tls;
                 fail(phase::tls, k, (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c);
-                if (!hold_) {
-                    err_.sys_error = r.sys_error;
-                    if (c == cause::tls_alert) {
-                        err_.tls_alert = detail::tls_alert(tls_);
-                        advise_now(); // the advice follows from the alert
-                    }
+                err_.sys_error = r.sys_error;
+                if (c == cause::tls_alert) {
+                    err_.tls_alert = detail::tls_alert(tls_);
+                    advise_now(); // the advice follows from the alert
                 }
                 drop_connection();
                 return false;
@@ -431,7 +423,8 @@ private:
 
     /// One command and its reply, under the timeout of that step.
     [[nodiscard]] bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0);
-    /// One command as clean-up after a failure, with the recorded error held.
+    /// One command as clean-up after a failure: whatever it runs into, the error being reported
+    /// is kept (put back afterwards). False when the command got no reply.
     [[nodiscard]] bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0);
 
     // ---------------------------------------------------------------- input: reading.hpp
@@ -489,17 +482,13 @@ private:
     [[nodiscard]] bool starttls();
 
     // ---------------------------------------------------------------- AUTH: auth.hpp
-    // A SASL response is written from a template: its octets as they are, except three markers
-    // that stand for the credentials (no mechanism's fixed text contains these control octets).
-    static constexpr char user_mark = '\x02', secret_mark = '\x03', saslname_mark = '\x04';
-
-    /// Streams the base64 of a response (RFC 4648 §4), so "\0user\0secret" never exists in one
-    /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
-    /// `size`, nothing is written: *size becomes the length of the base64, padding included.
-    [[nodiscard]] bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr);
+    /// Streams the base64 of a response's pieces (RFC 4648 §4), so "\0user\0secret" never exists
+    /// in one buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer.
+    /// With `size`, nothing is written: *size becomes the length of the base64, padding included.
+    [[nodiscard]] bool put_base64(const detail::sasl_response& r, const credentials& cred, std::size_t* size = nullptr);
 
     /// The base64 of a response, the line end, and out.
-    [[nodiscard]] bool send_response(std::string_view tmpl, const credentials& cred);
+    [[nodiscard]] bool send_response(const detail::sasl_response& r, const credentials& cred);
 
     [[nodiscard]] bool run_auth(const credentials& cred, auth_mechanism mech);
 
@@ -622,7 +611,6 @@ private:
     capabilities caps_;
     reply last_;
     error err_;         ///< the failure being reported (see fail())
-    bool hold_ = false; ///< clean-up after a failure is running: keep err_
     phase phase_ = phase::none; ///< the step under way: what its I/O failures are reported as
     std::uint32_t dl_ = 0;      ///< and its deadline (deadline())
     bool line_cut_ = false; ///< the last line was longer than the receive buffer and was cut

@@ -21,6 +21,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_line(std::string_view& l
     std::size_t at = rx_begin_; // the next octet to look at
     std::size_t length = 0;     // octets of the line so far, the line feed not counted
     char prev = '\0';
+    cause broken = cause::none;
     for (;;) {
         if (at == rx_end_) {
             // Move the partial line to the front (forward, byte by byte: the areas may
@@ -40,15 +41,26 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_line(std::string_view& l
             rx_end_ += got;
         }
         const char c = rx_[at++];
-        if (greeting_start && length == 0 && (c == '\x15' || c == '\x16'))
-            return protocol_failure(cause::greeting_looks_like_tls);
-        if (c == '\n') {
-            // A bare LF counts as the CRLF it stands for, as parse_reply_line counts it.
-            if (prev != '\r' && length + 2 > max_reply_line) return protocol_failure(cause::reply_too_long);
+        if (greeting_start && length == 0 && (c == '\x15' || c == '\x16')) {
+            broken = cause::greeting_looks_like_tls; // a TLS alert or handshake record
             break;
         }
-        if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
+        if (c == '\n') {
+            // A bare LF counts as the CRLF it stands for, as parse_reply_line counts it.
+            if (prev != '\r' && length + 2 > max_reply_line) broken = cause::reply_too_long;
+            break;
+        }
+        if (++length + 1 > max_reply_line) {
+            broken = cause::reply_too_long;
+            break;
+        }
         prev = c;
+    }
+    if (broken != cause::none) {
+        // The dialogue cannot go on: where this reply ends and the next begins is lost.
+        fail(phase_, error_kind::protocol, broken, &last_);
+        drop_connection();
+        return false;
     }
     std::size_t end = line_cut_ ? rx_keep : at - 1;
     if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
@@ -73,7 +85,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::first_greeting_octets() {
                                      can_be(encryption::opportunistic))) {
         if (!tls_active_ && r.status == io_status::timeout) why = implicit_tls_answers();
     }
-    record(phase::greeting, error_kind::protocol, why, nullptr);
+    fail(phase::greeting, error_kind::protocol, why);
     drop_connection();
     return false;
 }
@@ -108,7 +120,11 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_reply(unsigned flags) {
         if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
         trace(trace_direction::server, line);
         const cause c = as.add(line, parsed);
-        if (c != cause::none) return protocol_failure(c);
+        if (c != cause::none) {
+            fail(phase_, error_kind::protocol, c, &last_);
+            drop_connection();
+            return false;
+        }
         if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
     } while (!as.done());
     // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the copy
@@ -117,8 +133,13 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_reply(unsigned flags) {
     // groups of four.
     challenge_ok_ = parsed.code == 334 && as.lines() == 1 &&
                     base64_valid(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
-    if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
-        return protocol_failure(cause::unexpected_reply);
+    if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_) {
+        // Octets after the reply that nothing asked for: a server that answers ahead of the
+        // commands (or an attacker's injection) is not followed.
+        fail(phase_, error_kind::protocol, cause::unexpected_reply, &last_);
+        drop_connection();
+        return false;
+    }
     return true;
 }
 

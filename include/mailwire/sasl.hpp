@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // mailwire - the SASL mechanisms the client speaks (RFC 4954: PLAIN, LOGIN, XOAUTH2, OAUTHBEARER),
-// each as a table entry of named fields: what is sent (templates the client fills with the
-// credentials and encodes in base64) and what the trace shows in its place.
+// each as a table entry of named fields: what is sent (pieces of fixed text and credentials,
+// which the client encodes in base64) and what the trace shows in its place.
 #ifndef MAILWIRE_SASL_HPP
 #define MAILWIRE_SASL_HPP
 
@@ -11,6 +11,7 @@
 #include "error.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace mailwire {
@@ -18,18 +19,40 @@ inline namespace MAILWIRE_ABI {
 
 namespace detail {
 
-/// One response of a SASL exchange: the template of what is sent (base64-encoded, with the
-/// octets \x02, \x03 and \x04 replaced by the user name, the secret and the user name as a
-/// saslname: basic_client::put_base64) and what the trace shows in its place, so that no secret
-/// can reach the trace (it never sees a template).
+/// What a piece of a SASL response holds: fixed octets, or one of the credentials.
+enum class sasl_field : std::uint8_t {
+    text,     ///< the piece's own text
+    user,     ///< credentials::user
+    secret,   ///< credentials::secret (the password or the token)
+    saslname, ///< credentials::user as an RFC 5801 §4 saslname ("=" and "," written "=3D", "=2C")
+};
+struct sasl_piece {
+    sasl_field field;
+    std::string_view text; ///< for sasl_field::text
+};
+constexpr sasl_piece sasl_text(std::string_view t) noexcept { return {sasl_field::text, t}; }
+inline constexpr sasl_piece sasl_user{sasl_field::user, {}};
+inline constexpr sasl_piece sasl_secret{sasl_field::secret, {}};
+inline constexpr sasl_piece sasl_saslname{sasl_field::saslname, {}};
+/// The NUL that separates PLAIN's fields (RFC 4616 §2).
+inline constexpr sasl_piece sasl_nul = sasl_text(std::string_view("\0", 1));
+
+/// One response of a SASL exchange: its pieces, which basic_client::put_base64 writes one after
+/// another in base64 (none: no response), and what the trace shows in its place, so that no
+/// secret can reach the trace (it never sees the pieces).
 struct sasl_response {
-    std::string_view encode;
+    const sasl_piece* pieces = nullptr;
+    std::size_t count = 0;
     std::string_view trace_as = "<redacted>";
 };
-/// A SASL mechanism as the client speaks it (RFC 4954): its name, the initial response (empty:
-/// none), the responses to the server's challenges in order, and what a 334 after all of them
-/// means: for the OAuth2 mechanisms an error report, answered with `error_answer`, after which
-/// the server sends its failure; for the others a challenge the mechanism has no answer to.
+template <std::size_t N>
+constexpr sasl_response sasl_respond(const sasl_piece (&pieces)[N], std::string_view trace_as = "<redacted>") noexcept {
+    return {pieces, N, trace_as};
+}
+/// A SASL mechanism as the client speaks it (RFC 4954): its name, the initial response (none
+/// for LOGIN), the responses to the server's challenges in order, and what a 334 after all of
+/// them means: for the OAuth2 mechanisms an error report, answered with `error_answer`, after
+/// which the server sends its failure; for the others a challenge the mechanism has no answer to.
 struct sasl_mechanism {
     std::string_view name;
     sasl_response initial;
@@ -41,20 +64,28 @@ struct sasl_mechanism {
 };
 
 // The mechanisms (each referenced only when compiled in: config.hpp's MAILWIRE_AUTH_*).
-// RFC 4616 §2: [authzid] NUL authcid NUL passwd, as the initial response.
+// RFC 4616 §2: [authzid] NUL authcid NUL passwd, as the initial response (no authzid).
+inline constexpr sasl_piece sasl_plain_initial[] = {sasl_nul, sasl_user, sasl_nul, sasl_secret};
 inline constexpr sasl_mechanism sasl_plain{
-    "PLAIN", {std::string_view("\0\x02\0\x03", 4)}, {}, 0, false, {}, cause::unexpected_reply};
+    "PLAIN", sasl_respond(sasl_plain_initial), {}, 0, false, {}, cause::unexpected_reply};
 // No initial response; the user name and the password answer the two challenges.
+inline constexpr sasl_piece sasl_login_user[] = {sasl_user};
+inline constexpr sasl_piece sasl_login_password[] = {sasl_secret};
 inline constexpr sasl_mechanism sasl_login{
-    "LOGIN", {}, {{"\x02", "<user name, base64>"}, {"\x03"}}, 2, false, {}, cause::bad_challenge};
+    "LOGIN", {}, {sasl_respond(sasl_login_user, "<user name, base64>"), sasl_respond(sasl_login_password)},
+    2, false, {}, cause::bad_challenge};
 // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A; its error report is answered
 // with an empty response.
+inline constexpr sasl_piece sasl_xoauth2_initial[] = {
+    sasl_text("user="), sasl_user, sasl_text("\x01" "auth=Bearer "), sasl_secret, sasl_text("\x01\x01")};
 inline constexpr sasl_mechanism sasl_xoauth2{
-    "XOAUTH2", {"user=\x02\x01" "auth=Bearer \x03\x01\x01"}, {}, 0, true, "", cause::bad_challenge};
+    "XOAUTH2", sasl_respond(sasl_xoauth2_initial), {}, 0, true, "", cause::bad_challenge};
 // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A; its error
 // report is answered with ^A (§3.2.3), "AQ==" in base64.
+inline constexpr sasl_piece sasl_oauthbearer_initial[] = {
+    sasl_text("n,a="), sasl_saslname, sasl_text(",\x01" "auth=Bearer "), sasl_secret, sasl_text("\x01\x01")};
 inline constexpr sasl_mechanism sasl_oauthbearer{
-    "OAUTHBEARER", {"n,a=\x04,\x01" "auth=Bearer \x03\x01\x01"}, {}, 0, true, "AQ==", cause::bad_challenge};
+    "OAUTHBEARER", sasl_respond(sasl_oauthbearer_initial), {}, 0, true, "AQ==", cause::bad_challenge};
 
 /// The mechanism's description, or nullptr when it is not compiled in.
 inline const sasl_mechanism* sasl_for(auth_mechanism mech) noexcept {

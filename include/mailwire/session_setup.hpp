@@ -55,14 +55,15 @@ bool basic_client<Transport, Tls, Profile, Clock>::hello() {
         }
         if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
     }
-    return fail_and_quit(phase::ehlo);
+    reply_failure(phase::ehlo);
+    return quit_and_drop();
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::starttls() {
     if (!caps_.starttls) {
         if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
-        fail_reply(phase::starttls, error_kind::tls, cause::starttls_not_offered);
+        fail(phase::starttls, error_kind::tls, cause::starttls_not_offered, &last_);
         return quit_and_drop();
     }
     if constexpr (!Tls::available) {
@@ -72,12 +73,16 @@ bool basic_client<Transport, Tls, Profile, Clock>::starttls() {
         if (last_.code != 220) {
             if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
                 return true; // RFC 3207 §4.1: a relay may go on without TLS
-            fail_reply(phase::starttls, error_kind::tls, cause::starttls_refused);
+            fail(phase::starttls, error_kind::tls, cause::starttls_refused, &last_);
             if (last_.code == 421) drop_connection(); // closing: no QUIT
             return quit_and_drop();
         }
         // Bytes after the 220 were sent before the handshake: response injection.
-        if (rx_end_ != rx_begin_) return protocol_failure(cause::unexpected_reply);
+        if (rx_end_ != rx_begin_) {
+            fail(phase::starttls, error_kind::protocol, cause::unexpected_reply, &last_);
+            drop_connection();
+            return false;
+        }
         return start_tls() && hello();
     }
 }

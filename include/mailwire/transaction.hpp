@@ -79,7 +79,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
     if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
     if (b.mail_ok && res.accepted == 0) {
         const reply& w = env.recipients[b.worst].result;
-        record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
+        fail(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
     } else if (b.mail_ok) {
         reply_failure(phase::data);
     }
@@ -148,17 +148,15 @@ bool basic_client<Transport, Tls, Profile, Clock>::end_of_data(std::uint64_t tot
 
     // From here on the server has the whole message. Without a valid reply (lost connection,
     // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
-    // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
-    // neither accepts nor refuses the message: the server is out of step with the dialogue, so
-    // the outcome is unknown and the session unusable.
+    // sent, nor as refused; fail() records every such failure in this phase as outcome_unknown.
+    // A 3xx here (a second 354, say) neither accepts nor refuses the message: the server is out
+    // of step with the dialogue, so the outcome is unknown and the session unusable.
     begin(phase::end_of_data, opt_.timeout.data_end);
-    if (read_reply()) {
-        if (last_.cls() == 2) return true;
-        if (last_.cls() != 3) return reply_failure(phase::end_of_data);
-        protocol_failure(cause::outcome_unknown);
-    }
-    err_.why = cause::outcome_unknown;
-    advise_now();
+    if (!read_reply()) return false;
+    if (last_.cls() == 2) return true;
+    if (last_.cls() != 3) return reply_failure(phase::end_of_data);
+    fail(phase::end_of_data, error_kind::protocol, cause::outcome_unknown, &last_);
+    drop_connection();
     return false;
 }
 

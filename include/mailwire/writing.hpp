@@ -84,10 +84,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::exchange(phase p, std::uint32
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::quietly(phase p, std::uint32_t ms, const char* command, unsigned flags) {
-    const bool was = hold_;
-    hold_ = true;
+    const error reported = err_;
     const bool ok = exchange(p, ms, {std::string_view(command)}, flags);
-    hold_ = was;
+    err_ = reported;
     return ok;
 }
 

@@ -2553,14 +2553,15 @@ struct send_result {
 
 // ---- begin include/mailwire/sasl.hpp ----
 // mailwire - the SASL mechanisms the client speaks (RFC 4954: PLAIN, LOGIN, XOAUTH2, OAUTHBEARER),
-// each as a table entry of named fields: what is sent (templates the client fills with the
-// credentials and encodes in base64) and what the trace shows in its place.
+// each as a table entry of named fields: what is sent (pieces of fixed text and credentials,
+// which the client encodes in base64) and what the trace shows in its place.
 #ifndef MAILWIRE_SASL_HPP
 #define MAILWIRE_SASL_HPP
 
 
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace mailwire {
@@ -2568,18 +2569,40 @@ inline namespace MAILWIRE_ABI {
 
 namespace detail {
 
-/// One response of a SASL exchange: the template of what is sent (base64-encoded, with the
-/// octets \x02, \x03 and \x04 replaced by the user name, the secret and the user name as a
-/// saslname: basic_client::put_base64) and what the trace shows in its place, so that no secret
-/// can reach the trace (it never sees a template).
+/// What a piece of a SASL response holds: fixed octets, or one of the credentials.
+enum class sasl_field : std::uint8_t {
+    text,     ///< the piece's own text
+    user,     ///< credentials::user
+    secret,   ///< credentials::secret (the password or the token)
+    saslname, ///< credentials::user as an RFC 5801 §4 saslname ("=" and "," written "=3D", "=2C")
+};
+struct sasl_piece {
+    sasl_field field;
+    std::string_view text; ///< for sasl_field::text
+};
+constexpr sasl_piece sasl_text(std::string_view t) noexcept { return {sasl_field::text, t}; }
+inline constexpr sasl_piece sasl_user{sasl_field::user, {}};
+inline constexpr sasl_piece sasl_secret{sasl_field::secret, {}};
+inline constexpr sasl_piece sasl_saslname{sasl_field::saslname, {}};
+/// The NUL that separates PLAIN's fields (RFC 4616 §2).
+inline constexpr sasl_piece sasl_nul = sasl_text(std::string_view("\0", 1));
+
+/// One response of a SASL exchange: its pieces, which basic_client::put_base64 writes one after
+/// another in base64 (none: no response), and what the trace shows in its place, so that no
+/// secret can reach the trace (it never sees the pieces).
 struct sasl_response {
-    std::string_view encode;
+    const sasl_piece* pieces = nullptr;
+    std::size_t count = 0;
     std::string_view trace_as = "<redacted>";
 };
-/// A SASL mechanism as the client speaks it (RFC 4954): its name, the initial response (empty:
-/// none), the responses to the server's challenges in order, and what a 334 after all of them
-/// means: for the OAuth2 mechanisms an error report, answered with `error_answer`, after which
-/// the server sends its failure; for the others a challenge the mechanism has no answer to.
+template <std::size_t N>
+constexpr sasl_response sasl_respond(const sasl_piece (&pieces)[N], std::string_view trace_as = "<redacted>") noexcept {
+    return {pieces, N, trace_as};
+}
+/// A SASL mechanism as the client speaks it (RFC 4954): its name, the initial response (none
+/// for LOGIN), the responses to the server's challenges in order, and what a 334 after all of
+/// them means: for the OAuth2 mechanisms an error report, answered with `error_answer`, after
+/// which the server sends its failure; for the others a challenge the mechanism has no answer to.
 struct sasl_mechanism {
     std::string_view name;
     sasl_response initial;
@@ -2591,20 +2614,28 @@ struct sasl_mechanism {
 };
 
 // The mechanisms (each referenced only when compiled in: config.hpp's MAILWIRE_AUTH_*).
-// RFC 4616 §2: [authzid] NUL authcid NUL passwd, as the initial response.
+// RFC 4616 §2: [authzid] NUL authcid NUL passwd, as the initial response (no authzid).
+inline constexpr sasl_piece sasl_plain_initial[] = {sasl_nul, sasl_user, sasl_nul, sasl_secret};
 inline constexpr sasl_mechanism sasl_plain{
-    "PLAIN", {std::string_view("\0\x02\0\x03", 4)}, {}, 0, false, {}, cause::unexpected_reply};
+    "PLAIN", sasl_respond(sasl_plain_initial), {}, 0, false, {}, cause::unexpected_reply};
 // No initial response; the user name and the password answer the two challenges.
+inline constexpr sasl_piece sasl_login_user[] = {sasl_user};
+inline constexpr sasl_piece sasl_login_password[] = {sasl_secret};
 inline constexpr sasl_mechanism sasl_login{
-    "LOGIN", {}, {{"\x02", "<user name, base64>"}, {"\x03"}}, 2, false, {}, cause::bad_challenge};
+    "LOGIN", {}, {sasl_respond(sasl_login_user, "<user name, base64>"), sasl_respond(sasl_login_password)},
+    2, false, {}, cause::bad_challenge};
 // Google's XOAUTH2: "user=" user ^A "auth=Bearer " token ^A ^A; its error report is answered
 // with an empty response.
+inline constexpr sasl_piece sasl_xoauth2_initial[] = {
+    sasl_text("user="), sasl_user, sasl_text("\x01" "auth=Bearer "), sasl_secret, sasl_text("\x01\x01")};
 inline constexpr sasl_mechanism sasl_xoauth2{
-    "XOAUTH2", {"user=\x02\x01" "auth=Bearer \x03\x01\x01"}, {}, 0, true, "", cause::bad_challenge};
+    "XOAUTH2", sasl_respond(sasl_xoauth2_initial), {}, 0, true, "", cause::bad_challenge};
 // RFC 7628 §3.1: gs2-header "n,a=" saslname "," ^A "auth=Bearer " token ^A ^A; its error
 // report is answered with ^A (§3.2.3), "AQ==" in base64.
+inline constexpr sasl_piece sasl_oauthbearer_initial[] = {
+    sasl_text("n,a="), sasl_saslname, sasl_text(",\x01" "auth=Bearer "), sasl_secret, sasl_text("\x01\x01")};
 inline constexpr sasl_mechanism sasl_oauthbearer{
-    "OAUTHBEARER", {"n,a=\x04,\x01" "auth=Bearer \x03\x01\x01"}, {}, 0, true, "AQ==", cause::bad_challenge};
+    "OAUTHBEARER", sasl_respond(sasl_oauthbearer_initial), {}, 0, true, "AQ==", cause::bad_challenge};
 
 /// The mechanism's description, or nullptr when it is not compiled in.
 inline const sasl_mechanism* sasl_for(auth_mechanism mech) noexcept {
@@ -2773,8 +2804,11 @@ private:
 
         begin(phase::greeting, opt_.timeout.greeting);
         if (!first_greeting_octets() || !read_reply()) return false;
-        // RFC 5321 §3.1: after a 554 greeting the client should send QUIT (fail_and_quit does).
-        if (last_.code != 220) return fail_and_quit(phase::greeting);
+        // RFC 5321 §3.1: after a 554 greeting the client should send QUIT.
+        if (last_.code != 220) {
+            reply_failure(phase::greeting);
+            return quit_and_drop();
+        }
         if (!hello()) return false;
         // The STARTTLS code is only in clients that can use it (a TLS policy, a profile that may
         // start in plaintext and upgrade).
@@ -2833,24 +2867,25 @@ private:
     // Internally a step returns true when it succeeded ([[nodiscard]]: a caller cannot drop it); a
     // failure is recorded once in err_ (with a copy of the reply, if it is about one) and false
     // travels back up, so no error object is copied through the call chain. The public calls
-    // return err_. Every failure is written by record(), reached in one of three ways: fail() (or
-    // fail_reply(), with the reply in last_) for a cause the client names, reply_failure() for the
-    // server's refusal, io_failure() for the transport's status. protocol_failure() is record()
-    // for a broken dialogue, which also drops the connection; fail_and_quit(), quit_and_drop() and
-    // quietly() are the clean-up that follows a failure.
-    //
-    // While hold_ is set, failures are not recorded: the clean-up after a failure (QUIT, RSET,
-    // "*", an empty message) must not replace the error being reported.
-    bool fail(phase p, error_kind k, cause c) noexcept { return record(p, k, c, nullptr); }
-    bool fail_reply(phase p, error_kind k, cause c) noexcept { return record(p, k, c, &last_); }
-    bool record(phase p, error_kind k, cause c, const reply* about) noexcept {
-        if (hold_) return false;
+    // return err_. A failure is recorded in one of three ways:
+    //   fail()          the client names the cause (a usage error, a reply that breaks the
+    //                   dialogue: the caller then drops the connection, where it can be seen);
+    //   reply_failure() the server refused: the reply in last_ gives the kind (4xx, 5xx);
+    //   io_failure()    the transport failed: the connection is dropped.
+    // After a failure, the clean-up (QUIT, RSET, "*", an empty message) runs through quietly(),
+    // which puts the error being reported back when the clean-up's own steps fail.
+    bool fail(phase p, error_kind k, cause c, const reply* about = nullptr) noexcept {
         err_.where = p;
         err_.kind = k;
-        err_.why = c;
+        // RFC 5321 §4.5.3.2.6: after the final ".", anything but the server's answer (a lost
+        // connection, silence, a reply that makes no sense) leaves the outcome unknown: the
+        // message may have been delivered. The kind still says what went wrong.
+        err_.why = p == phase::end_of_data && k != error_kind::temporary && k != error_kind::permanent
+                       ? cause::outcome_unknown
+                       : c;
         err_.sys_error = 0;
         err_.tls_alert = 0;
-        if (about != nullptr) err_.server = *about;
+        if (about != nullptr && about->code != 0) err_.server = *about;
         else err_.server.clear();
         advise_now();
         return false;
@@ -2868,7 +2903,7 @@ private:
             k = error_kind::auth;
             c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
         }
-        fail_reply(p, k, c);
+        fail(p, k, c, &last_);
         if (last_.code == 421) drop_connection();
         return false;
     }
@@ -2885,22 +2920,12 @@ private:
         else if (s == io_status::refused) c = cause::connection_refused;
         else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
         fail(p, k, c);
-        if (!hold_) err_.sys_error = sys;
+        err_.sys_error = sys;
         drop_connection();
         return false;
     }
 
-    bool protocol_failure(cause c) noexcept {
-        record(phase_, error_kind::protocol, c, last_.code != 0 ? &last_ : nullptr);
-        drop_connection();
-        return false;
-    }
-
-    /// The reply in last_ failed step p: record it, QUIT politely and close.
-    bool fail_and_quit(phase p) {
-        reply_failure(p);
-        return quit_and_drop();
-    }
+    /// After a failure: QUIT politely (RFC 5321 §4.1.1.10), then close.
     bool quit_and_drop() {
         if (open_) (void)quietly(phase::quit, opt_.timeout.quit, "QUIT", closing);
         drop_connection();
@@ -3007,12 +3032,10 @@ private:
                                      : r.status == io_status::timeout ? error_kind::timeout
                                                                       : error_kind::tls;
                 fail(phase::tls, k, (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c);
-                if (!hold_) {
-                    err_.sys_error = r.sys_error;
-                    if (c == cause::tls_alert) {
-                        err_.tls_alert = detail::tls_alert(tls_);
-                        advise_now(); // the advice follows from the alert
-                    }
+                err_.sys_error = r.sys_error;
+                if (c == cause::tls_alert) {
+                    err_.tls_alert = detail::tls_alert(tls_);
+                    advise_now(); // the advice follows from the alert
                 }
                 drop_connection();
                 return false;
@@ -3041,7 +3064,8 @@ private:
 
     /// One command and its reply, under the timeout of that step.
     [[nodiscard]] bool exchange(phase p, std::uint32_t ms, std::initializer_list<std::string_view> parts, unsigned flags = 0);
-    /// One command as clean-up after a failure, with the recorded error held.
+    /// One command as clean-up after a failure: whatever it runs into, the error being reported
+    /// is kept (put back afterwards). False when the command got no reply.
     [[nodiscard]] bool quietly(phase p, std::uint32_t ms, const char* command, unsigned flags = 0);
 
     // ---------------------------------------------------------------- input: reading.hpp
@@ -3099,17 +3123,13 @@ private:
     [[nodiscard]] bool starttls();
 
     // ---------------------------------------------------------------- AUTH: auth.hpp
-    // A SASL response is written from a template: its octets as they are, except three markers
-    // that stand for the credentials (no mechanism's fixed text contains these control octets).
-    static constexpr char user_mark = '\x02', secret_mark = '\x03', saslname_mark = '\x04';
-
-    /// Streams the base64 of a response (RFC 4648 §4), so "\0user\0secret" never exists in one
-    /// buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer. With
-    /// `size`, nothing is written: *size becomes the length of the base64, padding included.
-    [[nodiscard]] bool put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size = nullptr);
+    /// Streams the base64 of a response's pieces (RFC 4648 §4), so "\0user\0secret" never exists
+    /// in one buffer and a 12288-octet response (RFC 4954 §4) goes through a small send buffer.
+    /// With `size`, nothing is written: *size becomes the length of the base64, padding included.
+    [[nodiscard]] bool put_base64(const detail::sasl_response& r, const credentials& cred, std::size_t* size = nullptr);
 
     /// The base64 of a response, the line end, and out.
-    [[nodiscard]] bool send_response(std::string_view tmpl, const credentials& cred);
+    [[nodiscard]] bool send_response(const detail::sasl_response& r, const credentials& cred);
 
     [[nodiscard]] bool run_auth(const credentials& cred, auth_mechanism mech);
 
@@ -3232,7 +3252,6 @@ private:
     capabilities caps_;
     reply last_;
     error err_;         ///< the failure being reported (see fail())
-    bool hold_ = false; ///< clean-up after a failure is running: keep err_
     phase phase_ = phase::none; ///< the step under way: what its I/O failures are reported as
     std::uint32_t dl_ = 0;      ///< and its deadline (deadline())
     bool line_cut_ = false; ///< the last line was longer than the receive buffer and was cut
@@ -3347,10 +3366,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::exchange(phase p, std::uint32
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::quietly(phase p, std::uint32_t ms, const char* command, unsigned flags) {
-    const bool was = hold_;
-    hold_ = true;
+    const error reported = err_;
     const bool ok = exchange(p, ms, {std::string_view(command)}, flags);
-    hold_ = was;
+    err_ = reported;
     return ok;
 }
 
@@ -3381,6 +3399,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_line(std::string_view& l
     std::size_t at = rx_begin_; // the next octet to look at
     std::size_t length = 0;     // octets of the line so far, the line feed not counted
     char prev = '\0';
+    cause broken = cause::none;
     for (;;) {
         if (at == rx_end_) {
             // Move the partial line to the front (forward, byte by byte: the areas may
@@ -3400,15 +3419,26 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_line(std::string_view& l
             rx_end_ += got;
         }
         const char c = rx_[at++];
-        if (greeting_start && length == 0 && (c == '\x15' || c == '\x16'))
-            return protocol_failure(cause::greeting_looks_like_tls);
-        if (c == '\n') {
-            // A bare LF counts as the CRLF it stands for, as parse_reply_line counts it.
-            if (prev != '\r' && length + 2 > max_reply_line) return protocol_failure(cause::reply_too_long);
+        if (greeting_start && length == 0 && (c == '\x15' || c == '\x16')) {
+            broken = cause::greeting_looks_like_tls; // a TLS alert or handshake record
             break;
         }
-        if (++length + 1 > max_reply_line) return protocol_failure(cause::reply_too_long);
+        if (c == '\n') {
+            // A bare LF counts as the CRLF it stands for, as parse_reply_line counts it.
+            if (prev != '\r' && length + 2 > max_reply_line) broken = cause::reply_too_long;
+            break;
+        }
+        if (++length + 1 > max_reply_line) {
+            broken = cause::reply_too_long;
+            break;
+        }
         prev = c;
+    }
+    if (broken != cause::none) {
+        // The dialogue cannot go on: where this reply ends and the next begins is lost.
+        fail(phase_, error_kind::protocol, broken, &last_);
+        drop_connection();
+        return false;
     }
     std::size_t end = line_cut_ ? rx_keep : at - 1;
     if (!line_cut_ && end != rx_begin_ && rx_[end - 1] == '\r') --end;
@@ -3433,7 +3463,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::first_greeting_octets() {
                                      can_be(encryption::opportunistic))) {
         if (!tls_active_ && r.status == io_status::timeout) why = implicit_tls_answers();
     }
-    record(phase::greeting, error_kind::protocol, why, nullptr);
+    fail(phase::greeting, error_kind::protocol, why);
     drop_connection();
     return false;
 }
@@ -3468,7 +3498,11 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_reply(unsigned flags) {
         if (!read_line(line, phase_ == phase::greeting && as.lines() == 0)) return false;
         trace(trace_direction::server, line);
         const cause c = as.add(line, parsed);
-        if (c != cause::none) return protocol_failure(c);
+        if (c != cause::none) {
+            fail(phase_, error_kind::protocol, c, &last_);
+            drop_connection();
+            return false;
+        }
         if ((flags & parse_capabilities) != 0 && as.lines() > 1) caps_.add_line(parsed.text);
     } while (!as.done());
     // RFC 4954 §4: a challenge is one line of base64, checked here on the whole line (the copy
@@ -3477,8 +3511,13 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_reply(unsigned flags) {
     // groups of four.
     challenge_ok_ = parsed.code == 334 && as.lines() == 1 &&
                     base64_valid(std::string_view(parsed.text.data(), line_cut_ ? (rx_keep - 4) / 4 * 4 : parsed.text.size()));
-    if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_)
-        return protocol_failure(cause::unexpected_reply);
+    if ((flags & (more_follow | closing)) == 0 && rx_end_ != rx_begin_) {
+        // Octets after the reply that nothing asked for: a server that answers ahead of the
+        // commands (or an attacker's injection) is not followed.
+        fail(phase_, error_kind::protocol, cause::unexpected_reply, &last_);
+        drop_connection();
+        return false;
+    }
     return true;
 }
 
@@ -3549,14 +3588,15 @@ bool basic_client<Transport, Tls, Profile, Clock>::hello() {
         }
         if (!esmtp || (last_.code != 500 && last_.code != 502)) break;
     }
-    return fail_and_quit(phase::ehlo);
+    reply_failure(phase::ehlo);
+    return quit_and_drop();
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::starttls() {
     if (!caps_.starttls) {
         if (mode_ != encryption::starttls) return true; // opportunistic: stay plaintext
-        fail_reply(phase::starttls, error_kind::tls, cause::starttls_not_offered);
+        fail(phase::starttls, error_kind::tls, cause::starttls_not_offered, &last_);
         return quit_and_drop();
     }
     if constexpr (!Tls::available) {
@@ -3566,12 +3606,16 @@ bool basic_client<Transport, Tls, Profile, Clock>::starttls() {
         if (last_.code != 220) {
             if (mode_ == encryption::opportunistic && (last_.transient() || last_.permanent()) && last_.code != 421)
                 return true; // RFC 3207 §4.1: a relay may go on without TLS
-            fail_reply(phase::starttls, error_kind::tls, cause::starttls_refused);
+            fail(phase::starttls, error_kind::tls, cause::starttls_refused, &last_);
             if (last_.code == 421) drop_connection(); // closing: no QUIT
             return quit_and_drop();
         }
         // Bytes after the 220 were sent before the handshake: response injection.
-        if (rx_end_ != rx_begin_) return protocol_failure(cause::unexpected_reply);
+        if (rx_end_ != rx_begin_) {
+            fail(phase::starttls, error_kind::protocol, cause::unexpected_reply, &last_);
+            drop_connection();
+            return false;
+        }
         return start_tls() && hello();
     }
 }
@@ -3583,7 +3627,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::starttls() {
 // ---- end include/mailwire/session_setup.hpp ----
 // ---- begin include/mailwire/auth.hpp ----
 // mailwire - the client's AUTH exchange (RFC 4954): the definitions of the basic_client members
-// declared under "AUTH" in client.hpp. A response is streamed in base64 from a template of
+// declared under "AUTH" in client.hpp. A response is streamed in base64 from its pieces in
 // sasl.hpp, so the credentials never exist whole in a buffer; every line is checked against
 // RFC 4954's bounds before anything is sent, and the trace shows each response's trace_as.
 #ifndef MAILWIRE_AUTH_HPP
@@ -3598,7 +3642,8 @@ namespace mailwire {
 inline namespace MAILWIRE_ABI {
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::put_base64(std::string_view tmpl, const credentials& cred, std::size_t* size) {
+bool basic_client<Transport, Tls, Profile, Clock>::put_base64(const detail::sasl_response& r, const credentials& cred,
+                                                              std::size_t* size) {
     base64_encoder encoder;
     std::size_t raw = 0;
     const auto out = [this](char c) { return put_char(c); };
@@ -3606,14 +3651,15 @@ bool basic_client<Transport, Tls, Profile, Clock>::put_base64(std::string_view t
         ++raw;
         return size != nullptr || encoder.push(static_cast<unsigned char>(ch), out);
     };
-    for (char t : tmpl) {
-        if (t != user_mark && t != secret_mark && t != saslname_mark) {
-            if (!feed(t)) return false;
-            continue;
-        }
-        for (char c : t == secret_mark ? cred.secret : cred.user) {
+    for (std::size_t i = 0; i < r.count; ++i) {
+        const detail::sasl_piece& piece = r.pieces[i];
+        const std::string_view value = piece.field == detail::sasl_field::text     ? piece.text
+                                       : piece.field == detail::sasl_field::secret ? cred.secret
+                                                                                   : cred.user;
+        for (char c : value) {
             // RFC 5801 §4: "=" and "," in a saslname are written "=3D" and "=2C".
-            const bool esc = MAILWIRE_AUTH_OAUTHBEARER && t == saslname_mark && (c == '=' || c == ',');
+            const bool esc =
+                MAILWIRE_AUTH_OAUTHBEARER && piece.field == detail::sasl_field::saslname && (c == '=' || c == ',');
             if (!feed(esc ? '=' : c)) return false;
             if (esc && (!feed(c == '=' ? '3' : '2') || !feed(c == '=' ? 'D' : 'C'))) return false;
         }
@@ -3626,8 +3672,8 @@ bool basic_client<Transport, Tls, Profile, Clock>::put_base64(std::string_view t
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::send_response(std::string_view tmpl, const credentials& cred) {
-    return put_base64(tmpl, cred) && put_bytes("\r\n") && flush();
+bool basic_client<Transport, Tls, Profile, Clock>::send_response(const detail::sasl_response& r, const credentials& cred) {
+    return put_base64(r, cred) && put_bytes("\r\n") && flush();
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
@@ -3642,14 +3688,14 @@ bool basic_client<Transport, Tls, Profile, Clock>::run_auth(const credentials& c
     // RFC 4954 §4: every response line within max_sasl_response, checked before anything is sent.
     std::size_t first_size = 0;
     for (const detail::sasl_response* r : {&m.answers[0], &m.answers[1], &m.initial}) {
-        (void)put_base64(r->encode, cred, &first_size); // measures only: writes nothing, cannot fail
+        (void)put_base64(*r, cred, &first_size); // measures only: writes nothing, cannot fail
         if (first_size + 2 > max_sasl_response) return fail(phase::auth, error_kind::usage, cause::bad_argument);
     }
     // The command stays within the command line limit; a longer initial response goes on its
     // own line after the server's empty challenge (RFC 4954 §4, RFC 4422 §5).
     detail::sasl_response answers[3] = {m.answers[0], m.answers[1]};
     std::size_t to_answer = m.answer_count;
-    const bool has_initial = !m.initial.encode.empty();
+    const bool has_initial = m.initial.count != 0;
     const bool inline_first = has_initial && 5 + m.name.size() + 1 + first_size + 2 <= max_command_line;
     if (has_initial && !inline_first) answers[to_answer++] = m.initial;
 
@@ -3666,20 +3712,20 @@ bool basic_client<Transport, Tls, Profile, Clock>::run_auth(const credentials& c
     }
     if (!put_bytes("AUTH ") || !put_bytes(m.name)) return false;
     if (inline_first && !put_char(' ')) return false;
-    if (!send_response(inline_first ? m.initial.encode : std::string_view(), cred)) return false;
+    if (!send_response(inline_first ? m.initial : detail::sasl_response(), cred)) return false;
 
     for (std::size_t answered = 0;; ++answered) {
         if (!read_reply()) return false;
         if (last_.code == 235) {
             // Accepted before every answer was given: a server that makes no sense here.
-            if (answered < to_answer) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
+            if (answered < to_answer) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, &last_);
             return true;
         }
         if (last_.code != 334) return reply_failure(phase::auth);
         if (!challenge_ok_) return cancel_auth(cause::bad_challenge);
         if (answered < to_answer) {
             trace(trace_direction::client, answers[answered].trace_as);
-            if (!send_response(answers[answered].encode, cred)) return false;
+            if (!send_response(answers[answered], cred)) return false;
             continue;
         }
         if (!m.error_report) return cancel_auth(m.extra_challenge);
@@ -3688,14 +3734,14 @@ bool basic_client<Transport, Tls, Profile, Clock>::run_auth(const credentials& c
         if (!exchange(phase::auth, opt_.timeout.command, {m.error_answer})) return false;
         if (last_.code == 334) return cancel_auth(cause::bad_challenge);
         // A server that accepts after reporting an error is broken; treat it as rejected.
-        if (last_.code == 235) return fail_reply(phase::auth, error_kind::protocol, cause::unexpected_reply);
+        if (last_.code == 235) return fail(phase::auth, error_kind::protocol, cause::unexpected_reply, &last_);
         return reply_failure(phase::auth);
     }
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::cancel_auth(cause why) {
-    fail_reply(phase::auth, error_kind::protocol, why);
+    fail(phase::auth, error_kind::protocol, why, &last_);
     (void)quietly(phase::auth, opt_.timeout.command, "*");
     return false;
 }
@@ -3785,7 +3831,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
     if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
     if (b.mail_ok && res.accepted == 0) {
         const reply& w = env.recipients[b.worst].result;
-        record(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
+        fail(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
     } else if (b.mail_ok) {
         reply_failure(phase::data);
     }
@@ -3854,17 +3900,15 @@ bool basic_client<Transport, Tls, Profile, Clock>::end_of_data(std::uint64_t tot
 
     // From here on the server has the whole message. Without a valid reply (lost connection,
     // silence, garbage) the outcome is unknown (RFC 5321 §4.5.3.2.6, §6.1): never report it as
-    // sent, nor as refused. The kind still says what went wrong. A 3xx here (a second 354, say)
-    // neither accepts nor refuses the message: the server is out of step with the dialogue, so
-    // the outcome is unknown and the session unusable.
+    // sent, nor as refused; fail() records every such failure in this phase as outcome_unknown.
+    // A 3xx here (a second 354, say) neither accepts nor refuses the message: the server is out
+    // of step with the dialogue, so the outcome is unknown and the session unusable.
     begin(phase::end_of_data, opt_.timeout.data_end);
-    if (read_reply()) {
-        if (last_.cls() == 2) return true;
-        if (last_.cls() != 3) return reply_failure(phase::end_of_data);
-        protocol_failure(cause::outcome_unknown);
-    }
-    err_.why = cause::outcome_unknown;
-    advise_now();
+    if (!read_reply()) return false;
+    if (last_.cls() == 2) return true;
+    if (last_.cls() != 3) return reply_failure(phase::end_of_data);
+    fail(phase::end_of_data, error_kind::protocol, cause::outcome_unknown, &last_);
+    drop_connection();
     return false;
 }
 
