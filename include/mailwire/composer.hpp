@@ -57,7 +57,7 @@ struct source_slot {
     std::string_view memory;
     bool (*rewind)(void*);
 };
-/// d = s, member by member (for the text, HTML and part setters; the compiler decides whether to share it).
+/// d = s: the same members.
 inline void set_slot(source_slot& d, const content_source& s) noexcept {
     d.fill = s.fill;
     d.context = s.context;
@@ -417,7 +417,6 @@ protected:
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
-                // Octet by octet, as the client then takes them (no call of memcpy).
                 buf[n++] = out_[out_pos_++];
                 continue;
             }
