@@ -14,6 +14,7 @@
 #include "exit_codes.hpp"
 #include "report.hpp"
 #include "stagger.hpp"
+#include "stdin_message.hpp"
 
 #include <mailwire/mailwire.hpp>
 #if MAILWIRE_SEND_WITH_TLS
@@ -787,21 +788,12 @@ int preflight(const settings& s, std::string& secret) {
 }
 
 /// All of standard input, as it is (the library makes the line ends CRLF and dot-stuffs).
-int read_message(std::string& message) {
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof(buf));
-        if (n > 0) {
-            message.append(buf, static_cast<std::size_t>(n));
-        } else if (n == 0) {
-            return exit_ok;
-        } else if (errno != EINTR) {
-            return fail(exit_io, std::string("reading standard input failed: ") + std::strerror(errno),
-                        "Pipe the message into mailwire-send (mailwire-send ... < message.eml); nothing was sent.");
-        }
-    }
+/// Standard input as the message (stdin_message.hpp: the first MiB in memory, the rest streamed).
+int read_message(stdin_message& message) {
+    if (message.load()) return exit_ok;
+    return fail(exit_io, std::string("reading standard input failed: ") + std::strerror(errno),
+                "Pipe the message into mailwire-send (mailwire-send ... < message.eml); nothing was sent.");
 }
-
 
 // ============================================================================ the session
 /// -v: the dialogue on standard error. The library has already replaced secrets.
@@ -899,7 +891,7 @@ int read_text_file(std::string_view option, std::string_view path, std::string& 
 }
 
 /// Builds the message before anything is connected: a bad address or header ends here (65).
-int build_message(const settings& s, const std::string& stdin_text, composed& c) {
+int build_message(const settings& s, stdin_message& input, composed& c) {
     auto check = [&](const mailwire::error& e, const std::string& what) {
         if (e.ok()) return exit_ok;
         print_line(std::string(program) + ": " + what + ": " + mailwire::to_string(e.why));
@@ -921,7 +913,10 @@ int build_message(const settings& s, const std::string& stdin_text, composed& c)
         if ((st = read_text_file("--body-file", *s.body_file, c.body)) != exit_ok) return st;
         (void)c.msg.text(c.body);
     } else if (!s.html_file) {
-        (void)c.msg.text(stdin_text); // the text body comes from standard input
+        // The text body comes from standard input: from memory when it is small (then 7bit when
+        // it is ASCII), streamed (quoted-printable) when it is not.
+        if (input.whole()) (void)c.msg.text(input.text());
+        else (void)c.msg.text(input.source());
     }
     if (s.html_file) {
         if ((st = read_text_file("--html-file", *s.html_file, c.html)) != exit_ok) return st;
@@ -1103,7 +1098,7 @@ struct attempt_log {
 constexpr std::uint32_t connect_stagger_ms = 250;
 
 template <class Client>
-int run_session(const settings& s, std::string_view message, std::string_view secret, composed* comp,
+int run_session(const settings& s, stdin_message& input, std::string_view secret, composed* comp,
                 session_record& rec) {
     Client client;
     mailwire::client_options& opt = client.options();
@@ -1160,12 +1155,19 @@ int run_session(const settings& s, std::string_view message, std::string_view se
         env.sender = *s.from;
         env.recipients = recipients.data();
         env.recipient_count = recipients.size();
-        env.size = mailwire::wire_size(message);
-        for (char c : message) {
-            if (static_cast<unsigned char>(c) >= 0x80) {
-                env.eight_bit = true;
-                break;
+        if (input.whole()) {
+            // (client::send declares the exact SIZE= of a message in memory itself.)
+            for (char c : input.text()) {
+                if (static_cast<unsigned char>(c) >= 0x80) {
+                    env.eight_bit = true;
+                    break;
+                }
             }
+        } else {
+            // Streamed: its size is the file's (an estimate, RFC 1870), unknown for a pipe; what
+            // it holds is not known in advance, so BODY=8BITMIME goes wherever it is offered.
+            env.size = input.size_hint() > 0 ? static_cast<std::uint64_t>(input.size_hint()) : 0;
+            env.eight_bit = true;
         }
     }
     progress_state progress;
@@ -1173,7 +1175,11 @@ int run_session(const settings& s, std::string_view message, std::string_view se
         if constexpr (send_tls::available) {
             if (c.encrypted()) note(s, std::string("encrypted: ") + c.tls().version());
         }
-        if (comp == nullptr) return c.send(env, message);
+        if (comp == nullptr) {
+            if (input.whole()) return c.send(env, input.text());
+            (void)input.rewind(); // a second attempt starts from the beginning, or fails its source
+            return c.send(env, input);
+        }
         if (::isatty(STDERR_FILENO)) {
             c.options().progress = &draw_progress;
             c.options().progress_context = &progress;
@@ -1237,16 +1243,16 @@ int main(int argc, char** argv) {
     if (const int status = preflight(s, secret); status != exit_ok) return status;
 
     // Standard input is the message; when composing, the text body (unless a file gives it).
-    std::string message;
+    stdin_message input;
     if (!s.compose() || (!s.body_file && !s.html_file)) {
-        if (const int status = read_message(message); status != exit_ok) return status;
+        if (const int status = read_message(input); status != exit_ok) return status;
     }
     composed comp;
     if (s.compose()) {
-        if (const int status = build_message(s, message, comp); status != exit_ok) return status;
+        if (const int status = build_message(s, input, comp); status != exit_ok) return status;
     }
     session_record rec;
-    const int status = run_session<send_client>(s, message, secret, s.compose() ? &comp : nullptr, rec);
+    const int status = run_session<send_client>(s, input, secret, s.compose() ? &comp : nullptr, rec);
     if (s.report_file) {
         const std::string path(*s.report_file);
         if (!write_report(path, report_json(status, rec.delivered, rec.recipients, rec.err))) {

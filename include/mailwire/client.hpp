@@ -98,15 +98,18 @@ public:
         static_assert(detail::is_source<Source>::value,
                       "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
         send_result res;
-        if (!transaction(env, source, res, env.size)) res.err = err_;
+        if (!transaction(env, source, res, env.size, env.size)) res.err = err_;
         return res;
     }
     /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
-    /// (RFC 1870 §6), whatever env.size says, so an envelope can be reused for other messages.
+    /// (RFC 1870 §6), whatever env.size says, so an envelope can be reused for other messages; it
+    /// is counted only when the server offers SIZE. The progress callback counts against the
+    /// message's length in memory (the octets it is read as).
     [[nodiscard]] send_result send(envelope& env, std::string_view message) {
         string_source src(message);
         send_result res;
-        if (!transaction(env, src, res, wire_size(message))) res.err = err_;
+        const std::uint64_t size = MAILWIRE_MAIL_PARAMETERS && caps_.size ? wire_size(message) : 0;
+        if (!transaction(env, src, res, size, message.size())) res.err = err_;
         return res;
     }
 
@@ -415,6 +418,9 @@ private:
 
     [[nodiscard]] bool put_bytes(std::string_view s);
     [[nodiscard]] bool put_char(char c);
+    /// n octets of the body that need no dot-stuffing: copied into the send buffer, or, a
+    /// buffer's worth or more with the buffer empty, written from where they are.
+    [[nodiscard]] bool put_run(char* p, std::size_t n);
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
@@ -588,8 +594,18 @@ private:
     /// reply in the receive buffer is matched to its command.
     [[nodiscard]] bool read_arrived(batch& b);
 
+    /// The envelope, then the content. `size`: what SIZE= declares (0: nothing); `expected`: the
+    /// total the progress callback counts against (0: unknown).
     template <class Source>
-    [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size);
+    [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size,
+                                   std::uint64_t expected);
+
+    /// The body is read from its source in blocks of a quarter of the send buffer (at least the
+    /// 256 octets a firmware's stack can spare). With a send buffer of 4 KiB or more (hosted
+    /// builds: config.hpp), runs that need no dot-stuffing move in blocks (bulk_body); smaller
+    /// buffers keep the octet loop alone, the smaller code.
+    static constexpr std::size_t content_block = MAILWIRE_TX_BUFFER_SIZE / 4 < 256 ? 256 : MAILWIRE_TX_BUFFER_SIZE / 4;
+    static constexpr bool bulk_body = MAILWIRE_BULK_CONTENT;
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>

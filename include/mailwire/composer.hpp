@@ -417,7 +417,10 @@ protected:
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
-                buf[n++] = out_[out_pos_++];
+                const std::size_t k = out_len_ - out_pos_ < cap - n ? out_len_ - out_pos_ : cap - n;
+                std::memcpy(buf + n, out_ + out_pos_, k);
+                n += k;
+                out_pos_ += k;
                 continue;
             }
             out_pos_ = out_len_ = 0;
@@ -552,6 +555,10 @@ protected:
     /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
     int content_step();
     void b64_group();
+    /// MAILWIRE_BULK_CONTENT: a run of the current part at once (a whole base64 line, characters
+    /// quoted-printable leaves as they are, 7bit/8bit text up to a line end), written as the
+    /// octet loop would write it. False when the octet loop must take the next octet.
+    bool bulk_run();
     /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
     /// pass 76 with it.
     void qp_out(unsigned char c, bool encoded);
@@ -597,13 +604,16 @@ protected:
     // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold), under
     // 1,700 octets with its name; a part's headers (a 127-octet type, a 250-octet Content-ID, the
     // file name twice, RFC 2231-encoded: max_file_name keeps them under 1,750); a content step
-    // stops 96 octets before the end.
-    char out_[2048] = {};
+    // stops 96 octets before the end. With MAILWIRE_BULK_CONTENT (hosted builds) content steps
+    // are longer: fewer steps per megabyte.
+    char out_[MAILWIRE_BULK_CONTENT ? 16384 : 2048] = {};
     std::size_t out_len_ = 0, out_pos_ = 0;
 
     const source_slot* cur_ = nullptr;
     const char* in_at_ = nullptr; ///< the input: in_, or the text in memory
-    char in_[570] = {};
+    // The input read from a callback or file: whole base64 lines (57 octets) of it; large reads
+    // with MAILWIRE_BULK_CONTENT (288 lines, 16 KiB).
+    char in_[MAILWIRE_BULK_CONTENT ? 57 * 288 : 57 * 10] = {};
     /// The encoder's state, all zeros at the start of each part.
     struct encoder_state {
         std::size_t in_len, in_pos;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace mailwire {
@@ -86,6 +87,34 @@ public:
         finish([&](char c) { out[o++] = c; });
         return o;
     }
+    /// How many octets at the start of `in` go out unchanged: none while a CR is held back; then
+    /// up to the first octet step() would change (a CR or LF that is not part of a CRLF, a "." at
+    /// a line's start). A CR at the very end is left out too: the next block may hold its LF.
+    /// Lines are found with memchr, so a body of CRLF lines passes at memory speed.
+    std::size_t clean_prefix(const char* in, std::size_t n) const noexcept {
+        if (pending_cr_) return 0;
+        std::size_t i = 0;
+        bool line_start = at_line_start_;
+        while (i < n) {
+            if (line_start && in[i] == '.') return i;
+            const void* lf = std::memchr(in + i, '\n', n - i);
+            const std::size_t end = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - in) : n;
+            const void* cr = std::memchr(in + i, '\r', end - i);
+            const std::size_t cr_at = cr != nullptr ? static_cast<std::size_t>(static_cast<const char*>(cr) - in) : n;
+            if (lf == nullptr) return cr_at < n ? cr_at : n; // an open line: up to a CR, if any
+            if (cr_at + 1 != end) return cr_at < end ? cr_at : end; // a stray CR, or a bare LF
+            i = end + 1; // a whole CRLF line
+            line_start = true;
+        }
+        return n;
+    }
+    /// After the first `n` octets of `in` (n <= clean_prefix(in, ...)) went out unchanged.
+    void passed(const char* in, std::size_t n) noexcept {
+        if (n == 0) return;
+        at_line_start_ = in[n - 1] == '\n';
+        bytes_in_ += n;
+    }
+
     void reset() noexcept { *this = dot_stuffer(); }
     std::uint64_t bytes_in() const noexcept { return bytes_in_; }
 

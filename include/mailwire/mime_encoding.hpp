@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace mailwire {
@@ -75,6 +76,7 @@ inline int composer::content_step() {
                 return 1;
             }
         }
+        if (MAILWIRE_BULK_CONTENT && bulk_run()) continue;
         const unsigned char c = static_cast<unsigned char>(in_at_[e_.in_pos++]);
         if (cur_cte_ == cte_base64) {
             e_.b64_in[e_.b64_carry++] = c;
@@ -102,6 +104,49 @@ inline int composer::content_step() {
         }
     }
     return 1;
+}
+
+inline bool composer::bulk_run() {
+    const std::size_t avail = e_.in_len - e_.in_pos;
+    const char* const p = in_at_ + e_.in_pos;
+    const std::size_t space = room() - 96; // content_step leaves 96 octets (room() > 96 here)
+    std::size_t k = 0;
+    if (cur_cte_ == cte_base64) {
+        // A whole line: 57 octets, 76 characters and CRLF (RFC 2045 §6.8).
+        if (e_.b64_carry != 0 || e_.b64_col != 0 || avail < 57 || space < 78) return false;
+        const auto out = [this](char ch) {
+            out_[out_len_++] = ch;
+            return true;
+        };
+        for (std::size_t g = 0; g < 57; g += 3)
+            (void)base64_quad(reinterpret_cast<const unsigned char*>(p) + g, 3, out);
+        e_.in_pos += 57;
+        crlf();
+        return true;
+    }
+    if (e_.pending_cr || e_.held_ws != 0) return false;
+    if (cur_cte_ == cte_qp) {
+        // Characters that stand for themselves (RFC 2045 §6.7 rule 2), while the line has room
+        // for them before a soft break; a "." at a line's start is encoded (qp_out).
+        const std::size_t line_room = e_.qp_line < 75 ? 75 - e_.qp_line : 0;
+        const std::size_t most = avail < line_room ? avail : line_room;
+        while (k < most && k < space) {
+            const unsigned char c = static_cast<unsigned char>(p[k]);
+            if (c < 33 || c > 126 || c == '=' || (k == 0 && !e_.mid_line && c == '.')) break;
+            ++k;
+        }
+    } else {
+        // 7bit and 8bit (checked text in memory): as it is, up to the next line end.
+        while (k < avail && k < space && p[k] != '\r' && p[k] != '\n') ++k;
+    }
+    if (k < 2) return false;
+    if (cur_cte_ == cte_qp) e_.qp_line += k;
+    std::memcpy(out_ + out_len_, p, k);
+    out_len_ += k;
+    col_ += k;
+    e_.in_pos += k;
+    e_.mid_line = true;
+    return true;
 }
 
 inline void composer::b64_group() {

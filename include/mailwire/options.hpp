@@ -107,7 +107,8 @@ struct client_options {
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
     /// Called as the content goes out: bytes of the message taken so far, and its size (envelope
-    /// size, 0 when unknown). Throttle in the callback: it comes every few hundred bytes.
+    /// size, 0 when unknown). It comes once per block read from the source (256 octets on
+    /// firmware, up to 16 KiB on hosted builds): throttle in the callback.
     void (*progress)(void* context, std::uint64_t sent, std::uint64_t total) = nullptr;
     void* progress_context = nullptr;
 };

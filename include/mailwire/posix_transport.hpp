@@ -106,35 +106,42 @@ public:
         return last;
     }
 
+    // The socket is non-blocking: a read or a write is tried first, and poll() waits only when
+    // it would block (one system call per transfer while data flows, not two).
     io_result read_some(char* buf, std::size_t len, std::uint32_t timeout_ms) noexcept {
         if (fd_ < 0) return io_result::fail(io_status::error, EBADF);
         const posix_clock clock;
-        const millis deadline = clock.now() + timeout_ms;
-        for (;;) {
-            const io_result w = wait(POLLIN, deadline, clock);
-            if (!w.ok()) return w;
+        millis deadline = 0;
+        for (bool waited = false;;) {
             const ssize_t n = ::recv(fd_, buf, len, 0);
             if (n > 0) {
                 acknowledge_now();
                 return io_result::done(static_cast<std::size_t>(n));
             }
             if (n == 0) return io_result::fail(io_status::closed);
-            if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-            return io_result::fail(io_status::error, errno);
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return io_result::fail(io_status::error, errno);
+            if (!waited) deadline = clock.now() + timeout_ms; // the time counts from the first wait
+            waited = true;
+            const io_result w = wait(POLLIN, deadline, clock);
+            if (!w.ok()) return w;
         }
     }
 
     io_result write_some(const char* buf, std::size_t len, std::uint32_t timeout_ms) noexcept {
         if (fd_ < 0) return io_result::fail(io_status::error, EBADF);
         const posix_clock clock;
-        const millis deadline = clock.now() + timeout_ms;
-        for (;;) {
-            const io_result w = wait(POLLOUT, deadline, clock);
-            if (!w.ok()) return w;
+        millis deadline = 0;
+        for (bool waited = false;;) {
             const ssize_t n = ::send(fd_, buf, len, send_flags);
             if (n > 0) return io_result::done(static_cast<std::size_t>(n));
-            if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
-            return io_result::fail(n < 0 && errno == EPIPE ? io_status::closed : io_status::error, n < 0 ? errno : 0);
+            if (n < 0 && errno == EINTR) continue;
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+                return io_result::fail(n < 0 && errno == EPIPE ? io_status::closed : io_status::error, n < 0 ? errno : 0);
+            if (!waited) deadline = clock.now() + timeout_ms;
+            waited = true;
+            const io_result w = wait(POLLOUT, deadline, clock);
+            if (!w.ok()) return w;
         }
     }
 

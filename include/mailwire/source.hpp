@@ -11,6 +11,7 @@
 #include "config.hpp"
 
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -25,7 +26,7 @@ public:
     constexpr explicit string_source(std::string_view data) noexcept : data_(data) {}
     std::ptrdiff_t read(char* buf, std::size_t cap) noexcept {
         const std::size_t n = data_.size() - pos_ < cap ? data_.size() - pos_ : cap;
-        for (std::size_t i = 0; i < n; ++i) buf[i] = data_[pos_ + i];
+        if (n != 0) std::memcpy(buf, data_.data() + pos_, n);
         pos_ += n;
         return static_cast<std::ptrdiff_t>(n);
     }

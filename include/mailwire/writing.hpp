@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace mailwire {
@@ -56,6 +57,29 @@ template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::put_char(char c) {
     if (tx_len_ == sizeof(tx_) && !flush()) return false;
     tx_[tx_len_++] = c;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_run(char* p, std::size_t n) {
+    while (n != 0) {
+        if (tx_len_ == 0 && n >= sizeof(tx_)) {
+            // At least a buffer's worth: written from where it is, not copied first.
+            dl_ = deadline(opt_.timeout.data_block);
+            std::size_t done = 0;
+            if (!transfer(true, p, n, done)) return false;
+            p += done;
+            n -= done;
+            continue;
+        }
+        const std::size_t room = sizeof(tx_) - tx_len_;
+        const std::size_t k = n < room ? n : room;
+        std::memcpy(tx_ + tx_len_, p, k);
+        tx_len_ += k;
+        p += k;
+        n -= k;
+        if (tx_len_ == sizeof(tx_) && !flush()) return false;
+    }
     return true;
 }
 

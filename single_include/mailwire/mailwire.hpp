@@ -47,10 +47,23 @@
 
 // Transmit buffer: commands are assembled here, pipelined commands are batched here, and the
 // dot-stuffed body streams through it. At least 64 octets; a command longer than the buffer (up
-// to 512, RFC 5321 §4.5.3.1.4) is streamed through it, and the trace shows only its verb.
+// to 512, RFC 5321 §4.5.3.1.4) is streamed through it, and the trace shows only its verb. Hosted
+// builds (POSIX, Windows) default to 64 KiB, so that a big body takes few sends (bench/throughput:
+// a 20 MiB body through a 1 KiB buffer was 20,513 sends); with 4 KiB or more the body also moves
+// in blocks (basic_client::bulk_body). Everything else (firmware) defaults to 1 KiB and keeps the
+// smaller octet loop; the firmware example sets 128.
 #ifndef MAILWIRE_TX_BUFFER_SIZE
+#if defined(__unix__) || defined(__APPLE__) || defined(_WIN32)
+#define MAILWIRE_TX_BUFFER_SIZE 65536
+#else
 #define MAILWIRE_TX_BUFFER_SIZE 1024
 #endif
+#endif
+
+// Whether content moves in blocks (memchr and memcpy over runs, whole base64 lines, large reads)
+// or octet by octet (smaller code). Not a knob of its own: it follows the send buffer, so a
+// firmware image with a small buffer keeps the small loops, and it is in the ABI name with it.
+#define MAILWIRE_BULK_CONTENT (MAILWIRE_TX_BUFFER_SIZE >= 4096)
 
 // PIPELINING (RFC 2920): the most octets of pipelined commands the client has sent whose replies it
 // has not read yet. RFC 2920 §3.1: a client that does not use non-blocking I/O must keep each group
@@ -1253,6 +1266,7 @@ inline bool base64_decode(std::string_view in, unsigned char* out, std::size_t c
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace mailwire {
@@ -1331,6 +1345,34 @@ public:
         finish([&](char c) { out[o++] = c; });
         return o;
     }
+    /// How many octets at the start of `in` go out unchanged: none while a CR is held back; then
+    /// up to the first octet step() would change (a CR or LF that is not part of a CRLF, a "." at
+    /// a line's start). A CR at the very end is left out too: the next block may hold its LF.
+    /// Lines are found with memchr, so a body of CRLF lines passes at memory speed.
+    std::size_t clean_prefix(const char* in, std::size_t n) const noexcept {
+        if (pending_cr_) return 0;
+        std::size_t i = 0;
+        bool line_start = at_line_start_;
+        while (i < n) {
+            if (line_start && in[i] == '.') return i;
+            const void* lf = std::memchr(in + i, '\n', n - i);
+            const std::size_t end = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - in) : n;
+            const void* cr = std::memchr(in + i, '\r', end - i);
+            const std::size_t cr_at = cr != nullptr ? static_cast<std::size_t>(static_cast<const char*>(cr) - in) : n;
+            if (lf == nullptr) return cr_at < n ? cr_at : n; // an open line: up to a CR, if any
+            if (cr_at + 1 != end) return cr_at < end ? cr_at : end; // a stray CR, or a bare LF
+            i = end + 1; // a whole CRLF line
+            line_start = true;
+        }
+        return n;
+    }
+    /// After the first `n` octets of `in` (n <= clean_prefix(in, ...)) went out unchanged.
+    void passed(const char* in, std::size_t n) noexcept {
+        if (n == 0) return;
+        at_line_start_ = in[n - 1] == '\n';
+        bytes_in_ += n;
+    }
+
     void reset() noexcept { *this = dot_stuffer(); }
     std::uint64_t bytes_in() const noexcept { return bytes_in_; }
 
@@ -2329,6 +2371,7 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 
 
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -2343,7 +2386,7 @@ public:
     constexpr explicit string_source(std::string_view data) noexcept : data_(data) {}
     std::ptrdiff_t read(char* buf, std::size_t cap) noexcept {
         const std::size_t n = data_.size() - pos_ < cap ? data_.size() - pos_ : cap;
-        for (std::size_t i = 0; i < n; ++i) buf[i] = data_[pos_ + i];
+        if (n != 0) std::memcpy(buf, data_.data() + pos_, n);
         pos_ += n;
         return static_cast<std::ptrdiff_t>(n);
     }
@@ -2481,7 +2524,8 @@ struct client_options {
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
     /// Called as the content goes out: bytes of the message taken so far, and its size (envelope
-    /// size, 0 when unknown). Throttle in the callback: it comes every few hundred bytes.
+    /// size, 0 when unknown). It comes once per block read from the source (256 octets on
+    /// firmware, up to 16 KiB on hosted builds): throttle in the callback.
     void (*progress)(void* context, std::uint64_t sent, std::uint64_t total) = nullptr;
     void* progress_context = nullptr;
 };
@@ -2739,15 +2783,18 @@ public:
         static_assert(detail::is_source<Source>::value,
                       "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
         send_result res;
-        if (!transaction(env, source, res, env.size)) res.err = err_;
+        if (!transaction(env, source, res, env.size, env.size)) res.err = err_;
         return res;
     }
     /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
-    /// (RFC 1870 §6), whatever env.size says, so an envelope can be reused for other messages.
+    /// (RFC 1870 §6), whatever env.size says, so an envelope can be reused for other messages; it
+    /// is counted only when the server offers SIZE. The progress callback counts against the
+    /// message's length in memory (the octets it is read as).
     [[nodiscard]] send_result send(envelope& env, std::string_view message) {
         string_source src(message);
         send_result res;
-        if (!transaction(env, src, res, wire_size(message))) res.err = err_;
+        const std::uint64_t size = MAILWIRE_MAIL_PARAMETERS && caps_.size ? wire_size(message) : 0;
+        if (!transaction(env, src, res, size, message.size())) res.err = err_;
         return res;
     }
 
@@ -3056,6 +3103,9 @@ private:
 
     [[nodiscard]] bool put_bytes(std::string_view s);
     [[nodiscard]] bool put_char(char c);
+    /// n octets of the body that need no dot-stuffing: copied into the send buffer, or, a
+    /// buffer's worth or more with the buffer empty, written from where they are.
+    [[nodiscard]] bool put_run(char* p, std::size_t n);
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
@@ -3229,8 +3279,18 @@ private:
     /// reply in the receive buffer is matched to its command.
     [[nodiscard]] bool read_arrived(batch& b);
 
+    /// The envelope, then the content. `size`: what SIZE= declares (0: nothing); `expected`: the
+    /// total the progress callback counts against (0: unknown).
     template <class Source>
-    [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size);
+    [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size,
+                                   std::uint64_t expected);
+
+    /// The body is read from its source in blocks of a quarter of the send buffer (at least the
+    /// 256 octets a firmware's stack can spare). With a send buffer of 4 KiB or more (hosted
+    /// builds: config.hpp), runs that need no dot-stuffing move in blocks (bulk_body); smaller
+    /// buffers keep the octet loop alone, the smaller code.
+    static constexpr std::size_t content_block = MAILWIRE_TX_BUFFER_SIZE / 4 < 256 ? 256 : MAILWIRE_TX_BUFFER_SIZE / 4;
+    static constexpr bool bulk_body = MAILWIRE_BULK_CONTENT;
 
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>
@@ -3292,6 +3352,7 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace mailwire {
@@ -3338,6 +3399,29 @@ template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::put_char(char c) {
     if (tx_len_ == sizeof(tx_) && !flush()) return false;
     tx_[tx_len_++] = c;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::put_run(char* p, std::size_t n) {
+    while (n != 0) {
+        if (tx_len_ == 0 && n >= sizeof(tx_)) {
+            // At least a buffer's worth: written from where it is, not copied first.
+            dl_ = deadline(opt_.timeout.data_block);
+            std::size_t done = 0;
+            if (!transfer(true, p, n, done)) return false;
+            p += done;
+            n -= done;
+            continue;
+        }
+        const std::size_t room = sizeof(tx_) - tx_len_;
+        const std::size_t k = n < room ? n : room;
+        std::memcpy(tx_ + tx_len_, p, k);
+        tx_len_ += k;
+        p += k;
+        n -= k;
+        if (tx_len_ == sizeof(tx_) && !flush()) return false;
+    }
     return true;
 }
 
@@ -3846,15 +3930,16 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 
 template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
-bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res, std::uint64_t size) {
-    return envelope_commands(env, res, size) && content(source, size);
+bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res,
+                                                               std::uint64_t size, std::uint64_t expected) {
+    return envelope_commands(env, res, size) && content(source, expected);
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::uint64_t expected) {
     dot_stuffer stuffer;
-    char in[256];
+    char in[content_block];
     std::uint64_t total = 0;
     // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
     // it during the body.
@@ -3874,7 +3959,19 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
         if (got == 0) break;
         total += static_cast<std::uint64_t>(got);
         if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
-        for (std::ptrdiff_t i = 0; i < got && ok;) {
+        const std::size_t n = static_cast<std::size_t>(got);
+        for (std::size_t i = 0; i < n && ok;) {
+            if constexpr (bulk_body) {
+                // The bulk path: what needs no change (whole CRLF lines, no "." at a line's
+                // start) goes out as it is, found with memchr; the octet loop takes the rest.
+                const std::size_t run = stuffer.clean_prefix(in + i, n - i);
+                if (run != 0) {
+                    ok = put_run(in + i, run);
+                    stuffer.passed(in + i, run);
+                    i += run;
+                    continue;
+                }
+            }
             if (stuffer.step(in[i], out)) ++i;
         }
         if (!ok) return false;
@@ -5233,7 +5330,7 @@ struct source_slot {
     std::string_view memory;
     bool (*rewind)(void*);
 };
-/// d = s, member by member (for the text, HTML and part setters; the compiler decides whether to share it).
+/// d = s: the same members.
 inline void set_slot(source_slot& d, const content_source& s) noexcept {
     d.fill = s.fill;
     d.context = s.context;
@@ -5593,8 +5690,10 @@ protected:
         std::size_t n = 0;
         while (n < cap) {
             if (out_pos_ < out_len_) {
-                // Octet by octet, as the client then takes them (no call of memcpy).
-                buf[n++] = out_[out_pos_++];
+                const std::size_t k = out_len_ - out_pos_ < cap - n ? out_len_ - out_pos_ : cap - n;
+                std::memcpy(buf + n, out_ + out_pos_, k);
+                n += k;
+                out_pos_ += k;
                 continue;
             }
             out_pos_ = out_len_ = 0;
@@ -5729,6 +5828,10 @@ protected:
     /// 8bit (only chosen for checked text in memory) with the line ends made CRLF.
     int content_step();
     void b64_group();
+    /// MAILWIRE_BULK_CONTENT: a run of the current part at once (a whole base64 line, characters
+    /// quoted-printable leaves as they are, 7bit/8bit text up to a line end), written as the
+    /// octet loop would write it. False when the octet loop must take the next octet.
+    bool bulk_run();
     /// One quoted-printable character (encoded: "=XX"), after a soft break when the line would
     /// pass 76 with it.
     void qp_out(unsigned char c, bool encoded);
@@ -5774,13 +5877,16 @@ protected:
     // encoded-words (at most 44 octets of text per 75-character word, 3 for each fold), under
     // 1,700 octets with its name; a part's headers (a 127-octet type, a 250-octet Content-ID, the
     // file name twice, RFC 2231-encoded: max_file_name keeps them under 1,750); a content step
-    // stops 96 octets before the end.
-    char out_[2048] = {};
+    // stops 96 octets before the end. With MAILWIRE_BULK_CONTENT (hosted builds) content steps
+    // are longer: fewer steps per megabyte.
+    char out_[MAILWIRE_BULK_CONTENT ? 16384 : 2048] = {};
     std::size_t out_len_ = 0, out_pos_ = 0;
 
     const source_slot* cur_ = nullptr;
     const char* in_at_ = nullptr; ///< the input: in_, or the text in memory
-    char in_[570] = {};
+    // The input read from a callback or file: whole base64 lines (57 octets) of it; large reads
+    // with MAILWIRE_BULK_CONTENT (288 lines, 16 KiB).
+    char in_[MAILWIRE_BULK_CONTENT ? 57 * 288 : 57 * 10] = {};
     /// The encoder's state, all zeros at the start of each part.
     struct encoder_state {
         std::size_t in_len, in_pos;
@@ -6309,6 +6415,7 @@ inline void composer::part_head(std::uint8_t level, std::uint8_t ref) {
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace mailwire {
@@ -6375,6 +6482,7 @@ inline int composer::content_step() {
                 return 1;
             }
         }
+        if (MAILWIRE_BULK_CONTENT && bulk_run()) continue;
         const unsigned char c = static_cast<unsigned char>(in_at_[e_.in_pos++]);
         if (cur_cte_ == cte_base64) {
             e_.b64_in[e_.b64_carry++] = c;
@@ -6402,6 +6510,49 @@ inline int composer::content_step() {
         }
     }
     return 1;
+}
+
+inline bool composer::bulk_run() {
+    const std::size_t avail = e_.in_len - e_.in_pos;
+    const char* const p = in_at_ + e_.in_pos;
+    const std::size_t space = room() - 96; // content_step leaves 96 octets (room() > 96 here)
+    std::size_t k = 0;
+    if (cur_cte_ == cte_base64) {
+        // A whole line: 57 octets, 76 characters and CRLF (RFC 2045 §6.8).
+        if (e_.b64_carry != 0 || e_.b64_col != 0 || avail < 57 || space < 78) return false;
+        const auto out = [this](char ch) {
+            out_[out_len_++] = ch;
+            return true;
+        };
+        for (std::size_t g = 0; g < 57; g += 3)
+            (void)base64_quad(reinterpret_cast<const unsigned char*>(p) + g, 3, out);
+        e_.in_pos += 57;
+        crlf();
+        return true;
+    }
+    if (e_.pending_cr || e_.held_ws != 0) return false;
+    if (cur_cte_ == cte_qp) {
+        // Characters that stand for themselves (RFC 2045 §6.7 rule 2), while the line has room
+        // for them before a soft break; a "." at a line's start is encoded (qp_out).
+        const std::size_t line_room = e_.qp_line < 75 ? 75 - e_.qp_line : 0;
+        const std::size_t most = avail < line_room ? avail : line_room;
+        while (k < most && k < space) {
+            const unsigned char c = static_cast<unsigned char>(p[k]);
+            if (c < 33 || c > 126 || c == '=' || (k == 0 && !e_.mid_line && c == '.')) break;
+            ++k;
+        }
+    } else {
+        // 7bit and 8bit (checked text in memory): as it is, up to the next line end.
+        while (k < avail && k < space && p[k] != '\r' && p[k] != '\n') ++k;
+    }
+    if (k < 2) return false;
+    if (cur_cte_ == cte_qp) e_.qp_line += k;
+    std::memcpy(out_ + out_len_, p, k);
+    out_len_ += k;
+    col_ += k;
+    e_.in_pos += k;
+    e_.mid_line = true;
+    return true;
 }
 
 inline void composer::b64_group() {
@@ -6705,35 +6856,42 @@ public:
         return last;
     }
 
+    // The socket is non-blocking: a read or a write is tried first, and poll() waits only when
+    // it would block (one system call per transfer while data flows, not two).
     io_result read_some(char* buf, std::size_t len, std::uint32_t timeout_ms) noexcept {
         if (fd_ < 0) return io_result::fail(io_status::error, EBADF);
         const posix_clock clock;
-        const millis deadline = clock.now() + timeout_ms;
-        for (;;) {
-            const io_result w = wait(POLLIN, deadline, clock);
-            if (!w.ok()) return w;
+        millis deadline = 0;
+        for (bool waited = false;;) {
             const ssize_t n = ::recv(fd_, buf, len, 0);
             if (n > 0) {
                 acknowledge_now();
                 return io_result::done(static_cast<std::size_t>(n));
             }
             if (n == 0) return io_result::fail(io_status::closed);
-            if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-            return io_result::fail(io_status::error, errno);
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return io_result::fail(io_status::error, errno);
+            if (!waited) deadline = clock.now() + timeout_ms; // the time counts from the first wait
+            waited = true;
+            const io_result w = wait(POLLIN, deadline, clock);
+            if (!w.ok()) return w;
         }
     }
 
     io_result write_some(const char* buf, std::size_t len, std::uint32_t timeout_ms) noexcept {
         if (fd_ < 0) return io_result::fail(io_status::error, EBADF);
         const posix_clock clock;
-        const millis deadline = clock.now() + timeout_ms;
-        for (;;) {
-            const io_result w = wait(POLLOUT, deadline, clock);
-            if (!w.ok()) return w;
+        millis deadline = 0;
+        for (bool waited = false;;) {
             const ssize_t n = ::send(fd_, buf, len, send_flags);
             if (n > 0) return io_result::done(static_cast<std::size_t>(n));
-            if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
-            return io_result::fail(n < 0 && errno == EPIPE ? io_status::closed : io_status::error, n < 0 ? errno : 0);
+            if (n < 0 && errno == EINTR) continue;
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+                return io_result::fail(n < 0 && errno == EPIPE ? io_status::closed : io_status::error, n < 0 ? errno : 0);
+            if (!waited) deadline = clock.now() + timeout_ms;
+            waited = true;
+            const io_result w = wait(POLLOUT, deadline, clock);
+            if (!w.ok()) return w;
         }
     }
 

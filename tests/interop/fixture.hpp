@@ -33,6 +33,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -623,6 +624,7 @@ struct process_result {
     bool hung = false;     ///< did not end within the safety bound and was killed
     std::string out;       ///< standard output
     std::string err;       ///< standard error
+    long max_rss_kib = -1; ///< the program's peak resident set (wait4), not its children's
 
     std::string describe() const {
         std::ostringstream o;
@@ -639,9 +641,11 @@ struct process_result {
 /// output and error. `env` changes the inherited environment: "NAME=value" sets, "NAME" unsets.
 /// Standard input is written as the program reads it (poll), so a large input cannot deadlock
 /// against full output pipes. A program that has not ended after `safety_ms` is killed (a guard
-/// against a hang, not a timing check: the tests never assert on time).
+/// against a hang, not a timing check: the tests never assert on time). With `stdin_file`,
+/// standard input is that file instead (a regular file, as `prog < file` gives it).
 inline process_result run_process(const std::vector<std::string>& argv_in, const std::string& input,
-                                  const std::vector<std::string>& env = {}, int safety_ms = 100000) {
+                                  const std::vector<std::string>& env = {}, int safety_ms = 100000,
+                                  const std::string& stdin_file = std::string()) {
     process_result res;
     std::vector<std::string> envs;
     for (char** e = environ; *e != nullptr; ++e) {
@@ -677,7 +681,13 @@ inline process_result run_process(const std::vector<std::string>& argv_in, const
         return res;
     }
     if (pid == 0) {
-        ::dup2(in[0], 0);
+        if (!stdin_file.empty()) {
+            const int f = ::open(stdin_file.c_str(), O_RDONLY);
+            if (f < 0) ::_exit(126);
+            ::dup2(f, 0);
+        } else {
+            ::dup2(in[0], 0);
+        }
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
         ::execve(argv[0], argv.data(), envp.data());
@@ -696,7 +706,7 @@ inline process_result run_process(const std::vector<std::string>& argv_in, const
     ::sigaction(SIGPIPE, &ignore, &previous);
 
     std::size_t written = 0;
-    if (input.empty()) close_fd(fin);
+    if (input.empty() || !stdin_file.empty()) close_fd(fin);
     const std::int64_t end = monotonic_ms() + safety_ms;
     while (fout >= 0 || ferr >= 0) {
         pollfd p[3];
@@ -737,8 +747,10 @@ inline process_result run_process(const std::vector<std::string>& argv_in, const
     close_fd(fout);
     close_fd(ferr);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    struct rusage usage {};
+    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
     }
+    res.max_rss_kib = usage.ru_maxrss;
     ::sigaction(SIGPIPE, &previous, nullptr);
     if (WIFEXITED(status)) {
         res.exited = true;

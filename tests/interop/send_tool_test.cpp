@@ -8,8 +8,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #if defined(MAILWIRE_SEND_EXE)
 
@@ -127,6 +130,112 @@ TEST_CASE("mailwire-send: CRLF input and a 3 MB message arrive byte-exact (exit 
     const std::string expected = crlf_normalised(big);
     INFO(first_difference(expected, got[0].content));
     CHECK((got[0].content == expected));
+}
+
+/// The SIZE= value among MAIL FROM's parameters, or -1 when none was given.
+long long declared_size(const std::vector<std::string>& mail_options) {
+    for (const std::string& o : mail_options)
+        if (o.compare(0, 5, "SIZE=") == 0) return std::stoll(o.substr(5));
+    return -1;
+}
+
+/// A message of about `size` octets, LF line ends, a leading dot every few lines.
+std::string big_message(std::size_t size) {
+    std::string m = "From: sender@example.org\nSubject: streamed\n\n";
+    for (std::size_t i = 0; m.size() < size; ++i) {
+        if (i % 7 == 0) m += '.';
+        m += std::string(10 + i % 60, static_cast<char>('a' + i % 26));
+        m += '\n';
+    }
+    return m;
+}
+
+TEST_CASE("mailwire-send: a small message on a pipe declares its exact SIZE=", "[interop][send][stream]") {
+    smtp_server server;
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    const process_result r = run_send(plain_to(server) + std::vector<std::string>{"alice@example.org"});
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+    const auto got = server.messages();
+    REQUIRE(got.size() == 1);
+    CHECK(declared_size(got[0].mail_options) == static_cast<long long>(crlf_normalised(message).size()));
+}
+
+TEST_CASE("mailwire-send: a big message on a pipe streams, byte-exact, without SIZE=", "[interop][send][stream]") {
+    smtp_server server;
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    const std::string big = big_message(3 * 1024 * 1024 + 17);
+    const process_result r = run_send(plain_to(server) + std::vector<std::string>{"alice@example.org"}, big);
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+    const auto got = server.messages();
+    REQUIRE(got.size() == 1);
+    CHECK(declared_size(got[0].mail_options) == -1); // a pipe's length is not known in advance
+    const std::string expected = crlf_normalised(big);
+    INFO(first_difference(expected, got[0].content));
+    CHECK((got[0].content == expected));
+}
+
+TEST_CASE("mailwire-send: a big message from a regular file declares the file's size", "[interop][send][stream]") {
+    smtp_server server;
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    const std::string big = big_message(2 * 1024 * 1024 + 5);
+    std::string path = (std::filesystem::temp_directory_path() / "mailwire-stdin-XXXXXX").string();
+    const int fd = ::mkstemp(&path[0]);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, big.data(), big.size()) == static_cast<ssize_t>(big.size()));
+    ::close(fd);
+    const process_result r = interop::run_process(
+        std::vector<std::string>{MAILWIRE_SEND_EXE} + plain_to(server) + std::vector<std::string>{"alice@example.org"},
+        std::string(), {}, 100000, path);
+    std::remove(path.c_str());
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+    const auto got = server.messages();
+    REQUIRE(got.size() == 1);
+    // RFC 1870's size is the client's estimate: the file's length (LF line ends, so a little
+    // under what goes over the wire with CRLF).
+    CHECK(declared_size(got[0].mail_options) == static_cast<long long>(big.size()));
+    const std::string expected = crlf_normalised(big);
+    INFO(first_difference(expected, got[0].content));
+    CHECK((got[0].content == expected));
+}
+
+TEST_CASE("mailwire-send: 48 MiB on standard input goes through in flat memory", "[interop][send][stream]") {
+    // A memory bound, not a timing one: the program's peak resident set (wait4) must stay far
+    // below the message it sent. The message is written to a file piece by piece and given as
+    // standard input, so that this test process never holds it (a forked child's peak counts
+    // what its parent held at the fork). The server refuses the message at the end (554), so it
+    // does not hand 48 MiB back to the test; all of it was still read and sent.
+    server_options o;
+    o.reject_data = "554";
+    o.size = 0;
+    smtp_server server(o);
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    std::string path = (std::filesystem::temp_directory_path() / "mailwire-stdin-XXXXXX").string();
+    const int fd = ::mkstemp(&path[0]);
+    REQUIRE(fd >= 0);
+    const std::string piece = big_message(1024 * 1024);
+    std::size_t total = 0;
+    for (int i = 0; i < 48; ++i) {
+        REQUIRE(::write(fd, piece.data(), piece.size()) == static_cast<ssize_t>(piece.size()));
+        total += piece.size();
+    }
+    ::close(fd);
+    const process_result r = interop::run_process(
+        std::vector<std::string>{MAILWIRE_SEND_EXE} + plain_to(server) + std::vector<std::string>{"alice@example.org"},
+        std::string(), {}, 100000, path);
+    std::remove(path.c_str());
+    INFO(r.describe());
+    REQUIRE(r.exited);
+    CHECK(r.status == 69); // the 554 after the data
+    INFO("peak RSS " << r.max_rss_kib << " KiB for a " << total / 1024 << " KiB message");
+    CHECK(r.max_rss_kib > 0);
+    CHECK(r.max_rss_kib < 16 * 1024);
 }
 
 TEST_CASE("mailwire-send: -v shows the dialogue on standard error", "[interop][send]") {

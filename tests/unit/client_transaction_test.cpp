@@ -362,10 +362,20 @@ TEST_CASE("the content reaches the server dot-stuffed with CRLF, whatever its li
 TEST_CASE("a body larger than the transmit buffer streams through intact", "[unit][dialogue]") {
     std::string body;
     std::string expected;
-    for (int i = 0; i < 2000; ++i) {
+    // Lines that need stuffing or a CRLF, then a clean run of CRLF lines longer than twice the
+    // buffer (with a large buffer it goes out from where it is, not through the buffer), then
+    // more lines that need work.
+    for (int i = 0; i < 2000 || body.size() <= 4 * MAILWIRE_TX_BUFFER_SIZE; ++i) {
         const std::string l = (i % 7 == 0 ? "." : "") + std::string("line ") + std::to_string(i);
         body += l + (i % 3 == 0 ? "\n" : "\r\n");
         expected += (l[0] == '.' ? "." : "") + l + "\r\n";
+        if (i == 1000) {
+            for (std::size_t clean = 0; clean <= 2 * MAILWIRE_TX_BUFFER_SIZE; clean += 40) {
+                const std::string c = "clean line " + std::to_string(clean) + std::string(20, 'x') + "\r\n";
+                body += c;
+                expected += c;
+            }
+        }
     }
     expected += ".\r\n";
     REQUIRE(body.size() > 4 * MAILWIRE_TX_BUFFER_SIZE);

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: BSL-1.0
+// mailwire-send: standard input as the message (or as the composed message's text body), read so
+// that memory stays flat whatever its size. The first MiB is read into memory: a message that ends
+// within it is sent from memory as before (its exact SIZE=, 7bit when it is ASCII). A longer one
+// streams: that first MiB again, then the rest straight from the descriptor, in the client's
+// blocks. SIZE= then comes from the file's size when standard input is a regular file (RFC 1870's
+// size is the client's estimate), and is left out for a pipe.
+#ifndef MAILWIRE_SEND_STDIN_MESSAGE_HPP
+#define MAILWIRE_SEND_STDIN_MESSAGE_HPP
+
+#include <mailwire/content_source.hpp>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+class stdin_message {
+public:
+    /// How much is read into memory before the message counts as big.
+    static constexpr std::size_t in_memory_limit = 1u << 20;
+
+    explicit stdin_message(int fd = STDIN_FILENO) noexcept : fd_(fd) {}
+    stdin_message(const stdin_message&) = delete;
+    stdin_message& operator=(const stdin_message&) = delete;
+
+    /// Reads up to in_memory_limit octets. False (errno set) when reading failed.
+    bool load() {
+        struct stat st {};
+        if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+            const off_t at = ::lseek(fd_, 0, SEEK_CUR);
+            if (at >= 0 && st.st_size >= at) {
+                start_ = at;
+                file_size_ = static_cast<std::int64_t>(st.st_size - at);
+            }
+        }
+        head_.resize(in_memory_limit);
+        std::size_t have = 0;
+        while (have < head_.size()) {
+            const ssize_t n = ::read(fd_, &head_[have], head_.size() - have);
+            if (n > 0) {
+                have += static_cast<std::size_t>(n);
+            } else if (n == 0) {
+                whole_ = true;
+                break;
+            } else if (errno != EINTR) {
+                return false;
+            }
+        }
+        head_.resize(have);
+        if (!whole_) {
+            // Exactly the limit so far: one more read tells whether anything follows.
+            char probe = 0;
+            ssize_t n;
+            do {
+                n = ::read(fd_, &probe, 1);
+            } while (n < 0 && errno == EINTR);
+            if (n < 0) return false;
+            if (n == 0) {
+                whole_ = true;
+            } else {
+                head_ += probe; // a little past the limit: the stream continues after it
+            }
+        }
+        return true;
+    }
+
+    /// The whole message ended within the limit: it is text().
+    bool whole() const noexcept { return whole_; }
+    std::string_view text() const noexcept { return head_; }
+    /// The message's size when known in advance: the whole text's, or the regular file's from
+    /// where standard input stood; -1 for a pipe.
+    std::int64_t size_hint() const noexcept {
+        return whole_ ? static_cast<std::int64_t>(head_.size()) : file_size_;
+    }
+
+    /// The source interface (client::send): the text in memory, then the rest of the descriptor.
+    /// -1 when reading failed, or when a second attempt cannot start again from the beginning.
+    std::ptrdiff_t read(char* buf, std::size_t cap) noexcept {
+        if (failed_) return -1;
+        if (pos_ < head_.size()) {
+            const std::size_t n = head_.size() - pos_ < cap ? head_.size() - pos_ : cap;
+            std::memcpy(buf, head_.data() + pos_, n);
+            pos_ += n;
+            return static_cast<std::ptrdiff_t>(n);
+        }
+        if (whole_ || cap == 0) return 0;
+        read_past_head_ = true;
+        for (;;) {
+            const ssize_t n = ::read(fd_, buf, cap);
+            if (n >= 0) return n;
+            if (errno != EINTR) {
+                failed_ = true;
+                return -1;
+            }
+        }
+    }
+
+    /// Back to the beginning, for another attempt (a fallback route): always possible while
+    /// nothing past the text in memory was read, and for a regular file. Otherwise (a pipe that
+    /// was read on) the source fails, so nothing incomplete can be sent.
+    bool rewind() noexcept {
+        pos_ = 0;
+        if (!read_past_head_) return true;
+        if (file_size_ >= 0 && ::lseek(fd_, start_ + static_cast<off_t>(head_.size()), SEEK_SET) >= 0) {
+            read_past_head_ = false;
+            return true;
+        }
+        failed_ = true;
+        return false;
+    }
+
+    /// The same for the composer (the text body from standard input).
+    mailwire::content_source source() noexcept {
+        mailwire::content_source s = mailwire::content_source::callback(
+            [](void* self, char* buf, std::size_t cap) { return static_cast<stdin_message*>(self)->read(buf, cap); },
+            this, size_hint());
+        s.rewind = [](void* self) { return static_cast<stdin_message*>(self)->rewind(); };
+        return s;
+    }
+
+private:
+    int fd_;
+    std::string head_;
+    std::size_t pos_ = 0;
+    bool whole_ = false;
+    bool read_past_head_ = false;
+    bool failed_ = false;
+    off_t start_ = 0;
+    std::int64_t file_size_ = -1;
+};
+
+#endif // MAILWIRE_SEND_STDIN_MESSAGE_HPP
