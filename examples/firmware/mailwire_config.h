@@ -22,6 +22,7 @@
 #define MAILWIRE_REPLY_TEXT_SIZE 64
 #define MAILWIRE_TRACE 0
 #define MAILWIRE_AUTH_OAUTHBEARER 0
+#define MAILWIRE_CHUNKING 0 /* DATA only: BDAT's chunk assembly stays out of the image */
 /* -D...=1 measures these features (bench/footprint/run.sh: plain-allfeatures) */
 #ifndef MAILWIRE_MAIL_PARAMETERS
 #define MAILWIRE_MAIL_PARAMETERS 0

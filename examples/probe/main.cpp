@@ -99,6 +99,7 @@ const char* cause_name(mailwire::cause c) {
     case cause::bad_challenge: return "bad_challenge";
     case cause::greeting_looks_like_tls: return "greeting_looks_like_tls";
     case cause::no_greeting: return "no_greeting";
+    case cause::chunking_refused: return "chunking_refused";
     case cause::mechanism_not_offered: return "mechanism_not_offered";
     case cause::auth_not_offered: return "auth_not_offered";
     case cause::credentials_rejected: return "credentials_rejected";

@@ -146,6 +146,7 @@ struct settings {
     std::optional<std::string_view> password_env;
     std::optional<mailwire::auth_mechanism> auth;
     bool allow_plaintext_auth = false;
+    bool no_chunking = false;
     std::optional<std::string_view> cafile;
     bool insecure = false;
     std::optional<std::string_view> ehlo;
@@ -208,6 +209,7 @@ void print_help() {
         "                        oauthbearer\n"
         "  --allow-plaintext-auth  permit AUTH on a connection that is not encrypted (otherwise it is\n"
         "                        refused before the credentials are sent)\n"
+        "  --no-chunking         DATA even when the server offers CHUNKING (BDAT, RFC 3030)\n"
         "  --cafile FILE         trust anchors in PEM (default: the system bundle)\n"
         "  --insecure            skip certificate verification (for tests; prints a warning)\n"
         "  --connect-to ADDR     connect to ADDR (an address or another name) instead of resolving\n"
@@ -286,7 +288,7 @@ void print_version() {
 
 
 enum class option_id {
-    host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, cafile, insecure, ehlo,
+    host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, no_chunking, cafile, insecure, ehlo,
     timeout, verbose, help, version, connect_to, subject, body_file, html_file, attach, cc, bcc, header, report,
     fallback, backup,
 };
@@ -308,6 +310,7 @@ constexpr option_spec option_table[] = {
     {"password-env", option_id::password_env, true},
     {"auth", option_id::auth, true},
     {"allow-plaintext-auth", option_id::allow_plaintext_auth, false},
+    {"no-chunking", option_id::no_chunking, false},
     {"cafile", option_id::cafile, true},
     {"insecure", option_id::insecure, false},
     {"ehlo", option_id::ehlo, true},
@@ -446,6 +449,7 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
         }
         return usage_error("--auth '" + visible(value) + "': not one of auto, plain, login, xoauth2, oauthbearer");
     case option_id::allow_plaintext_auth: s.allow_plaintext_auth = true; return exit_ok;
+    case option_id::no_chunking: s.no_chunking = true; return exit_ok;
     case option_id::cafile:
         if (value.empty()) return usage_error("--cafile needs a file name");
         s.cafile = value;
@@ -1103,6 +1107,7 @@ int run_session(const settings& s, stdin_message& input, std::string_view secret
     Client client;
     mailwire::client_options& opt = client.options();
     opt.allow_plaintext_auth = s.allow_plaintext_auth;
+    opt.disable_chunking = s.no_chunking;
     const std::string ehlo = s.ehlo ? std::string(*s.ehlo) : default_ehlo_name();
     opt.ehlo_name = ehlo;
     if (s.timeout_ms != 0) opt.timeout.set_all(s.timeout_ms);

@@ -207,6 +207,10 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "The server speaks TLS from the first byte on this port: use implicit TLS (profile submissions, usually port "  \
       "465).",                                                                                                        \
       "Server wants TLS first: use 465.")                                                                             \
+    R(cause::chunking_refused, none, always,                                                                          \
+      "The server offers CHUNKING but does not take BDAT: send with chunking off (client_options::"                   \
+      "disable_chunking; mailwire-send --no-chunking), and tell the server's operator.",                              \
+      "Turn chunking off.")                                                                                           \
     R(cause::no_greeting, tls, always,                                                                                \
       "Connected, but not one octet came back in answer to the TLS handshake: a proxy, firewall or port "             \
       "forward accepts connections here with no mail server behind it. Check host and port, or try from "             \

@@ -413,14 +413,15 @@ private:
     // ---------------------------------------------------------------- output: writing.hpp
     [[nodiscard]] bool flush();
 
-    /// One read or write within the step's deadline; `done` > 0 octets when it succeeds.
-    [[nodiscard]] bool transfer(bool write, char* buf, std::size_t len, std::size_t& done);
+    /// One write of `out` or, when out is null, one read into `in`, within the step's deadline;
+    /// `done` > 0 octets when it succeeds.
+    [[nodiscard]] bool transfer(const char* out, char* in, std::size_t len, std::size_t& done);
 
     [[nodiscard]] bool put_bytes(std::string_view s);
     [[nodiscard]] bool put_char(char c);
     /// n octets of the body that need no dot-stuffing: copied into the send buffer, or, a
     /// buffer's worth or more with the buffer empty, written from where they are.
-    [[nodiscard]] bool put_run(char* p, std::size_t n);
+    [[nodiscard]] bool put_run(const char* p, std::size_t n);
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
@@ -504,11 +505,18 @@ private:
     /// Ends a failed transaction with RSET so the connection can carry the next message.
     void abandon_transaction();
 
-    /// Step i of a transaction with n recipients: MAIL FROM (0), RCPT TO (1..n) or DATA (n + 1).
-    void begin_step(std::size_t i, std::size_t n) noexcept;
-
-    /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
-    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size);
+    /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354. With `chunks`
+    /// (CHUNKING), BDAT takes DATA's place and the content goes with the commands: the whole
+    /// transaction is done when it returns true.
+    /// The content's source as send_chunks() sees it, whatever its type: read(), and take() for
+    /// content in memory (null when the source has none).
+    struct chunk_source {
+        std::ptrdiff_t (*read)(void*, char*, std::size_t);
+        std::string_view (*take)(void*, std::size_t);
+        void* context;
+    };
+    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size,
+                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0);
 
     // ---------------------------------------------------------------- PIPELINING (RFC 2920): transaction.hpp
     /// A transaction's envelope while it is under way: which commands are out, which answered.
@@ -523,7 +531,19 @@ private:
         std::size_t put = 0;        ///< commands put into the send buffer (or sent)
         std::size_t replies = 0;    ///< replies read; reply i answers command i
         std::size_t unanswered = 0; ///< octets of the commands put whose replies are not read yet
+        // BDAT (CHUNKING, RFC 3030): steps n + 1 on are the chunks.
+        chunk_source* chunks = nullptr;    ///< the content's source; none: DATA
+        std::uint64_t expected = 0;        ///< the total the progress callback counts against
+        bool last_sent = false;            ///< "BDAT <n> LAST" is out: the outcome is the server's now
+        bool chunk_refused = false;        ///< a chunk was refused (and recorded)
+        bool out_of_step = false;          ///< BDAT refused as unknown: its octets may have been read as commands
+        bool delivered = false;            ///< 2xx to the LAST chunk
+        std::size_t writing_step = static_cast<std::size_t>(-1); ///< the chunk being written: no reply to it yet
     };
+
+    /// Step i of the batch: MAIL FROM (0), RCPT TO (1..n), DATA or a BDAT chunk (n + 1 on). Once
+    /// the LAST chunk is out, every reply still to come decides the outcome (phase end_of_data).
+    void begin_step(const batch& b, std::size_t i) noexcept;
 
     /// Puts command `step` of the batch into the send buffer: MAIL FROM (0), RCPT TO (1..n) or
     /// DATA (n + 1).
@@ -541,8 +561,45 @@ private:
     [[nodiscard]] bool send_pipelined(batch& b, std::string_view params);
 
 
-    /// Octets of command i of the batch, CRLF included: what put_command writes for it.
+    /// Octets of command i of the batch, CRLF included: what put_command writes for it. A BDAT
+    /// chunk counts as the reply it will get (chunk_reply_allowance): its data asks for none.
     static std::size_t command_size(const batch& b, std::size_t i) noexcept;
+
+    // ---------------------------------------------------------------- CHUNKING (RFC 3030): chunking.hpp
+    /// Whether this transaction goes with BDAT: offered, compiled in, not turned off.
+    bool use_chunking() const noexcept { return MAILWIRE_CHUNKING && caps_.chunking && !opt_.disable_chunking; }
+    /// Room kept before a chunk's data for its "BDAT <size> LAST" line, written once the size is
+    /// known: a chunk is at most the send buffer, so its size has at most 20 digits.
+    static constexpr std::size_t chunk_header_room = 32;
+    /// What a chunk counts for in the pipelining window: about the octets of its reply.
+    static constexpr std::size_t chunk_reply_allowance = 64;
+
+    /// The content as BDAT chunks (RFC 3030 §2): line ends made CRLF (no dot-stuffing, no final
+    /// "."), each chunk as large as the send buffer allows, the last one "BDAT <n> LAST". Pipelined,
+    /// the chunks follow MAIL and RCPT without waiting; sending stops (no LAST, RSET after the
+    /// replies) once MAIL, every recipient or a chunk has been refused (§2: no BDAT after a
+    /// refused one).
+    [[nodiscard]] bool send_chunks(batch& b);
+    /// Starts a chunk at the end of the send buffer (sending the buffer first when it has no room).
+    [[nodiscard]] bool open_chunk();
+    /// One octet, or a run, of the chunk under way; a full buffer becomes a chunk and goes out.
+    [[nodiscard]] bool chunk_char(batch& b, char c);
+    [[nodiscard]] bool chunk_run(batch& b, const char* p, std::size_t n);
+    /// The chunk under way gets its BDAT line and goes out as step b.put; lock-step, its reply
+    /// is read at once.
+    [[nodiscard]] bool seal_chunk(batch& b, bool last);
+    /// Content in memory (take()): a run of a buffer's worth or more that needs no change goes as
+    /// a chunk of its own, written from where it lies (after every reply so far is read, so the
+    /// server never waits to write one while this long write waits for it to read).
+    [[nodiscard]] bool direct_chunk(batch& b, const char* p, std::size_t n);
+    /// Writes the first n octets of the send buffer and moves the rest (the chunk) to its front.
+    [[nodiscard]] bool write_front(std::size_t n);
+    /// Whether more chunks may go: no refusal of MAIL, of every recipient or of a chunk read.
+    static bool chunks_wanted(const batch& b) noexcept {
+        return b.mail_ok && !b.chunk_refused && (b.replies <= b.n || b.res.accepted != 0);
+    }
+    /// The reply to chunk step r (r > n), matched: a refusal recorded once, 2xx to LAST delivered.
+    [[nodiscard]] bool take_chunk_reply(batch& b, std::size_t r);
 
     /// The connection reads and writes together (RFC 2920 §3.1's non-blocking I/O): a transport
     /// that can tell which way it is ready (wait_ready()), on a plaintext connection. Over TLS the
@@ -607,6 +664,10 @@ private:
     static constexpr std::size_t content_block = MAILWIRE_TX_BUFFER_SIZE / 4 < 256 ? 256 : MAILWIRE_TX_BUFFER_SIZE / 4;
     static constexpr bool bulk_body = MAILWIRE_BULK_CONTENT;
 
+    /// How much of a source with take() (content in memory) is looked at per step: the progress
+    /// callback comes once per step.
+    static constexpr std::size_t take_block = std::size_t{1} << 20;
+
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>
     [[nodiscard]] bool content(Source& source, std::uint64_t expected);
@@ -643,6 +704,7 @@ private:
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
     batch* batch_ = nullptr; ///< the pipelined envelope under way: flush() reads replies while it writes
+    std::size_t chunk_at_ = 0; ///< BDAT: where the chunk being assembled starts in the send buffer
     char rx_[MAILWIRE_RX_BUFFER_SIZE] = {}; // zeroed: what a constant-initialised client needs
     static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
     char tx_[MAILWIRE_TX_BUFFER_SIZE] = {};
@@ -661,5 +723,6 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 #include "session_setup.hpp"
 #include "auth.hpp"
 #include "transaction.hpp"
+#include "chunking.hpp"
 
 #endif // MAILWIRE_CLIENT_HPP

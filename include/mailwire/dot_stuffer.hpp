@@ -21,8 +21,16 @@ inline namespace MAILWIRE_ABI {
 ///   closes the "<LF>.<CR><LF>" family of SMTP smuggling tricks (2023).
 /// - A "." at the start of a line is doubled, wherever the line boundary falls between chunks.
 /// - finish() ends an unterminated last line with CRLF and appends the end-of-data ".\r\n".
+///
+/// For BDAT (RFC 3030 §2: the chunks are counted, so no dot-stuffing and no end-of-data line),
+/// `dot_stuffer(dot_stuffer::lines_only)` makes the line ends CRLF and nothing else, and
+/// end_lines() ends an unterminated last line: the server receives the same message either way.
 class dot_stuffer {
 public:
+    enum mode : bool { stuff_dots = true, lines_only = false };
+    constexpr dot_stuffer() noexcept = default;
+    constexpr explicit dot_stuffer(mode m) noexcept : dots_(m) {}
+
     /// Most output one input byte can produce (LF -> CRLF, "." -> "..").
     static constexpr std::size_t max_expansion = 2;
     /// Most output finish() produces: "\r\n" + ".\r\n".
@@ -47,7 +55,7 @@ public:
             out('\n');
             at_line_start_ = true;
         } else {
-            if (at_line_start_ && c == '.') out('.');
+            if (at_line_start_ && c == '.' && dots_) out('.');
             out(c);
             at_line_start_ = false;
         }
@@ -80,6 +88,16 @@ public:
         pending_cr_ = false;
         at_line_start_ = true;
     }
+    /// lines_only: ends an unterminated last line with CRLF (at most 2 octets), nothing more.
+    template <class Out>
+    void end_lines(Out&& out) {
+        if (pending_cr_ || !at_line_start_) {
+            out('\r');
+            out('\n');
+        }
+        pending_cr_ = false;
+        at_line_start_ = true;
+    }
     /// The same into a buffer; `cap` must be >= max_finish. Returns the octets written.
     std::size_t finish(char* out, std::size_t cap) noexcept {
         if (cap < max_finish) return 0;
@@ -96,7 +114,7 @@ public:
         std::size_t i = 0;
         bool line_start = at_line_start_;
         while (i < n) {
-            if (line_start && in[i] == '.') return i;
+            if (line_start && in[i] == '.' && dots_) return i;
             const void* lf = std::memchr(in + i, '\n', n - i);
             const std::size_t end = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - in) : n;
             const void* cr = std::memchr(in + i, '\r', end - i);
@@ -115,35 +133,31 @@ public:
         bytes_in_ += n;
     }
 
-    void reset() noexcept { *this = dot_stuffer(); }
+    void reset() noexcept { *this = dot_stuffer(dots_ ? stuff_dots : lines_only); }
     std::uint64_t bytes_in() const noexcept { return bytes_in_; }
 
 private:
+    bool dots_ = true;
     bool at_line_start_ = true;
     bool pending_cr_ = false;
     std::uint64_t bytes_in_ = 0;
 };
 
 /// The size of `message` once its line ends are CRLF and the last line is terminated: what RFC 1870
-/// §3 asks a client to declare in SIZE= (dot-stuffing and the final "." are not counted).
-constexpr std::uint64_t wire_size(std::string_view message) noexcept {
-    std::uint64_t n = 0;
-    bool line_open = false;
-    for (std::size_t i = 0; i < message.size(); ++i) {
-        const char c = message[i];
-        if (c == '\r') {
-            n += 2;
-            if (i + 1 < message.size() && message[i + 1] == '\n') ++i;
-            line_open = false;
-        } else if (c == '\n') {
-            n += 2;
-            line_open = false;
-        } else {
-            ++n;
-            line_open = true;
-        }
-    }
-    return line_open ? n + 2 : n;
+/// §3 asks a client to declare in SIZE= (dot-stuffing and the final "." are not counted). Every
+/// line end (CRLF, a lone CR, a lone LF) is CRLF on the wire, so the size is the octets, one more
+/// for each lone CR and each lone LF, and CRLF for an open last line; the line ends are found with
+/// memchr, so a big message is counted at memory speed.
+inline std::uint64_t wire_size(std::string_view message) noexcept {
+    const char* const begin = message.data();
+    const char* const end = begin + message.size();
+    std::uint64_t n = message.size();
+    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
+        if (q == begin || q[-1] != '\r') ++n; // a lone LF
+    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\r', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
+        if (q + 1 == end || q[1] != '\n') ++n; // a lone CR
+    if (!message.empty() && message.back() != '\n' && message.back() != '\r') n += 2;
+    return n;
 }
 
 } // inline namespace MAILWIRE_ABI

@@ -69,6 +69,7 @@ enum class cause : std::uint8_t {
     bad_challenge,        ///< an AUTH 334 challenge that is not valid base64 or too long
     greeting_looks_like_tls, ///< the port expects implicit TLS: TLS bytes where a 220 greeting belongs
     no_greeting,             ///< connected, but the server closed or stayed silent before a greeting's first octet
+    chunking_refused,        ///< CHUNKING offered, BDAT then refused as unknown (500-504): its octets may have been read as commands
     // auth
     mechanism_not_offered, ///< the requested SASL mechanism is not in the EHLO reply
     auth_not_offered,      ///< no AUTH capability at all
@@ -177,6 +178,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::bad_challenge: return "invalid AUTH challenge";
     case cause::greeting_looks_like_tls: return "this port expects implicit TLS (TLS from the first byte), not plaintext SMTP";
     case cause::no_greeting: return "connected, but the server sent no greeting";
+    case cause::chunking_refused: return "the server offers CHUNKING but refused BDAT";
     case cause::mechanism_not_offered: return "authentication mechanism not offered";
     case cause::auth_not_offered: return "server offers no authentication";
     case cause::credentials_rejected: return "credentials rejected";

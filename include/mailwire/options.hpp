@@ -103,6 +103,7 @@ struct client_options {
     encryption mode = encryption::none; ///< used when override_encryption is set
     bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
     bool disable_pipelining = false;    ///< never PIPELINING (RFC 2920), even when the server offers it
+    bool disable_chunking = false;      ///< never BDAT (CHUNKING, RFC 3030): DATA even when BDAT is offered
     timeouts timeout;
     trace_fn trace = nullptr;
     void* trace_context = nullptr;

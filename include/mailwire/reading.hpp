@@ -37,7 +37,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_line(std::string_view& l
                 at = rx_end_ = rx_keep;
             }
             std::size_t got = 0;
-            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+            if (!transfer(nullptr, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
             rx_end_ += got;
         }
         const char c = rx_[at++];

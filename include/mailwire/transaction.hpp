@@ -27,14 +27,20 @@ void basic_client<Transport, Tls, Profile, Clock>::abandon_transaction() {
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-void basic_client<Transport, Tls, Profile, Clock>::begin_step(std::size_t i, std::size_t n) noexcept {
-    if (i == 0) begin(phase::mail, opt_.timeout.mail);
-    else if (i > n) begin(phase::data, opt_.timeout.data_init);
-    else begin(phase::rcpt, opt_.timeout.rcpt);
+void basic_client<Transport, Tls, Profile, Clock>::begin_step(const batch& b, std::size_t i) noexcept {
+    // RFC 3030 §2 with RFC 5321 §4.5.3.2.6: once the LAST chunk is out, any reply may be the
+    // last word on the message (the server may have taken it), so a failure to read any of them
+    // leaves the outcome unknown, and each waits as long as the final one does.
+    if (b.last_sent) begin(phase::end_of_data, opt_.timeout.data_end);
+    else if (i == 0) begin(phase::mail, opt_.timeout.mail);
+    else if (i <= b.n) begin(phase::rcpt, opt_.timeout.rcpt);
+    else if (b.chunks != nullptr) begin(phase::data, opt_.timeout.data_block);
+    else begin(phase::data, opt_.timeout.data_init);
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
+bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size,
+                                                                     chunk_source* chunks, std::uint64_t expected) {
     if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
     // Everything is checked before the first byte leaves.
@@ -74,18 +80,31 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 
     // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
     batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
+    b.chunks = chunks;
+    b.expected = expected;
     const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
     if (!ok) return false;
-    if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
+    if (chunks == nullptr ? b.mail_ok && last_.code == 354 && res.accepted != 0
+                          : b.mail_ok && b.delivered && res.accepted != 0)
+        return true;
     if (b.mail_ok && res.accepted == 0) {
         const reply& w = env.recipients[b.worst].result;
         fail(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
-    } else if (b.mail_ok) {
+    } else if (b.mail_ok && chunks == nullptr) {
         reply_failure(phase::data);
+    } else if (b.mail_ok && !b.chunk_refused) {
+        // (Not reached: BDAT stops only after a refusal, which was recorded.)
+        fail(phase::data, error_kind::protocol, cause::unexpected_reply, &last_);
+    }
+    if (b.out_of_step) {
+        // BDAT was not understood: the chunk's octets may have been read as commands, so the
+        // dialogue cannot be trusted any more. Closed without RSET or QUIT.
+        drop_connection();
+        return false;
     }
     // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
     // the client sends an empty message, which the server then rejects.
-    if (last_.code == 354) {
+    if (chunks == nullptr && last_.code == 354) {
         (void)quietly(phase::end_of_data, opt_.timeout.data_end, ".");
     }
     abandon_transaction();
@@ -96,6 +115,18 @@ template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res,
                                                                std::uint64_t size, std::uint64_t expected) {
+    if constexpr (MAILWIRE_CHUNKING) {
+        if (use_chunking()) {
+            // BDAT: the content goes with the commands (chunking.hpp), read through one function
+            // pointer, so the batch's code is the same for every kind of source.
+            chunk_source src{};
+            src.read = [](void* s, char* buf, std::size_t cap) { return static_cast<Source*>(s)->read(buf, cap); };
+            if constexpr (bulk_body && detail::has_take<Source>::value)
+                src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
+            src.context = &source;
+            return envelope_commands(env, res, size, &src, expected);
+        }
+    }
     return envelope_commands(env, res, size) && content(source, expected);
 }
 
@@ -103,7 +134,6 @@ template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::uint64_t expected) {
     dot_stuffer stuffer;
-    char in[content_block];
     std::uint64_t total = 0;
     // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
     // it during the body.
@@ -112,33 +142,44 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
     const auto out = [&](char c) {
         if (ok) ok = put_char(c);
     };
-    for (;;) {
-        const std::ptrdiff_t got = source.read(in, sizeof(in));
-        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
-            // No "." may follow a partial message: close, and the server discards it.
-            fail(phase::body, error_kind::usage, cause::source_failed);
-            drop_connection();
-            return false;
-        }
-        if (got == 0) break;
-        total += static_cast<std::uint64_t>(got);
+    // One block of the content through the dot-stuffer. The bulk path: what needs no change
+    // (whole CRLF lines, no "." at a line's start) goes out as it is, found with memchr; the
+    // octet loop takes the rest.
+    const auto feed = [&](const char* p, std::size_t n) {
+        total += n;
         if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
-        const std::size_t n = static_cast<std::size_t>(got);
         for (std::size_t i = 0; i < n && ok;) {
             if constexpr (bulk_body) {
-                // The bulk path: what needs no change (whole CRLF lines, no "." at a line's
-                // start) goes out as it is, found with memchr; the octet loop takes the rest.
-                const std::size_t run = stuffer.clean_prefix(in + i, n - i);
+                const std::size_t run = stuffer.clean_prefix(p + i, n - i);
                 if (run != 0) {
-                    ok = put_run(in + i, run);
-                    stuffer.passed(in + i, run);
+                    ok = put_run(p + i, run);
+                    stuffer.passed(p + i, run);
                     i += run;
                     continue;
                 }
             }
-            if (stuffer.step(in[i], out)) ++i;
+            if (stuffer.step(p[i], out)) ++i;
         }
-        if (!ok) return false;
+        return ok;
+    };
+    if constexpr (bulk_body && detail::has_take<Source>::value) {
+        // Content in memory: looked at where it lies, runs written from there.
+        for (std::string_view block = source.take(take_block); !block.empty(); block = source.take(take_block)) {
+            if (!feed(block.data(), block.size())) return false;
+        }
+    } else {
+        char in[content_block];
+        for (;;) {
+            const std::ptrdiff_t got = source.read(in, sizeof(in));
+            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+                // No "." may follow a partial message: close, and the server discards it.
+                fail(phase::body, error_kind::usage, cause::source_failed);
+                drop_connection();
+                return false;
+            }
+            if (got == 0) break;
+            if (!feed(in, static_cast<std::size_t>(got))) return false;
+        }
     }
     stuffer.finish(out);
     return ok && end_of_data(total);
@@ -187,21 +228,26 @@ bool basic_client<Transport, Tls, Profile, Clock>::put_step(batch& b, std::size_
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::send_lockstep(batch& b, std::string_view params) {
-    for (std::size_t step = 0; step <= b.n + 1 && b.mail_ok; ++step) {
+    const std::size_t last = b.chunks != nullptr ? b.n : b.n + 1; // DATA, or BDAT below
+    for (std::size_t step = 0; step <= last && b.mail_ok; ++step) {
         if (step > b.n && b.res.accepted == 0) break;
-        begin_step(step, b.n);
+        begin_step(b, step);
         if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
     }
+    if (b.chunks != nullptr && chunks_wanted(b)) return send_chunks(b);
     return true;
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std::string_view params) {
-    begin_step(0, b.n);
+    begin_step(b, 0);
     batch_ = &b;
     bool ok = true;
-    for (std::size_t step = 0; ok && step <= b.n + 1 && b.mail_ok; ++step)
+    const std::size_t last = b.chunks != nullptr ? b.n : b.n + 1; // DATA, or BDAT below
+    for (std::size_t step = 0; ok && step <= last && b.mail_ok; ++step)
         ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
+    // BDAT: the chunks follow the commands at once, in the same writes.
+    if (b.chunks != nullptr) ok = ok && (!chunks_wanted(b) || send_chunks(b));
     ok = ok && flush();
     while (ok && b.replies < b.put) ok = take_reply(b);
     batch_ = nullptr;
@@ -211,7 +257,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std:
 template <class Transport, class Tls, class Profile, class Clock>
 std::size_t basic_client<Transport, Tls, Profile, Clock>::command_size(const batch& b, std::size_t i) noexcept {
     if (i == 0) return b.mail_size;
-    if (i > b.n) return 6;                                       // "DATA" CRLF
+    if (i > b.n) return b.chunks != nullptr ? chunk_reply_allowance : 6; // a BDAT chunk, or "DATA" CRLF
     return 9 + b.env.recipients[i - 1].address.size() + 1 + 2; // "RCPT TO:<" address ">" CRLF
 }
 
@@ -250,7 +296,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
     ++b.replies;
     b.unanswered -= command_size(b, r);
     if (last_.code == 421) return reply_failure(phase_);
-    if (r == 0 && last_.cls() != 2) {
+    if (b.chunks != nullptr && r > b.n) {
+        if (!take_chunk_reply(b, r)) return false;
+    } else if (r == 0 && last_.cls() != 2) {
         // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
         // other replies are read, unless reading them fails first.
         b.mail_ok = false;
@@ -266,7 +314,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
             if (b.worst == b.n || (last_.permanent() && !b.env.recipients[b.worst].result.permanent())) b.worst = r - 1;
         }
     }
-    if (b.pipelined && b.replies <= b.n + 1) begin_step(b.replies, b.n);
+    if (b.pipelined && (b.chunks == nullptr ? b.replies <= b.n + 1 : b.replies < b.put)) begin_step(b, b.replies);
     return true;
 }
 
@@ -291,7 +339,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::flush_duplex(batch& b) {
         if ((ready & ready_read) != 0 && !read_arrived(b)) return false;
         if ((ready & ready_write) != 0) {
             std::size_t done = 0;
-            if (!transfer(true, tx_ + off, tx_len_ - off, done)) return false;
+            if (!transfer(tx_ + off, nullptr, tx_len_ - off, done)) return false;
             off += done;
         }
     }
@@ -317,7 +365,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_arrived(batch& b) {
     rx_end_ = avail;
     if (rx_end_ < sizeof(rx_)) {
         std::size_t got = 0;
-        if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+        if (!transfer(nullptr, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
         rx_end_ += got;
     }
     while (b.replies < b.put && reply_buffered()) {

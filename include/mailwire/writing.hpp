@@ -23,18 +23,18 @@ bool basic_client<Transport, Tls, Profile, Clock>::flush() {
         if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
     }
     for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
-        if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
+        if (!transfer(tx_ + off, nullptr, tx_len_ - off, n)) return false;
     }
     tx_len_ = 0;
     return true;
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
+bool basic_client<Transport, Tls, Profile, Clock>::transfer(const char* out, char* in, std::size_t len, std::size_t& done) {
     io_status status = io_status::timeout;
     int sys = 0;
     if (remaining(dl_) != 0) {
-        const io_result r = write ? raw_write(buf, len, dl_) : raw_read(buf, len, dl_);
+        const io_result r = out != nullptr ? raw_write(out, len, dl_) : raw_read(in, len, dl_);
         if (r.ok() && r.bytes != 0 && r.bytes <= len) {
             done = r.bytes;
             return true;
@@ -61,13 +61,13 @@ bool basic_client<Transport, Tls, Profile, Clock>::put_char(char c) {
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::put_run(char* p, std::size_t n) {
+bool basic_client<Transport, Tls, Profile, Clock>::put_run(const char* p, std::size_t n) {
     while (n != 0) {
         if (tx_len_ == 0 && n >= sizeof(tx_)) {
             // At least a buffer's worth: written from where it is, not copied first.
             dl_ = deadline(opt_.timeout.data_block);
             std::size_t done = 0;
-            if (!transfer(true, p, n, done)) return false;
+            if (!transfer(p, nullptr, n, done)) return false;
             p += done;
             n -= done;
             continue;

@@ -140,6 +140,14 @@
 #define MAILWIRE_ADDRESS_SYNTAX 1
 #endif
 
+// CHUNKING (RFC 3030): BDAT instead of DATA when the server offers it. The content goes out in
+// counted chunks, pipelined with MAIL and RCPT, so a message that fits one chunk takes one round
+// trip, and nothing is dot-stuffed. 0 compiles it out (DATA always; the firmware example does, to
+// keep its flash budget).
+#ifndef MAILWIRE_CHUNKING
+#define MAILWIRE_CHUNKING 1
+#endif
+
 // The dialogue trace (client_options::trace). 0 compiles the calls out: the option is then ignored.
 #ifndef MAILWIRE_TRACE
 #define MAILWIRE_TRACE 1
@@ -160,8 +168,8 @@
 // (nlohmann/json does the same for its knobs.) The knobs must therefore be integer literals
 // (`#define MAILWIRE_RX_BUFFER_SIZE 2048`, not `(2 * 1024)`): their values are pasted into a name.
 #define MAILWIRE_ABI_NAME_(major, minor, rx, tx, window, text, lines, advice, short_advice, plain, login, xoauth2, \
-                           oauthbearer, parameters, syntax, trace, tls_detail)                                     \
-    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail
+                           oauthbearer, parameters, syntax, trace, tls_detail, chunking)                           \
+    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail##chunking
 // One step between, so that each knob is replaced by its value before it is pasted.
 #define MAILWIRE_ABI_EXPAND_(...) MAILWIRE_ABI_NAME_(__VA_ARGS__)
 #define MAILWIRE_ABI                                                                                                 \
@@ -169,7 +177,8 @@
                          MAILWIRE_TX_BUFFER_SIZE, MAILWIRE_PIPELINE_WINDOW, MAILWIRE_REPLY_TEXT_SIZE,               \
                          MAILWIRE_MAX_REPLY_LINES, MAILWIRE_ADVICE, MAILWIRE_ADVICE_SHORT, MAILWIRE_AUTH_PLAIN,     \
                          MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
-                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
+                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL,    \
+                         MAILWIRE_CHUNKING)
 
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
@@ -578,6 +587,7 @@ enum class cause : std::uint8_t {
     bad_challenge,        ///< an AUTH 334 challenge that is not valid base64 or too long
     greeting_looks_like_tls, ///< the port expects implicit TLS: TLS bytes where a 220 greeting belongs
     no_greeting,             ///< connected, but the server closed or stayed silent before a greeting's first octet
+    chunking_refused,        ///< CHUNKING offered, BDAT then refused as unknown (500-504): its octets may have been read as commands
     // auth
     mechanism_not_offered, ///< the requested SASL mechanism is not in the EHLO reply
     auth_not_offered,      ///< no AUTH capability at all
@@ -686,6 +696,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::bad_challenge: return "invalid AUTH challenge";
     case cause::greeting_looks_like_tls: return "this port expects implicit TLS (TLS from the first byte), not plaintext SMTP";
     case cause::no_greeting: return "connected, but the server sent no greeting";
+    case cause::chunking_refused: return "the server offers CHUNKING but refused BDAT";
     case cause::mechanism_not_offered: return "authentication mechanism not offered";
     case cause::auth_not_offered: return "server offers no authentication";
     case cause::credentials_rejected: return "credentials rejected";
@@ -1279,8 +1290,16 @@ inline namespace MAILWIRE_ABI {
 ///   closes the "<LF>.<CR><LF>" family of SMTP smuggling tricks (2023).
 /// - A "." at the start of a line is doubled, wherever the line boundary falls between chunks.
 /// - finish() ends an unterminated last line with CRLF and appends the end-of-data ".\r\n".
+///
+/// For BDAT (RFC 3030 §2: the chunks are counted, so no dot-stuffing and no end-of-data line),
+/// `dot_stuffer(dot_stuffer::lines_only)` makes the line ends CRLF and nothing else, and
+/// end_lines() ends an unterminated last line: the server receives the same message either way.
 class dot_stuffer {
 public:
+    enum mode : bool { stuff_dots = true, lines_only = false };
+    constexpr dot_stuffer() noexcept = default;
+    constexpr explicit dot_stuffer(mode m) noexcept : dots_(m) {}
+
     /// Most output one input byte can produce (LF -> CRLF, "." -> "..").
     static constexpr std::size_t max_expansion = 2;
     /// Most output finish() produces: "\r\n" + ".\r\n".
@@ -1305,7 +1324,7 @@ public:
             out('\n');
             at_line_start_ = true;
         } else {
-            if (at_line_start_ && c == '.') out('.');
+            if (at_line_start_ && c == '.' && dots_) out('.');
             out(c);
             at_line_start_ = false;
         }
@@ -1338,6 +1357,16 @@ public:
         pending_cr_ = false;
         at_line_start_ = true;
     }
+    /// lines_only: ends an unterminated last line with CRLF (at most 2 octets), nothing more.
+    template <class Out>
+    void end_lines(Out&& out) {
+        if (pending_cr_ || !at_line_start_) {
+            out('\r');
+            out('\n');
+        }
+        pending_cr_ = false;
+        at_line_start_ = true;
+    }
     /// The same into a buffer; `cap` must be >= max_finish. Returns the octets written.
     std::size_t finish(char* out, std::size_t cap) noexcept {
         if (cap < max_finish) return 0;
@@ -1354,7 +1383,7 @@ public:
         std::size_t i = 0;
         bool line_start = at_line_start_;
         while (i < n) {
-            if (line_start && in[i] == '.') return i;
+            if (line_start && in[i] == '.' && dots_) return i;
             const void* lf = std::memchr(in + i, '\n', n - i);
             const std::size_t end = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - in) : n;
             const void* cr = std::memchr(in + i, '\r', end - i);
@@ -1373,35 +1402,31 @@ public:
         bytes_in_ += n;
     }
 
-    void reset() noexcept { *this = dot_stuffer(); }
+    void reset() noexcept { *this = dot_stuffer(dots_ ? stuff_dots : lines_only); }
     std::uint64_t bytes_in() const noexcept { return bytes_in_; }
 
 private:
+    bool dots_ = true;
     bool at_line_start_ = true;
     bool pending_cr_ = false;
     std::uint64_t bytes_in_ = 0;
 };
 
 /// The size of `message` once its line ends are CRLF and the last line is terminated: what RFC 1870
-/// §3 asks a client to declare in SIZE= (dot-stuffing and the final "." are not counted).
-constexpr std::uint64_t wire_size(std::string_view message) noexcept {
-    std::uint64_t n = 0;
-    bool line_open = false;
-    for (std::size_t i = 0; i < message.size(); ++i) {
-        const char c = message[i];
-        if (c == '\r') {
-            n += 2;
-            if (i + 1 < message.size() && message[i + 1] == '\n') ++i;
-            line_open = false;
-        } else if (c == '\n') {
-            n += 2;
-            line_open = false;
-        } else {
-            ++n;
-            line_open = true;
-        }
-    }
-    return line_open ? n + 2 : n;
+/// §3 asks a client to declare in SIZE= (dot-stuffing and the final "." are not counted). Every
+/// line end (CRLF, a lone CR, a lone LF) is CRLF on the wire, so the size is the octets, one more
+/// for each lone CR and each lone LF, and CRLF for an open last line; the line ends are found with
+/// memchr, so a big message is counted at memory speed.
+inline std::uint64_t wire_size(std::string_view message) noexcept {
+    const char* const begin = message.data();
+    const char* const end = begin + message.size();
+    std::uint64_t n = message.size();
+    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
+        if (q == begin || q[-1] != '\r') ++n; // a lone LF
+    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\r', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
+        if (q + 1 == end || q[1] != '\n') ++n; // a lone CR
+    if (!message.empty() && message.back() != '\n' && message.back() != '\r') n += 2;
+    return n;
 }
 
 } // inline namespace MAILWIRE_ABI
@@ -1931,6 +1956,10 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "The server speaks TLS from the first byte on this port: use implicit TLS (profile submissions, usually port "  \
       "465).",                                                                                                        \
       "Server wants TLS first: use 465.")                                                                             \
+    R(cause::chunking_refused, none, always,                                                                          \
+      "The server offers CHUNKING but does not take BDAT: send with chunking off (client_options::"                   \
+      "disable_chunking; mailwire-send --no-chunking), and tell the server's operator.",                              \
+      "Turn chunking off.")                                                                                           \
     R(cause::no_greeting, tls, always,                                                                                \
       "Connected, but not one octet came back in answer to the TLS handshake: a proxy, firewall or port "             \
       "forward accepts connections here with no mail server behind it. Check host and port, or try from "             \
@@ -2364,7 +2393,9 @@ inline const char* advise(const error& e, const advice_context& ctx) noexcept {
 //
 // A source is any type with `std::ptrdiff_t read(char* buf, std::size_t cap)`: it returns the
 // number of bytes it put into buf (> 0), 0 at the end of the message, or a negative number when
-// reading failed. After a failure the client closes the connection without the final ".", so the
+// reading failed. A source whose content already lies in memory may also have
+// `std::string_view take(std::size_t max)`: the next octets where they are (at most max; empty at
+// the end), consumed; the client then writes runs of them without copying them first. After a failure the client closes the connection without the final ".", so the
 // server discards the partial message (RFC 5321 §4.1.1.4 gives no other way to abort DATA).
 #ifndef MAILWIRE_SOURCE_HPP
 #define MAILWIRE_SOURCE_HPP
@@ -2390,6 +2421,12 @@ public:
         pos_ += n;
         return static_cast<std::ptrdiff_t>(n);
     }
+    std::string_view take(std::size_t max) noexcept {
+        const std::size_t n = data_.size() - pos_ < max ? data_.size() - pos_ : max;
+        const std::string_view v = data_.substr(pos_, n);
+        pos_ += n;
+        return v;
+    }
 
 private:
     std::string_view data_;
@@ -2410,6 +2447,12 @@ template <class S>
 struct is_source<S, std::enable_if_t<std::is_convertible<decltype(std::declval<S&>().read(std::declval<char*>(),
                                                                                            std::declval<std::size_t>())),
                                                          std::ptrdiff_t>::value>> : std::true_type {};
+/// Whether S has `std::string_view take(std::size_t)` (content in memory, read without a copy).
+template <class S, class = void>
+struct has_take : std::false_type {};
+template <class S>
+struct has_take<S, std::enable_if_t<std::is_same<decltype(std::declval<S&>().take(std::declval<std::size_t>())),
+                                                 std::string_view>::value>> : std::true_type {};
 } // namespace detail
 
 } // inline namespace MAILWIRE_ABI
@@ -2520,6 +2563,7 @@ struct client_options {
     encryption mode = encryption::none; ///< used when override_encryption is set
     bool allow_plaintext_auth = false;  ///< AUTH on an unencrypted connection: opt in only
     bool disable_pipelining = false;    ///< never PIPELINING (RFC 2920), even when the server offers it
+    bool disable_chunking = false;      ///< never BDAT (CHUNKING, RFC 3030): DATA even when BDAT is offered
     timeouts timeout;
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
@@ -3098,14 +3142,15 @@ private:
     // ---------------------------------------------------------------- output: writing.hpp
     [[nodiscard]] bool flush();
 
-    /// One read or write within the step's deadline; `done` > 0 octets when it succeeds.
-    [[nodiscard]] bool transfer(bool write, char* buf, std::size_t len, std::size_t& done);
+    /// One write of `out` or, when out is null, one read into `in`, within the step's deadline;
+    /// `done` > 0 octets when it succeeds.
+    [[nodiscard]] bool transfer(const char* out, char* in, std::size_t len, std::size_t& done);
 
     [[nodiscard]] bool put_bytes(std::string_view s);
     [[nodiscard]] bool put_char(char c);
     /// n octets of the body that need no dot-stuffing: copied into the send buffer, or, a
     /// buffer's worth or more with the buffer empty, written from where they are.
-    [[nodiscard]] bool put_run(char* p, std::size_t n);
+    [[nodiscard]] bool put_run(const char* p, std::size_t n);
 
     /// Appends one command line (the parts and CRLF), whole: flushes first if it would not fit.
     /// A line longer than the whole buffer (a firmware build with a small MAILWIRE_TX_BUFFER_SIZE;
@@ -3189,11 +3234,18 @@ private:
     /// Ends a failed transaction with RSET so the connection can carry the next message.
     void abandon_transaction();
 
-    /// Step i of a transaction with n recipients: MAIL FROM (0), RCPT TO (1..n) or DATA (n + 1).
-    void begin_step(std::size_t i, std::size_t n) noexcept;
-
-    /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354.
-    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size);
+    /// Checks the envelope, then MAIL FROM, RCPT TO... and DATA up to the 354. With `chunks`
+    /// (CHUNKING), BDAT takes DATA's place and the content goes with the commands: the whole
+    /// transaction is done when it returns true.
+    /// The content's source as send_chunks() sees it, whatever its type: read(), and take() for
+    /// content in memory (null when the source has none).
+    struct chunk_source {
+        std::ptrdiff_t (*read)(void*, char*, std::size_t);
+        std::string_view (*take)(void*, std::size_t);
+        void* context;
+    };
+    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size,
+                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0);
 
     // ---------------------------------------------------------------- PIPELINING (RFC 2920): transaction.hpp
     /// A transaction's envelope while it is under way: which commands are out, which answered.
@@ -3208,7 +3260,19 @@ private:
         std::size_t put = 0;        ///< commands put into the send buffer (or sent)
         std::size_t replies = 0;    ///< replies read; reply i answers command i
         std::size_t unanswered = 0; ///< octets of the commands put whose replies are not read yet
+        // BDAT (CHUNKING, RFC 3030): steps n + 1 on are the chunks.
+        chunk_source* chunks = nullptr;    ///< the content's source; none: DATA
+        std::uint64_t expected = 0;        ///< the total the progress callback counts against
+        bool last_sent = false;            ///< "BDAT <n> LAST" is out: the outcome is the server's now
+        bool chunk_refused = false;        ///< a chunk was refused (and recorded)
+        bool out_of_step = false;          ///< BDAT refused as unknown: its octets may have been read as commands
+        bool delivered = false;            ///< 2xx to the LAST chunk
+        std::size_t writing_step = static_cast<std::size_t>(-1); ///< the chunk being written: no reply to it yet
     };
+
+    /// Step i of the batch: MAIL FROM (0), RCPT TO (1..n), DATA or a BDAT chunk (n + 1 on). Once
+    /// the LAST chunk is out, every reply still to come decides the outcome (phase end_of_data).
+    void begin_step(const batch& b, std::size_t i) noexcept;
 
     /// Puts command `step` of the batch into the send buffer: MAIL FROM (0), RCPT TO (1..n) or
     /// DATA (n + 1).
@@ -3226,8 +3290,45 @@ private:
     [[nodiscard]] bool send_pipelined(batch& b, std::string_view params);
 
 
-    /// Octets of command i of the batch, CRLF included: what put_command writes for it.
+    /// Octets of command i of the batch, CRLF included: what put_command writes for it. A BDAT
+    /// chunk counts as the reply it will get (chunk_reply_allowance): its data asks for none.
     static std::size_t command_size(const batch& b, std::size_t i) noexcept;
+
+    // ---------------------------------------------------------------- CHUNKING (RFC 3030): chunking.hpp
+    /// Whether this transaction goes with BDAT: offered, compiled in, not turned off.
+    bool use_chunking() const noexcept { return MAILWIRE_CHUNKING && caps_.chunking && !opt_.disable_chunking; }
+    /// Room kept before a chunk's data for its "BDAT <size> LAST" line, written once the size is
+    /// known: a chunk is at most the send buffer, so its size has at most 20 digits.
+    static constexpr std::size_t chunk_header_room = 32;
+    /// What a chunk counts for in the pipelining window: about the octets of its reply.
+    static constexpr std::size_t chunk_reply_allowance = 64;
+
+    /// The content as BDAT chunks (RFC 3030 §2): line ends made CRLF (no dot-stuffing, no final
+    /// "."), each chunk as large as the send buffer allows, the last one "BDAT <n> LAST". Pipelined,
+    /// the chunks follow MAIL and RCPT without waiting; sending stops (no LAST, RSET after the
+    /// replies) once MAIL, every recipient or a chunk has been refused (§2: no BDAT after a
+    /// refused one).
+    [[nodiscard]] bool send_chunks(batch& b);
+    /// Starts a chunk at the end of the send buffer (sending the buffer first when it has no room).
+    [[nodiscard]] bool open_chunk();
+    /// One octet, or a run, of the chunk under way; a full buffer becomes a chunk and goes out.
+    [[nodiscard]] bool chunk_char(batch& b, char c);
+    [[nodiscard]] bool chunk_run(batch& b, const char* p, std::size_t n);
+    /// The chunk under way gets its BDAT line and goes out as step b.put; lock-step, its reply
+    /// is read at once.
+    [[nodiscard]] bool seal_chunk(batch& b, bool last);
+    /// Content in memory (take()): a run of a buffer's worth or more that needs no change goes as
+    /// a chunk of its own, written from where it lies (after every reply so far is read, so the
+    /// server never waits to write one while this long write waits for it to read).
+    [[nodiscard]] bool direct_chunk(batch& b, const char* p, std::size_t n);
+    /// Writes the first n octets of the send buffer and moves the rest (the chunk) to its front.
+    [[nodiscard]] bool write_front(std::size_t n);
+    /// Whether more chunks may go: no refusal of MAIL, of every recipient or of a chunk read.
+    static bool chunks_wanted(const batch& b) noexcept {
+        return b.mail_ok && !b.chunk_refused && (b.replies <= b.n || b.res.accepted != 0);
+    }
+    /// The reply to chunk step r (r > n), matched: a refusal recorded once, 2xx to LAST delivered.
+    [[nodiscard]] bool take_chunk_reply(batch& b, std::size_t r);
 
     /// The connection reads and writes together (RFC 2920 §3.1's non-blocking I/O): a transport
     /// that can tell which way it is ready (wait_ready()), on a plaintext connection. Over TLS the
@@ -3292,6 +3393,10 @@ private:
     static constexpr std::size_t content_block = MAILWIRE_TX_BUFFER_SIZE / 4 < 256 ? 256 : MAILWIRE_TX_BUFFER_SIZE / 4;
     static constexpr bool bulk_body = MAILWIRE_BULK_CONTENT;
 
+    /// How much of a source with take() (content in memory) is looked at per step: the progress
+    /// callback comes once per step.
+    static constexpr std::size_t take_block = std::size_t{1} << 20;
+
     /// Streams the content through the dot-stuffer, then "." and the final reply.
     template <class Source>
     [[nodiscard]] bool content(Source& source, std::uint64_t expected);
@@ -3328,6 +3433,7 @@ private:
     std::size_t rx_end_ = 0;
     std::size_t tx_len_ = 0;
     batch* batch_ = nullptr; ///< the pipelined envelope under way: flush() reads replies while it writes
+    std::size_t chunk_at_ = 0; ///< BDAT: where the chunk being assembled starts in the send buffer
     char rx_[MAILWIRE_RX_BUFFER_SIZE] = {}; // zeroed: what a constant-initialised client needs
     static constexpr std::size_t rx_keep = sizeof(rx_) / 2; ///< what stays of a cut line
     char tx_[MAILWIRE_TX_BUFFER_SIZE] = {};
@@ -3365,18 +3471,18 @@ bool basic_client<Transport, Tls, Profile, Clock>::flush() {
         if (batch_ != nullptr && duplex()) return flush_duplex(*batch_);
     }
     for (std::size_t off = 0, n = 0; off < tx_len_; off += n) {
-        if (!transfer(true, tx_ + off, tx_len_ - off, n)) return false;
+        if (!transfer(tx_ + off, nullptr, tx_len_ - off, n)) return false;
     }
     tx_len_ = 0;
     return true;
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::transfer(bool write, char* buf, std::size_t len, std::size_t& done) {
+bool basic_client<Transport, Tls, Profile, Clock>::transfer(const char* out, char* in, std::size_t len, std::size_t& done) {
     io_status status = io_status::timeout;
     int sys = 0;
     if (remaining(dl_) != 0) {
-        const io_result r = write ? raw_write(buf, len, dl_) : raw_read(buf, len, dl_);
+        const io_result r = out != nullptr ? raw_write(out, len, dl_) : raw_read(in, len, dl_);
         if (r.ok() && r.bytes != 0 && r.bytes <= len) {
             done = r.bytes;
             return true;
@@ -3403,13 +3509,13 @@ bool basic_client<Transport, Tls, Profile, Clock>::put_char(char c) {
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::put_run(char* p, std::size_t n) {
+bool basic_client<Transport, Tls, Profile, Clock>::put_run(const char* p, std::size_t n) {
     while (n != 0) {
         if (tx_len_ == 0 && n >= sizeof(tx_)) {
             // At least a buffer's worth: written from where it is, not copied first.
             dl_ = deadline(opt_.timeout.data_block);
             std::size_t done = 0;
-            if (!transfer(true, p, n, done)) return false;
+            if (!transfer(p, nullptr, n, done)) return false;
             p += done;
             n -= done;
             continue;
@@ -3499,7 +3605,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_line(std::string_view& l
                 at = rx_end_ = rx_keep;
             }
             std::size_t got = 0;
-            if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+            if (!transfer(nullptr, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
             rx_end_ += got;
         }
         const char c = rx_[at++];
@@ -3863,14 +3969,20 @@ void basic_client<Transport, Tls, Profile, Clock>::abandon_transaction() {
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-void basic_client<Transport, Tls, Profile, Clock>::begin_step(std::size_t i, std::size_t n) noexcept {
-    if (i == 0) begin(phase::mail, opt_.timeout.mail);
-    else if (i > n) begin(phase::data, opt_.timeout.data_init);
-    else begin(phase::rcpt, opt_.timeout.rcpt);
+void basic_client<Transport, Tls, Profile, Clock>::begin_step(const batch& b, std::size_t i) noexcept {
+    // RFC 3030 §2 with RFC 5321 §4.5.3.2.6: once the LAST chunk is out, any reply may be the
+    // last word on the message (the server may have taken it), so a failure to read any of them
+    // leaves the outcome unknown, and each waits as long as the final one does.
+    if (b.last_sent) begin(phase::end_of_data, opt_.timeout.data_end);
+    else if (i == 0) begin(phase::mail, opt_.timeout.mail);
+    else if (i <= b.n) begin(phase::rcpt, opt_.timeout.rcpt);
+    else if (b.chunks != nullptr) begin(phase::data, opt_.timeout.data_block);
+    else begin(phase::data, opt_.timeout.data_init);
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
-bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size) {
+bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size,
+                                                                     chunk_source* chunks, std::uint64_t expected) {
     if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
     // Everything is checked before the first byte leaves.
@@ -3910,18 +4022,31 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 
     // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
     batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
+    b.chunks = chunks;
+    b.expected = expected;
     const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
     if (!ok) return false;
-    if (b.mail_ok && last_.code == 354 && res.accepted != 0) return true;
+    if (chunks == nullptr ? b.mail_ok && last_.code == 354 && res.accepted != 0
+                          : b.mail_ok && b.delivered && res.accepted != 0)
+        return true;
     if (b.mail_ok && res.accepted == 0) {
         const reply& w = env.recipients[b.worst].result;
         fail(phase::rcpt, kind_of(w), cause::all_recipients_refused, &w);
-    } else if (b.mail_ok) {
+    } else if (b.mail_ok && chunks == nullptr) {
         reply_failure(phase::data);
+    } else if (b.mail_ok && !b.chunk_refused) {
+        // (Not reached: BDAT stops only after a refusal, which was recorded.)
+        fail(phase::data, error_kind::protocol, cause::unexpected_reply, &last_);
+    }
+    if (b.out_of_step) {
+        // BDAT was not understood: the chunk's octets may have been read as commands, so the
+        // dialogue cannot be trusted any more. Closed without RSET or QUIT.
+        drop_connection();
+        return false;
     }
     // RFC 2920 §3.1: after a 354 that should not have come (pipelined, nothing to send it for)
     // the client sends an empty message, which the server then rejects.
-    if (last_.code == 354) {
+    if (chunks == nullptr && last_.code == 354) {
         (void)quietly(phase::end_of_data, opt_.timeout.data_end, ".");
     }
     abandon_transaction();
@@ -3932,6 +4057,18 @@ template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res,
                                                                std::uint64_t size, std::uint64_t expected) {
+    if constexpr (MAILWIRE_CHUNKING) {
+        if (use_chunking()) {
+            // BDAT: the content goes with the commands (chunking.hpp), read through one function
+            // pointer, so the batch's code is the same for every kind of source.
+            chunk_source src{};
+            src.read = [](void* s, char* buf, std::size_t cap) { return static_cast<Source*>(s)->read(buf, cap); };
+            if constexpr (bulk_body && detail::has_take<Source>::value)
+                src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
+            src.context = &source;
+            return envelope_commands(env, res, size, &src, expected);
+        }
+    }
     return envelope_commands(env, res, size) && content(source, expected);
 }
 
@@ -3939,7 +4076,6 @@ template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::uint64_t expected) {
     dot_stuffer stuffer;
-    char in[content_block];
     std::uint64_t total = 0;
     // Each write of the content has its own deadline (RFC 5321 §4.5.3.2.5): flush() renews
     // it during the body.
@@ -3948,33 +4084,44 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
     const auto out = [&](char c) {
         if (ok) ok = put_char(c);
     };
-    for (;;) {
-        const std::ptrdiff_t got = source.read(in, sizeof(in));
-        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
-            // No "." may follow a partial message: close, and the server discards it.
-            fail(phase::body, error_kind::usage, cause::source_failed);
-            drop_connection();
-            return false;
-        }
-        if (got == 0) break;
-        total += static_cast<std::uint64_t>(got);
+    // One block of the content through the dot-stuffer. The bulk path: what needs no change
+    // (whole CRLF lines, no "." at a line's start) goes out as it is, found with memchr; the
+    // octet loop takes the rest.
+    const auto feed = [&](const char* p, std::size_t n) {
+        total += n;
         if (opt_.progress) opt_.progress(opt_.progress_context, total, expected);
-        const std::size_t n = static_cast<std::size_t>(got);
         for (std::size_t i = 0; i < n && ok;) {
             if constexpr (bulk_body) {
-                // The bulk path: what needs no change (whole CRLF lines, no "." at a line's
-                // start) goes out as it is, found with memchr; the octet loop takes the rest.
-                const std::size_t run = stuffer.clean_prefix(in + i, n - i);
+                const std::size_t run = stuffer.clean_prefix(p + i, n - i);
                 if (run != 0) {
-                    ok = put_run(in + i, run);
-                    stuffer.passed(in + i, run);
+                    ok = put_run(p + i, run);
+                    stuffer.passed(p + i, run);
                     i += run;
                     continue;
                 }
             }
-            if (stuffer.step(in[i], out)) ++i;
+            if (stuffer.step(p[i], out)) ++i;
         }
-        if (!ok) return false;
+        return ok;
+    };
+    if constexpr (bulk_body && detail::has_take<Source>::value) {
+        // Content in memory: looked at where it lies, runs written from there.
+        for (std::string_view block = source.take(take_block); !block.empty(); block = source.take(take_block)) {
+            if (!feed(block.data(), block.size())) return false;
+        }
+    } else {
+        char in[content_block];
+        for (;;) {
+            const std::ptrdiff_t got = source.read(in, sizeof(in));
+            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+                // No "." may follow a partial message: close, and the server discards it.
+                fail(phase::body, error_kind::usage, cause::source_failed);
+                drop_connection();
+                return false;
+            }
+            if (got == 0) break;
+            if (!feed(in, static_cast<std::size_t>(got))) return false;
+        }
     }
     stuffer.finish(out);
     return ok && end_of_data(total);
@@ -4023,21 +4170,26 @@ bool basic_client<Transport, Tls, Profile, Clock>::put_step(batch& b, std::size_
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::send_lockstep(batch& b, std::string_view params) {
-    for (std::size_t step = 0; step <= b.n + 1 && b.mail_ok; ++step) {
+    const std::size_t last = b.chunks != nullptr ? b.n : b.n + 1; // DATA, or BDAT below
+    for (std::size_t step = 0; step <= last && b.mail_ok; ++step) {
         if (step > b.n && b.res.accepted == 0) break;
-        begin_step(step, b.n);
+        begin_step(b, step);
         if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
     }
+    if (b.chunks != nullptr && chunks_wanted(b)) return send_chunks(b);
     return true;
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std::string_view params) {
-    begin_step(0, b.n);
+    begin_step(b, 0);
     batch_ = &b;
     bool ok = true;
-    for (std::size_t step = 0; ok && step <= b.n + 1 && b.mail_ok; ++step)
+    const std::size_t last = b.chunks != nullptr ? b.n : b.n + 1; // DATA, or BDAT below
+    for (std::size_t step = 0; ok && step <= last && b.mail_ok; ++step)
         ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
+    // BDAT: the chunks follow the commands at once, in the same writes.
+    if (b.chunks != nullptr) ok = ok && (!chunks_wanted(b) || send_chunks(b));
     ok = ok && flush();
     while (ok && b.replies < b.put) ok = take_reply(b);
     batch_ = nullptr;
@@ -4047,7 +4199,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std:
 template <class Transport, class Tls, class Profile, class Clock>
 std::size_t basic_client<Transport, Tls, Profile, Clock>::command_size(const batch& b, std::size_t i) noexcept {
     if (i == 0) return b.mail_size;
-    if (i > b.n) return 6;                                       // "DATA" CRLF
+    if (i > b.n) return b.chunks != nullptr ? chunk_reply_allowance : 6; // a BDAT chunk, or "DATA" CRLF
     return 9 + b.env.recipients[i - 1].address.size() + 1 + 2; // "RCPT TO:<" address ">" CRLF
 }
 
@@ -4086,7 +4238,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
     ++b.replies;
     b.unanswered -= command_size(b, r);
     if (last_.code == 421) return reply_failure(phase_);
-    if (r == 0 && last_.cls() != 2) {
+    if (b.chunks != nullptr && r > b.n) {
+        if (!take_chunk_reply(b, r)) return false;
+    } else if (r == 0 && last_.cls() != 2) {
         // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
         // other replies are read, unless reading them fails first.
         b.mail_ok = false;
@@ -4102,7 +4256,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
             if (b.worst == b.n || (last_.permanent() && !b.env.recipients[b.worst].result.permanent())) b.worst = r - 1;
         }
     }
-    if (b.pipelined && b.replies <= b.n + 1) begin_step(b.replies, b.n);
+    if (b.pipelined && (b.chunks == nullptr ? b.replies <= b.n + 1 : b.replies < b.put)) begin_step(b, b.replies);
     return true;
 }
 
@@ -4127,7 +4281,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::flush_duplex(batch& b) {
         if ((ready & ready_read) != 0 && !read_arrived(b)) return false;
         if ((ready & ready_write) != 0) {
             std::size_t done = 0;
-            if (!transfer(true, tx_ + off, tx_len_ - off, done)) return false;
+            if (!transfer(tx_ + off, nullptr, tx_len_ - off, done)) return false;
             off += done;
         }
     }
@@ -4153,7 +4307,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_arrived(batch& b) {
     rx_end_ = avail;
     if (rx_end_ < sizeof(rx_)) {
         std::size_t got = 0;
-        if (!transfer(false, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
+        if (!transfer(nullptr, rx_ + rx_end_, sizeof(rx_) - rx_end_, got)) return false;
         rx_end_ += got;
     }
     while (b.replies < b.put && reply_buffered()) {
@@ -4167,6 +4321,247 @@ bool basic_client<Transport, Tls, Profile, Clock>::read_arrived(batch& b) {
 
 #endif // MAILWIRE_TRANSACTION_HPP
 // ---- end include/mailwire/transaction.hpp ----
+// ---- begin include/mailwire/chunking.hpp ----
+// mailwire - CHUNKING (RFC 3030): the definitions of the basic_client members declared under
+// "CHUNKING" in client.hpp. The content goes out in counted chunks, "BDAT <size>" then exactly
+// that many octets, the last one "BDAT <size> LAST": nothing is dot-stuffed and no "." ends it, so
+// no octet of the message can be taken for the end of the data. Each chunk is assembled in the
+// send buffer behind room for its BDAT line, which is written once the size is known. Pipelined,
+// the chunks follow MAIL and RCPT in the same writes: a message that fits one chunk takes one
+// round trip.
+#ifndef MAILWIRE_CHUNKING_HPP
+#define MAILWIRE_CHUNKING_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
+    dot_stuffer lines(dot_stuffer::lines_only);
+    std::uint64_t total = 0;
+    if (!open_chunk()) return false;
+    bool ok = true;
+    const auto out = [&](char c) {
+        if (ok) ok = chunk_char(b, c);
+    };
+    const bool in_memory = bulk_body && b.chunks->take != nullptr;
+    // One block of the content: line ends made CRLF, nothing else changed. With bulk_body, runs
+    // that need no change are copied whole, or (content in memory, a buffer's worth or more)
+    // sent as chunks of their own from where they lie.
+    const auto feed = [&](const char* p, std::size_t n) {
+        total += n;
+        if (opt_.progress) opt_.progress(opt_.progress_context, total, b.expected);
+        for (std::size_t i = 0; i < n && ok;) {
+            if constexpr (bulk_body) {
+                const std::size_t run = lines.clean_prefix(p + i, n - i);
+                if (run != 0) {
+                    ok = in_memory && run >= sizeof(tx_) ? direct_chunk(b, p + i, run) : chunk_run(b, p + i, run);
+                    lines.passed(p + i, run);
+                    i += run;
+                    continue;
+                }
+            }
+            if (lines.step(p[i], out)) ++i;
+        }
+        return ok;
+    };
+    char in[content_block];
+    for (;;) {
+        if (!chunks_wanted(b)) {
+            // A refusal came in (MAIL, every recipient, a chunk): no more BDAT, and no LAST
+            // (RFC 3030 §2). What is assembled stays unsent; RSET follows the replies.
+            tx_len_ = chunk_at_;
+            return true;
+        }
+        if (in_memory) {
+            const std::string_view block = b.chunks->take(b.chunks->context, take_block);
+            if (block.empty()) break;
+            if (!feed(block.data(), block.size())) return false;
+            continue;
+        }
+        const std::ptrdiff_t got = b.chunks->read(b.chunks->context, in, sizeof(in));
+        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+            // No LAST may follow a partial message: close, and the server discards it.
+            fail(phase::body, error_kind::usage, cause::source_failed);
+            drop_connection();
+            return false;
+        }
+        if (got == 0) break;
+        if (!feed(in, static_cast<std::size_t>(got))) return false;
+    }
+    lines.end_lines(out);
+    return ok && seal_chunk(b, true);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::direct_chunk(batch& b, const char* p, std::size_t n) {
+    // The chunk under way goes first (or, empty, gives back its room).
+    if (tx_len_ > chunk_at_ + chunk_header_room) {
+        if (!seal_chunk(b, false)) return false;
+    } else {
+        tx_len_ = chunk_at_;
+    }
+    if (b.pipelined) {
+        if (!flush()) return false;
+        while (b.replies < b.put) {
+            if (!take_reply(b)) return false;
+        }
+    }
+    if (!chunks_wanted(b)) return open_chunk();
+    char digits[24];
+    const char* const size = detail::format_u64(n, digits);
+    if (!put_command({"BDAT ", std::string_view(size)})) return false;
+    const std::size_t step = b.put++;
+    b.unanswered += command_size(b, step);
+    if (!flush() || !put_run(p, n)) return false; // put_run writes a buffer's worth from where it is
+    begin_step(b, step); // the reply's deadline starts once the chunk is written
+    if (!b.pipelined && !take_reply(b)) return false;
+    return open_chunk();
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::open_chunk() {
+    // A chunk starts with at least a quarter of the buffer free for its data (commands before
+    // it go out first otherwise): no chunk of a few octets behind a long envelope.
+    if (tx_len_ + chunk_header_room + sizeof(tx_) / 4 > sizeof(tx_) && !flush()) return false;
+    chunk_at_ = tx_len_;
+    tx_len_ += chunk_header_room;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::chunk_char(batch& b, char c) {
+    if (tx_len_ == sizeof(tx_) && (!seal_chunk(b, false) || !open_chunk())) return false;
+    tx_[tx_len_++] = c;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::chunk_run(batch& b, const char* p, std::size_t n) {
+    while (n != 0) {
+        if (tx_len_ == sizeof(tx_) && (!seal_chunk(b, false) || !open_chunk())) return false;
+        const std::size_t room = sizeof(tx_) - tx_len_;
+        const std::size_t k = n < room ? n : room;
+        std::memcpy(tx_ + tx_len_, p, k);
+        tx_len_ += k;
+        p += k;
+        n -= k;
+    }
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::seal_chunk(batch& b, bool last) {
+    if (!chunks_wanted(b)) {
+        // A refusal was read meanwhile (lock-step, or while writing): RFC 3030 §2, no further
+        // BDAT. The chunk is dropped; send_chunks() stops at its next block.
+        tx_len_ = chunk_at_;
+        return true;
+    }
+    const std::size_t data_at = chunk_at_ + chunk_header_room;
+    const std::size_t size = tx_len_ - data_at;
+    // The BDAT line (RFC 3030 §2: "BDAT" SP chunk-size [SP "LAST"] CRLF), then the data moved up
+    // to follow it.
+    char digits[24];
+    char line[chunk_header_room];
+    std::size_t h = 0;
+    for (const char* part : {"BDAT ", detail::format_u64(size, digits), last ? " LAST" : ""}) {
+        while (*part != '\0') line[h++] = *part++;
+    }
+    if (MAILWIRE_TRACE) trace(trace_direction::client, std::string_view(line, h));
+    line[h++] = '\r';
+    line[h++] = '\n';
+    std::memcpy(tx_ + chunk_at_, line, h);
+    std::memmove(tx_ + chunk_at_ + h, tx_ + data_at, size);
+    tx_len_ -= chunk_header_room - h;
+
+    if (b.pipelined && !duplex() && b.replies < b.put &&
+        b.unanswered + (tx_len_ - chunk_at_) > pipeline_window()) {
+        // Without reading while writing, a chunk larger than the window's room must not follow
+        // unanswered commands: their replies (often longer than the commands) could fill the
+        // server's side while it waits to write them, and it would stop reading the chunk. So
+        // what precedes the chunk goes out, and every reply to it is read first (one round trip,
+        // for a message larger than the window).
+        if (!write_front(chunk_at_)) return false;
+        while (b.replies < b.put) {
+            if (!take_reply(b)) return false;
+        }
+        if (!chunks_wanted(b)) {
+            tx_len_ = 0; // refused meanwhile: this chunk stays unsent
+            return true;
+        }
+    }
+    const std::size_t step = b.put++;
+    b.unanswered += command_size(b, step);
+    b.last_sent = last;
+    if (!b.pipelined) {
+        begin_step(b, step);
+        return flush() && take_reply(b);
+    }
+    // Writing a chunk has a deadline of its own (RFC 5321 §4.5.3.2.5: a data block); the reply
+    // being waited for gets a fresh one once the writing is done. A reply to this chunk before
+    // all of it is written would be premature (take_chunk_reply).
+    begin(phase_, opt_.timeout.data_block);
+    b.writing_step = step;
+    const bool ok = flush();
+    b.writing_step = static_cast<std::size_t>(-1);
+    if (!ok) return false;
+    if (b.replies < b.put) begin_step(b, b.replies);
+    return make_room(b, 0);
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::write_front(std::size_t n) {
+    for (std::size_t off = 0, done = 0; off < n; off += done) {
+        if (!transfer(tx_ + off, nullptr, n - off, done)) return false;
+    }
+    std::memmove(tx_, tx_ + n, tx_len_ - n);
+    tx_len_ -= n;
+    chunk_at_ -= n;
+    return true;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::take_chunk_reply(batch& b, std::size_t r) {
+    if (r >= b.writing_step || last_.cls() == 3) {
+        // An answer to a chunk the server cannot have read yet, or a "go ahead" (354) where
+        // there is nothing to go ahead with: a server out of step with the counted data.
+        fail(phase_, error_kind::protocol, cause::unexpected_reply, &last_);
+        drop_connection();
+        return false;
+    }
+    const bool last = b.last_sent && r + 1 == b.put;
+    if (last_.cls() == 2) {
+        b.delivered = last;
+        return true;
+    }
+    // A refusal of MAIL or of every recipient is reported as such; the chunks' replies to it
+    // (503, 554) add nothing. The first refused chunk is the error otherwise.
+    if (!b.mail_ok || b.res.accepted == 0 || b.chunk_refused) return true;
+    b.chunk_refused = true;
+    const int code = last_.code;
+    if (r == b.n + 1 && code >= 500 && code <= 504 && code != 503) {
+        // RFC 5321 §4.2.4: the first BDAT not recognised or not implemented. Its octets went
+        // out with it and may have been read as commands.
+        b.out_of_step = true;
+        fail(phase::data, error_kind::protocol, cause::chunking_refused, &last_);
+        return true;
+    }
+    reply_failure(last ? phase::end_of_data : phase::data);
+    return true;
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_CHUNKING_HPP
+// ---- end include/mailwire/chunking.hpp ----
 
 #endif // MAILWIRE_CLIENT_HPP
 // ---- end include/mailwire/client.hpp ----

@@ -161,6 +161,14 @@
 #define MAILWIRE_ADDRESS_SYNTAX 1
 #endif
 
+// CHUNKING (RFC 3030): BDAT instead of DATA when the server offers it. The content goes out in
+// counted chunks, pipelined with MAIL and RCPT, so a message that fits one chunk takes one round
+// trip, and nothing is dot-stuffed. 0 compiles it out (DATA always; the firmware example does, to
+// keep its flash budget).
+#ifndef MAILWIRE_CHUNKING
+#define MAILWIRE_CHUNKING 1
+#endif
+
 // The dialogue trace (client_options::trace). 0 compiles the calls out: the option is then ignored.
 #ifndef MAILWIRE_TRACE
 #define MAILWIRE_TRACE 1
@@ -181,8 +189,8 @@
 // (nlohmann/json does the same for its knobs.) The knobs must therefore be integer literals
 // (`#define MAILWIRE_RX_BUFFER_SIZE 2048`, not `(2 * 1024)`): their values are pasted into a name.
 #define MAILWIRE_ABI_NAME_(major, minor, rx, tx, window, text, lines, advice, short_advice, plain, login, xoauth2, \
-                           oauthbearer, parameters, syntax, trace, tls_detail)                                     \
-    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail
+                           oauthbearer, parameters, syntax, trace, tls_detail, chunking)                           \
+    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail##chunking
 // One step between, so that each knob is replaced by its value before it is pasted.
 #define MAILWIRE_ABI_EXPAND_(...) MAILWIRE_ABI_NAME_(__VA_ARGS__)
 #define MAILWIRE_ABI                                                                                                 \
@@ -190,7 +198,8 @@
                          MAILWIRE_TX_BUFFER_SIZE, MAILWIRE_PIPELINE_WINDOW, MAILWIRE_REPLY_TEXT_SIZE,               \
                          MAILWIRE_MAX_REPLY_LINES, MAILWIRE_ADVICE, MAILWIRE_ADVICE_SHORT, MAILWIRE_AUTH_PLAIN,     \
                          MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
-                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
+                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL,    \
+                         MAILWIRE_CHUNKING)
 
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
@@ -440,6 +449,7 @@ enum class cause : std::uint8_t {
     bad_challenge,        ///< an AUTH 334 challenge that is not valid base64 or too long
     greeting_looks_like_tls, ///< the port expects implicit TLS: TLS bytes where a 220 greeting belongs
     no_greeting,             ///< connected, but the server closed or stayed silent before a greeting's first octet
+    chunking_refused,        ///< CHUNKING offered, BDAT then refused as unknown (500-504): its octets may have been read as commands
     // auth
     mechanism_not_offered, ///< the requested SASL mechanism is not in the EHLO reply
     auth_not_offered,      ///< no AUTH capability at all
@@ -548,6 +558,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::bad_challenge: return "invalid AUTH challenge";
     case cause::greeting_looks_like_tls: return "this port expects implicit TLS (TLS from the first byte), not plaintext SMTP";
     case cause::no_greeting: return "connected, but the server sent no greeting";
+    case cause::chunking_refused: return "the server offers CHUNKING but refused BDAT";
     case cause::mechanism_not_offered: return "authentication mechanism not offered";
     case cause::auth_not_offered: return "server offers no authentication";
     case cause::credentials_rejected: return "credentials rejected";

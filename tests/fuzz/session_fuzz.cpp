@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Fuzz target: a whole client session driven by fuzzed server bytes — greeting, EHLO, STARTTLS
 // (through a pass-through TLS policy, so its answers are fuzzed too), AUTH and its challenges,
-// MAIL/RCPT/DATA, the reply to the final "." — with a fuzzed envelope address and body.
+// MAIL/RCPT/DATA or BDAT chunks (when the fuzzed EHLO reply offers CHUNKING), the reply to the
+// final "." or to the LAST chunk — with a fuzzed envelope address and body.
 //
 // Input: byte 0 chooses the encryption (none / STARTTLS / implicit) and PIPELINING on or off,
 // byte 1 the AUTH mechanism (bit 7: a secret too long for the AUTH line; bit 6: a fuzzed
@@ -100,6 +101,14 @@ void check_envelope_lines(const std::string& w) {
         if (end == std::string::npos) end = w.size();
         const std::string_view line(w.data() + at, end - at);
         at = end + 2;
+        if (line.substr(0, 5) == "BDAT ") {
+            // RFC 3030: the chunk's octets follow, counted: they are the message's, not lines.
+            std::size_t n = 0;
+            for (std::size_t i = 5; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+                n = n * 10 + static_cast<std::size_t>(line[i] - '0');
+            at += n;
+            continue;
+        }
         if (content || line == "DATA") {
             content = line != ".";
             continue;

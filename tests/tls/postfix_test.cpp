@@ -65,6 +65,68 @@ TEST_CASE("Postfix smtpd in wrapper mode (implicit TLS): byte-exact through the 
     send_through_postfix<mailwire::profiles::submissions>(true);
 }
 
+namespace {
+/// The client's side of the dialogue (its trace), one line each.
+void keep_client_lines(void* context, mailwire::trace_direction d, std::string_view line) {
+    if (d == mailwire::trace_direction::client) static_cast<std::vector<std::string>*>(context)->emplace_back(line);
+}
+std::size_t count_prefix(const std::vector<std::string>& lines, const std::string& prefix) {
+    std::size_t n = 0;
+    for (const std::string& l : lines) n += l.rfind(prefix, 0) == 0;
+    return n;
+}
+} // namespace
+
+TEST_CASE("Postfix smtpd with CHUNKING: a body of many chunks arrives byte-exact, and DATA when chunking is off",
+          "[tls][real][postfix][chunking]") {
+    // Postfix offers CHUNKING (RFC 3030): BDAT chunks of at most the send buffer, the last one
+    // LAST, nothing dot-stuffed; the server holds exactly what DATA would have given it.
+    std::string body = "From: a@example.org\r\nTo: b@example.org\r\nSubject: chunks\r\n\r\n";
+    for (std::size_t i = 0; body.size() < 5 * MAILWIRE_TX_BUFFER_SIZE + 333; ++i)
+        body += (i % 3 == 0 ? "." : "") + std::string(1 + i % 90, static_cast<char>('A' + i % 26)) + (i % 4 ? "\r\n" : "\n");
+    std::string held; // LF made CRLF, the last line ended
+    for (char ch : body) {
+        if (ch == '\n' && (held.empty() || held.back() != '\r')) held += '\r';
+        held += ch;
+    }
+    if (held.compare(held.size() - 2, 2, "\r\n") != 0) held += "\r\n";
+    for (bool chunking : {true, false}) {
+        INFO((chunking ? "BDAT" : "DATA (disable_chunking)"));
+        smtp_server server(tlstest::postfix(false));
+        INFO("server: " << server.problem() << " " << server.server_stderr());
+        REQUIRE(server.ok());
+        tls_client<mailwire::profiles::submission> t(server.port(), 15000);
+        std::vector<std::string> lines;
+        t.c.options().trace = &keep_client_lines;
+        t.c.options().trace_context = &lines;
+        t.c.options().disable_chunking = !chunking;
+        const error e = t.c.open("localhost");
+        INFO(describe(e));
+        REQUIRE(e.ok());
+        REQUIRE(t.c.server_capabilities().chunking);
+        mailwire::recipient r[1] = {{"b@example.org", {}}};
+        mailwire::envelope env;
+        env.sender = "a@example.org";
+        env.recipients = r;
+        env.recipient_count = 1;
+        const mailwire::send_result s = t.c.send(env, body);
+        INFO(describe(s.err));
+        CHECK(s.ok());
+        CHECK(t.c.quit().ok());
+        if (chunking) {
+            CHECK(count_prefix(lines, "BDAT ") >= 5);
+            CHECK(count_prefix(lines, "DATA") == 0);
+        } else {
+            CHECK(count_prefix(lines, "BDAT ") == 0);
+            CHECK(count_prefix(lines, "DATA") == 1);
+        }
+        const std::vector<interop::received_message> got = server.messages();
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].content.rfind("Received: from ", 0) == 0);
+        CHECK(ends_with(got[0].content, "\r\n" + held));
+    }
+}
+
 #ifdef MAILWIRE_SEND_EXE
 TEST_CASE("Postfix smtpd: mailwire-send with the default profile and with submissions", "[tls][real][postfix][send]") {
     for (bool wrapper : {false, true}) {

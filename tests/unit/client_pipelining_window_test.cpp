@@ -33,6 +33,7 @@ struct link_model {
     bool refuse_mail = false;
     std::size_t close_at_rcpt = 0;   ///< RCPT number k gets 421 and the server closes
     std::size_t hang_at_rcpt = 0;    ///< after reading RCPT number k the server does nothing more
+    bool chunking = false;           ///< offer CHUNKING: BDAT (RFC 3030), each chunk answered
 
     // observations
     std::vector<std::string> rcpts; ///< the RCPT TO lines the server read, in order
@@ -48,6 +49,9 @@ struct link_model {
     std::string pending;  ///< the server's reply that did not fit into outbound yet
     std::string line;
     bool data_mode = false;
+    std::size_t chunk_left = 0; ///< octets of the current BDAT chunk still to read
+    bool chunk_last = false;
+    std::size_t chunks = 0;
     bool mail_ok = false;
     std::size_t accepted = 0;
     bool closed = false;
@@ -69,7 +73,12 @@ struct link_model {
             if (closed || inbound.empty()) return;
             line += inbound.front();
             inbound.erase(0, 1);
-            if (data_mode) {
+            if (chunk_left != 0) {
+                // Inside a chunk: its octets are the message's, counted, not read as commands.
+                body += line;
+                line.clear();
+                if (--chunk_left == 0) end_chunk();
+            } else if (data_mode) {
                 if (line.size() >= 5 && line.compare(line.size() - 5, 5, "\r\n.\r\n") == 0) {
                     body = line;
                     line.clear();
@@ -84,11 +93,22 @@ struct link_model {
         }
     }
 
+    void end_chunk() {
+        ++chunks;
+        if (!mail_ok || accepted == 0) pending = "503 5.5.1 No recipients\r\n";
+        else if (chunk_last) pending = "250 2.0.0 5A1B2C3D Message accepted for delivery\r\n";
+        else pending = "250 2.0.0 chunk " + std::to_string(chunks) + " received\r\n";
+    }
+
     void answer(const std::string& cmd) {
         ++commands;
-        if (cmd.rfind("EHLO", 0) == 0) {
-            pending = "250-mx.example Hello client.example, pleased to meet you\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-                      "250 SIZE 100000000\r\n";
+        if (cmd.rfind("BDAT ", 0) == 0) {
+            chunk_left = std::stoul(cmd.substr(5));
+            chunk_last = cmd.find(" LAST") != std::string::npos;
+            if (chunk_left == 0) end_chunk();
+        } else if (cmd.rfind("EHLO", 0) == 0) {
+            pending = "250-mx.example Hello client.example, pleased to meet you\r\n250-PIPELINING\r\n250-8BITMIME\r\n" +
+                      std::string(chunking ? "250-CHUNKING\r\n" : "") + "250 SIZE 100000000\r\n";
         } else if (cmd.rfind("MAIL FROM:", 0) == 0) {
             mail_ok = !refuse_mail;
             pending = refuse_mail ? "550 5.7.1 " + cmd.substr(10) + "... Sender refused\r\n"
@@ -380,5 +400,56 @@ TEST_CASE("pipelining: a server that stops reading and answering ends at that re
         CHECK(o.recipients[298].accepted());
         CHECK(o.recipients[299].result.code == 0);
         CHECK_FALSE(o.still_open);
+    }
+}
+
+TEST_CASE("pipelining with BDAT: many chunks and many recipients never deadlock, on every path", "[unit][pipelining][chunking]") {
+    // A body of many send buffers (each chunk is at most one), so that chunk replies pile up while
+    // the client writes: without reading them in time, the server blocks writing them and stops
+    // reading chunks. Small windows, many recipients, refusals between them.
+    std::string body = "Subject: chunks\r\n\r\n";
+    for (std::size_t i = 0; body.size() < 8 * MAILWIRE_TX_BUFFER_SIZE + 1000; ++i)
+        body += (i % 9 == 0 ? "." : "") + std::string(10 + i % 70, static_cast<char>('a' + i % 26)) + "\n";
+    std::string wire; // what the server must hold: CRLF line ends, nothing stuffed, no "."
+    for (char ch : body) {
+        if (ch == '\n' && (wire.empty() || wire.back() != '\r')) wire += '\r';
+        wire += ch;
+    }
+    for (std::size_t w : {256u, 4096u}) {
+        for (std::size_t count : {1u, 50u, 1000u}) {
+            // Reading while writing, a stated window, and (with a window as large as the client's
+            // default, MAILWIRE_PIPELINE_WINDOW) a transport that says nothing.
+            for (int path = 0; path < (w >= MAILWIRE_PIPELINE_WINDOW ? 3 : 2); ++path) {
+                INFO("window " << w << ", " << count << " recipients, path " << path);
+                link_model m;
+                m.window = w;
+                m.chunking = true;
+                m.refuse_every = 7;
+                mailwire::basic_client<duplex_link, mailwire::no_tls, mailwire::profiles::relay, mwtest::manual_clock> dc{
+                    duplex_link(m), mailwire::no_tls{}, mwtest::manual_clock{&m.now_ms}};
+                mailwire::basic_client<stated_link, mailwire::no_tls, mailwire::profiles::relay, mwtest::manual_clock> sc{
+                    stated_link(m), mailwire::no_tls{}, mwtest::manual_clock{&m.now_ms}};
+                mailwire::basic_client<quiet_link, mailwire::no_tls, mailwire::profiles::relay, mwtest::manual_clock> qc{
+                    quiet_link(m), mailwire::no_tls{}, mwtest::manual_clock{&m.now_ms}};
+                std::vector<std::string> addresses;
+                for (std::size_t i = 1; i <= count; ++i) addresses.push_back("user" + std::to_string(i) + "@example.org");
+                mwtest::recipients to(addresses);
+                mailwire::envelope env = to.envelope("sender@example.net");
+                const auto run = [&](auto& c) {
+                    c.options().ehlo_name = mwtest::ehlo_name;
+                    const mailwire::error opened = c.open("mx.example");
+                    REQUIRE(opened.ok());
+                    REQUIRE(c.server_capabilities().chunking);
+                    return c.send(env, body);
+                };
+                const mailwire::send_result r = path == 0 ? run(dc) : path == 1 ? run(sc) : run(qc);
+                INFO(mwtest::describe(r.err));
+                CHECK_FALSE(m.stuck);
+                CHECK(r.delivered());
+                CHECK(m.chunks >= 8);
+                CHECK(m.body == wire);
+                CHECK(r.accepted == count - count / 7);
+            }
+        }
     }
 }

@@ -76,6 +76,10 @@ public:
     std::vector<std::size_t> write_ends; ///< offsets in `written` where each write call ended
     std::vector<std::string> commands;   ///< the client's command lines, without CRLF
     std::vector<std::string> contents;   ///< message contents as sent (dot-stuffed, with the final ".\r\n")
+    std::vector<std::string> chunks;     ///< BDAT chunks' data (RFC 3030), each as sent after its BDAT line
+    /// BDAT: release the reply to a BDAT line as soon as the line is read, before its data (a
+    /// server answering too early), instead of after the data.
+    bool answer_bdat_early = false;
     std::string connected_host;
     std::uint16_t connected_port = 0;
     bool connected = false;
@@ -168,9 +172,15 @@ private:
         pending_.push_back(t);
     }
 
-    /// Splits the client's output into units; each complete unit releases the next turn.
+    /// Splits the client's output into units; each complete unit releases the next turn. A BDAT
+    /// line and the octets it counts are one unit (a chunk).
     void consume(std::string_view s) {
         for (char c : s) {
+            if (bdat_left_ != 0) {
+                chunk_ += c;
+                if (--bdat_left_ == 0) end_chunk();
+                continue;
+            }
             unit_ += c;
             if (data_mode_) {
                 const bool ends = (unit_.size() == 3 && unit_ == ".\r\n") ||
@@ -183,16 +193,36 @@ private:
                 }
             } else if (unit_.size() >= 2 && unit_.compare(unit_.size() - 2, 2, "\r\n") == 0) {
                 commands.push_back(unit_.substr(0, unit_.size() - 2));
+                const bool bdat = unit_.compare(0, 5, "BDAT ") == 0;
                 unit_.clear();
+                if (bdat) {
+                    // "BDAT <size>[ LAST]": the next <size> octets are the chunk's.
+                    bdat_left_ = 0;
+                    for (std::size_t i = 5; i < commands.back().size() && commands.back()[i] >= '0' &&
+                                            commands.back()[i] <= '9';
+                         ++i)
+                        bdat_left_ = bdat_left_ * 10 + static_cast<std::size_t>(commands.back()[i] - '0');
+                    if (answer_bdat_early) release();
+                    if (bdat_left_ == 0) end_chunk();
+                    continue;
+                }
                 release();
             }
         }
+    }
+
+    void end_chunk() {
+        chunks.push_back(chunk_);
+        chunk_.clear();
+        if (!answer_bdat_early) release();
     }
 
     std::vector<turn> turns_;
     std::size_t next_ = 0;
     std::deque<turn> pending_;
     std::string unit_;
+    std::string chunk_;
+    std::size_t bdat_left_ = 0;
     bool data_mode_ = false;
     std::size_t write_calls_ = 0;
 };

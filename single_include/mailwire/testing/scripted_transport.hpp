@@ -147,6 +147,14 @@
 #define MAILWIRE_ADDRESS_SYNTAX 1
 #endif
 
+// CHUNKING (RFC 3030): BDAT instead of DATA when the server offers it. The content goes out in
+// counted chunks, pipelined with MAIL and RCPT, so a message that fits one chunk takes one round
+// trip, and nothing is dot-stuffed. 0 compiles it out (DATA always; the firmware example does, to
+// keep its flash budget).
+#ifndef MAILWIRE_CHUNKING
+#define MAILWIRE_CHUNKING 1
+#endif
+
 // The dialogue trace (client_options::trace). 0 compiles the calls out: the option is then ignored.
 #ifndef MAILWIRE_TRACE
 #define MAILWIRE_TRACE 1
@@ -167,8 +175,8 @@
 // (nlohmann/json does the same for its knobs.) The knobs must therefore be integer literals
 // (`#define MAILWIRE_RX_BUFFER_SIZE 2048`, not `(2 * 1024)`): their values are pasted into a name.
 #define MAILWIRE_ABI_NAME_(major, minor, rx, tx, window, text, lines, advice, short_advice, plain, login, xoauth2, \
-                           oauthbearer, parameters, syntax, trace, tls_detail)                                     \
-    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail
+                           oauthbearer, parameters, syntax, trace, tls_detail, chunking)                           \
+    abi_v##major##_##minor##_rx##rx##_tx##tx##_w##window##_text##text##_lines##lines##_f##advice##short_advice##plain##login##xoauth2##oauthbearer##parameters##syntax##trace##tls_detail##chunking
 // One step between, so that each knob is replaced by its value before it is pasted.
 #define MAILWIRE_ABI_EXPAND_(...) MAILWIRE_ABI_NAME_(__VA_ARGS__)
 #define MAILWIRE_ABI                                                                                                 \
@@ -176,7 +184,8 @@
                          MAILWIRE_TX_BUFFER_SIZE, MAILWIRE_PIPELINE_WINDOW, MAILWIRE_REPLY_TEXT_SIZE,               \
                          MAILWIRE_MAX_REPLY_LINES, MAILWIRE_ADVICE, MAILWIRE_ADVICE_SHORT, MAILWIRE_AUTH_PLAIN,     \
                          MAILWIRE_AUTH_LOGIN, MAILWIRE_AUTH_XOAUTH2, MAILWIRE_AUTH_OAUTHBEARER,                     \
-                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL)
+                         MAILWIRE_MAIL_PARAMETERS, MAILWIRE_ADDRESS_SYNTAX, MAILWIRE_TRACE, MAILWIRE_TLS_DETAIL,    \
+                         MAILWIRE_CHUNKING)
 
 // Programming errors (never I/O failures) go through MAILWIRE_ASSERT, which a user may replace.
 #ifndef MAILWIRE_ASSERT
@@ -291,6 +300,10 @@ public:
     std::vector<std::size_t> write_ends; ///< offsets in `written` where each write call ended
     std::vector<std::string> commands;   ///< the client's command lines, without CRLF
     std::vector<std::string> contents;   ///< message contents as sent (dot-stuffed, with the final ".\r\n")
+    std::vector<std::string> chunks;     ///< BDAT chunks' data (RFC 3030), each as sent after its BDAT line
+    /// BDAT: release the reply to a BDAT line as soon as the line is read, before its data (a
+    /// server answering too early), instead of after the data.
+    bool answer_bdat_early = false;
     std::string connected_host;
     std::uint16_t connected_port = 0;
     bool connected = false;
@@ -383,9 +396,15 @@ private:
         pending_.push_back(t);
     }
 
-    /// Splits the client's output into units; each complete unit releases the next turn.
+    /// Splits the client's output into units; each complete unit releases the next turn. A BDAT
+    /// line and the octets it counts are one unit (a chunk).
     void consume(std::string_view s) {
         for (char c : s) {
+            if (bdat_left_ != 0) {
+                chunk_ += c;
+                if (--bdat_left_ == 0) end_chunk();
+                continue;
+            }
             unit_ += c;
             if (data_mode_) {
                 const bool ends = (unit_.size() == 3 && unit_ == ".\r\n") ||
@@ -398,16 +417,36 @@ private:
                 }
             } else if (unit_.size() >= 2 && unit_.compare(unit_.size() - 2, 2, "\r\n") == 0) {
                 commands.push_back(unit_.substr(0, unit_.size() - 2));
+                const bool bdat = unit_.compare(0, 5, "BDAT ") == 0;
                 unit_.clear();
+                if (bdat) {
+                    // "BDAT <size>[ LAST]": the next <size> octets are the chunk's.
+                    bdat_left_ = 0;
+                    for (std::size_t i = 5; i < commands.back().size() && commands.back()[i] >= '0' &&
+                                            commands.back()[i] <= '9';
+                         ++i)
+                        bdat_left_ = bdat_left_ * 10 + static_cast<std::size_t>(commands.back()[i] - '0');
+                    if (answer_bdat_early) release();
+                    if (bdat_left_ == 0) end_chunk();
+                    continue;
+                }
                 release();
             }
         }
+    }
+
+    void end_chunk() {
+        chunks.push_back(chunk_);
+        chunk_.clear();
+        if (!answer_bdat_early) release();
     }
 
     std::vector<turn> turns_;
     std::size_t next_ = 0;
     std::deque<turn> pending_;
     std::string unit_;
+    std::string chunk_;
+    std::size_t bdat_left_ = 0;
     bool data_mode_ = false;
     std::size_t write_calls_ = 0;
 };
