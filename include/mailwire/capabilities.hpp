@@ -69,6 +69,7 @@ struct capabilities {
     bool eightbitmime = false;
     bool smtputf8 = false;
     bool chunking = false;
+    bool binarymime = false; ///< RFC 3030 §3 (with CHUNKING only)
     bool dsn = false;
     bool enhanced_status_codes = false;
     bool auth = false;
@@ -91,12 +92,13 @@ private:
         // "AUTH=LOGIN"), its parameters start after that one character. SIZE is \10 (8), AUTH \11 (9).
         const unsigned k = next_word(p, end, '=',
                                      "PIPELINING\1STARTTLS\2" "8BITMIME\3SMTPUTF8\4CHUNKING\5DSN\6"
-                                     "ENHANCEDSTATUSCODES\7SIZE\10AUTH\11");
+                                     "ENHANCEDSTATUSCODES\7SIZE\10AUTH\11BINARYMIME\12");
         if (k == 0) return;
         static constexpr bool capabilities::*const flags[] = {
             &capabilities::pipelining, &capabilities::starttls, &capabilities::eightbitmime,
             &capabilities::smtputf8,   &capabilities::chunking, &capabilities::dsn,
             &capabilities::enhanced_status_codes, &capabilities::size, &capabilities::auth,
+            &capabilities::binarymime,
         };
         this->*flags[k - 1] = true;
         if (p != end) ++p;

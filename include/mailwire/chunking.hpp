@@ -35,6 +35,10 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
     const auto feed = [&](const char* p, std::size_t n) {
         total += n;
         if (opt_.progress) opt_.progress(opt_.progress_context, total, b.expected);
+        if (b.raw) {
+            // BODY=BINARYMIME: every octet as it is (RFC 3030 §3).
+            return ok = in_memory && n >= sizeof(tx_) ? direct_chunk(b, p, n) : chunk_run(b, p, n);
+        }
         for (std::size_t i = 0; i < n && ok;) {
             if constexpr (bulk_body) {
                 const std::size_t run = lines.clean_prefix(p + i, n - i);
@@ -73,7 +77,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         if (got == 0) break;
         if (!feed(in, static_cast<std::size_t>(got))) return false;
     }
-    lines.end_lines(out);
+    if (!b.raw) lines.end_lines(out);
     return ok && seal_chunk(b, true);
 }
 

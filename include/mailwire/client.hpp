@@ -98,7 +98,7 @@ public:
         static_assert(detail::is_source<Source>::value,
                       "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
         send_result res;
-        if (!transaction(env, source, res, env.size, env.size)) res.err = err_;
+        if (!transaction(env, source, res, env.size, env.size, env.binary)) res.err = err_;
         return res;
     }
     /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
@@ -108,8 +108,13 @@ public:
     [[nodiscard]] send_result send(envelope& env, std::string_view message) {
         string_source src(message);
         send_result res;
-        const std::uint64_t size = MAILWIRE_MAIL_PARAMETERS && caps_.size ? wire_size(message) : 0;
-        if (!transaction(env, src, res, size, message.size())) res.err = err_;
+        // Content that is not line-structured goes unchanged where BINARYMIME can carry it (RFC
+        // 3030 §3), and is then counted as it is.
+        const bool binary = env.binary || (binary_path() && binary_content(message));
+        const std::uint64_t size = !(MAILWIRE_MAIL_PARAMETERS && caps_.size) ? 0
+                                   : binary && binary_path()                 ? message.size()
+                                                                             : wire_size(message);
+        if (!transaction(env, src, res, size, message.size(), binary)) res.err = err_;
         return res;
     }
 
@@ -516,7 +521,8 @@ private:
         void* context;
     };
     [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0);
+                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0,
+                                         bool binary = false);
 
     // ---------------------------------------------------------------- PIPELINING (RFC 2920): transaction.hpp
     /// A transaction's envelope while it is under way: which commands are out, which answered.
@@ -538,6 +544,7 @@ private:
         bool chunk_refused = false;        ///< a chunk was refused (and recorded)
         bool out_of_step = false;          ///< BDAT refused as unknown: its octets may have been read as commands
         bool delivered = false;            ///< 2xx to the LAST chunk
+        bool raw = false;                  ///< BODY=BINARYMIME: every octet as it is, no line ends changed
         std::size_t writing_step = static_cast<std::size_t>(-1); ///< the chunk being written: no reply to it yet
     };
 
@@ -568,6 +575,8 @@ private:
     // ---------------------------------------------------------------- CHUNKING (RFC 3030): chunking.hpp
     /// Whether this transaction goes with BDAT: offered, compiled in, not turned off.
     bool use_chunking() const noexcept { return MAILWIRE_CHUNKING && caps_.chunking && !opt_.disable_chunking; }
+    /// Whether binary content can go as it is: BDAT with BODY=BINARYMIME (RFC 3030 §3).
+    bool binary_path() const noexcept { return MAILWIRE_MAIL_PARAMETERS && use_chunking() && caps_.binarymime; }
     /// Room kept before a chunk's data for its "BDAT <size> LAST" line, written once the size is
     /// known: a chunk is at most the send buffer, so its size has at most 20 digits.
     static constexpr std::size_t chunk_header_room = 32;
@@ -655,7 +664,7 @@ private:
     /// total the progress callback counts against (0: unknown).
     template <class Source>
     [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size,
-                                   std::uint64_t expected);
+                                   std::uint64_t expected, bool binary);
 
     /// The body is read from its source in blocks of a quarter of the send buffer (at least the
     /// 256 octets a firmware's stack can spare). With a send buffer of 4 KiB or more (hosted

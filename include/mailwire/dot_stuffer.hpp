@@ -160,6 +160,22 @@ inline std::uint64_t wire_size(std::string_view message) noexcept {
     return n;
 }
 
+/// Whether `message` is not line-structured text: it holds a NUL octet, or a line longer than the
+/// 998 octets RFC 5322 §2.1.1 allows (RFC 3030 §3: such content needs BODY=BINARYMIME).
+inline bool binary_content(std::string_view message) noexcept {
+    if (message.empty()) return false;
+    if (std::memchr(message.data(), '\0', message.size()) != nullptr) return true;
+    const char* p = message.data();
+    const char* const end = p + message.size();
+    while (p != end) {
+        const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        const char* const line_end = lf != nullptr ? static_cast<const char*>(lf) : end;
+        if (line_end - p > 999) return true; // 998 octets and a CR before the LF
+        p = lf != nullptr ? line_end + 1 : end;
+    }
+    return false;
+}
+
 } // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 

@@ -31,6 +31,11 @@ struct envelope {
     std::size_t recipient_count = 0;
     std::uint64_t size = 0;  ///< the content's wire_size() when known: declared as SIZE= (RFC 1870)
     bool eight_bit = false;  ///< the content has 8-bit bytes: BODY=8BITMIME when offered (RFC 6152)
+    /// The content is not line-structured text (NUL octets, lines past 998 octets, line ends that
+    /// must stay as they are): with CHUNKING and BINARYMIME offered it goes as BODY=BINARYMIME,
+    /// every octet unchanged (RFC 3030 §3); otherwise as text, line ends made CRLF, and the
+    /// server judges it. client::send() of a message in memory sets it itself on NUL or long lines.
+    bool binary = false;
 };
 
 struct send_result {

@@ -48,7 +48,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::hello() {
         if (last_.code == 250) {
             caps_.esmtp = esmtp;
             if (!MAILWIRE_MAIL_PARAMETERS) { // compiled out: as if not offered (config.hpp)
-                caps_.size = caps_.eightbitmime = caps_.smtputf8 = false;
+                caps_.size = caps_.eightbitmime = caps_.smtputf8 = caps_.binarymime = false;
                 caps_.size_limit = 0;
             }
             return true;

@@ -40,7 +40,8 @@ void basic_client<Transport, Tls, Profile, Clock>::begin_step(const batch& b, st
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                                                     chunk_source* chunks, std::uint64_t expected) {
+                                                                     chunk_source* chunks, std::uint64_t expected,
+                                                                     bool binary) {
     if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
     // Everything is checked before the first byte leaves.
@@ -62,7 +63,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 
     const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
     // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
-    // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
+    // (RFC 6152) or " BODY=BINARYMIME" (RFC 3030 §3, with BDAT only), " SMTPUTF8" (RFC 6531
+    // §3.4); at most 51 octets.
+    const bool raw = chunks != nullptr && binary && binary_path();
     char param_buf[64];
     std::size_t param_len = 0;
     if (MAILWIRE_MAIL_PARAMETERS) {
@@ -70,7 +73,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
         const bool declare_size = caps_.size && size != 0;
         const char* const parts[] = {declare_size ? " SIZE=" : "",
                                      declare_size ? detail::format_u64(size, size_buf) : "",
-                                     env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                     raw                                   ? " BODY=BINARYMIME"
+                                     : env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME"
+                                                                           : "",
                                      utf8 ? " SMTPUTF8" : ""};
         for (const char* p : parts) {
             while (*p != '\0') param_buf[param_len++] = *p++;
@@ -82,6 +87,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
     batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
     b.chunks = chunks;
     b.expected = expected;
+    b.raw = raw;
     const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
     if (!ok) return false;
     if (chunks == nullptr ? b.mail_ok && last_.code == 354 && res.accepted != 0
@@ -114,7 +120,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res,
-                                                               std::uint64_t size, std::uint64_t expected) {
+                                                               std::uint64_t size, std::uint64_t expected, bool binary) {
     if constexpr (MAILWIRE_CHUNKING) {
         if (use_chunking()) {
             // BDAT: the content goes with the commands (chunking.hpp), read through one function
@@ -124,7 +130,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, So
             if constexpr (bulk_body && detail::has_take<Source>::value)
                 src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
             src.context = &source;
-            return envelope_commands(env, res, size, &src, expected);
+            return envelope_commands(env, res, size, &src, expected, binary);
         }
     }
     return envelope_commands(env, res, size) && content(source, expected);
@@ -234,7 +240,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_lockstep(batch& b, std::
         begin_step(b, step);
         if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
     }
-    if (b.chunks != nullptr && chunks_wanted(b)) return send_chunks(b);
+    if constexpr (MAILWIRE_CHUNKING) {
+        if (b.chunks != nullptr && chunks_wanted(b)) return send_chunks(b);
+    }
     return true;
 }
 
@@ -247,7 +255,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std:
     for (std::size_t step = 0; ok && step <= last && b.mail_ok; ++step)
         ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
     // BDAT: the chunks follow the commands at once, in the same writes.
-    if (b.chunks != nullptr) ok = ok && (!chunks_wanted(b) || send_chunks(b));
+    if constexpr (MAILWIRE_CHUNKING) {
+        if (b.chunks != nullptr) ok = ok && (!chunks_wanted(b) || send_chunks(b));
+    }
     ok = ok && flush();
     while (ok && b.replies < b.put) ok = take_reply(b);
     batch_ = nullptr;
@@ -296,8 +306,10 @@ bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
     ++b.replies;
     b.unanswered -= command_size(b, r);
     if (last_.code == 421) return reply_failure(phase_);
-    if (b.chunks != nullptr && r > b.n) {
-        if (!take_chunk_reply(b, r)) return false;
+    if (MAILWIRE_CHUNKING && b.chunks != nullptr && r > b.n) {
+        if constexpr (MAILWIRE_CHUNKING) {
+            if (!take_chunk_reply(b, r)) return false;
+        }
     } else if (r == 0 && last_.cls() != 2) {
         // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
         // other replies are read, unless reading them fails first.

@@ -1054,6 +1054,7 @@ struct capabilities {
     bool eightbitmime = false;
     bool smtputf8 = false;
     bool chunking = false;
+    bool binarymime = false; ///< RFC 3030 §3 (with CHUNKING only)
     bool dsn = false;
     bool enhanced_status_codes = false;
     bool auth = false;
@@ -1076,12 +1077,13 @@ private:
         // "AUTH=LOGIN"), its parameters start after that one character. SIZE is \10 (8), AUTH \11 (9).
         const unsigned k = next_word(p, end, '=',
                                      "PIPELINING\1STARTTLS\2" "8BITMIME\3SMTPUTF8\4CHUNKING\5DSN\6"
-                                     "ENHANCEDSTATUSCODES\7SIZE\10AUTH\11");
+                                     "ENHANCEDSTATUSCODES\7SIZE\10AUTH\11BINARYMIME\12");
         if (k == 0) return;
         static constexpr bool capabilities::*const flags[] = {
             &capabilities::pipelining, &capabilities::starttls, &capabilities::eightbitmime,
             &capabilities::smtputf8,   &capabilities::chunking, &capabilities::dsn,
             &capabilities::enhanced_status_codes, &capabilities::size, &capabilities::auth,
+            &capabilities::binarymime,
         };
         this->*flags[k - 1] = true;
         if (p != end) ++p;
@@ -1427,6 +1429,22 @@ inline std::uint64_t wire_size(std::string_view message) noexcept {
         if (q + 1 == end || q[1] != '\n') ++n; // a lone CR
     if (!message.empty() && message.back() != '\n' && message.back() != '\r') n += 2;
     return n;
+}
+
+/// Whether `message` is not line-structured text: it holds a NUL octet, or a line longer than the
+/// 998 octets RFC 5322 §2.1.1 allows (RFC 3030 §3: such content needs BODY=BINARYMIME).
+inline bool binary_content(std::string_view message) noexcept {
+    if (message.empty()) return false;
+    if (std::memchr(message.data(), '\0', message.size()) != nullptr) return true;
+    const char* p = message.data();
+    const char* const end = p + message.size();
+    while (p != end) {
+        const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        const char* const line_end = lf != nullptr ? static_cast<const char*>(lf) : end;
+        if (line_end - p > 999) return true; // 998 octets and a CR before the LF
+        p = lf != nullptr ? line_end + 1 : end;
+    }
+    return false;
 }
 
 } // inline namespace MAILWIRE_ABI
@@ -2614,6 +2632,11 @@ struct envelope {
     std::size_t recipient_count = 0;
     std::uint64_t size = 0;  ///< the content's wire_size() when known: declared as SIZE= (RFC 1870)
     bool eight_bit = false;  ///< the content has 8-bit bytes: BODY=8BITMIME when offered (RFC 6152)
+    /// The content is not line-structured text (NUL octets, lines past 998 octets, line ends that
+    /// must stay as they are): with CHUNKING and BINARYMIME offered it goes as BODY=BINARYMIME,
+    /// every octet unchanged (RFC 3030 §3); otherwise as text, line ends made CRLF, and the
+    /// server judges it. client::send() of a message in memory sets it itself on NUL or long lines.
+    bool binary = false;
 };
 
 struct send_result {
@@ -2827,7 +2850,7 @@ public:
         static_assert(detail::is_source<Source>::value,
                       "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
         send_result res;
-        if (!transaction(env, source, res, env.size, env.size)) res.err = err_;
+        if (!transaction(env, source, res, env.size, env.size, env.binary)) res.err = err_;
         return res;
     }
     /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
@@ -2837,8 +2860,13 @@ public:
     [[nodiscard]] send_result send(envelope& env, std::string_view message) {
         string_source src(message);
         send_result res;
-        const std::uint64_t size = MAILWIRE_MAIL_PARAMETERS && caps_.size ? wire_size(message) : 0;
-        if (!transaction(env, src, res, size, message.size())) res.err = err_;
+        // Content that is not line-structured goes unchanged where BINARYMIME can carry it (RFC
+        // 3030 §3), and is then counted as it is.
+        const bool binary = env.binary || (binary_path() && binary_content(message));
+        const std::uint64_t size = !(MAILWIRE_MAIL_PARAMETERS && caps_.size) ? 0
+                                   : binary && binary_path()                 ? message.size()
+                                                                             : wire_size(message);
+        if (!transaction(env, src, res, size, message.size(), binary)) res.err = err_;
         return res;
     }
 
@@ -3245,7 +3273,8 @@ private:
         void* context;
     };
     [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0);
+                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0,
+                                         bool binary = false);
 
     // ---------------------------------------------------------------- PIPELINING (RFC 2920): transaction.hpp
     /// A transaction's envelope while it is under way: which commands are out, which answered.
@@ -3267,6 +3296,7 @@ private:
         bool chunk_refused = false;        ///< a chunk was refused (and recorded)
         bool out_of_step = false;          ///< BDAT refused as unknown: its octets may have been read as commands
         bool delivered = false;            ///< 2xx to the LAST chunk
+        bool raw = false;                  ///< BODY=BINARYMIME: every octet as it is, no line ends changed
         std::size_t writing_step = static_cast<std::size_t>(-1); ///< the chunk being written: no reply to it yet
     };
 
@@ -3297,6 +3327,8 @@ private:
     // ---------------------------------------------------------------- CHUNKING (RFC 3030): chunking.hpp
     /// Whether this transaction goes with BDAT: offered, compiled in, not turned off.
     bool use_chunking() const noexcept { return MAILWIRE_CHUNKING && caps_.chunking && !opt_.disable_chunking; }
+    /// Whether binary content can go as it is: BDAT with BODY=BINARYMIME (RFC 3030 §3).
+    bool binary_path() const noexcept { return MAILWIRE_MAIL_PARAMETERS && use_chunking() && caps_.binarymime; }
     /// Room kept before a chunk's data for its "BDAT <size> LAST" line, written once the size is
     /// known: a chunk is at most the send buffer, so its size has at most 20 digits.
     static constexpr std::size_t chunk_header_room = 32;
@@ -3384,7 +3416,7 @@ private:
     /// total the progress callback counts against (0: unknown).
     template <class Source>
     [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size,
-                                   std::uint64_t expected);
+                                   std::uint64_t expected, bool binary);
 
     /// The body is read from its source in blocks of a quarter of the send buffer (at least the
     /// 256 octets a firmware's stack can spare). With a send buffer of 4 KiB or more (hosted
@@ -3771,7 +3803,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::hello() {
         if (last_.code == 250) {
             caps_.esmtp = esmtp;
             if (!MAILWIRE_MAIL_PARAMETERS) { // compiled out: as if not offered (config.hpp)
-                caps_.size = caps_.eightbitmime = caps_.smtputf8 = false;
+                caps_.size = caps_.eightbitmime = caps_.smtputf8 = caps_.binarymime = false;
                 caps_.size_limit = 0;
             }
             return true;
@@ -3982,7 +4014,8 @@ void basic_client<Transport, Tls, Profile, Clock>::begin_step(const batch& b, st
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                                                     chunk_source* chunks, std::uint64_t expected) {
+                                                                     chunk_source* chunks, std::uint64_t expected,
+                                                                     bool binary) {
     if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
     // Everything is checked before the first byte leaves.
@@ -4004,7 +4037,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 
     const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
     // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
-    // (RFC 6152), " SMTPUTF8" (RFC 6531 §3.4); at most 49 octets.
+    // (RFC 6152) or " BODY=BINARYMIME" (RFC 3030 §3, with BDAT only), " SMTPUTF8" (RFC 6531
+    // §3.4); at most 51 octets.
+    const bool raw = chunks != nullptr && binary && binary_path();
     char param_buf[64];
     std::size_t param_len = 0;
     if (MAILWIRE_MAIL_PARAMETERS) {
@@ -4012,7 +4047,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
         const bool declare_size = caps_.size && size != 0;
         const char* const parts[] = {declare_size ? " SIZE=" : "",
                                      declare_size ? detail::format_u64(size, size_buf) : "",
-                                     env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME" : "",
+                                     raw                                   ? " BODY=BINARYMIME"
+                                     : env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME"
+                                                                           : "",
                                      utf8 ? " SMTPUTF8" : ""};
         for (const char* p : parts) {
             while (*p != '\0') param_buf[param_len++] = *p++;
@@ -4024,6 +4061,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
     batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
     b.chunks = chunks;
     b.expected = expected;
+    b.raw = raw;
     const bool ok = pipelined ? send_pipelined(b, params) : send_lockstep(b, params);
     if (!ok) return false;
     if (chunks == nullptr ? b.mail_ok && last_.code == 354 && res.accepted != 0
@@ -4056,7 +4094,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res,
-                                                               std::uint64_t size, std::uint64_t expected) {
+                                                               std::uint64_t size, std::uint64_t expected, bool binary) {
     if constexpr (MAILWIRE_CHUNKING) {
         if (use_chunking()) {
             // BDAT: the content goes with the commands (chunking.hpp), read through one function
@@ -4066,7 +4104,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, So
             if constexpr (bulk_body && detail::has_take<Source>::value)
                 src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
             src.context = &source;
-            return envelope_commands(env, res, size, &src, expected);
+            return envelope_commands(env, res, size, &src, expected, binary);
         }
     }
     return envelope_commands(env, res, size) && content(source, expected);
@@ -4176,7 +4214,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_lockstep(batch& b, std::
         begin_step(b, step);
         if (!put_step(b, step, params) || !flush() || !take_reply(b)) return false;
     }
-    if (b.chunks != nullptr && chunks_wanted(b)) return send_chunks(b);
+    if constexpr (MAILWIRE_CHUNKING) {
+        if (b.chunks != nullptr && chunks_wanted(b)) return send_chunks(b);
+    }
     return true;
 }
 
@@ -4189,7 +4229,9 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_pipelined(batch& b, std:
     for (std::size_t step = 0; ok && step <= last && b.mail_ok; ++step)
         ok = make_room(b, command_size(b, step)) && put_step(b, step, params);
     // BDAT: the chunks follow the commands at once, in the same writes.
-    if (b.chunks != nullptr) ok = ok && (!chunks_wanted(b) || send_chunks(b));
+    if constexpr (MAILWIRE_CHUNKING) {
+        if (b.chunks != nullptr) ok = ok && (!chunks_wanted(b) || send_chunks(b));
+    }
     ok = ok && flush();
     while (ok && b.replies < b.put) ok = take_reply(b);
     batch_ = nullptr;
@@ -4238,8 +4280,10 @@ bool basic_client<Transport, Tls, Profile, Clock>::take_reply(batch& b) {
     ++b.replies;
     b.unanswered -= command_size(b, r);
     if (last_.code == 421) return reply_failure(phase_);
-    if (b.chunks != nullptr && r > b.n) {
-        if (!take_chunk_reply(b, r)) return false;
+    if (MAILWIRE_CHUNKING && b.chunks != nullptr && r > b.n) {
+        if constexpr (MAILWIRE_CHUNKING) {
+            if (!take_chunk_reply(b, r)) return false;
+        }
     } else if (r == 0 && last_.cls() != 2) {
         // Pipelined, the refusal is recorded now (its reply is in last_) and reported after the
         // other replies are read, unless reading them fails first.
@@ -4357,6 +4401,10 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
     const auto feed = [&](const char* p, std::size_t n) {
         total += n;
         if (opt_.progress) opt_.progress(opt_.progress_context, total, b.expected);
+        if (b.raw) {
+            // BODY=BINARYMIME: every octet as it is (RFC 3030 §3).
+            return ok = in_memory && n >= sizeof(tx_) ? direct_chunk(b, p, n) : chunk_run(b, p, n);
+        }
         for (std::size_t i = 0; i < n && ok;) {
             if constexpr (bulk_body) {
                 const std::size_t run = lines.clean_prefix(p + i, n - i);
@@ -4395,7 +4443,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         if (got == 0) break;
         if (!feed(in, static_cast<std::size_t>(got))) return false;
     }
-    lines.end_lines(out);
+    if (!b.raw) lines.end_lines(out);
     return ok && seal_chunk(b, true);
 }
 

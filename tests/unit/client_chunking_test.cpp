@@ -312,3 +312,54 @@ TEST_CASE("BDAT: disable_chunking sends DATA, dot-stuffed, to a server that offe
     REQUIRE(t.s.contents.size() == 1);
     CHECK(t.s.contents[0] == "Subject: t\r\n\r\n..a dot\r\nhi\r\n.\r\n");
 }
+
+TEST_CASE("BDAT with BINARYMIME: content that is not text goes as it is, BODY=BINARYMIME", "[unit][chunking]") {
+    // RFC 3030 §3: a NUL octet, or a line longer than 998 octets, is not line-structured text.
+    std::string binary = std::string("Subject: b\r\n\r\nnul:") + '\0' + "; bare LF\nand CR\rkept";
+    std::string long_line = "Subject: l\r\n\r\n" + std::string(1200, 'x') + "\n";
+    for (const std::string* body : {&binary, &long_line}) {
+        for (bool offered : {true, false}) {
+            INFO((offered ? "BINARYMIME offered" : "BINARYMIME not offered") << ", body of " << body->size());
+            session t;
+            mwtest::greet(t.s, offered ? std::vector<std::string>{"PIPELINING", "CHUNKING", "BINARYMIME", "8BITMIME", "SIZE 100000"}
+                                       : std::vector<std::string>{"PIPELINING", "CHUNKING", "8BITMIME", "SIZE 100000"});
+            t.s.reply("250 ok\r\n").reply("250 ok\r\n");
+            for (int i = 0; i < 100; ++i) t.s.reply("250 2.0.0 ok\r\n"); // small buffers: many chunks
+            open_with(t);
+            CHECK(t.c.server_capabilities().binarymime == offered);
+            recipients to({"b@example.org"});
+            mailwire::envelope env = to.envelope("a@example.org");
+            const mailwire::send_result r = t.c.send(env, *body);
+            INFO(mwtest::describe(r.err));
+            REQUIRE(r.ok());
+            const std::string sent = joined(t.s.chunks);
+            if (offered) {
+                CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org> SIZE=" + std::to_string(body->size()) + " BODY=BINARYMIME");
+                CHECK(sent == *body); // every octet as it is: the bare LF and CR, no line end added
+            } else {
+                CHECK(t.s.commands[1].find("BINARYMIME") == std::string::npos);
+                CHECK(sent != *body); // as text: line ends made CRLF
+                CHECK(sent.find("\r\n") != std::string::npos);
+            }
+        }
+    }
+}
+
+TEST_CASE("BDAT with BINARYMIME: envelope::binary marks a streamed source as binary", "[unit][chunking]") {
+    static const char raw[] = "\x01\x02\n\r\x03 binary \x00 data";
+    const std::string body(raw, sizeof(raw) - 1);
+    session t;
+    mwtest::greet(t.s, {"PIPELINING", "CHUNKING", "BINARYMIME"});
+    t.s.reply("250 ok\r\n").reply("250 ok\r\n");
+    for (int i = 0; i < 20; ++i) t.s.reply("250 2.0.0 ok\r\n");
+    open_with(t);
+    recipients to({"b@example.org"});
+    mailwire::envelope env = to.envelope("a@example.org");
+    env.binary = true;
+    piecewise src{body};
+    const mailwire::send_result r = t.c.send(env, src);
+    INFO(mwtest::describe(r.err));
+    REQUIRE(r.ok());
+    CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org> BODY=BINARYMIME");
+    CHECK(joined(t.s.chunks) == body);
+}
