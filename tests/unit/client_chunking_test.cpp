@@ -363,3 +363,42 @@ TEST_CASE("BDAT with BINARYMIME: envelope::binary marks a streamed source as bin
     CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org> BODY=BINARYMIME");
     CHECK(joined(t.s.chunks) == body);
 }
+
+namespace {
+/// The scripted peer behind a transport that tells which way it is ready: the client reads
+/// replies while it writes a chunk (flush_duplex), so it sees one that comes too early.
+class duplex_scripted : public mwtest::scripted_transport {
+public:
+    explicit duplex_scripted(mwtest::script& s) : scripted_transport(s), s_(&s) {}
+    unsigned wait_ready(unsigned wanted, std::uint32_t) {
+        return wanted & (mailwire::ready_write | (s_->readable() ? mailwire::ready_read : 0u));
+    }
+
+private:
+    mwtest::script* s_;
+};
+} // namespace
+
+TEST_CASE("BDAT: a server that answers a chunk before its octets have arrived is not believed", "[unit][chunking]") {
+    // Read while writing (a transport with wait_ready()): the reply to the LAST chunk arrives
+    // while the chunk is still being written. The server cannot have read the message: its 250
+    // is not a delivery, the connection is dropped.
+    mwtest::script s;
+    mailwire::basic_client<duplex_scripted, mailwire::no_tls, mailwire::profiles::relay, mwtest::manual_clock> c{
+        duplex_scripted(s), mailwire::no_tls{}, s.clock()};
+    c.options().ehlo_name = mwtest::ehlo_name;
+    mwtest::greet(s, {"PIPELINING", "CHUNKING"});
+    s.reply("250 ok\r\n").reply("250 ok\r\n").reply("250 2.0.0 accepted, it says\r\n");
+    REQUIRE(c.open("mx.example").ok());
+    s.answer_bdat_early = true;
+    s.max_write = 8; // the chunk goes out in pieces, so there is a moment to read between them
+    recipients to({"b@example.org"});
+    mailwire::envelope env = to.envelope("a@example.org");
+    const std::string body = "Subject: early\r\n\r\n" + std::string(40, 'x') + "\r\n";
+    piecewise src{body};
+    const mailwire::send_result r = c.send(env, src);
+    INFO(mwtest::describe(r.err));
+    CHECK_FALSE(r.delivered());
+    CHECK(r.err.kind == error_kind::protocol);
+    CHECK_FALSE(c.is_open());
+}
