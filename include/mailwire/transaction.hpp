@@ -83,7 +83,8 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
     }
     const std::string_view params(param_buf, param_len);
 
-    // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
+    // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA, or steps
+    // n+1 on the BDAT chunks (RFC 3030).
     batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
     b.chunks = chunks;
     b.expected = expected;

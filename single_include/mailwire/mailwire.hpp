@@ -4057,7 +4057,8 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
     }
     const std::string_view params(param_buf, param_len);
 
-    // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA.
+    // Step 0 is MAIL FROM, steps 1..n the RCPT TOs (RFC 5321 §4.1.1.3), step n+1 DATA, or steps
+    // n+1 on the BDAT chunks (RFC 3030).
     batch b{env, res, n, 11 + env.sender.size() + 1 + params.size() + 2, pipelined, n};
     b.chunks = chunks;
     b.expected = expected;
@@ -5969,7 +5970,8 @@ public:
     /// phase::mail, when it cannot be sent.
     bool envelope_into(const capabilities& caps, envelope& env, recipient* storage,
                                                  std::size_t capacity, error& err) {
-        set_usage(err, prepare_cause(caps.eightbitmime, caps.smtputf8));
+        // The size is counted only for a server that takes SIZE= (RFC 1870).
+        set_usage(err, prepare_cause(caps.eightbitmime, caps.smtputf8, caps.size));
         if (err.ok() && recipient_count_of(addr_) > capacity) {
             err.kind = error_kind::usage;
             err.why = cause::too_many;
@@ -5983,7 +5985,7 @@ public:
     }
 
 protected:
-    cause prepare_cause(bool eightbitmime, bool smtputf8) {
+    cause prepare_cause(bool eightbitmime, bool smtputf8, bool count_size = true) {
         if (first_refusal_ != cause::none) return first_refusal_;
         if (from_.address.empty()) return cause::bad_address;
         // The recipients (To, Cc, Bcc) counted, and whether any address needs SMTPUTF8, in one pass.
@@ -6007,7 +6009,8 @@ protected:
         // The size: produce everything once without reading sources that are not in memory
         // (so no step fails), counting each step's output where read() would copy it from. Only
         // SIZE= uses it: without MAIL parameters (config.hpp) it stays 0, unknown.
-        if (MAILWIRE_MAIL_PARAMETERS) {
+        size_ = 0;
+        if (MAILWIRE_MAIL_PARAMETERS && count_size) {
             size_known_ = true;
             start(true);
             std::uint64_t n = 0;

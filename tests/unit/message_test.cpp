@@ -139,3 +139,28 @@ TEST_CASE("composer: the longest part headers fit in one step of the output buff
     CHECK(longer.inline_part(content_source::from_memory(body), cid, type, one_more).why == cause::bad_header);
     CHECK(longer.attach(content_source::from_memory(body), one_more).why == cause::bad_header);
 }
+
+TEST_CASE("send_message: the composed size is counted only for a server that takes SIZE=", "[unit][message][send]") {
+    for (bool size_offered : {true, false}) {
+        INFO((size_offered ? "SIZE offered" : "no SIZE"));
+        mwtest::session t;
+        mwtest::greet(t.s, size_offered ? std::vector<std::string>{"PIPELINING", "SIZE 100000"}
+                                        : std::vector<std::string>{"PIPELINING"});
+        t.s.reply("250 ok\r\n").reply("250 ok\r\n").reply("354 go\r\n").reply("250 queued\r\n");
+        REQUIRE(t.c.open("mx.example").ok());
+        mailwire::message m;
+        minimal(m);
+        REQUIRE(m.text("hello\n").ok());
+        mailwire::recipient storage[1];
+        const mailwire::send_result r = mailwire::send_message(t.c, m, storage, 1);
+        INFO(mwtest::describe(r.err));
+        REQUIRE(r.ok());
+        if (size_offered) {
+            CHECK(m.size() == t.s.contents[0].size() - 3); // what SIZE= counts: not the final ".\r\n"
+            CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org> SIZE=" + std::to_string(m.size()));
+        } else {
+            CHECK(m.size() == 0); // no pass over the message to count it
+            CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org>");
+        }
+    }
+}
