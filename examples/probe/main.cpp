@@ -103,6 +103,7 @@ const char* cause_name(mailwire::cause c) {
     case cause::mechanism_not_offered: return "mechanism_not_offered";
     case cause::auth_not_offered: return "auth_not_offered";
     case cause::credentials_rejected: return "credentials_rejected";
+    case cause::credentials_unavailable: return "credentials_unavailable";
     case cause::starttls_not_offered: return "starttls_not_offered";
     case cause::starttls_refused: return "starttls_refused";
     case cause::tls_setup_failed: return "tls_setup_failed";

@@ -11,6 +11,7 @@
 // The tool uses the heap (std::string, std::vector) for its own bookkeeping; the library calls it
 // makes do without. No exceptions are thrown or needed (it builds with -fno-exceptions -fno-rtti).
 #include "../common/cli.hpp"
+#include "../common/secrets.hpp"
 #include "exit_codes.hpp"
 #include "report.hpp"
 #include "stagger.hpp"
@@ -144,6 +145,11 @@ struct settings {
     std::optional<std::string_view> from;    ///< "" is the null sender <>
     std::optional<std::string_view> user;
     std::optional<std::string_view> password_env;
+    std::optional<std::string_view> password_file;
+    std::optional<std::string_view> password_command;
+    bool netrc = false;
+    std::optional<std::string_view> netrc_file;
+    std::string netrc_login; ///< the user name the netrc entry gave, when --user did not
     std::optional<mailwire::auth_mechanism> auth;
     bool allow_plaintext_auth = false;
     bool no_chunking = false;
@@ -202,7 +208,12 @@ void print_help() {
         "  --tls MODE            none, opportunistic, starttls (required) or implicit (also: ssl,\n"
         "                        smtps): overrides the profile's and the port's encryption\n"
         "  --from ADDR           envelope sender, MAIL FROM (required; '' sends the null sender <>)\n"
-        "  --user NAME           user name for AUTH (needs --password-env)\n"
+        "  --user NAME           user name for AUTH (with one of the four below)\n"
+        "  --password-file FILE  the password or OAuth2 token is the first line of FILE\n"
+        "  --password-command CMD  ... the first line CMD prints (run with /bin/sh -c; how pass,\n"
+        "                        keyrings and OAuth2 token refreshers are used)\n"
+        "  --netrc, --netrc-file FILE  ... the password (and the login, without --user) for --host in\n"
+        "                        ~/.netrc (or $NETRC, or FILE), as curl reads it\n"
         "  --password-env VAR    the password or OAuth2 token is read from the environment variable\n"
         "                        VAR, never from the command line\n"
         "  --auth MECH           auto (default: PLAIN, then LOGIN, as offered), plain, login, xoauth2,\n"
@@ -288,7 +299,8 @@ void print_version() {
 
 
 enum class option_id {
-    host, port, profile, tls, from, user, password_env, auth, allow_plaintext_auth, no_chunking, cafile, insecure, ehlo,
+    host, port, profile, tls, from, user, password_env, password_file, password_command, netrc, netrc_file, auth,
+    allow_plaintext_auth, no_chunking, cafile, insecure, ehlo,
     timeout, verbose, help, version, connect_to, subject, body_file, html_file, attach, cc, bcc, header, report,
     fallback, backup,
 };
@@ -308,6 +320,10 @@ constexpr option_spec option_table[] = {
     {"from", option_id::from, true},
     {"user", option_id::user, true},
     {"password-env", option_id::password_env, true},
+    {"password-file", option_id::password_file, true},
+    {"password-command", option_id::password_command, true},
+    {"netrc", option_id::netrc, false},
+    {"netrc-file", option_id::netrc_file, true},
     {"auth", option_id::auth, true},
     {"allow-plaintext-auth", option_id::allow_plaintext_auth, false},
     {"no-chunking", option_id::no_chunking, false},
@@ -440,6 +456,20 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
             return usage_error("--password-env '" + visible(value) + "': not an environment variable name");
         s.password_env = value;
         return exit_ok;
+    case option_id::password_file:
+        if (value.empty()) return usage_error("--password-file needs a file name");
+        s.password_file = value;
+        return exit_ok;
+    case option_id::password_command:
+        if (value.empty()) return usage_error("--password-command needs a command");
+        s.password_command = value;
+        return exit_ok;
+    case option_id::netrc: s.netrc = true; return exit_ok;
+    case option_id::netrc_file:
+        if (value.empty()) return usage_error("--netrc-file needs a file name");
+        s.netrc = true;
+        s.netrc_file = value;
+        return exit_ok;
     case option_id::auth:
         for (mailwire::auth_mechanism m : auth_mechanisms) {
             if (iequals(value, mailwire::to_string(m))) {
@@ -559,7 +589,16 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
         for (const option_spec& o : option_table) {
             if (o.name == name) spec = &o;
         }
-        if (spec == nullptr) return stop(usage_error("unknown option '--" + visible(name) + "'"));
+        if (spec == nullptr) {
+            // What was probably meant, for the names people try first.
+            const std::string meant = name == "password" || name == "pass" || name == "passwd"
+                                          ? " (the secret never goes on the command line: --password-env VAR, "
+                                            "--password-file FILE or --password-command CMD)"
+                                      : name == "server" || name == "smtp" ? " (did you mean --host?)"
+                                      : name == "to" || name == "rcpt"     ? " (recipients follow the options, without a flag)"
+                                                                           : "";
+            return stop(usage_error("unknown option '--" + visible(name) + "'" + meant));
+        }
 
         if (spec->id == option_id::help || spec->id == option_id::version) {
             if (inline_value) return stop(usage_error("--" + std::string(name) + " takes no value"));
@@ -587,10 +626,17 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
     if (s.host.empty()) return stop(usage_error("--host HOST is required (the SMTP server)"));
     if (!s.from) return stop(usage_error("--from ADDR is required (the envelope sender, MAIL FROM)"));
     if (s.recipients.empty()) return stop(usage_error("no recipient: name at least one address after the options"));
-    if (s.user && !s.password_env) return stop(usage_error("--user needs --password-env VAR (the secret is read from VAR)"));
-    if (s.password_env && !s.user) return stop(usage_error("--password-env needs --user NAME"));
-    if (s.auth && *s.auth != mailwire::auth_mechanism::automatic && !s.user)
-        return stop(usage_error("--auth needs --user and --password-env"));
+    const int secret_sources = (s.password_env ? 1 : 0) + (s.password_file ? 1 : 0) + (s.password_command ? 1 : 0) +
+                               (s.netrc ? 1 : 0);
+    if (secret_sources > 1)
+        return stop(usage_error("give the secret one way: --password-env, --password-file, --password-command or --netrc"));
+    if (s.user && secret_sources == 0)
+        return stop(usage_error("--user needs the secret from --password-env VAR, --password-file FILE, "
+                                "--password-command CMD or --netrc (never on the command line)"));
+    if (secret_sources != 0 && !s.user && !s.netrc)
+        return stop(usage_error("--password-env, --password-file and --password-command need --user NAME"));
+    if (s.auth && *s.auth != mailwire::auth_mechanism::automatic && !s.user && !s.netrc)
+        return stop(usage_error("--auth needs --user and a secret (--password-env, --password-file, --password-command, --netrc)"));
     if (!s.fallback_list.empty() && (s.port != 0 || s.tls || s.profile_given))
         return stop(usage_error("--fallback=LIST names every port and its mode (PORT/MODE): leave out --port, --tls "
                                 "and --profile, or use --fallback alone to follow them with 587, 465 and 2525"));
@@ -710,7 +756,31 @@ void report(const mailwire::error& e, const settings& s, const std::string& deta
 // ============================================================================ before connecting
 /// Everything that can be checked without the server: the secret, the CA file, whether the
 /// credentials could ever travel encrypted, the addresses. Returns exit_ok or a failure status.
-int preflight(const settings& s, std::string& secret) {
+int preflight(settings& s, std::string& secret) {
+    std::string why;
+    if (s.password_file && !secrets::from_file(std::string(*s.password_file), secret, why))
+        return fail(exit_config, "--password-file " + visible(*s.password_file) + ": " + why,
+                    "Put the password or OAuth2 token on the file's first line (and keep the file private: "
+                    "chmod 600); nothing was sent.");
+    if (s.password_command && !secrets::from_command(std::string(*s.password_command), secret, why))
+        return fail(exit_config, "--password-command: " + why,
+                    "Check that the command prints the password or token on its first line and exits with 0 "
+                    "(run it alone to see); nothing was sent.");
+    if (s.netrc) {
+        const std::string path = s.netrc_file ? std::string(*s.netrc_file) : secrets::default_netrc();
+        std::string login;
+        if (!secrets::from_netrc(path, s.host, s.user ? *s.user : std::string_view(), login, secret, why))
+            return fail(exit_config, (s.netrc_file ? "--netrc-file: " : "--netrc: ") + why,
+                        "Add a line 'machine " + visible(s.host) + " login NAME password SECRET' to " + visible(path) +
+                            " (chmod 600), or give the secret another way; nothing was sent.");
+        if (!s.user) {
+            s.netrc_login = login;
+            if (s.netrc_login.empty())
+                return fail(exit_config, "--netrc: the entry for " + visible(s.host) + " has no login",
+                            "Add 'login NAME' to the entry, or give --user NAME; nothing was sent.");
+            s.user = s.netrc_login;
+        }
+    }
     if (s.password_env) {
         const std::string var(*s.password_env);
         const char* value = std::getenv(var.c_str());
@@ -1250,7 +1320,20 @@ int main(int argc, char** argv) {
     // Standard input is the message; when composing, the text body (unless a file gives it).
     stdin_message input;
     if (!s.compose() || (!s.body_file && !s.html_file)) {
+        if (::isatty(STDIN_FILENO))
+            print_line(std::string(program) + ": reading the message from standard input (end it with Ctrl-D)");
         if (const int status = read_message(input); status != exit_ok) return status;
+        if (!s.compose() && input.whole() && input.text().empty())
+            return fail(exit_data, "standard input is empty: there is no message to send",
+                        "Pipe the message into mailwire-send (mailwire-send ... < message.eml); nothing was sent.");
+    }
+    if (!s.compose()) {
+        // The message as given: its Bcc fields must not reach the recipients (RFC 5322 §3.6.3).
+        const int removed = input.remove_bcc();
+        if (removed < 0)
+            return fail(exit_data, "the message's header section is longer than 1 MiB",
+                        "Check the message: its header section never ends; nothing was sent.");
+        if (removed > 0) note(s, "removed " + std::to_string(removed) + " Bcc header(s) from the message");
     }
     composed comp;
     if (s.compose()) {

@@ -70,6 +70,40 @@ public:
         return true;
     }
 
+    /// RFC 5322 §3.6.3: a Bcc field names recipients the others must not see. As sendmail and
+    /// msmtp do, every Bcc field of the header section is removed, its folded lines with it,
+    /// before anything is sent (the field name is case-insensitive; the obsolete syntax allows
+    /// white space before the colon, §4.5.3). Returns how many were removed, or -1 when the
+    /// header section does not end within the part in memory (the rest could not be filtered).
+    int remove_bcc() {
+        std::string kept;
+        kept.reserve(head_.size());
+        int removed = 0;
+        bool dropping = false;
+        std::size_t at = 0;
+        while (at < head_.size()) {
+            const std::size_t lf = head_.find('\n', at);
+            if (lf == std::string::npos && !whole_) return -1; // a line cut at the limit: still headers
+            const std::size_t end = lf == std::string::npos ? head_.size() : lf + 1;
+            const std::string_view line(head_.data() + at, end - at);
+            if (line == "\n" || line == "\r\n") break; // the blank line: the body follows
+            if (line[0] == ' ' || line[0] == '\t') {
+                if (!dropping) kept += line; // a folded line belongs to the field before it
+            } else {
+                dropping = is_bcc(line);
+                removed += dropping ? 1 : 0;
+                if (!dropping) kept += line;
+            }
+            at = end;
+        }
+        if (removed == 0) return 0;
+        kept.append(head_, at, std::string::npos);
+        const std::size_t cut = head_.size() - kept.size();
+        head_.swap(kept);
+        if (file_size_ >= 0) file_size_ -= static_cast<std::int64_t>(cut);
+        return removed;
+    }
+
     /// The whole message ended within the limit: it is text().
     bool whole() const noexcept { return whole_; }
     std::string_view text() const noexcept { return head_; }
@@ -125,6 +159,15 @@ public:
     }
 
 private:
+    static bool is_bcc(std::string_view line) noexcept {
+        if (line.size() < 4) return false;
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+        if (lower(line[0]) != 'b' || lower(line[1]) != 'c' || lower(line[2]) != 'c') return false;
+        std::size_t i = 3;
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        return i < line.size() && line[i] == ':';
+    }
+
     int fd_;
     std::string head_;
     std::size_t pos_ = 0;

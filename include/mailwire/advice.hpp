@@ -253,6 +253,10 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
     R(cause::mechanism_not_offered, none, always,                                                                     \
       "The server does not offer this authentication mechanism; use auto, or one of those its EHLO reply lists.",     \
       "Use mechanism auto.")                                                                                          \
+    R(cause::credentials_unavailable, none, always,                                                                   \
+      "Fetching the credentials failed (client_options::fetch_credentials returned false): check the token "          \
+      "refresh (its refresh token, the way to the token endpoint, the clock); nothing was sent.",                     \
+      "Token fetch failed.")                                                                                          \
     R(cause::auth_not_offered, none, always,                                                                          \
       "The server offers no AUTH on this connection; many servers offer it only after STARTTLS (use the submission "  \
       "profile), or this server relays without login (drop the credentials).",                                        \

@@ -197,13 +197,24 @@ private:
                (m == auth_mechanism::oauthbearer && MAILWIRE_AUTH_OAUTHBEARER);
     }
 
-    [[nodiscard]] bool auth_session(const credentials& cred, auth_mechanism mech) {
+    [[nodiscard]] bool auth_session(const credentials& given, auth_mechanism mech) {
+        const auto unusable = [](const credentials& c) {
+            return c.secret.empty() || contains_nul(c.user) || contains_nul(c.secret);
+        };
         if (!open_) return fail(phase::auth, error_kind::usage, cause::not_connected);
-        if (cred.secret.empty() || contains_nul(cred.user) || contains_nul(cred.secret))
+        if (opt_.fetch_credentials == nullptr && unusable(given))
             return fail(phase::auth, error_kind::usage, cause::bad_argument);
         if (!encrypted_ && !opt_.allow_plaintext_auth)
             return fail(phase::auth, error_kind::usage, cause::plaintext_auth_refused);
         if (!caps_.auth) return fail(phase::auth, error_kind::auth, cause::auth_not_offered);
+        // A secret fetched now, just before it is used (an OAuth2 access token that must not have
+        // expired), and only when AUTH will happen.
+        credentials cred = given;
+        if (opt_.fetch_credentials != nullptr) {
+            if (!opt_.fetch_credentials(opt_.fetch_credentials_context, cred))
+                return fail(phase::auth, error_kind::usage, cause::credentials_unavailable);
+            if (unusable(cred)) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        }
         if (mech == auth_mechanism::automatic) {
             // A password fits PLAIN and LOGIN; PLAIN needs one round trip. The OAuth2 mechanisms are
             // chosen only when nothing else is offered (a password is no bearer token).

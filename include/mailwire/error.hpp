@@ -74,6 +74,7 @@ enum class cause : std::uint8_t {
     mechanism_not_offered, ///< the requested SASL mechanism is not in the EHLO reply
     auth_not_offered,      ///< no AUTH capability at all
     credentials_rejected,  ///< 535 and friends
+    credentials_unavailable, ///< client_options::fetch_credentials gave none (a token that could not be fetched)
     // tls / starttls
     starttls_not_offered,
     starttls_refused,
@@ -182,6 +183,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::mechanism_not_offered: return "authentication mechanism not offered";
     case cause::auth_not_offered: return "server offers no authentication";
     case cause::credentials_rejected: return "credentials rejected";
+    case cause::credentials_unavailable: return "no credentials: fetching them failed";
     case cause::starttls_not_offered: return "STARTTLS not offered";
     case cause::starttls_refused: return "STARTTLS refused";
     case cause::tls_setup_failed: return "TLS could not be set up (trust anchors, random generator)";

@@ -91,6 +91,11 @@ enum class trace_direction : std::uint8_t { client, server, info };
 /// Receives the dialogue line by line (without CRLF). Secrets are already replaced by "<redacted>".
 using trace_fn = void (*)(void* context, trace_direction direction, std::string_view line);
 
+struct credentials {
+    std::string_view user;
+    std::string_view secret; ///< password, or an OAuth2 access token for XOAUTH2/OAUTHBEARER
+};
+
 struct client_options {
     std::string_view ehlo_name;     ///< empty: the local address literal, or "localhost"
     /// Connect to this address (or name) instead of the host given to open(), which still names the
@@ -107,16 +112,18 @@ struct client_options {
     timeouts timeout;
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
+    /// Called by authenticate() just before AUTH (and only when AUTH will happen: connected,
+    /// encrypted or allowed in plaintext, offered), with the credentials it was given: fill in a
+    /// fresh secret here, an OAuth2 access token fetched now rather than when the client was set
+    /// up (Gmail's last an hour). The views it sets must stay valid until authenticate() returns.
+    /// False: no AUTH is attempted (usage, cause::credentials_unavailable).
+    bool (*fetch_credentials)(void* context, credentials& cred) = nullptr;
+    void* fetch_credentials_context = nullptr;
     /// Called as the content goes out: bytes of the message taken so far, and its size (envelope
     /// size, 0 when unknown). It comes once per block read from the source (256 octets on
     /// firmware, up to 16 KiB on hosted builds): throttle in the callback.
     void (*progress)(void* context, std::uint64_t sent, std::uint64_t total) = nullptr;
     void* progress_context = nullptr;
-};
-
-struct credentials {
-    std::string_view user;
-    std::string_view secret; ///< password, or an OAuth2 access token for XOAUTH2/OAUTHBEARER
 };
 
 } // inline namespace MAILWIRE_ABI

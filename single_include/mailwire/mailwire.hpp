@@ -592,6 +592,7 @@ enum class cause : std::uint8_t {
     mechanism_not_offered, ///< the requested SASL mechanism is not in the EHLO reply
     auth_not_offered,      ///< no AUTH capability at all
     credentials_rejected,  ///< 535 and friends
+    credentials_unavailable, ///< client_options::fetch_credentials gave none (a token that could not be fetched)
     // tls / starttls
     starttls_not_offered,
     starttls_refused,
@@ -700,6 +701,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::mechanism_not_offered: return "authentication mechanism not offered";
     case cause::auth_not_offered: return "server offers no authentication";
     case cause::credentials_rejected: return "credentials rejected";
+    case cause::credentials_unavailable: return "no credentials: fetching them failed";
     case cause::starttls_not_offered: return "STARTTLS not offered";
     case cause::starttls_refused: return "STARTTLS refused";
     case cause::tls_setup_failed: return "TLS could not be set up (trust anchors, random generator)";
@@ -2020,6 +2022,10 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
     R(cause::mechanism_not_offered, none, always,                                                                     \
       "The server does not offer this authentication mechanism; use auto, or one of those its EHLO reply lists.",     \
       "Use mechanism auto.")                                                                                          \
+    R(cause::credentials_unavailable, none, always,                                                                   \
+      "Fetching the credentials failed (client_options::fetch_credentials returned false): check the token "          \
+      "refresh (its refresh token, the way to the token endpoint, the clock); nothing was sent.",                     \
+      "Token fetch failed.")                                                                                          \
     R(cause::auth_not_offered, none, always,                                                                          \
       "The server offers no AUTH on this connection; many servers offer it only after STARTTLS (use the submission "  \
       "profile), or this server relays without login (drop the credentials).",                                        \
@@ -2569,6 +2575,11 @@ enum class trace_direction : std::uint8_t { client, server, info };
 /// Receives the dialogue line by line (without CRLF). Secrets are already replaced by "<redacted>".
 using trace_fn = void (*)(void* context, trace_direction direction, std::string_view line);
 
+struct credentials {
+    std::string_view user;
+    std::string_view secret; ///< password, or an OAuth2 access token for XOAUTH2/OAUTHBEARER
+};
+
 struct client_options {
     std::string_view ehlo_name;     ///< empty: the local address literal, or "localhost"
     /// Connect to this address (or name) instead of the host given to open(), which still names the
@@ -2585,16 +2596,18 @@ struct client_options {
     timeouts timeout;
     trace_fn trace = nullptr;
     void* trace_context = nullptr;
+    /// Called by authenticate() just before AUTH (and only when AUTH will happen: connected,
+    /// encrypted or allowed in plaintext, offered), with the credentials it was given: fill in a
+    /// fresh secret here, an OAuth2 access token fetched now rather than when the client was set
+    /// up (Gmail's last an hour). The views it sets must stay valid until authenticate() returns.
+    /// False: no AUTH is attempted (usage, cause::credentials_unavailable).
+    bool (*fetch_credentials)(void* context, credentials& cred) = nullptr;
+    void* fetch_credentials_context = nullptr;
     /// Called as the content goes out: bytes of the message taken so far, and its size (envelope
     /// size, 0 when unknown). It comes once per block read from the source (256 octets on
     /// firmware, up to 16 KiB on hosted builds): throttle in the callback.
     void (*progress)(void* context, std::uint64_t sent, std::uint64_t total) = nullptr;
     void* progress_context = nullptr;
-};
-
-struct credentials {
-    std::string_view user;
-    std::string_view secret; ///< password, or an OAuth2 access token for XOAUTH2/OAUTHBEARER
 };
 
 } // inline namespace MAILWIRE_ABI
@@ -2949,13 +2962,24 @@ private:
                (m == auth_mechanism::oauthbearer && MAILWIRE_AUTH_OAUTHBEARER);
     }
 
-    [[nodiscard]] bool auth_session(const credentials& cred, auth_mechanism mech) {
+    [[nodiscard]] bool auth_session(const credentials& given, auth_mechanism mech) {
+        const auto unusable = [](const credentials& c) {
+            return c.secret.empty() || contains_nul(c.user) || contains_nul(c.secret);
+        };
         if (!open_) return fail(phase::auth, error_kind::usage, cause::not_connected);
-        if (cred.secret.empty() || contains_nul(cred.user) || contains_nul(cred.secret))
+        if (opt_.fetch_credentials == nullptr && unusable(given))
             return fail(phase::auth, error_kind::usage, cause::bad_argument);
         if (!encrypted_ && !opt_.allow_plaintext_auth)
             return fail(phase::auth, error_kind::usage, cause::plaintext_auth_refused);
         if (!caps_.auth) return fail(phase::auth, error_kind::auth, cause::auth_not_offered);
+        // A secret fetched now, just before it is used (an OAuth2 access token that must not have
+        // expired), and only when AUTH will happen.
+        credentials cred = given;
+        if (opt_.fetch_credentials != nullptr) {
+            if (!opt_.fetch_credentials(opt_.fetch_credentials_context, cred))
+                return fail(phase::auth, error_kind::usage, cause::credentials_unavailable);
+            if (unusable(cred)) return fail(phase::auth, error_kind::usage, cause::bad_argument);
+        }
         if (mech == auth_mechanism::automatic) {
             // A password fits PLAIN and LOGIN; PLAIN needs one round trip. The OAuth2 mechanisms are
             // chosen only when nothing else is offered (a password is no bearer token).

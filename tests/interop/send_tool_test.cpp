@@ -238,6 +238,41 @@ TEST_CASE("mailwire-send: 48 MiB on standard input goes through in flat memory",
     CHECK(r.max_rss_kib < 16 * 1024);
 }
 
+TEST_CASE("mailwire-send: Bcc fields never reach the recipients", "[interop][send][bcc]") {
+    // RFC 5322 §3.6.3. Upper and lower case, folded over two lines, white space before the colon
+    // (the obsolete syntax), CRLF and LF; a "Bcc:" line in the body stays, it is text.
+    smtp_server server;
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    const std::string in = "From: sender@example.org\nTo: alice@example.org\nBcc: hidden@example.org\n"
+                           "BCC: other@example.org,\n third@example.org\r\nSubject: secrets\nbcc : x@example.org\n"
+                           "\nBcc: this line is body text\n";
+    const process_result r =
+        run_send(plain_to(server) + std::vector<std::string>{"alice@example.org", "hidden@example.org"}, in);
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+    const auto got = server.messages();
+    REQUIRE(got.size() == 1);
+    INFO(got[0].content);
+    CHECK(got[0].rcpt_tos == std::vector<std::string>{"alice@example.org", "hidden@example.org"});
+    const std::string expected = "From: sender@example.org\r\nTo: alice@example.org\r\nSubject: secrets\r\n"
+                                 "\r\nBcc: this line is body text\r\n";
+    CHECK(got[0].content == expected);
+    const std::string& c = got[0].content;
+    CHECK(c.find("hidden@") == std::string::npos);
+    CHECK(c.find("third@") == std::string::npos);
+}
+
+TEST_CASE("mailwire-send: an empty standard input is refused, nothing is sent (exit 65)", "[interop][send][exit]") {
+    smtp_server server;
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    const process_result r = run_send(plain_to(server) + std::vector<std::string>{"alice@example.org"}, "");
+    INFO(r.describe());
+    check_failure(r, 65);
+    CHECK(server.messages().empty());
+}
+
 TEST_CASE("mailwire-send: -v shows the dialogue on standard error", "[interop][send]") {
     smtp_server server;
     INFO("server: " << server.problem());
@@ -299,6 +334,96 @@ void check_authenticated_send(const std::string& mech, const std::string& expect
     CHECK((got[0].content == crlf_normalised(message)));
 }
 } // namespace
+
+namespace {
+/// A private temporary file holding `text`; removed by the caller.
+std::string temp_file(const std::string& text) {
+    std::string path = (std::filesystem::temp_directory_path() / "mailwire-secret-XXXXXX").string();
+    const int fd = ::mkstemp(&path[0]);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    return path;
+}
+
+/// Sends with AUTH, the secret given by `secret_args` (and the user by `user_args`), and checks
+/// that the server saw the right login and that the secret never showed.
+void check_secret_source(const std::vector<std::string>& user_args, const std::vector<std::string>& secret_args,
+                         const std::vector<std::string>& env = {}) {
+    server_options o;
+    o.auth = std::string(user) + ":" + password;
+    smtp_server server(o);
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    const process_result r = run_send(plain_to(server) + user_args + secret_args +
+                                          std::vector<std::string>{"-v", "--allow-plaintext-auth", "bob@example.org"},
+                                      message, env);
+    INFO(r.describe());
+    REQUIRE(r.status == 0);
+    CHECK_FALSE(contains(r.err, password));
+    CHECK_FALSE(contains(r.out, password));
+    CHECK_FALSE(contains(r.err, base64(std::string(1, '\0') + user + std::string(1, '\0') + password)));
+    const auto got = server.messages();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].authenticated);
+    CHECK(got[0].auth_login == user);
+}
+} // namespace
+
+TEST_CASE("mailwire-send: the secret from a file, a command or ~/.netrc, never shown", "[interop][send][auth][secrets]") {
+    SECTION("--password-file: its first line") {
+        const std::string f = temp_file(std::string(password) + "\nsecond line is ignored\n");
+        check_secret_source({"--user", user}, {"--password-file", f});
+        std::remove(f.c_str());
+    }
+    SECTION("--password-command: the first line it prints") {
+        const std::string f = temp_file(std::string(password) + "\r\n");
+        check_secret_source({"--user", user}, {"--password-command", "cat '" + f + "'"});
+        std::remove(f.c_str());
+    }
+    SECTION("--netrc-file: the machine's entry gives the login and the password") {
+        const std::string f = temp_file("machine other.example login x password y\n"
+                                        "machine 127.0.0.1\n  login " + std::string(user) + "\n  password " + password +
+                                        "\ndefault login z password w\n");
+        check_secret_source({}, {"--netrc-file", f});
+        std::remove(f.c_str());
+    }
+    SECTION("--netrc: $NETRC, with --user choosing among the machine's entries") {
+        const std::string f = temp_file("machine 127.0.0.1 login someone password else\n"
+                                        "machine 127.0.0.1 login " + std::string(user) + " password " + password + "\n");
+        check_secret_source({"--user", user}, {"--netrc"}, {"NETRC=" + f});
+        std::remove(f.c_str());
+    }
+}
+
+TEST_CASE("mailwire-send: a secret that cannot be had stops before connecting (exit 78)", "[interop][send][auth][secrets][exit]") {
+    smtp_server server;
+    INFO("server: " << server.problem());
+    REQUIRE(server.ok());
+    const std::string empty = temp_file("");
+    const std::string netrc = temp_file("machine elsewhere.example login a password b\n");
+    const std::vector<std::vector<std::string>> cases = {
+        {"--user", user, "--password-file", "/nonexistent/secret"},
+        {"--user", user, "--password-file", empty},
+        {"--user", user, "--password-command", "exit 3"},
+        {"--user", user, "--password-command", "true"},
+        {"--netrc-file", netrc},
+    };
+    for (const std::vector<std::string>& c : cases) {
+        INFO(c[c.size() - 2] << " " << c.back());
+        check_failure(run_send(plain_to(server) + c + std::vector<std::string>{"--allow-plaintext-auth", "bob@example.org"}), 78);
+    }
+    std::remove(empty.c_str());
+    std::remove(netrc.c_str());
+    CHECK(server.messages().empty());
+    // Two sources at once, or --password: usage errors that say what to use.
+    check_failure(run_send(plain_to(server) + std::vector<std::string>{"--user", user, "--password-env", "X", "--netrc",
+                                                                         "bob@example.org"}),
+                  64);
+    const process_result r = run_send(plain_to(server) + std::vector<std::string>{"--password", "x", "bob@example.org"});
+    check_failure(r, 64);
+    CHECK(contains(r.err, "--password-file"));
+}
 
 TEST_CASE("mailwire-send: AUTH auto with -v never shows the password (exit 0)", "[interop][send][auth]") {
     check_authenticated_send("", "PLAIN");

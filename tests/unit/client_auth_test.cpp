@@ -469,3 +469,65 @@ TEST_CASE("the trace never shows the password, the token or their base64", "[uni
         CHECK(traced.find("AUTH") != std::string::npos); // and the trace did show the exchange
     }
 }
+
+namespace {
+/// A token source as firmware would have one: counts its calls, hands out a fresh token, or fails.
+struct token_source {
+    int calls = 0;
+    bool works = true;
+    std::string token = "ya29.fresh-token";
+    static bool fetch(void* self, mailwire::credentials& cred) {
+        auto& s = *static_cast<token_source*>(self);
+        ++s.calls;
+        if (!s.works) return false;
+        cred.secret = s.token;
+        return true;
+    }
+};
+} // namespace
+
+TEST_CASE("fetch_credentials: a fresh token is fetched just before AUTH, and only when AUTH happens", "[unit][auth][oauth]") {
+    SECTION("the token it gives is the one sent") {
+        session t;
+        open_offering(t, "AUTH XOAUTH2");
+        t.s.reply("235 2.7.0 Accepted\r\n");
+        open_checked(t);
+        token_source src;
+        t.c.options().fetch_credentials = &token_source::fetch;
+        t.c.options().fetch_credentials_context = &src;
+        const std::size_t mark = t.s.written.size();
+        const error e = t.c.authenticate(credentials{user, ""}, auth_mechanism::xoauth2); // no secret given
+        INFO(mwtest::describe(e));
+        CHECK(e.ok());
+        CHECK(src.calls == 1);
+        CHECK(t.s.written.substr(mark) == "AUTH XOAUTH2 " + xoauth2_response(user, src.token) + "\r\n");
+    }
+    SECTION("it fails: no AUTH is sent, and the error says so") {
+        session t;
+        open_offering(t, "AUTH XOAUTH2");
+        open_checked(t);
+        token_source src;
+        src.works = false;
+        t.c.options().fetch_credentials = &token_source::fetch;
+        t.c.options().fetch_credentials_context = &src;
+        const std::size_t mark = t.s.written.size();
+        const error e = t.c.authenticate(credentials{user, ""}, auth_mechanism::xoauth2);
+        CHECK(e.why == mailwire::cause::credentials_unavailable);
+        CHECK(e.kind == mailwire::error_kind::usage);
+        CHECK(*e.advice() != '\0');
+        CHECK(t.s.written.size() == mark); // nothing went out
+        CHECK(t.c.is_open());              // the session is still usable
+    }
+    SECTION("not called when AUTH would go in plaintext and is refused") {
+        session t;
+        open_offering(t, "AUTH XOAUTH2");
+        open_checked(t);
+        token_source src;
+        t.c.options().fetch_credentials = &token_source::fetch;
+        t.c.options().fetch_credentials_context = &src;
+        t.c.options().allow_plaintext_auth = false;
+        const error e = t.c.authenticate(credentials{user, ""}, auth_mechanism::xoauth2);
+        CHECK(e.why == mailwire::cause::plaintext_auth_refused);
+        CHECK(src.calls == 0);
+    }
+}
