@@ -21,7 +21,10 @@ section() { printf '\n==== %s\n' "$*"; }
 section "packages"
 # postfix: the TLS tests run its smtpd from a temporary configuration of their own; installed with
 # "No configuration" so that the package sets up (and starts) no mail system of its own.
-packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates postfix)
+# php-cli, git, git-email, bsd-mailx: the programs that call sendmail, driving mailwire-send in
+# its place (tests/interop/sendmail_test.cpp).
+packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates postfix
+          php-cli git git-email bsd-mailx)
 if [[ "${MAILWIRE_SKIP_APT:-}" == 1 ]]; then
     echo "MAILWIRE_SKIP_APT=1: not checking ${packages[*]}"
 elif ! command -v dpkg-query >/dev/null; then

@@ -15,6 +15,7 @@
 #include "exit_codes.hpp"
 #include "report.hpp"
 #include "stagger.hpp"
+#include "sendmail.hpp"
 #include "stdin_message.hpp"
 
 #include <mailwire/mailwire.hpp>
@@ -25,6 +26,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+
+#include <getopt.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -164,6 +167,14 @@ struct settings {
     std::vector<mailwire::probe_candidate> fallback_list; ///< --fallback=LIST; empty: the defaults
     std::vector<std::string_view> backups;                ///< --backup HOST[:PORT], in order
     std::vector<std::string_view> recipients;
+    // sendmail(8) compatibility: -t takes the recipients from the message's To, Cc and Bcc too;
+    // -F is the full name for a From header mailwire-send adds.
+    bool recipients_from_headers = false;
+    /// Called as sendmail (argv[0]), or with one of its flags: a message without Date, Message-ID
+    /// or From gets them, as sendmail does; mailwire-send otherwise sends what it is given as it is.
+    bool sendmail_mode = false;
+    std::optional<std::string_view> full_name;
+    std::vector<std::string> header_recipients; ///< -t: what the headers named (owned)
     // Composing (any of these switches from "standard input is the message" to "compose one").
     std::optional<std::string_view> subject;
     std::optional<std::string_view> body_file;
@@ -221,6 +232,9 @@ void print_help() {
         "  --allow-plaintext-auth  permit AUTH on a connection that is not encrypted (otherwise it is\n"
         "                        refused before the credentials are sent)\n"
         "  --no-chunking         DATA even when the server offers CHUNKING (BDAT, RFC 3030)\n"
+        "  -t, -f ADDR, -F NAME, -i, -oi  sendmail's: recipients from To/Cc/Bcc too, the envelope\n"
+        "                        sender, the name of an added From; -oX, -bm, -B, -N, -L, -U are\n"
+        "                        accepted and ignored (docs/cli.md, \"As sendmail\")\n"
         "  --cafile FILE         trust anchors in PEM (default: the system bundle)\n"
         "  --insecure            skip certificate verification (for tests; prints a warning)\n"
         "  --connect-to ADDR     connect to ADDR (an address or another name) instead of resolving\n"
@@ -555,77 +569,94 @@ int apply_option(const option_spec& spec, std::string_view value, settings& s) {
     return usage_error("internal error: unhandled option " + name);
 }
 
-parse_outcome parse_arguments(int argc, char** argv, settings& s) {
-    bool options_done = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (options_done || arg.size() < 2 || arg[0] != '-') {
-            if (arg == "-" && !options_done) return stop(usage_error("'-' is not an address (the message is read from standard input anyway)"));
-            s.recipients.push_back(arg);
-            continue;
-        }
-        if (arg == "--") {
-            options_done = true;
-            continue;
-        }
-        // Short options: only -v and -h.
-        std::string_view name;
-        std::optional<std::string_view> inline_value;
-        if (arg == "-v") {
-            name = "verbose";
-        } else if (arg == "-h") {
-            name = "help";
-        } else if (arg.size() > 2 && arg[1] == '-') {
-            name = arg.substr(2);
-            const std::size_t eq = name.find('=');
-            if (eq != std::string_view::npos) {
-                inline_value = name.substr(eq + 1);
-                name = name.substr(0, eq);
-            }
-        } else {
-            return stop(usage_error("unknown option '" + visible(arg) + "'"));
-        }
-        const option_spec* spec = nullptr;
-        for (const option_spec& o : option_table) {
-            if (o.name == name) spec = &o;
-        }
-        if (spec == nullptr) {
-            // What was probably meant, for the names people try first.
-            const std::string meant = name == "password" || name == "pass" || name == "passwd"
-                                          ? " (the secret never goes on the command line: --password-env VAR, "
-                                            "--password-file FILE or --password-command CMD)"
-                                      : name == "server" || name == "smtp" ? " (did you mean --host?)"
-                                      : name == "to" || name == "rcpt"     ? " (recipients follow the options, without a flag)"
-                                                                           : "";
-            return stop(usage_error("unknown option '--" + visible(name) + "'" + meant));
-        }
+/// What was probably meant by an unknown long option, for the names people try first.
+std::string meant_by(std::string_view name) {
+    if (name == "password" || name == "pass" || name == "passwd")
+        return " (the secret never goes on the command line: --password-env VAR, --password-file FILE or "
+               "--password-command CMD)";
+    if (name == "server" || name == "smtp") return " (did you mean --host?)";
+    if (name == "to" || name == "rcpt") return " (recipients follow the options, without a flag)";
+    return "";
+}
 
-        if (spec->id == option_id::help || spec->id == option_id::version) {
-            if (inline_value) return stop(usage_error("--" + std::string(name) + " takes no value"));
-            if (spec->id == option_id::help) print_help();
-            else print_version();
-            return stop(exit_ok);
+/// The command line, with getopt_long (so long options abbreviate and short ones bundle, as
+/// users of sendmail expect). Besides mailwire-send's own options, sendmail(8)'s: -t (recipients
+/// from the headers too), -f ADDR (= --from), -F NAME, -i and -oi (accepted: the message always
+/// runs to the end of standard input, a lone "." does not end it), and, accepted and ignored
+/// (harmless here): -oX for any other X (-odi, -oem, -om...), -bm, -B TYPE, -N DSN, -L TAG, -U.
+parse_outcome parse_arguments(int argc, char** argv, settings& s) {
+    std::vector<option> longs;
+    for (const option_spec& o : option_table) {
+        option lo{};
+        lo.name = o.name.data(); // (the table's names are string literals: NUL-terminated)
+        lo.has_arg = o.value_optional ? optional_argument : o.takes_value ? required_argument : no_argument;
+        lo.flag = nullptr;
+        lo.val = 1000 + static_cast<int>(&o - option_table);
+        longs.push_back(lo);
+    }
+    longs.push_back(option{nullptr, 0, nullptr, 0});
+    opterr = 0;  // the messages below say more than getopt's
+    optind = 1;
+    {
+        const std::string_view self = argc > 0 ? std::string_view(argv[0]) : std::string_view();
+        const std::size_t slash = self.rfind('/');
+        s.sendmail_mode = self.substr(slash == std::string_view::npos ? 0 : slash + 1) == "sendmail";
+    }
+    for (;;) {
+        const int c = ::getopt_long(argc, argv, ":hvtif:F:o:b:B:N:L:U", longs.data(), nullptr);
+        if (c == -1) break;
+        const std::string_view value = optarg != nullptr ? std::string_view(optarg) : std::string_view();
+        const std::string_view arg = optind - 1 < argc ? std::string_view(argv[optind - 1]) : std::string_view();
+        if (c == '?' || c == ':') {
+            const bool is_long = arg.size() > 2 && arg[0] == '-' && arg[1] == '-';
+            std::string_view name = is_long ? arg.substr(2, arg.find('=') == std::string_view::npos ? std::string_view::npos
+                                                                                                    : arg.find('=') - 2)
+                                            : std::string_view();
+            if (c == ':')
+                return stop(usage_error((is_long ? "--" + std::string(name) : "-" + std::string(1, static_cast<char>(optopt))) +
+                                        " needs a value"));
+            if (is_long) return stop(usage_error("unknown or ambiguous option '--" + visible(name) + "'" + meant_by(name)));
+            return stop(usage_error("unknown option '-" + visible(std::string(1, static_cast<char>(optopt))) + "'"));
         }
-        std::string_view value;
-        if (spec->takes_value) {
-            if (inline_value) {
-                value = *inline_value;
-            } else if (i + 1 < argc) {
-                value = argv[++i];
-            } else {
-                return stop(usage_error("--" + std::string(name) + " needs a value"));
+        if (c >= 1000) {
+            const option_spec& spec = option_table[c - 1000];
+            if (spec.id == option_id::help) {
+                print_help();
+                return stop(exit_ok);
             }
-        } else if (inline_value && spec->value_optional) {
-            value = *inline_value;
-        } else if (inline_value) {
-            return stop(usage_error("--" + std::string(name) + " takes no value"));
+            if (spec.id == option_id::version) {
+                print_version();
+                return stop(exit_ok);
+            }
+            if (const int status = apply_option(spec, value, s); status != exit_ok) return stop(status);
+            continue;
         }
-        if (const int status = apply_option(*spec, value, s); status != exit_ok) return stop(status);
+        if (c != 'h' && c != 'v') s.sendmail_mode = true;
+        switch (c) {
+        case 'h': print_help(); return stop(exit_ok);
+        case 'v': s.verbose = true; break;
+        case 't': s.recipients_from_headers = true; break;
+        case 'i': break; // the input always runs to its end
+        case 'f': s.from = value; break;
+        case 'F': s.full_name = value; break;
+        case 'o': break; // -oi, and sendmail's other -o options (delivery mode, error mode...): nothing to do here
+        case 'b':
+            if (value != "m")
+                return stop(usage_error("-b" + visible(value) + ": only -bm (send a message) is supported"));
+            break;
+        default: break; // -B, -N, -L, -U: accepted and ignored
+        }
+    }
+    for (int i = optind; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "-") return stop(usage_error("'-' is not an address (the message is read from standard input anyway)"));
+        s.recipients.push_back(arg);
     }
 
     if (s.host.empty()) return stop(usage_error("--host HOST is required (the SMTP server)"));
     if (!s.from) return stop(usage_error("--from ADDR is required (the envelope sender, MAIL FROM)"));
-    if (s.recipients.empty()) return stop(usage_error("no recipient: name at least one address after the options"));
+    if (s.recipients.empty() && !s.recipients_from_headers)
+        return stop(usage_error("no recipient: name at least one address after the options (or -t: from the headers)"));
     const int secret_sources = (s.password_env ? 1 : 0) + (s.password_file ? 1 : 0) + (s.password_command ? 1 : 0) +
                                (s.netrc ? 1 : 0);
     if (secret_sources > 1)
@@ -1328,6 +1359,45 @@ int main(int argc, char** argv) {
                         "Pipe the message into mailwire-send (mailwire-send ... < message.eml); nothing was sent.");
     }
     if (!s.compose()) {
+        const std::vector<std::pair<std::string, std::string>> fields = input.header_fields();
+        bool has_from = false, has_date = false, has_id = false;
+        for (const auto& f : fields) {
+            has_from = has_from || iequals(f.first, "From");
+            has_date = has_date || iequals(f.first, "Date");
+            has_id = has_id || iequals(f.first, "Message-ID");
+            // -t: the recipients To, Cc and Bcc name, besides those on the command line.
+            if (s.recipients_from_headers && (iequals(f.first, "To") || iequals(f.first, "Cc") || iequals(f.first, "Bcc")))
+                sendmail::addresses_in(f.second, s.header_recipients);
+        }
+        for (const std::string& a : s.header_recipients) {
+            bool known = false;
+            for (std::string_view r : s.recipients) known = known || r == a;
+            if (!known) s.recipients.push_back(a);
+        }
+        if (s.recipients.empty())
+            return fail(exit_usage, "no recipient: none on the command line, none in To, Cc or Bcc",
+                        "Name the recipients after the options, or in the message's To, Cc or Bcc with -t; nothing was sent.");
+        if (s.sendmail_mode) {
+            // As sendmail does: what a message lacks of Date, Message-ID and From is added (RFC 5322
+            // §3.6: Date and From are required).
+            std::string added;
+            if (!has_date) added += "Date: " + sendmail::date(std::time(nullptr)) + "\r\n";
+            if (!has_id) added += "Message-ID: " + sendmail::message_id(*s.from) + "\r\n";
+            if (!has_from) {
+                std::string name;
+                if (s.full_name && !s.full_name->empty()) {
+                    name = "\"";
+                    for (char ch : *s.full_name) {
+                        if (ch == '\r' || ch == '\n') continue;
+                        if (ch == '"' || ch == '\\') name += '\\';
+                        name += ch;
+                    }
+                    name += "\" ";
+                }
+                added += "From: " + name + "<" + std::string(*s.from) + ">\r\n";
+            }
+            if (!added.empty()) input.prepend(added);
+        }
         // The message as given: its Bcc fields must not reach the recipients (RFC 5322 §3.6.3).
         const int removed = input.remove_bcc();
         if (removed < 0)

@@ -16,6 +16,8 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,6 +55,7 @@ public:
             }
         }
         head_.resize(have);
+        head_end_ = start_ + static_cast<off_t>(have);
         if (!whole_) {
             // Exactly the limit so far: one more read tells whether anything follows.
             char probe = 0;
@@ -65,6 +68,7 @@ public:
                 whole_ = true;
             } else {
                 head_ += probe; // a little past the limit: the stream continues after it
+                ++head_end_;
             }
         }
         return true;
@@ -104,6 +108,38 @@ public:
         return removed;
     }
 
+    /// The header section's fields (in the part in memory), unfolded: name and value, the value's
+    /// leading white space and line ends removed.
+    std::vector<std::pair<std::string, std::string>> header_fields() const {
+        std::vector<std::pair<std::string, std::string>> fields;
+        std::size_t at = 0;
+        while (at < head_.size()) {
+            std::size_t lf = head_.find('\n', at);
+            const std::size_t end = lf == std::string::npos ? head_.size() : lf + 1;
+            std::string_view line(head_.data() + at, end - at);
+            at = end;
+            while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+            if (line.empty()) break; // the blank line
+            if (line[0] == ' ' || line[0] == '\t') {
+                if (!fields.empty()) fields.back().second += std::string(line);
+                continue;
+            }
+            const std::size_t colon = line.find(':');
+            if (colon == std::string_view::npos) continue;
+            std::string_view name = line.substr(0, colon), value = line.substr(colon + 1);
+            while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+            fields.emplace_back(std::string(name), std::string(value));
+        }
+        return fields;
+    }
+
+    /// Header fields put in front of the message (each ending with CRLF).
+    void prepend(const std::string& fields) {
+        head_.insert(0, fields);
+        if (file_size_ >= 0) file_size_ += static_cast<std::int64_t>(fields.size());
+    }
+
     /// The whole message ended within the limit: it is text().
     bool whole() const noexcept { return whole_; }
     std::string_view text() const noexcept { return head_; }
@@ -141,7 +177,7 @@ public:
     bool rewind() noexcept {
         pos_ = 0;
         if (!read_past_head_) return true;
-        if (file_size_ >= 0 && ::lseek(fd_, start_ + static_cast<off_t>(head_.size()), SEEK_SET) >= 0) {
+        if (file_size_ >= 0 && ::lseek(fd_, head_end_, SEEK_SET) >= 0) {
             read_past_head_ = false;
             return true;
         }
@@ -175,6 +211,7 @@ private:
     bool read_past_head_ = false;
     bool failed_ = false;
     off_t start_ = 0;
+    off_t head_end_ = 0; ///< where the descriptor stood after the part in memory was read
     std::int64_t file_size_ = -1;
 };
 
