@@ -608,14 +608,18 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
         const std::string_view value = optarg != nullptr ? std::string_view(optarg) : std::string_view();
         const std::string_view arg = optind - 1 < argc ? std::string_view(argv[optind - 1]) : std::string_view();
         if (c == '?' || c == ':') {
-            const bool is_long = arg.size() > 2 && arg[0] == '-' && arg[1] == '-';
-            std::string_view name = is_long ? arg.substr(2, arg.find('=') == std::string_view::npos ? std::string_view::npos
-                                                                                                    : arg.find('=') - 2)
-                                            : std::string_view();
+            // getopt_long sets optopt to the short option's letter, to the long option's value for
+            // a missing argument, and to 0 for an unknown or ambiguous long option (named by the
+            // argument it stopped at).
             if (c == ':')
-                return stop(usage_error((is_long ? "--" + std::string(name) : "-" + std::string(1, static_cast<char>(optopt))) +
+                return stop(usage_error((optopt >= 1000 ? "--" + std::string(option_table[optopt - 1000].name)
+                                                        : "-" + std::string(1, static_cast<char>(optopt))) +
                                         " needs a value"));
-            if (is_long) return stop(usage_error("unknown or ambiguous option '--" + visible(name) + "'" + meant_by(name)));
+            if (optopt == 0) {
+                std::string_view name = arg.substr(arg.size() > 2 ? 2 : arg.size());
+                name = name.substr(0, name.find('='));
+                return stop(usage_error("unknown or ambiguous option '--" + visible(name) + "'" + meant_by(name)));
+            }
             return stop(usage_error("unknown option '-" + visible(std::string(1, static_cast<char>(optopt))) + "'"));
         }
         if (c >= 1000) {
