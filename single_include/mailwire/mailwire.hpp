@@ -3006,7 +3006,7 @@ private:
         return false;
     }
 
-    // ---------------------------------------------------------------- errors
+    // ---------------------------------------------------------------- errors: failures.hpp
     // Internally a step returns true when it succeeded ([[nodiscard]]: a caller cannot drop it); a
     // failure is recorded once in err_ (with a copy of the reply, if it is about one) and false
     // travels back up, so no error object is copied through the call chain. The public calls
@@ -3017,78 +3017,25 @@ private:
     //   io_failure()    the transport failed: the connection is dropped.
     // After a failure, the clean-up (QUIT, RSET, "*", an empty message) runs through quietly(),
     // which puts the error being reported back when the clean-up's own steps fail.
-    bool fail(phase p, error_kind k, cause c, const reply* about = nullptr) noexcept {
-        err_.where = p;
-        err_.kind = k;
-        // RFC 5321 §4.5.3.2.6: after the final ".", anything but the server's answer (a lost
-        // connection, silence, a reply that makes no sense) leaves the outcome unknown: the
-        // message may have been delivered. The kind still says what went wrong.
-        err_.why = p == phase::end_of_data && k != error_kind::temporary && k != error_kind::permanent
-                       ? cause::outcome_unknown
-                       : c;
-        err_.sys_error = 0;
-        err_.tls_alert = 0;
-        if (about != nullptr && about->code != 0) err_.server = *about;
-        else err_.server.clear();
-        advise_now();
-        return false;
-    }
+    bool fail(phase p, error_kind k, cause c, const reply* about = nullptr) noexcept;
     void advise_now() noexcept {
         if (MAILWIRE_ADVICE) err_.advice_text = advise(err_, advice_context{port(), mode(), encrypted_, Tls::available});
     }
     error result(bool ok) const noexcept { return ok ? error{} : err_; }
 
     /// An error from the last reply's class. 421 means the server is closing (RFC 5321 §3.8).
-    bool reply_failure(phase p) noexcept {
-        error_kind k = kind_of(last_);
-        cause c = k == error_kind::protocol ? cause::unexpected_reply : cause::none;
-        if (p == phase::auth && last_.permanent()) {
-            k = error_kind::auth;
-            c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
-        }
-        fail(p, k, c, &last_);
-        if (last_.code == 421) drop_connection();
-        return false;
-    }
+    bool reply_failure(phase p) noexcept;
     static error_kind kind_of(const reply& r) noexcept {
         return r.transient() ? error_kind::temporary : r.permanent() ? error_kind::permanent : error_kind::protocol;
     }
 
-    bool io_failure(io_status s, int sys = 0) noexcept {
-        const phase p = phase_;
-        error_kind k = error_kind::network;
-        cause c = cause::none;
-        if (s == io_status::resolve) k = error_kind::resolve;
-        else if (s == io_status::timeout) k = error_kind::timeout;
-        else if (s == io_status::refused) c = cause::connection_refused;
-        else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
-        fail(p, k, c);
-        err_.sys_error = sys;
-        drop_connection();
-        return false;
-    }
+    bool io_failure(io_status s, int sys = 0) noexcept;
 
     /// After a failure: QUIT politely (RFC 5321 §4.1.1.10), then close.
-    bool quit_and_drop() {
-        if (open_) (void)quietly(phase::quit, opt_.timeout.quit, "QUIT", closing);
-        drop_connection();
-        return false;
-    }
+    bool quit_and_drop();
 
-    // ---------------------------------------------------------------- connection
-    void drop_connection() noexcept {
-        if (open_) {
-            if constexpr (Tls::available) {
-                if (tls_active_) tls_.close(transport_);
-            }
-            transport_.close();
-        }
-        open_ = false;
-        tls_active_ = false;
-        encrypted_ = false;
-        rx_begin_ = rx_end_ = 0;
-        tx_len_ = 0;
-    }
+    // ---------------------------------------------------------------- connection: connection.hpp
+    void drop_connection() noexcept;
 
     // Deadlines are the clock's low 32 bits, compared wrap-safe: a bound is at most 2^31 - 1 ms
     // (timeouts::settle()), so a deadline still ahead is less than 2^31 ahead.
@@ -3105,24 +3052,8 @@ private:
 
     // A client whose profile is implicit TLS never speaks plaintext: no plaintext I/O is in it.
     static constexpr bool only_tls = Tls::available && !mode_at_run_time && Profile::mode == encryption::implicit;
-    io_result raw_read(char* buf, std::size_t len, std::uint32_t dl) {
-        if constexpr (only_tls) {
-            if (!tls_active_) return io_result::fail(io_status::error);
-        }
-        if constexpr (Tls::available) {
-            if (only_tls || tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
-        }
-        return transport_.read_some(buf, len, remaining(dl));
-    }
-    io_result raw_write(const char* buf, std::size_t len, std::uint32_t dl) {
-        if constexpr (only_tls) {
-            if (!tls_active_) return io_result::fail(io_status::error);
-        }
-        if constexpr (Tls::available) {
-            if (only_tls || tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
-        }
-        return transport_.write_some(buf, len, remaining(dl));
-    }
+    io_result raw_read(char* buf, std::size_t len, std::uint32_t dl);
+    io_result raw_write(const char* buf, std::size_t len, std::uint32_t dl);
 
     /// The transport as a handshake sees it when TLS is the first thing said on the connection
     /// (implicit TLS): until the server's first octet, a read ends at the first-byte deadline, and
@@ -3154,42 +3085,7 @@ private:
 
     /// The TLS handshake: implicit TLS (`first`: nothing has been said on the connection yet, so
     /// a silent server is told apart from a slow handshake), or after STARTTLS's 220.
-    [[nodiscard]] bool start_tls(bool first = false) {
-        if constexpr (Tls::available) {
-            const std::uint32_t dl = deadline(opt_.timeout.tls_handshake);
-            trace_info("TLS handshake");
-            first_byte_guard guard{*this, deadline(opt_.timeout.first_byte)};
-            const io_result r = first ? tls_.handshake(guard, host_, deadline_timer<Clock>(clock_, dl))
-                                      : tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
-            if (!r.ok() && guard.silent) {
-                // Accepted, and then not a single octet in answer to the ClientHello: neither a TLS
-                // server nor an SMTP one (which greets in plaintext at once, tls_plaintext_server).
-                fail(phase::tls, error_kind::protocol, cause::no_greeting);
-                drop_connection();
-                return false;
-            }
-            if (!r.ok()) {
-                // Never retried in plaintext: the connection is dropped (RFC 3207 §4.1, RFC 8314 §5).
-                const cause c = detail::tls_failure(tls_);
-                const error_kind k = c == cause::tls_setup_failed       ? error_kind::usage
-                                     : r.status == io_status::timeout ? error_kind::timeout
-                                                                      : error_kind::tls;
-                fail(phase::tls, k, (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c);
-                err_.sys_error = r.sys_error;
-                if (c == cause::tls_alert) {
-                    err_.tls_alert = detail::tls_alert(tls_);
-                    advise_now(); // the advice follows from the alert
-                }
-                drop_connection();
-                return false;
-            }
-            tls_active_ = true;
-            encrypted_ = true;
-            return true;
-        } else {
-            return fail(phase::tls, error_kind::usage, cause::tls_not_available);
-        }
-    }
+    [[nodiscard]] bool start_tls(bool first = false);
 
     // ---------------------------------------------------------------- output: writing.hpp
     [[nodiscard]] bool flush();
@@ -3503,6 +3399,171 @@ using client = basic_client<Transport, Tls, Profile, default_clock>;
 } // namespace mailwire
 
 // The definitions of the members whose chapters have a file of their own.
+// ---- begin include/mailwire/failures.hpp ----
+// mailwire - how the client records a failure: the definitions of the basic_client members
+// declared under "errors" in client.hpp (the three ways a failure is recorded, and QUIT after one).
+#ifndef MAILWIRE_FAILURES_HPP
+#define MAILWIRE_FAILURES_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::fail(phase p, error_kind k, cause c, const reply* about) noexcept {
+    err_.where = p;
+    err_.kind = k;
+    // RFC 5321 §4.5.3.2.6: after the final ".", anything but the server's answer (a lost
+    // connection, silence, a reply that makes no sense) leaves the outcome unknown: the
+    // message may have been delivered. The kind still says what went wrong.
+    err_.why = p == phase::end_of_data && k != error_kind::temporary && k != error_kind::permanent
+                   ? cause::outcome_unknown
+                   : c;
+    err_.sys_error = 0;
+    err_.tls_alert = 0;
+    if (about != nullptr && about->code != 0) err_.server = *about;
+    else err_.server.clear();
+    advise_now();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::reply_failure(phase p) noexcept {
+    error_kind k = kind_of(last_);
+    cause c = k == error_kind::protocol ? cause::unexpected_reply : cause::none;
+    if (p == phase::auth && last_.permanent()) {
+        k = error_kind::auth;
+        c = last_.code == 504 ? cause::mechanism_not_offered : cause::credentials_rejected;
+    }
+    fail(p, k, c, &last_);
+    if (last_.code == 421) drop_connection();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::io_failure(io_status s, int sys) noexcept {
+    const phase p = phase_;
+    error_kind k = error_kind::network;
+    cause c = cause::none;
+    if (s == io_status::resolve) k = error_kind::resolve;
+    else if (s == io_status::timeout) k = error_kind::timeout;
+    else if (s == io_status::refused) c = cause::connection_refused;
+    else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
+    fail(p, k, c);
+    err_.sys_error = sys;
+    drop_connection();
+    return false;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::quit_and_drop() {
+    if (open_) (void)quietly(phase::quit, opt_.timeout.quit, "QUIT", closing);
+    drop_connection();
+    return false;
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_FAILURES_HPP
+// ---- end include/mailwire/failures.hpp ----
+// ---- begin include/mailwire/connection.hpp ----
+// mailwire - the client's connection: the definitions of the basic_client members declared
+// under "connection" in client.hpp (closing it, raw reads and writes in plaintext or through the
+// TLS policy, and the TLS handshake, never retried in plaintext).
+#ifndef MAILWIRE_CONNECTION_HPP
+#define MAILWIRE_CONNECTION_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+template <class Transport, class Tls, class Profile, class Clock>
+void basic_client<Transport, Tls, Profile, Clock>::drop_connection() noexcept {
+    if (open_) {
+        if constexpr (Tls::available) {
+            if (tls_active_) tls_.close(transport_);
+        }
+        transport_.close();
+    }
+    open_ = false;
+    tls_active_ = false;
+    encrypted_ = false;
+    rx_begin_ = rx_end_ = 0;
+    tx_len_ = 0;
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+io_result basic_client<Transport, Tls, Profile, Clock>::raw_read(char* buf, std::size_t len, std::uint32_t dl) {
+    if constexpr (only_tls) {
+        if (!tls_active_) return io_result::fail(io_status::error);
+    }
+    if constexpr (Tls::available) {
+        if (only_tls || tls_active_) return tls_.read_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
+    }
+    return transport_.read_some(buf, len, remaining(dl));
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+io_result basic_client<Transport, Tls, Profile, Clock>::raw_write(const char* buf, std::size_t len, std::uint32_t dl) {
+    if constexpr (only_tls) {
+        if (!tls_active_) return io_result::fail(io_status::error);
+    }
+    if constexpr (Tls::available) {
+        if (only_tls || tls_active_) return tls_.write_some(transport_, buf, len, deadline_timer<Clock>(clock_, dl));
+    }
+    return transport_.write_some(buf, len, remaining(dl));
+}
+
+template <class Transport, class Tls, class Profile, class Clock>
+bool basic_client<Transport, Tls, Profile, Clock>::start_tls(bool first) {
+    if constexpr (Tls::available) {
+        const std::uint32_t dl = deadline(opt_.timeout.tls_handshake);
+        trace_info("TLS handshake");
+        first_byte_guard guard{*this, deadline(opt_.timeout.first_byte)};
+        const io_result r = first ? tls_.handshake(guard, host_, deadline_timer<Clock>(clock_, dl))
+                                  : tls_.handshake(transport_, host_, deadline_timer<Clock>(clock_, dl));
+        if (!r.ok() && guard.silent) {
+            // Accepted, and then not a single octet in answer to the ClientHello: neither a TLS
+            // server nor an SMTP one (which greets in plaintext at once, tls_plaintext_server).
+            fail(phase::tls, error_kind::protocol, cause::no_greeting);
+            drop_connection();
+            return false;
+        }
+        if (!r.ok()) {
+            // Never retried in plaintext: the connection is dropped (RFC 3207 §4.1, RFC 8314 §5).
+            const cause c = detail::tls_failure(tls_);
+            const error_kind k = c == cause::tls_setup_failed       ? error_kind::usage
+                                 : r.status == io_status::timeout ? error_kind::timeout
+                                                                  : error_kind::tls;
+            fail(phase::tls, k, (c == cause::none && k != error_kind::timeout) ? cause::tls_handshake_failed : c);
+            err_.sys_error = r.sys_error;
+            if (c == cause::tls_alert) {
+                err_.tls_alert = detail::tls_alert(tls_);
+                advise_now(); // the advice follows from the alert
+            }
+            drop_connection();
+            return false;
+        }
+        tls_active_ = true;
+        encrypted_ = true;
+        return true;
+    } else {
+        return fail(phase::tls, error_kind::usage, cause::tls_not_available);
+    }
+}
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_CONNECTION_HPP
+// ---- end include/mailwire/connection.hpp ----
 // ---- begin include/mailwire/writing.hpp ----
 // mailwire - how the client writes to the server: the definitions of the basic_client members
 // declared under "output" in client.hpp. Commands are put whole into the send buffer (one longer
