@@ -83,43 +83,69 @@ struct step_clock {
     mailwire::millis now() const noexcept { return t += 7; }
 };
 
-void check_line_ends(const std::string& w) {
-    for (std::size_t i = 0; i < w.size(); ++i) {
-        if (w[i] == '\n' && (i == 0 || w[i - 1] != '\r')) std::abort();
-        if (w[i] == '\r' && (i + 1 >= w.size() || w[i + 1] != '\n')) std::abort();
+/// A line holds no CR and no LF; only the very end of what was written may be a CR whose LF never
+/// left (the client gave up there and dropped the connection).
+void check_text(std::string_view t, bool at_end) {
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] == '\n' && (i == 0 || t[i - 1] != '\r')) std::abort();
+        if (t[i] == '\r' && (i + 1 < t.size() ? t[i + 1] != '\n' : !at_end)) std::abort();
     }
 }
 
 /// With MAILWIRE_MAIL_PARAMETERS and MAILWIRE_ADDRESS_SYNTAX at 0 (session-small, as the firmware
 /// sets them), nothing but the path follows MAIL FROM: or RCPT TO:, and the path holds no space
 /// and no other angle bracket: an address can add no parameter and no command.
-void check_envelope_lines(const std::string& w) {
+void check_envelope_line(std::string_view line) {
     if (MAILWIRE_MAIL_PARAMETERS || MAILWIRE_ADDRESS_SYNTAX) return;
-    bool content = false; // between DATA and the final "." the lines are the message's
-    for (std::size_t at = 0; at < w.size();) {
-        std::size_t end = w.find("\r\n", at);
-        if (end == std::string::npos) end = w.size();
-        const std::string_view line(w.data() + at, end - at);
+    for (std::string_view verb : {std::string_view("MAIL FROM:<"), std::string_view("RCPT TO:<")}) {
+        if (line.substr(0, verb.size()) != verb) continue;
+        const std::string_view path = line.substr(verb.size());
+        if (path.empty() || path.back() != '>') std::abort();
+        if (path.substr(0, path.size() - 1).find_first_of(" <>") != std::string_view::npos) std::abort();
+    }
+}
+
+/// Reads what the client wrote as a server would: command lines; after DATA the message's lines
+/// up to the final "."; after "BDAT n" n octets of the message (RFC 3030 §2), which need not end
+/// at a line end, so one transaction's chunks are checked together, and not at all when its MAIL
+/// said BODY=BINARYMIME (RFC 3030 §3: then any octet may go). A stream may stop anywhere.
+void check_wire(const std::string& w) {
+    bool data = false;   // between DATA and the final "."
+    bool binary = false; // the transaction's MAIL FROM had BODY=BINARYMIME
+    std::string chunked; // the transaction's BDAT octets
+    std::size_t at = 0;
+    while (at < w.size()) {
+        const std::size_t end = w.find("\r\n", at);
+        const std::string_view line(w.data() + at, (end == std::string::npos ? w.size() : end) - at);
+        check_text(line, end == std::string::npos);
+        if (end == std::string::npos) break;
         at = end + 2;
-        if (line.substr(0, 5) == "BDAT ") {
-            // RFC 3030: the chunk's octets follow, counted: they are the message's, not lines.
+        if (data) {
+            data = line != ".";
+        } else if (line == "DATA") {
+            data = true;
+        } else if (line.substr(0, 5) == "BDAT ") {
             std::size_t n = 0;
-            for (std::size_t i = 5; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+            std::size_t i = 5;
+            for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
                 n = n * 10 + static_cast<std::size_t>(line[i] - '0');
-            at += n;
-            continue;
-        }
-        if (content || line == "DATA") {
-            content = line != ".";
-            continue;
-        }
-        for (std::string_view verb : {std::string_view("MAIL FROM:<"), std::string_view("RCPT TO:<")}) {
-            if (line.substr(0, verb.size()) != verb) continue;
-            const std::string_view path = line.substr(verb.size());
-            if (path.empty() || path.back() != '>') std::abort();
-            if (path.substr(0, path.size() - 1).find_first_of(" <>") != std::string_view::npos) std::abort();
+            if (i == 5) std::abort(); // no chunk size
+            const std::size_t got = n < w.size() - at ? n : w.size() - at;
+            chunked.append(w, at, got);
+            at += got;
+            const bool last = line.substr(i) == " LAST";
+            if (!binary && (last || at == w.size())) check_text(chunked, !last);
+            if (last) chunked.clear();
+        } else {
+            if (line.substr(0, 10) == "MAIL FROM:") {
+                if (!binary) check_text(chunked, true); // an earlier transaction's, refused
+                binary = line.find(" BODY=BINARYMIME") != std::string_view::npos;
+                chunked.clear();
+            }
+            check_envelope_line(line);
         }
     }
+    if (!binary) check_text(chunked, true);
 }
 
 } // namespace
@@ -182,7 +208,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (r.delivered() && r.accepted == 0) std::abort();
         (void)c.quit();
     }
-    check_line_ends(io.written);
-    check_envelope_lines(io.written);
+    check_wire(io.written);
     return 0;
 }
