@@ -29,6 +29,7 @@
 #include "budget_transport.hpp"
 #include "probe.hpp"
 #include "fallback.hpp"
+#include "providers.hpp"
 #include "message.hpp"
 
 #if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
