@@ -22,9 +22,9 @@ section "packages"
 # postfix: the TLS tests run its smtpd from a temporary configuration of their own; installed with
 # "No configuration" so that the package sets up (and starts) no mail system of its own.
 # php-cli, git, git-email, bsd-mailx: the programs that call sendmail, driving mailwire-send in
-# its place (tests/interop/sendmail_test.cpp).
+# its place (tests/interop/sendmail_test.cpp). help2man: the man pages (cmake/ManPage.cmake).
 packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates postfix
-          php-cli git git-email bsd-mailx)
+          php-cli git git-email bsd-mailx help2man)
 if [[ "${MAILWIRE_SKIP_APT:-}" == 1 ]]; then
     echo "MAILWIRE_SKIP_APT=1: not checking ${packages[*]}"
 elif ! command -v dpkg-query >/dev/null; then

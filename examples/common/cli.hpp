@@ -186,6 +186,15 @@ inline std::string default_ehlo_name() {
     return std::string(n);
 }
 
+/// "mbedTLS 2.28.3" (the library the program runs with, where it says so; else the one it was
+/// built against), or "TLS not built in". Pass MBEDTLS_VERSION_STRING's value from a translation
+/// unit that includes mbedTLS, or nullptr.
+inline std::string tls_version_text(const char* built_with, const char* running = nullptr) {
+    if (built_with == nullptr) return "TLS not built in";
+    std::string text = std::string("mbedTLS ") + (running != nullptr && *running != '\0' ? running : built_with);
+    return text;
+}
+
 } // namespace mailwire_cli
 
 #endif // MAILWIRE_EXAMPLES_CLI_HPP

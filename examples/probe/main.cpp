@@ -9,11 +9,13 @@
 // The tool uses the heap (std::string, std::vector, the clients) for its own bookkeeping; the
 // library calls it makes do without. No exceptions are thrown or needed.
 #include "../common/cli.hpp"
+#include "../common/secrets.hpp"
 #include "../send/exit_codes.hpp"
 
 #include <mailwire/mailwire.hpp>
 #if MAILWIRE_PROBE_WITH_TLS
 #include <mailwire/mbedtls_tls.hpp>
+#include <mbedtls/version.h>
 #if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
@@ -131,6 +133,8 @@ struct settings {
     bool insecure = false;
     std::optional<std::string_view> user;
     std::optional<std::string_view> password_env;
+    std::optional<std::string_view> password_file;
+    std::optional<std::string_view> password_command;
     bool allow_plaintext_auth = false;
     std::uint32_t timeout_ms = 10000;
     bool json = false;
@@ -154,6 +158,14 @@ void print_help() {
         "certificate check, AUTH (only with --user), QUIT. No mail is ever sent. The candidates run at\n"
         "the same time, so the probe ends within about one --timeout.\n"
         "\n"
+        "Examples:\n"
+        "  Which of 587, 465, 2525 and 25 work from here, and which to use:\n"
+        "    mailwire-probe smtp.gmail.com\n"
+        "  Whether the credentials work too (AUTH, never a message):\n"
+        "    mailwire-probe smtp.example.org --user me --password-env SMTP_PASSWORD\n"
+        "  A provider's other ports, as JSON for a script:\n"
+        "    mailwire-probe mail.smtp2go.com --ports 2525,8025,587,80,465 --json\n"
+        "\n"
         "Options (--opt VALUE and --opt=VALUE are the same):\n"
         "  --ports LIST          comma-separated candidates, each PORT or PORT/MODE. A bare PORT takes\n"
         "                        the port's usual encryption: 465 implicit TLS, 25 STARTTLS when\n"
@@ -164,8 +176,10 @@ void print_help() {
         "                        for TLS (SNI and the certificate check)\n"
         "  --cafile FILE         trust anchors in PEM (default: the system bundle)\n"
         "  --insecure            skip certificate verification (for tests; prints a warning)\n"
-        "  --user NAME           try AUTH with this user (needs --password-env)\n"
+        "  --user NAME           try AUTH with this user (with one of the three below)\n"
         "  --password-env VAR    the password or token is read from the environment variable VAR\n"
+        "  --password-file FILE  ... is the first line of FILE\n"
+        "  --password-command CMD  ... is the first line CMD prints (run with /bin/sh -c)\n"
         "  --allow-plaintext-auth  also try AUTH on unencrypted candidates (trusted networks only)\n"
         "  --timeout SECONDS     the bound for each candidate as a whole: connect, TLS, greeting,\n"
         "                        EHLO and AUTH together (up to 3 decimals; default 10)\n"
@@ -217,10 +231,19 @@ void print_help() {
         probe_tls::available ? "available" : "not built in (only PORT/none and opportunistic can work)");
 }
 
+/// The version, and the TLS library's (a bug report needs both).
 void print_version() {
-    std::printf("mailwire-probe %d.%d.%d (mailwire %d.%d.%d, TLS %s)\n", MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR,
-                MAILWIRE_VERSION_PATCH, MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_VERSION_PATCH,
-                probe_tls::available ? "available" : "not built in");
+#if MAILWIRE_PROBE_WITH_TLS
+    char running[32] = {};
+#if defined(MBEDTLS_VERSION_C)
+    mbedtls_version_get_string(running); // (the shared library's, which may be newer than the headers)
+#endif
+    const std::string tls = tls_version_text(MBEDTLS_VERSION_STRING, running);
+#else
+    const std::string tls = tls_version_text(nullptr);
+#endif
+    std::printf("mailwire-probe %d.%d.%d (mailwire %d.%d.%d, %s)\n", MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR,
+                MAILWIRE_VERSION_PATCH, MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_VERSION_PATCH, tls.c_str());
 }
 
 
@@ -239,7 +262,8 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
     };
     static constexpr option_spec options[] = {
         {"ports", true},   {"connect-to", true}, {"cafile", true},  {"insecure", false},
-        {"user", true},    {"password-env", true}, {"allow-plaintext-auth", false},
+        {"user", true},    {"password-env", true}, {"password-file", true}, {"password-command", true},
+        {"allow-plaintext-auth", false},
         {"timeout", true}, {"json", false},     {"verbose", false}, {"help", false},     {"version", false},
     };
     bool ports_given = false;
@@ -306,6 +330,9 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
             if (value.empty() || value.find('=') != std::string_view::npos)
                 return stop(usage_error("--password-env '" + visible(value) + "': not an environment variable name"));
             s.password_env = value;
+        } else if (name == "password-file" || name == "password-command") {
+            if (value.empty()) return stop(usage_error("--" + std::string(name) + " needs a value"));
+            (name == "password-file" ? s.password_file : s.password_command) = value;
         } else if (name == "allow-plaintext-auth") {
             s.allow_plaintext_auth = true;
         } else if (name == "timeout") {
@@ -319,14 +346,28 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
         }
     }
     if (s.host.empty()) return stop(usage_error("HOST is required (the SMTP server's name or address)"));
-    if (s.user && !s.password_env) return stop(usage_error("--user needs --password-env VAR (the secret is read from VAR)"));
-    if (s.password_env && !s.user) return stop(usage_error("--password-env needs --user NAME"));
+    const int secret_sources = (s.password_env ? 1 : 0) + (s.password_file ? 1 : 0) + (s.password_command ? 1 : 0);
+    if (secret_sources > 1)
+        return stop(usage_error("give the secret one way: --password-env, --password-file or --password-command"));
+    if (s.user && secret_sources == 0)
+        return stop(usage_error("--user needs the secret from --password-env VAR, --password-file FILE or "
+                                "--password-command CMD (never on the command line)"));
+    if (secret_sources != 0 && !s.user)
+        return stop(usage_error("--password-env, --password-file and --password-command need --user NAME"));
     if (!ports_given) s.candidates.assign(std::begin(default_candidates), std::end(default_candidates));
     return parse_outcome{};
 }
 
 /// The secret and the CA file, checked before anything is connected (78).
 int preflight(const settings& s, std::string& secret) {
+    std::string why;
+    if (s.password_file && !secrets::from_file(std::string(*s.password_file), secret, why))
+        return fail(exit_config, "--password-file " + visible(*s.password_file) + ": " + why,
+                    "Put the password or OAuth2 token on the file's first line (and keep the file private: chmod 600).");
+    if (s.password_command && !secrets::from_command(std::string(*s.password_command), secret, why))
+        return fail(exit_config, "--password-command: " + why,
+                    "Check that the command prints the password or token on its first line and exits with 0 (run it "
+                    "alone to see).");
     if (s.password_env) {
         const std::string var(*s.password_env);
         const char* value = std::getenv(var.c_str());

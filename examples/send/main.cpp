@@ -11,6 +11,7 @@
 // The tool uses the heap (std::string, std::vector) for its own bookkeeping; the library calls it
 // makes do without. No exceptions are thrown or needed (it builds with -fno-exceptions -fno-rtti).
 #include "../common/cli.hpp"
+#include "../common/config_file.hpp"
 #include "../common/secrets.hpp"
 #include "exit_codes.hpp"
 #include "report.hpp"
@@ -21,6 +22,7 @@
 #include <mailwire/mailwire.hpp>
 #if MAILWIRE_SEND_WITH_TLS
 #include <mailwire/mbedtls_tls.hpp>
+#include <mbedtls/version.h>
 #endif
 
 #include <cerrno>
@@ -39,6 +41,10 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+
+#ifndef MAILWIRE_SEND_SYSTEM_CONFIG
+#define MAILWIRE_SEND_SYSTEM_CONFIG "/etc/mailwire/config" // (CMake sets it from the install prefix)
+#endif
 
 namespace {
 
@@ -150,6 +156,7 @@ struct settings {
     std::optional<std::string_view> password_env;
     std::optional<std::string_view> password_file;
     std::optional<std::string_view> password_command;
+    std::optional<std::string_view> password;  ///< a configuration file's `password` (never argv)
     bool netrc = false;
     std::optional<std::string_view> netrc_file;
     std::string netrc_login; ///< the user name the netrc entry gave, when --user did not
@@ -160,6 +167,10 @@ struct settings {
     bool insecure = false;
     std::optional<std::string_view> ehlo;
     std::optional<std::string_view> connect_to;
+    std::optional<std::string_view> config_file; ///< --config: instead of the user's own file
+    std::optional<std::string_view> account;     ///< --account: the configuration file's account
+    const mailwire::provider* provider = nullptr; ///< --provider: its host, port, AUTH and advice
+    std::string_view region;                     ///< ses:REGION, zoho:eu
     std::uint32_t timeout_ms = 0; ///< 0: the library's per-step defaults
     bool verbose = false;
     std::optional<std::string_view> report_file; ///< --report: every recipient's reply as JSON
@@ -201,14 +212,59 @@ struct settings {
     }
 };
 
+/// The presets' names, for --help (`wrap`: lines of --help's option texts) and for an unknown
+/// --provider.
+std::string provider_names(bool wrap = false) {
+    std::string names;
+    std::size_t line = 0;
+    for (const mailwire::provider* p : mailwire::all_providers) {
+        if (!names.empty()) names += ",";
+        if (wrap && line + p->name.size() > 54) {
+            names += "\n                        ";
+            line = 0;
+        } else if (!names.empty()) {
+            names += " ";
+        }
+        names += std::string(p->name);
+        line += p->name.size() + 2;
+    }
+    return names;
+}
+
 void print_help() {
     std::printf(
         "Usage: mailwire-send [OPTIONS] [--] RECIPIENT...\n"
         "Reads one RFC 5322 message (headers, blank line, body; LF or CRLF line ends) from standard\n"
         "input and submits it over SMTP to every RECIPIENT.\n"
         "\n"
-        "Options (--opt VALUE and --opt=VALUE are the same):\n"
-        "  --host HOST           server name, IPv4 or IPv6 address (required)\n"
+        "Examples:\n"
+        "  Gmail with an app password kept in a private file:\n"
+        "    mailwire-send --provider gmail --user me@gmail.com --password-file ~/.gmail-app-password \\\n"
+        "        friend@example.org < message.eml\n"
+        "  Microsoft 365 with an OAuth2 access token that a command prints:\n"
+        "    mailwire-send --provider m365 --user me@contoso.com --auth xoauth2 \\\n"
+        "        --password-command 'oauth2-token me@contoso.com' friend@example.org < message.eml\n"
+        "  Amazon SES in eu-west-1 (SES SMTP credentials, not IAM access keys):\n"
+        "    mailwire-send --provider ses:eu-west-1 --user AKIAEXAMPLE --password-env SES_SMTP_PASSWORD \\\n"
+        "        --from noreply@example.org friend@example.org < message.eml\n"
+        "  Any server, trying 587, then 465 and 2525 when a port is blocked:\n"
+        "    mailwire-send --host mail.example.org --fallback --user me --netrc --from me@example.org \\\n"
+        "        friend@example.org < message.eml\n"
+        "  As sendmail for PHP's mail() (php.ini), with an account in ~/.config/mailwire/config:\n"
+        "    sendmail_path = \"/usr/local/bin/mailwire-send -t -i\"\n"
+        "  Which port works from here, and why not: mailwire-probe smtp.gmail.com\n"
+        "\n"
+        "Options (--opt VALUE and --opt=VALUE are the same; long options may be abbreviated):\n"
+        "  --provider NAME       a mail service's host, port, AUTH and advice:\n"
+        "                        %s\n"
+        "                        (ses:REGION and zoho:REGION take a region, e.g. ses:eu-west-1)\n"
+        "  --account NAME        an account of the configuration file (default: the one whose 'from'\n"
+        "                        is -f/--from, else the account named 'default'); the command line\n"
+        "                        wins over the account\n"
+        "  --config FILE         read FILE instead of ~/.config/mailwire/config (keys as in\n"
+        "                        docs/cli.md; msmtp's names read too). The system's file is read\n"
+        "                        first: %s\n"
+        "  --host HOST           server name, IPv4 or IPv6 address (or from --provider or the account)\n"
         "  --port N              overrides the profile's port; without --tls or --profile the port\n"
         "                        implies the encryption: 465 implicit TLS, 25 STARTTLS if offered,\n"
         "                        any other port STARTTLS required\n"
@@ -218,7 +274,8 @@ void print_help() {
         "                        alternate    port 2525, STARTTLS required\n"
         "  --tls MODE            none, opportunistic, starttls (required) or implicit (also: ssl,\n"
         "                        smtps): overrides the profile's and the port's encryption\n"
-        "  --from ADDR           envelope sender, MAIL FROM (required; '' sends the null sender <>)\n"
+        "  --from ADDR           envelope sender, MAIL FROM (required: here, in the account, or the\n"
+        "                        user name of a mailbox provider; '' sends the null sender <>)\n"
         "  --user NAME           user name for AUTH (with one of the four below)\n"
         "  --password-file FILE  the password or OAuth2 token is the first line of FILE\n"
         "  --password-command CMD  ... the first line CMD prints (run with /bin/sh -c; how pass,\n"
@@ -301,13 +358,22 @@ void print_help() {
         "prints one line starting with \"advice:\".\n"
         "\n"
         "This build: TLS %s.\n",
-        send_client::tls_type::available ? "available" : "not built in (use --tls none, only on a trusted network)");
+        provider_names(true).c_str(), MAILWIRE_SEND_SYSTEM_CONFIG, send_client::tls_type::available ? "available" : "not built in (use --tls none, only on a trusted network)");
 }
 
+/// The version, and the TLS library's (a bug report needs both).
 void print_version() {
-    std::printf("mailwire-send %d.%d.%d (mailwire %d.%d.%d, TLS %s)\n", MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR,
-                MAILWIRE_VERSION_PATCH, MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_VERSION_PATCH,
-                send_client::tls_type::available ? "available" : "not built in");
+#if MAILWIRE_SEND_WITH_TLS
+    char running[32] = {};
+#if defined(MBEDTLS_VERSION_C)
+    mbedtls_version_get_string(running); // (the shared library's, which may be newer than the headers)
+#endif
+    const std::string tls = tls_version_text(MBEDTLS_VERSION_STRING, running);
+#else
+    const std::string tls = tls_version_text(nullptr);
+#endif
+    std::printf("mailwire-send %d.%d.%d (mailwire %d.%d.%d, %s)\n", MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR,
+                MAILWIRE_VERSION_PATCH, MAILWIRE_VERSION_MAJOR, MAILWIRE_VERSION_MINOR, MAILWIRE_VERSION_PATCH, tls.c_str());
 }
 
 
@@ -315,7 +381,7 @@ void print_version() {
 enum class option_id {
     host, port, profile, tls, from, user, password_env, password_file, password_command, netrc, netrc_file, auth,
     allow_plaintext_auth, no_chunking, cafile, insecure, ehlo,
-    timeout, verbose, help, version, connect_to, subject, body_file, html_file, attach, cc, bcc, header, report,
+    timeout, verbose, help, version, connect_to, config, account, provider, subject, body_file, html_file, attach, cc, bcc, header, report,
     fallback, backup,
 };
 
@@ -349,6 +415,9 @@ constexpr option_spec option_table[] = {
     {"help", option_id::help, false},
     {"version", option_id::version, false},
     {"connect-to", option_id::connect_to, true},
+    {"config", option_id::config, true},
+    {"account", option_id::account, true},
+    {"provider", option_id::provider, true},
     {"subject", option_id::subject, true},
     {"body-file", option_id::body_file, true},
     {"html-file", option_id::html_file, true},
@@ -426,147 +495,162 @@ bool parse_host_port(std::string_view text, host_port& out) {
     return true;
 }
 
-/// Applies one option. Returns exit_ok, or the status of a usage error (already printed).
-int apply_option(const option_spec& spec, std::string_view value, settings& s) {
+std::string provider_problem(std::string_view value); // (with the accounts, below)
+
+/// Applies one option. Returns what is wrong with its value, or "" (the caller says where the
+/// value came from: the command line or a configuration file).
+std::string apply_option(const option_spec& spec, std::string_view value, settings& s) {
     const std::string name = "--" + std::string(spec.name);
     switch (spec.id) {
     case option_id::host:
-        if (value.empty()) return usage_error("--host needs a host name or address");
+        if (value.empty()) return std::string("--host needs a host name or address");
         s.host = value;
-        return exit_ok;
+        return {};
     case option_id::port: {
         std::uint64_t port = 0;
         if (!parse_unsigned(value, 65535, port) || port == 0)
-            return usage_error("--port '" + visible(value) + "': not a port number (1 to 65535)");
+            return std::string("--port '" + visible(value) + "': not a port number (1 to 65535)");
         s.port = static_cast<std::uint16_t>(port);
-        return exit_ok;
+        return {};
     }
     case option_id::profile:
         for (const profile_entry& p : profile_table) {
             if (iequals(value, p.name)) {
                 s.profile = &p;
                 s.profile_given = true;
-                return exit_ok;
+                return {};
             }
         }
-        return usage_error("--profile '" + visible(value) +
+        return std::string("--profile '" + visible(value) +
                            "': not one of relay, submission, submissions (or ssl, smtps), alternate");
     case option_id::tls:
         for (const encryption_name& m : encryption_names) {
             if (iequals(value, m.name)) {
                 s.tls = m.mode;
-                return exit_ok;
+                return {};
             }
         }
-        return usage_error("--tls '" + visible(value) +
+        return std::string("--tls '" + visible(value) +
                            "': not one of none, opportunistic, starttls, implicit (or ssl, smtps)");
-    case option_id::from: s.from = value; return exit_ok;
+    case option_id::from: s.from = value; return {};
     case option_id::user:
-        if (value.empty()) return usage_error("--user needs a user name");
+        if (value.empty()) return std::string("--user needs a user name");
         s.user = value;
-        return exit_ok;
+        return {};
     case option_id::password_env:
         if (value.empty() || value.find('=') != std::string_view::npos)
-            return usage_error("--password-env '" + visible(value) + "': not an environment variable name");
+            return std::string("--password-env '" + visible(value) + "': not an environment variable name");
         s.password_env = value;
-        return exit_ok;
+        return {};
     case option_id::password_file:
-        if (value.empty()) return usage_error("--password-file needs a file name");
+        if (value.empty()) return std::string("--password-file needs a file name");
         s.password_file = value;
-        return exit_ok;
+        return {};
     case option_id::password_command:
-        if (value.empty()) return usage_error("--password-command needs a command");
+        if (value.empty()) return std::string("--password-command needs a command");
         s.password_command = value;
-        return exit_ok;
-    case option_id::netrc: s.netrc = true; return exit_ok;
+        return {};
+    case option_id::netrc: s.netrc = true; return {};
     case option_id::netrc_file:
-        if (value.empty()) return usage_error("--netrc-file needs a file name");
+        if (value.empty()) return std::string("--netrc-file needs a file name");
         s.netrc = true;
         s.netrc_file = value;
-        return exit_ok;
+        return {};
     case option_id::auth:
         for (mailwire::auth_mechanism m : auth_mechanisms) {
             if (iequals(value, mailwire::to_string(m))) {
                 s.auth = m;
-                return exit_ok;
+                return {};
             }
         }
-        return usage_error("--auth '" + visible(value) + "': not one of auto, plain, login, xoauth2, oauthbearer");
-    case option_id::allow_plaintext_auth: s.allow_plaintext_auth = true; return exit_ok;
-    case option_id::no_chunking: s.no_chunking = true; return exit_ok;
+        return std::string("--auth '" + visible(value) + "': not one of auto, plain, login, xoauth2, oauthbearer");
+    case option_id::allow_plaintext_auth: s.allow_plaintext_auth = true; return {};
+    case option_id::no_chunking: s.no_chunking = true; return {};
     case option_id::cafile:
-        if (value.empty()) return usage_error("--cafile needs a file name");
+        if (value.empty()) return std::string("--cafile needs a file name");
         s.cafile = value;
-        return exit_ok;
-    case option_id::insecure: s.insecure = true; return exit_ok;
+        return {};
+    case option_id::insecure: s.insecure = true; return {};
     case option_id::ehlo:
-        if (value.empty()) return usage_error("--ehlo needs a name");
+        if (value.empty()) return std::string("--ehlo needs a name");
         s.ehlo = value;
-        return exit_ok;
+        return {};
     case option_id::timeout:
         if (!parse_timeout(value, s.timeout_ms))
-            return usage_error("--timeout '" + visible(value) +
+            return std::string("--timeout '" + visible(value) +
                                "': not a number of seconds above 0 (at most 3 decimals, e.g. 30 or 2.5)");
-        return exit_ok;
-    case option_id::verbose: s.verbose = true; return exit_ok;
+        return {};
+    case option_id::verbose: s.verbose = true; return {};
     case option_id::connect_to:
-        if (value.empty()) return usage_error("--connect-to needs an address");
+        if (value.empty()) return std::string("--connect-to needs an address");
         s.connect_to = value;
-        return exit_ok;
-    case option_id::subject: s.subject = value; return exit_ok;
+        return {};
+    case option_id::config:
+        if (value.empty()) return std::string("--config needs a file name");
+        s.config_file = value;
+        return {};
+    case option_id::account:
+        if (value.empty()) return std::string("--account needs an account name");
+        s.account = value;
+        return {};
+    case option_id::provider:
+        s.provider = mailwire::find_provider(value, s.region);
+        if (s.provider == nullptr) return std::string("--provider '" + visible(value) + "': " + provider_problem(value));
+        return {};
+    case option_id::subject: s.subject = value; return {};
     case option_id::body_file:
-        if (value.empty()) return usage_error("--body-file needs a file name");
+        if (value.empty()) return std::string("--body-file needs a file name");
         s.body_file = value;
-        return exit_ok;
+        return {};
     case option_id::html_file:
-        if (value.empty()) return usage_error("--html-file needs a file name");
+        if (value.empty()) return std::string("--html-file needs a file name");
         s.html_file = value;
-        return exit_ok;
+        return {};
     case option_id::attach: {
         // FILE[;TYPE]: the attachment's name is the file's last path component.
         const std::size_t semi = value.rfind(';');
         const std::string_view path = value.substr(0, semi);
         std::string_view type = semi == std::string_view::npos ? std::string_view() : value.substr(semi + 1);
-        if (path.empty()) return usage_error("--attach needs a file name (FILE or FILE;TYPE)");
+        if (path.empty()) return std::string("--attach needs a file name (FILE or FILE;TYPE)");
         const std::size_t slash = path.rfind('/');
         const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
         if (type.empty()) type = type_for(name);
         s.attachments.push_back(settings::attachment{std::string(path), name, type});
-        return exit_ok;
+        return {};
     }
     case option_id::report:
-        if (value.empty()) return usage_error("--report needs a file name");
+        if (value.empty()) return std::string("--report needs a file name");
         s.report_file = value;
-        return exit_ok;
-    case option_id::cc: s.cc.push_back(value); return exit_ok;
-    case option_id::bcc: s.bcc.push_back(value); return exit_ok;
+        return {};
+    case option_id::cc: s.cc.push_back(value); return {};
+    case option_id::bcc: s.bcc.push_back(value); return {};
     case option_id::header: {
         const std::size_t colon = value.find(':');
         if (colon == std::string_view::npos || colon == 0)
-            return usage_error("--header '" + visible(value) + "': not 'Name: value'");
+            return std::string("--header '" + visible(value) + "': not 'Name: value'");
         std::string_view v = value.substr(colon + 1);
         while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
         s.headers.emplace_back(value.substr(0, colon), v);
-        return exit_ok;
+        return {};
     }
     case option_id::fallback:
         s.fallback = true;
         if (!value.empty()) {
             if (const std::string problem = parse_candidates(value, s.fallback_list); !problem.empty())
-                return usage_error("--fallback=" + problem);
+                return std::string("--fallback=" + problem);
         }
-        return exit_ok;
+        return {};
     case option_id::backup: {
         host_port hp;
         if (!parse_host_port(value, hp))
-            return usage_error("--backup '" + visible(value) + "': HOST or HOST:PORT ([IPv6]:PORT), port 1 to 65535");
+            return std::string("--backup '" + visible(value) + "': HOST or HOST:PORT ([IPv6]:PORT), port 1 to 65535");
         s.backups.push_back(value);
-        return exit_ok;
+        return {};
     }
     case option_id::help:
     case option_id::version: break; // handled by the caller
     }
-    return usage_error("internal error: unhandled option " + name);
+    return std::string("internal error: unhandled option " + name);
 }
 
 /// What was probably meant by an unknown long option, for the names people try first.
@@ -596,7 +680,7 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
     }
     longs.push_back(option{nullptr, 0, nullptr, 0});
     opterr = 0;  // the messages below say more than getopt's
-    optind = 1;
+    optind = 0;  // (0, not 1: glibc starts over, so the command line can be read twice)
     {
         const std::string_view self = argc > 0 ? std::string_view(argv[0]) : std::string_view();
         const std::size_t slash = self.rfind('/');
@@ -632,7 +716,7 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
                 print_version();
                 return stop(exit_ok);
             }
-            if (const int status = apply_option(spec, value, s); status != exit_ok) return stop(status);
+            if (const std::string problem = apply_option(spec, value, s); !problem.empty()) return stop(usage_error(problem));
             continue;
         }
         if (c != 'h' && c != 'v') s.sendmail_mode = true;
@@ -657,12 +741,19 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
         s.recipients.push_back(arg);
     }
 
-    if (s.host.empty()) return stop(usage_error("--host HOST is required (the SMTP server)"));
-    if (!s.from) return stop(usage_error("--from ADDR is required (the envelope sender, MAIL FROM)"));
+    return parse_outcome{};
+}
+
+/// What the command line, the configuration file and the provider left to check together.
+parse_outcome validate(const settings& s) {
+    if (s.host.empty())
+        return stop(usage_error("no server: --host HOST, --provider NAME, or an account (--account NAME, or a default "
+                                "account in " + (s.config_file ? visible(*s.config_file) : std::string("~/.config/mailwire/config")) + ")"));
+    if (!s.from) return stop(usage_error("--from ADDR is required (the envelope sender, MAIL FROM), or 'from' in the account"));
     if (s.recipients.empty() && !s.recipients_from_headers)
         return stop(usage_error("no recipient: name at least one address after the options (or -t: from the headers)"));
     const int secret_sources = (s.password_env ? 1 : 0) + (s.password_file ? 1 : 0) + (s.password_command ? 1 : 0) +
-                               (s.netrc ? 1 : 0);
+                               (s.netrc ? 1 : 0) + (s.password ? 1 : 0);
     if (secret_sources > 1)
         return stop(usage_error("give the secret one way: --password-env, --password-file, --password-command or --netrc"));
     if (s.user && secret_sources == 0)
@@ -676,6 +767,215 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
         return stop(usage_error("--fallback=LIST names every port and its mode (PORT/MODE): leave out --port, --tls "
                                 "and --profile, or use --fallback alone to follow them with 587, 465 and 2525"));
     return parse_outcome{};
+}
+
+// ============================================================================ accounts and providers
+/// The keys a configuration file may hold. Most are long options without their "--" (with "_"
+/// for "-"); msmtp's names are read too (passwordeval, tls_trust_file, domain, tls_starttls,
+/// tls_certcheck), so that an msmtp account mostly works as it is. `password` holds the secret
+/// itself: then the file must be private (config_file.hpp refuses it otherwise).
+struct config_key {
+    std::string_view key;
+    std::string_view option; ///< the long option that reads the value; "" for the keys below
+};
+constexpr config_key config_keys[] = {
+    {"host", "host"},         {"port", "port"},
+    {"profile", "profile"},   {"provider", "provider"},
+    {"from", "from"},         {"user", "user"},
+    {"password_env", "password-env"}, {"password_file", "password-file"},
+    {"password_command", "password-command"}, {"passwordeval", "password-command"},
+    {"netrc_file", "netrc-file"}, {"cafile", "cafile"},
+    {"tls_trust_file", "cafile"}, {"ehlo", "ehlo"},
+    {"domain", "ehlo"},       {"connect_to", "connect-to"},
+    {"timeout", "timeout"},   {"backup", "backup"},
+    {"auth", "auth"},         {"tls", "tls"},
+    {"fallback", "fallback"}, {"password", ""},
+    {"netrc", ""},            {"tls_starttls", ""},
+    {"tls_certcheck", ""},    {"allow_plaintext_auth", ""},
+    {"chunking", ""},
+};
+
+bool known_key(std::string_view key) {
+    for (const config_key& k : config_keys)
+        if (k.key == key) return true;
+    return false;
+}
+
+/// Texts the settings point at that no argv and no file holds (a provider's host with its region).
+std::string_view keep(std::string text) {
+    static std::deque<std::string> kept;
+    kept.push_back(std::move(text));
+    return kept.back();
+}
+
+/// on/off, as msmtp writes them (yes/no and true/false read too).
+std::optional<bool> switch_value(std::string_view v) {
+    if (iequals(v, "on") || iequals(v, "yes") || iequals(v, "true")) return true;
+    if (iequals(v, "off") || iequals(v, "no") || iequals(v, "false")) return false;
+    return std::nullopt;
+}
+
+/// Applies one setting of an account. Returns "FILE:LINE: what is wrong", or "".
+std::string apply_entry(const mailwire_config::entry& e, settings& s) {
+    const std::string_view key = e.key;
+    std::string_view value = e.value;
+    // A file name may start with "~/", as in msmtp's files (the shell is not there to expand it).
+    const char* home = std::getenv("HOME");
+    if ((key == "password_file" || key == "cafile" || key == "tls_trust_file" || key == "netrc_file") &&
+        value.substr(0, 2) == "~/" && home != nullptr && *home != '\0')
+        value = keep(std::string(home) + std::string(value.substr(1)));
+    const std::optional<bool> on = switch_value(value);
+    auto bad = [&](const std::string& what) { return e.where + ": " + std::string(key) + " '" + visible(value) + "': " + what; };
+    // One secret: a later source replaces an earlier one (an account's over its parent's).
+    if (key == "password" || key == "password_file" || key == "password_command" || key == "passwordeval" ||
+        key == "password_env" || key == "netrc_file" || (key == "netrc" && on.value_or(false))) {
+        s.password = s.password_file = s.password_command = s.password_env = s.netrc_file = std::nullopt;
+        s.netrc = false;
+    }
+    if (key == "password") {
+        s.password = value;
+        return {};
+    }
+    if (key == "from") {
+        const mailwire::address_check a = mailwire::check_sender(value);
+        if (a != mailwire::address_check::ok && a != mailwire::address_check::ok_needs_utf8)
+            return bad("not an address (user@example.org)");
+    }
+    if (key == "netrc" || key == "tls_starttls" || key == "tls_certcheck" || key == "allow_plaintext_auth" ||
+        key == "chunking") {
+        if (!on) return bad("not on or off");
+        if (key == "netrc") s.netrc = *on;
+        if (key == "tls_starttls" && !*on) s.tls = mailwire::encryption::implicit; // msmtp: TLS from the first byte
+        if (key == "tls_certcheck") s.insecure = !*on;
+        if (key == "allow_plaintext_auth") s.allow_plaintext_auth = *on;
+        if (key == "chunking") s.no_chunking = !*on;
+        return {};
+    }
+    if (key == "tls" && on) {
+        // msmtp's "tls on" is STARTTLS unless "tls_starttls off" asked for TLS from the first byte.
+        if (!*on) s.tls = mailwire::encryption::none;
+        else if (s.tls != mailwire::encryption::implicit) s.tls = mailwire::encryption::starttls;
+        return {};
+    }
+    if (key == "auth" && on) {
+        if (!*on) return bad("this tool authenticates only when the account has a user: leave 'user' out instead");
+        s.auth = mailwire::auth_mechanism::automatic;
+        return {};
+    }
+    if (key == "fallback" && on) {
+        s.fallback = *on;
+        if (!*on) s.fallback_list.clear();
+        return {};
+    }
+    for (const config_key& k : config_keys) {
+        if (k.key != key || k.option.empty()) continue;
+        for (const option_spec& spec : option_table) {
+            if (spec.name != k.option) continue;
+            std::string problem = apply_option(spec, value, s);
+            if (problem.empty()) return {};
+            // The option's own message, named as the file names it.
+            const std::string option = "--" + std::string(spec.name);
+            if (problem.compare(0, option.size(), option) == 0) problem.replace(0, option.size(), key);
+            return e.where + ": " + problem;
+        }
+    }
+    return e.where + ": unknown key '" + std::string(key) + "'"; // (config_file.hpp lets only known keys through)
+}
+
+/// Why --provider NAME names no preset.
+std::string provider_problem(std::string_view value) {
+    const std::string_view name = value.substr(0, value.find(':'));
+    for (const mailwire::provider* p : mailwire::all_providers) {
+        if (!iequals(p->name, name)) continue;
+        const bool regional = p->host.find('*') != std::string_view::npos;
+        if (!regional) return std::string(p->name) + " has no regions: leave out ':" + visible(value.substr(name.size() + 1)) + "'";
+        if (value.size() == name.size()) return std::string(p->name) + " needs a region, e.g. " + std::string(p->name) + ":eu-west-1";
+        return "the region is not a host name part (lower-case letters, digits, '-' and '.')";
+    }
+    return "not a known provider (" + provider_names() + ")";
+}
+
+
+/// What the account and the provider give, under what the command line says. In order: the
+/// command line is read once to find --config and --account (and to stop at --help or a usage
+/// error); the configuration files are read (the system's, then the user's or --config's); the
+/// account is applied, then the command line again, which wins; last, the provider fills what is
+/// still open. The account is --account's, else (without --host and --provider) the first whose
+/// `from` is --from / -f, else the one named "default"; the defaults section applies to all.
+parse_outcome configure(int argc, char** argv, settings& s, mailwire_config::config& cfg) {
+    settings cli;
+    if (const parse_outcome first = parse_arguments(argc, argv, cli); !first.proceed) return first;
+
+    auto config_failure = [](const mailwire_config::problem& p) { return stop(fail(exit_config, p.message, p.advice)); };
+    const char* system_file = std::getenv("MAILWIRE_SYSTEM_CONFIG"); // (packagers and tests move it)
+    const std::string system_path = system_file != nullptr && *system_file != '\0' ? system_file : MAILWIRE_SEND_SYSTEM_CONFIG;
+    if (const mailwire_config::problem p = mailwire_config::read_file(system_path, false, known_key, cfg); !p.empty())
+        return config_failure(p);
+    const std::string user_path = cli.config_file ? std::string(*cli.config_file) : mailwire_config::user_file();
+    if (!user_path.empty()) {
+        if (const mailwire_config::problem p = mailwire_config::read_file(user_path, cli.config_file.has_value(), known_key, cfg);
+            !p.empty())
+            return config_failure(p);
+    }
+    // Every account is checked, not only the one used: a mistake shows the day it is made.
+    for (const mailwire_config::account& a : cfg.accounts) {
+        settings scratch;
+        for (const mailwire_config::entry& e : a.entries) {
+            if (const std::string problem = apply_entry(e, scratch); !problem.empty())
+                return stop(fail(exit_config, problem, "docs/cli.md, \"Accounts\", lists the keys and their values."));
+        }
+    }
+
+    const mailwire_config::account* chosen = nullptr;
+    if (cli.account) {
+        chosen = cfg.find(*cli.account);
+        if (chosen == nullptr) {
+            std::string files;
+            for (const std::string& f : cfg.files) files += (files.empty() ? "" : ", ") + f;
+            return stop(fail(exit_config, "--account " + visible(*cli.account) + ": no such account" +
+                                              (files.empty() ? " (no configuration file was found)" : " in " + files),
+                             "Define it with 'account " + visible(*cli.account) + "' in " +
+                                 (user_path.empty() ? std::string("~/.config/mailwire/config") : user_path) +
+                                 " (docs/cli.md, \"Accounts\")."));
+        }
+    } else if (cli.host.empty() && cli.provider == nullptr) {
+        if (cli.from) {
+            for (const mailwire_config::account& a : cfg.accounts) {
+                for (const mailwire_config::entry& e : a.entries)
+                    if (chosen == nullptr && e.key == "from" && iequals(e.value, *cli.from)) chosen = &a;
+            }
+        }
+        if (chosen == nullptr) chosen = cfg.find("default");
+    }
+    for (const mailwire_config::entry& e : chosen != nullptr ? chosen->entries : cfg.defaults)
+        (void)apply_entry(e, s); // (checked above)
+    // What the command line says replaces the account's: one secret, one list of backups.
+    if (cli.password_env || cli.password_file || cli.password_command || cli.netrc) {
+        s.password_env = s.password_file = s.password_command = s.password = std::nullopt;
+        s.netrc = false;
+    }
+    if (!cli.backups.empty()) s.backups.clear();
+    if (cli.host != s.host && !cli.host.empty() && cli.provider == nullptr) s.provider = nullptr; // another server
+    if (const parse_outcome second = parse_arguments(argc, argv, s); !second.proceed) return second;
+
+    if (s.provider != nullptr) {
+        const mailwire::provider& p = *s.provider;
+        if (s.host.empty()) {
+            char host[256];
+            const std::size_t n = mailwire::provider_host(p, s.region, host, sizeof host);
+            if (n == 0) return stop(usage_error("--provider " + std::string(p.name) + ": " + provider_problem(p.name)));
+            s.host = keep(std::string(host, n));
+        }
+        if (s.port == 0 && !s.tls && !s.profile_given) s.port = p.port;
+        if (!s.auth && p.auth != mailwire::auth_mechanism::automatic && (s.user || p.user == mailwire::user_kind::fixed))
+            s.auth = p.auth;
+        if (!s.user && p.user == mailwire::user_kind::fixed && (s.password_env || s.password_file || s.password_command || s.password))
+            s.user = p.fixed_user;
+        // Mailbox providers send as the mailbox: its address is the natural envelope sender.
+        if (!s.from && p.user == mailwire::user_kind::address && s.user && s.user->find('@') != std::string_view::npos)
+            s.from = s.user;
+    }
+    return validate(s);
 }
 
 // ============================================================================ errors
@@ -761,6 +1061,10 @@ void report(const mailwire::error& e, const settings& s, const std::string& deta
                    "again");
     if (advice.empty()) advice = "See the error above; mailwire-send --help lists what each exit status means.";
     print_line("advice: " + std::string(advice));
+    if (s.provider != nullptr) {
+        const std::string_view own = mailwire::provider_advice(*s.provider, e);
+        if (!own.empty()) print_line("advice (" + std::string(s.provider->title) + "): " + std::string(own));
+    }
     // The library's advice names no options: here is which of this tool's apply.
     switch (e.why) {
     case mailwire::cause::certificate_untrusted:
@@ -816,6 +1120,7 @@ int preflight(settings& s, std::string& secret) {
             s.user = s.netrc_login;
         }
     }
+    if (s.password) secret = *s.password; // (the configuration file is private: config_file.hpp)
     if (s.password_env) {
         const std::string var(*s.password_env);
         const char* value = std::getenv(var.c_str());
@@ -1085,7 +1390,13 @@ route_plan plan_routes(const settings& s) {
     std::vector<mailwire::probe_candidate> ports = s.fallback_list;
     if (ports.empty()) {
         ports.push_back({s.effective_port(), s.effective_mode()});
-        if (s.fallback) {
+        if (s.fallback && s.provider != nullptr) {
+            // The ports the provider documents, in its order (providers.hpp).
+            const mailwire::provider& p = *s.provider;
+            if (ports.front().port != p.port) ports.push_back({p.port, p.mode});
+            for (std::size_t i = 0; i < p.alternative_count; ++i)
+                if (p.alternatives[i].port != ports.front().port) ports.push_back(p.alternatives[i]);
+        } else if (s.fallback) {
             for (const mailwire::probe_candidate& c : default_fallback)
                 if (c.port != ports.front().port) ports.push_back(c);
         }
@@ -1346,7 +1657,8 @@ int run_session(const settings& s, stdin_message& input, std::string_view secret
 
 int main(int argc, char** argv) {
     settings s;
-    const parse_outcome parsed = parse_arguments(argc, argv, s);
+    mailwire_config::config cfg; // (the settings point into it)
+    const parse_outcome parsed = configure(argc, argv, s, cfg);
     if (!parsed.proceed) return parsed.status;
 
     std::string secret;

@@ -8,8 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #if defined(MAILWIRE_PROBE_EXE)
 
@@ -143,6 +147,38 @@ TEST_CASE("mailwire-probe: credentials accepted make AUTH ok, refused ones are a
     CHECK(line_starting(bad.out, "advice:").find("app password") != std::string::npos);
     CHECK(bad.out.find("wrong-password") == std::string::npos);
     CHECK(bad.err.find("wrong-password") == std::string::npos);
+    check_no_transaction(implicit);
+}
+
+TEST_CASE("mailwire-probe: the secret from --password-file or --password-command, never shown", "[tls][probe]") {
+    smtp_server implicit(tlstest::aiosmtpd_tls(true, "alice:right-password"));
+    INFO("server: " << implicit.problem());
+    REQUIRE(implicit.ok());
+    const std::string i = std::to_string(implicit.port());
+    char dir_template[] = "/tmp/mailwire-probe-secret-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template) != nullptr);
+    const std::string file = std::string(dir_template) + "/secret";
+    std::ofstream(file) << "right-password\nsecond line ignored\n";
+    for (const std::vector<std::string>& source :
+         {std::vector<std::string>{"--password-file", file},
+          std::vector<std::string>{"--password-command", "printf 'right-password\\n'"}}) {
+        std::vector<std::string> args = {"--user", "alice", "--ports", i + "/implicit"};
+        args.insert(args.end(), source.begin(), source.end());
+        const process_result r = probe(args);
+        INFO(r.describe());
+        CHECK(r.status == 0);
+        CHECK(line_starting(r.out, i + "/implicit").find("auth: ok") != std::string::npos);
+        CHECK(r.out.find("right-password") == std::string::npos);
+        CHECK(r.err.find("right-password") == std::string::npos);
+    }
+    const process_result missing = probe({"--user", "alice", "--ports", i + "/implicit", "--password-file",
+                                          std::string(dir_template) + "/none"});
+    CHECK(missing.status == 78);
+    const process_result both = probe({"--user", "alice", "--ports", i + "/implicit", "--password-file", file,
+                                       "--password-command", "true"});
+    CHECK(both.status == 64);
+    std::remove(file.c_str());
+    ::rmdir(dir_template);
     check_no_transaction(implicit);
 }
 
