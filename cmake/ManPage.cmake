@@ -7,6 +7,7 @@
 find_program(MAILWIRE_HELP2MAN help2man)
 mark_as_advanced(MAILWIRE_HELP2MAN)
 include(GNUInstallDirs)
+set(MAILWIRE_MAN_INCLUDES "${CMAKE_CURRENT_LIST_DIR}/man") # help2man --include files
 
 function(mailwire_man_page target description)
     if(NOT MAILWIRE_HELP2MAN)
@@ -17,10 +18,11 @@ function(mailwire_man_page target description)
         return()
     endif()
     set(page "${CMAKE_CURRENT_BINARY_DIR}/${target}.1")
+    set(include_file "${MAILWIRE_MAN_INCLUDES}/${target}.h2m") # FILES, SEE ALSO
     add_custom_command(OUTPUT "${page}"
         COMMAND "${MAILWIRE_HELP2MAN}" --no-info --no-discard-stderr "--name=${description}"
-                "--output=${page}" "$<TARGET_FILE:${target}>"
-        DEPENDS ${target}
+                "--include=${include_file}" "--output=${page}" "$<TARGET_FILE:${target}>"
+        DEPENDS ${target} "${include_file}"
         COMMENT "man page ${target}.1 (help2man)"
         VERBATIM)
     add_custom_target(${target}-man ALL DEPENDS "${page}")
