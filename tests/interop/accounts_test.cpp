@@ -94,6 +94,15 @@ TEST_CASE("accounts: the default account, --account, the account whose from is -
         for (const std::string& e : server.events()) ehlo = ehlo || e == "EHLO client.example"; // msmtp's "domain"
         CHECK(ehlo);
     }
+    SECTION("as sendmail -t -i: the recipients from the message, its From from the account") {
+        const process_result r = h.send({"-t", "-i"}, "To: rcpt@example.org\nSubject: cron\n\nbody\n");
+        INFO(r.describe());
+        REQUIRE(r.status == 0);
+        const auto got = server.messages();
+        REQUIRE(got.size() == 1);
+        CHECK(got[0].rcpt_tos == std::vector<std::string>{"rcpt@example.org"});
+        CHECK(got[0].content.find("\r\nFrom: <main@example.org>\r\n") != std::string::npos);
+    }
     SECTION("--account, with --from from the command line") {
         const process_result r = h.send({"--account", "work", "--from", "cli@example.org", "rcpt@example.org"});
         INFO(r.describe());

@@ -699,6 +699,27 @@ TEST_CASE("mailwire-send: the default profile (submission) stops when STARTTLS i
     CHECK_FALSE(server.received_command("MAIL")); // nothing went out in plaintext
 }
 
+TEST_CASE("mailwire-send: --version names the TLS library and its version, --help opens with examples",
+          "[interop][send]") {
+    const process_result v = run_send({"--version"});
+    INFO(v.describe());
+    REQUIRE(v.status == 0);
+    CHECK(v.out.rfind("mailwire-send ", 0) == 0);
+    const std::size_t at = v.out.find("mbedTLS ");
+    const bool no_tls = v.out.find("TLS not built in") != std::string::npos;
+    CHECK((at != std::string::npos || no_tls));
+    if (at != std::string::npos) {
+        const char digit = v.out[at + 8];
+        CHECK((digit >= '2' && digit <= '9')); // "mbedTLS 2.28.3", "mbedTLS 3.6.0"
+    }
+    const process_result h = run_send({"--help"});
+    REQUIRE(h.status == 0);
+    CHECK(h.out.find("Examples:") < h.out.find("Options"));
+    for (const char* example : {"--provider gmail", "--provider m365", "--provider ses:eu-west-1", "-t -i",
+                                "mailwire-probe"})
+        CHECK(h.out.find(example) < h.out.find("Options"));
+}
+
 #else // !MAILWIRE_SEND_EXE
 
 TEST_CASE("mailwire-send: not built so its interop tests are skipped", "[interop][send]") {
