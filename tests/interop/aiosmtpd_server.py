@@ -31,6 +31,10 @@ With the default data size limit aiosmtpd offers SIZE 33554432 and 8BITMIME; --s
 SMTPUTF8; --no-8bitmime leaves 8BITMIME out; --auth adds AUTH LOGIN PLAIN (auth_require_tls=False: this
 is a plaintext test server).
 
+--hostname and --ident set the greeting ("220 NAME IDENT"); --auth-fail sets the reply to rejected
+credentials; --xoauth2 offers XOAUTH2 besides LOGIN and PLAIN (the token is --auth's PASS);
+--no-plain-auth leaves PLAIN out. (The provider stand-ins in tests/tls use them.)
+
 With --tls-cert/--tls-key it offers STARTTLS and requires it before anything but EHLO, NOOP and
 QUIT (and AUTH only after it); with --implicit-tls as well, it speaks TLS from the first byte. Each
 msg-<n>.json then says "tls": true when the message arrived encrypted, and events.log gets a
@@ -66,6 +70,8 @@ class Recorder:
         self.tempfail = {a.lower() for a in args.tempfail_rcpt}
         self.reject_data = args.reject_data
         self.no_8bitmime = args.no_8bitmime
+        self.auth_pair = args.auth.partition(":")[::2] if args.auth else None
+        self.auth_fail = args.auth_fail
         self.count = 0
         self.events = open(os.path.join(self.outdir, "events.log"), "a", encoding="utf-8")
 
@@ -95,6 +101,29 @@ class Recorder:
         # Only the mechanism: args[1] may be an initial response with the secret in it.
         self.event("AUTH " + (args[0].upper() if args else ""))
         return MISSING  # let aiosmtpd run the mechanism (and our authenticator)
+
+    async def auth_XOAUTH2(self, server, args):
+        """XOAUTH2 (Google's and Microsoft's SASL profile): base64 of
+        "user=USER^Aauth=Bearer TOKEN^A^A"; USER:TOKEN must be --auth's pair. Offered with --xoauth2."""
+        if len(args) > 1:
+            try:
+                raw = base64.b64decode(args[1], validate=True)
+            except ValueError:
+                raw = b""
+        else:
+            raw = await server.challenge_auth("", encode_to_b64=False)
+            if raw is MISSING:
+                return AuthResult(success=False, handled=True)
+        fields = dict(f.split(b"=", 1) for f in raw.split(b"\x01") if b"=" in f)
+        login = fields.get(b"user", b"").decode("utf-8", "replace")
+        token = fields.get(b"auth", b"").decode("utf-8", "replace")
+        user, password = self.auth_pair or ("", None)
+        ok = login == user and token == "Bearer " + str(password)
+        self.event("AUTH-RESULT XOAUTH2 {} {}".format(login, "ok" if ok else "fail"))
+        if ok:
+            server.session.mailwire_auth = ("XOAUTH2", login)
+            return AuthResult(success=True, handled=False)
+        return AuthResult(success=False, handled=False, message=self.auth_fail)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -136,7 +165,7 @@ class Recorder:
         return "250 2.0.0 OK: queued as {}".format(self.count)
 
 
-def make_authenticator(recorder, user, password):
+def make_authenticator(recorder, user, password, fail_reply=None):
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword)
               and auth_data.login == user.encode("utf-8")
@@ -145,7 +174,7 @@ def make_authenticator(recorder, user, password):
         recorder.event("AUTH-RESULT {} {} {}".format(mechanism, login, "ok" if ok else "fail"))
         if ok:
             session.mailwire_auth = (mechanism, login)
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, message=None if ok else fail_reply)
     return authenticator
 
 
@@ -175,6 +204,13 @@ def main():
     p.add_argument("--tls-key", metavar="FILE")
     p.add_argument("--implicit-tls", action="store_true",
                    help="with --tls-cert: TLS from the first byte instead of STARTTLS")
+    p.add_argument("--hostname", default="fixture.mailwire.test",
+                   help="the server's name in the greeting and the EHLO reply")
+    p.add_argument("--ident", default=None, help="the greeting's text after the name")
+    p.add_argument("--auth-fail", metavar="REPLY", default=None,
+                   help="the reply to rejected credentials (default: aiosmtpd's 535 5.7.8)")
+    p.add_argument("--xoauth2", action="store_true", help="with --auth: offer XOAUTH2 too (token = PASS)")
+    p.add_argument("--no-plain-auth", action="store_true", help="with --auth: do not offer PLAIN")
     args = p.parse_args()
     if bool(args.tls_cert) != bool(args.tls_key) or (args.implicit_tls and not args.tls_cert):
         p.error("--tls-cert and --tls-key go together; --implicit-tls needs them")
@@ -189,12 +225,18 @@ def main():
     asyncio.set_event_loop(loop)
     recorder = Recorder(args)
 
-    kwargs = dict(hostname="fixture.mailwire.test", enable_SMTPUTF8=args.smtputf8, loop=loop)
+    kwargs = dict(hostname=args.hostname, enable_SMTPUTF8=args.smtputf8, loop=loop)
+    if args.ident:
+        kwargs["ident"] = args.ident
+    excluded = [] if args.xoauth2 else ["XOAUTH2"]
+    if args.no_plain_auth:
+        excluded.append("PLAIN")
+    kwargs["auth_exclude_mechanism"] = excluded
     if args.size is not None:
         kwargs["data_size_limit"] = args.size if args.size > 0 else None
     if args.auth:
         user, _, password = args.auth.partition(":")
-        kwargs["authenticator"] = make_authenticator(recorder, user, password)
+        kwargs["authenticator"] = make_authenticator(recorder, user, password, args.auth_fail)
         kwargs["auth_require_tls"] = False
     # Without --auth aiosmtpd keeps auth_require_tls=True and so offers no AUTH on plaintext.
     server_ssl = None
