@@ -963,7 +963,7 @@ parse_outcome configure(int argc, char** argv, settings& s, mailwire_config::con
             if (n == 0) return stop(usage_error("--provider " + std::string(p.name) + ": " + provider_problem(p.name)));
             s.host = keep(std::string(host, n));
         }
-        if (s.port == 0 && !s.tls && !s.profile_given) s.port = p.port;
+        if (s.port == 0 && !s.tls && !s.profile_given && s.fallback_list.empty()) s.port = p.port;
         if (!s.auth && p.auth != mailwire::auth_mechanism::automatic && (s.user || p.user == mailwire::user_kind::fixed))
             s.auth = p.auth;
         if (!s.user && p.user == mailwire::user_kind::fixed && (s.password_env || s.password_file || s.password_command || s.password))
