@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The provider presets (providers.hpp): lookup by name and region, host names with their region,
 // the table's own consistency, and which failures get the provider's advice.
-#include <mailwire/providers.hpp>
+#include <mailwire/mailwire.hpp> // (providers.hpp; the single header has it too)
 
 #include <catch2/catch.hpp>
 
