@@ -22,9 +22,11 @@ section "packages"
 # postfix: the TLS tests run its smtpd from a temporary configuration of their own; installed with
 # "No configuration" so that the package sets up (and starts) no mail system of its own.
 # php-cli, git, git-email, bsd-mailx: the programs that call sendmail, driving mailwire-send in
-# its place (tests/interop/sendmail_test.cpp). help2man: the man pages (cmake/ManPage.cmake).
-packages=(cmake make g++ clang catch2 python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates postfix
-          php-cli git git-email bsd-mailx help2man)
+# its place (tests/interop/sendmail_test.cpp); git send-email needs libmailtools-perl (Mail::Address),
+# only a Recommends of git-email, which --no-install-recommends leaves out. help2man: the man pages (cmake/ManPage.cmake).
+# pkgconf: the consumer tests read the installed mailwire.pc with pkg-config.
+packages=(cmake make g++ clang catch2 pkgconf python3 python3-aiosmtpd file libmbedtls-dev openssl ca-certificates postfix
+          php-cli git git-email libmailtools-perl bsd-mailx help2man)
 if [[ "${MAILWIRE_SKIP_APT:-}" == 1 ]]; then
     echo "MAILWIRE_SKIP_APT=1: not checking ${packages[*]}"
 elif ! command -v dpkg-query >/dev/null; then
