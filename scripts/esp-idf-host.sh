@@ -80,10 +80,14 @@ if [[ ${ESP_IDF_HOST_COMPILE_ONLY:-0} != 1 ]]; then
     read -r ready port <&"${server[0]}" || true
     [[ ${ready:-} == READY && -n "$port" ]] || { echo "the server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
     echo "listening on port $port"
+    # What SPIFFS holds on the board (spiffs_image/), here a host file read by the same file_reader.
+    mkdir -p "$work/spiffs"
+    cp "$example/spiffs_image/readings.csv" "$work/spiffs/readings.csv"
     server_defines=(
         -DCONFIG_MAILWIRE_SMTP_HOST='"localhost"' -DCONFIG_MAILWIRE_SMTP_PORT="$port"
         -DCONFIG_MAILWIRE_SMTP_USER="\"$user\"" -DCONFIG_MAILWIRE_SMTP_PASSWORD="\"$password\""
         -DCONFIG_MAILWIRE_MAIL_FROM='"esp32@host-run.test"' -DCONFIG_MAILWIRE_MAIL_TO='"ops@host-run.test"'
+        -DCONFIG_MAILWIRE_ATTACHMENT="\"$work/spiffs/readings.csv\""
         ${ESP_IDF_HOST_TRACE:+-DCONFIG_MAILWIRE_TRACE=1}
     )
 fi
@@ -122,8 +126,8 @@ grep -q '^I ([0-9]*) mailwire: delivered: 250 ' "$work/run.log" || { echo "FAIL:
 
 echo "==== what the server received"
 [[ -f "$work/received/msg-1.json" ]] || { echo "FAIL: the server saved no message" >&2; cat "$work/server.err" >&2; exit 1; }
-"$python" - "$work/received/msg-1.json" "$user" <<'PY' || exit 1
-import base64, json, sys
+"$python" - "$work/received/msg-1.json" "$user" "$work/spiffs/readings.csv" <<'PY' || exit 1
+import base64, email, email.policy, json, sys
 m = json.load(open(sys.argv[1]))
 content = base64.b64decode(m["content_base64"]).decode("utf-8", "replace").replace("\r", "")
 print("MAIL FROM:<%s>  RCPT TO:%s  AUTH %s  TLS %s" % (m["mail_from"], m["rcpt_tos"], m["auth_login"], m.get("tls")))
@@ -137,8 +141,17 @@ if not m.get("tls"):
     problems.append("not over TLS")
 if "\nSubject: Hello from an ESP32\n" not in "\n" + content:
     problems.append("wrong content")
+# The attachment, streamed from the file by file_reader, arrives as the file's exact octets.
+parsed = email.message_from_bytes(base64.b64decode(m["content_base64"]), policy=email.policy.default)
+attached = [p for p in parsed.iter_attachments() if p.get_filename() == "readings.csv"]
+if len(attached) != 1:
+    problems.append("no attachment readings.csv")
+elif attached[0].get_payload(decode=True) != open(sys.argv[3], "rb").read():
+    problems.append("the attachment differs from the file")
+else:
+    print("attachment readings.csv: %d octets, identical to the file" % len(attached[0].get_payload(decode=True)))
 for p in problems:
     print("FAIL: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
 PY
-echo "OK: compiled as for ESP-IDF, ran, and the message arrived over STARTTLS with AUTH (${SECONDS} s)"
+echo "OK: compiled as for ESP-IDF, ran, and the message arrived over STARTTLS with AUTH, the file attached (${SECONDS} s)"

@@ -42,6 +42,11 @@ class basic_client {
                   "mailwire: this profile requires TLS (STARTTLS or implicit TLS) but the Tls policy is "
                   "mailwire::no_tls. Use mailwire::mbedtls_tls as the second template argument, or a profile "
                   "that allows plaintext (profiles::relay, or profile<port, encryption::none>).");
+    static_assert(!detail::tls_implicit_only<Tls>::value ||
+                      (!detail::chosen_at_run_time<Profile>::value && Profile::mode == encryption::implicit),
+                  "mailwire: this Tls policy (mailwire::transport_tls) is TLS done by the transport from the "
+                  "first byte, which cannot be started with STARTTLS: use profiles::submissions (465) or "
+                  "another profile with encryption::implicit.");
     static_assert(MAILWIRE_RX_BUFFER_SIZE >= 64 && MAILWIRE_TX_BUFFER_SIZE >= 64,
                   "mailwire: MAILWIRE_RX_BUFFER_SIZE and MAILWIRE_TX_BUFFER_SIZE must be at least 64 octets");
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
 // mailwire - where the content of a message part comes from, for the composer (message.hpp):
 // text it refers to without copying (text_ref), memory or a function that fills a buffer
-// (content_source), and on POSIX a file read with open/read (file_reader).
+// (content_source), and where the C library has open/read/lseek a file (file_reader): POSIX, and
+// ESP-IDF, whose VFS serves them for SPIFFS, LittleFS and FAT on SD cards (/spiffs, /sdcard...).
+// Another such target (Zephyr with CONFIG_POSIX_API, an lwIP port with a file system) defines
+// MAILWIRE_HAS_POSIX_FILES in its mailwire_config.h.
 #ifndef MAILWIRE_CONTENT_SOURCE_HPP
 #define MAILWIRE_CONTENT_SOURCE_HPP
 
@@ -12,7 +15,10 @@
 #include <string>
 #include <string_view>
 
-#if defined(__unix__) || defined(__APPLE__)
+#if !defined(MAILWIRE_HAS_POSIX_FILES) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
+#define MAILWIRE_HAS_POSIX_FILES 1
+#endif
+#if defined(MAILWIRE_HAS_POSIX_FILES)
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
@@ -70,8 +76,9 @@ struct content_source {
     bool in_memory() const noexcept { return fill == nullptr; }
 };
 
-#if defined(__unix__) || defined(__APPLE__)
+#if defined(MAILWIRE_HAS_POSIX_FILES)
 /// A file, read with open/read (no stdio buffer, no heap). Keep it alive until the message is sent.
+/// On ESP-IDF the path names a mounted VFS file system: "/spiffs/log.csv", "/sdcard/photo.jpg".
 class file_reader {
 public:
     file_reader() noexcept = default;
@@ -83,7 +90,7 @@ public:
     bool open(const char* path) noexcept {
         close();
         do {
-            fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
+            fd_ = ::open(path, O_RDONLY | open_flags);
         } while (fd_ < 0 && errno == EINTR);
         if (fd_ < 0) return false;
         const off_t end = ::lseek(fd_, 0, SEEK_END);
@@ -106,6 +113,11 @@ public:
     bool rewind() noexcept { return fd_ >= 0 && ::lseek(fd_, 0, SEEK_SET) == 0; }
 
 private:
+#if defined(O_CLOEXEC)
+    static constexpr int open_flags = O_CLOEXEC; // not inherited by a program the caller starts
+#else
+    static constexpr int open_flags = 0; // ESP-IDF's newlib: nothing is ever exec'd
+#endif
     static std::ptrdiff_t fill(void* self, char* buf, std::size_t cap) {
         file_reader& f = *static_cast<file_reader*>(self);
         if (f.fd_ < 0) return -1;

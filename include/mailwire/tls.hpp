@@ -16,7 +16,8 @@
 // | tls.failure() (optional)                     | cause     | why the last handshake failed         |
 //
 // The client decides *when* TLS starts (implicit, or after a 220 to STARTTLS); the policy only
-// knows how. mbedtls_tls.hpp has the mbedTLS policy.
+// knows how. mbedtls_tls.hpp has the mbedTLS policy. A policy with `static constexpr bool
+// implicit_only = true` can only be TLS from the first byte (transport_tls below).
 #ifndef MAILWIRE_TLS_HPP
 #define MAILWIRE_TLS_HPP
 
@@ -25,6 +26,8 @@
 #include "error.hpp"
 #include "io.hpp"
 
+#include <cstddef>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -36,7 +39,41 @@ struct no_tls {
     static constexpr bool available = false;
 };
 
+/// TLS done by the transport itself: an Arduino WiFiClientSecure or a cellular modem's TLS socket
+/// (AT+QSSLOPEN, AT+CASSLCFG...) encrypts from the first byte and has already finished its
+/// handshake when connect() returns. With this policy the client counts the connection as
+/// encrypted (AUTH is allowed), and it compiles only with a profile that is implicit TLS, such as
+/// profiles::submissions (465): a STARTTLS upgrade cannot be done by a socket that is TLS already.
+///
+/// The certificate check is the transport's: configure it there (WiFiClientSecure::setCACert, the
+/// modem's CA file). A transport told not to verify (setInsecure()) makes the connection
+/// encrypted but not authenticated, and mailwire cannot tell.
+struct transport_tls {
+    static constexpr bool available = true;
+    static constexpr bool implicit_only = true;
+
+    template <class Transport, class Timer>
+    io_result handshake(Transport&, std::string_view, const Timer&) noexcept {
+        return io_result::done(0); // done by the transport's connect()
+    }
+    template <class Transport, class Timer>
+    io_result read_some(Transport& transport, char* buf, std::size_t len, const Timer& timer) {
+        return transport.read_some(buf, len, timer.remaining_ms());
+    }
+    template <class Transport, class Timer>
+    io_result write_some(Transport& transport, const char* buf, std::size_t len, const Timer& timer) {
+        return transport.write_some(buf, len, timer.remaining_ms());
+    }
+    template <class Transport>
+    void close(Transport&) noexcept {} // the transport's close() ends its TLS session too
+};
+
 namespace detail {
+template <class Tls, class = void>
+struct tls_implicit_only : std::false_type {};
+template <class Tls>
+struct tls_implicit_only<Tls, std::enable_if_t<Tls::implicit_only>> : std::true_type {};
+
 template <class Tls, class = void>
 struct has_tls_failure : std::false_type {};
 template <class Tls>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Host implementations of the ESP-IDF calls examples/esp-idf/main/main.cpp makes, so that it links
 // and runs on Linux (scripts/esp-idf-host.sh):
-//   - example_connect, nvs_flash_*, esp_netif_init, esp_event_loop_create_default: nothing to do,
-//     the host's network is up;
+//   - example_connect, nvs_flash_*, esp_netif_init, esp_event_loop_create_default,
+//     esp_vfs_spiffs_register: nothing to do, the host's network is up and its files are there;
 //   - esp_crt_bundle_attach: loads the CA file named by MAILWIRE_HOST_CA_FILE into the mbedTLS
 //     configuration (the real one attaches ESP-IDF's bundle of public roots);
 //   - xTaskCreate: runs the task on a thread whose stack is painted, so that
@@ -13,6 +13,7 @@
 #include "esp_event.h"
 #include "esp_log.h"
 #include "esp_netif.h"
+#include "esp_spiffs.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 #include "nvs_flash.h"
@@ -111,6 +112,10 @@ extern "C" void esp_log_write(esp_log_level_t, const char*, const char* format, 
 // ------------------------------------------------------------------------- system and network
 extern "C" esp_err_t nvs_flash_init(void) { return ESP_OK; }
 extern "C" esp_err_t nvs_flash_erase(void) { return ESP_OK; }
+// Nothing to mount: the host run's attachment is a host file (CONFIG_MAILWIRE_ATTACHMENT).
+extern "C" esp_err_t esp_vfs_spiffs_register(const esp_vfs_spiffs_conf_t* conf) {
+    return conf != nullptr && conf->base_path != nullptr ? ESP_OK : ESP_ERR_INVALID_ARG;
+}
 extern "C" esp_err_t esp_netif_init(void) { return ESP_OK; }
 extern "C" esp_err_t esp_event_loop_create_default(void) { return ESP_OK; }
 extern "C" esp_err_t example_connect(void) {

@@ -11,6 +11,7 @@ typedef int esp_err_t; // int on every ESP-IDF version (not int32_t, which is lo
 #define ESP_OK 0
 #define ESP_FAIL -1
 #define ESP_ERR_NO_MEM 0x101
+#define ESP_ERR_INVALID_ARG 0x102
 
 #define ESP_ERROR_CHECK(x)                                                                        \
     do {                                                                                          \

@@ -23,4 +23,7 @@
 #ifndef CONFIG_MAILWIRE_MAIL_TO
 #define CONFIG_MAILWIRE_MAIL_TO "ops@example.org"
 #endif
+#ifndef CONFIG_MAILWIRE_ATTACHMENT
+#define CONFIG_MAILWIRE_ATTACHMENT "/spiffs/readings.csv"
+#endif
 // CONFIG_MAILWIRE_TRACE: a bool that is off is not defined at all, as in the real sdkconfig.h.
