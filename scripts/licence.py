@@ -6,9 +6,11 @@
                          `licence.spdx`)
     licence.py --add     put the line into each file that lacks it (after a #! line, if any)
 
-A source file is one a person edits and a build or a test reads: C and C++ (.hpp .h .cpp .c),
-linker scripts, shell and Python scripts, CMake files, Kconfig and sdkconfig files, and .ci/run.
-Not: documentation (.md), data (fuzz corpora, budgets.txt), and single_include/, which
+A source file is one a person edits and a build or a test reads: C and C++ (.hpp .h .cpp .c, and
+Arduino sketches .ino), linker scripts, shell and Python scripts, CMake files, Kconfig and
+sdkconfig files, package manifests with comments (.yml, library.properties), ESP-IDF partition
+tables (.csv), and .ci/run. Not: documentation (.md), data (fuzz corpora, budgets.txt, the
+example's spiffs_image/), JSON (library.json carries "license" instead), and single_include/, which
 scripts/amalgamate.py generates with the line in its banner. The tree is walked (not `git
 ls-files`), so the check works in an unpacked archive as well; build/ and dot-directories other
 than .ci are skipped. Only the Python standard library is used.
@@ -20,11 +22,11 @@ import pathlib
 import sys
 
 IDENTIFIER = "SPDX-License-Identifier: BSL-1.0"
-HASH = {".sh", ".py", ".cmake", ".in"}
-SLASH = {".hpp", ".h", ".cpp", ".c"}
+HASH = {".sh", ".py", ".cmake", ".in", ".yml", ".properties", ".csv"}
+SLASH = {".hpp", ".h", ".cpp", ".c", ".ino"}
 BLOCK = {".ld"}
 HASH_NAMES = {"CMakeLists.txt", "Kconfig.projbuild", "Kconfig", "sdkconfig.defaults", "module.yml", "run"}
-SKIP_DIRS = {"build", "single_include", "corpus", "regressions", "node_modules"}
+SKIP_DIRS = {"build", "single_include", "corpus", "regressions", "node_modules", "spiffs_image"}
 
 
 def comment_for(path):

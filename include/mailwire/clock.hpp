@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC.
+// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC,
+// Arduino millis().
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
 
@@ -16,6 +17,9 @@
 #endif
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 #include <time.h>
+#endif
+#if defined(ARDUINO)
+#include <Arduino.h> // millis()
 #endif
 
 namespace mailwire {
@@ -40,7 +44,28 @@ struct tick_clock {
     millis now() const noexcept { return tick ? tick() : 0; }
 };
 
-#if !defined(MAILWIRE_HAS_POSIX_CLOCK)
+#if defined(ARDUINO)
+/// Arduino's millis(), widened to 64 bits: millis() is 32 bits and wraps every 49.7 days, so a
+/// wrap is counted whenever a reading is smaller than the last one. The default clock on Arduino
+/// boards without clock_gettime (AVR, SAMD, RP2040, STM32duino...).
+class arduino_clock {
+public:
+    millis now() const noexcept {
+        const auto t = static_cast<std::uint32_t>(::millis());
+        if (t < last_) ++wraps_;
+        last_ = t;
+        return (static_cast<millis>(wraps_) << 32) | t;
+    }
+
+private:
+    mutable std::uint32_t last_ = 0;
+    mutable std::uint32_t wraps_ = 0;
+};
+#endif
+
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
+using default_clock = arduino_clock;
+#elif !defined(MAILWIRE_HAS_POSIX_CLOCK)
 using default_clock = tick_clock;
 #endif
 

@@ -234,7 +234,8 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #endif // MAILWIRE_IO_HPP
 // ---- end include/mailwire/io.hpp ----
 // ---- begin include/mailwire/clock.hpp ----
-// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC.
+// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC,
+// Arduino millis().
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
 
@@ -249,6 +250,9 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #endif
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 #include <time.h>
+#endif
+#if defined(ARDUINO)
+#include <Arduino.h> // millis()
 #endif
 
 namespace mailwire {
@@ -273,7 +277,28 @@ struct tick_clock {
     millis now() const noexcept { return tick ? tick() : 0; }
 };
 
-#if !defined(MAILWIRE_HAS_POSIX_CLOCK)
+#if defined(ARDUINO)
+/// Arduino's millis(), widened to 64 bits: millis() is 32 bits and wraps every 49.7 days, so a
+/// wrap is counted whenever a reading is smaller than the last one. The default clock on Arduino
+/// boards without clock_gettime (AVR, SAMD, RP2040, STM32duino...).
+class arduino_clock {
+public:
+    millis now() const noexcept {
+        const auto t = static_cast<std::uint32_t>(::millis());
+        if (t < last_) ++wraps_;
+        last_ = t;
+        return (static_cast<millis>(wraps_) << 32) | t;
+    }
+
+private:
+    mutable std::uint32_t last_ = 0;
+    mutable std::uint32_t wraps_ = 0;
+};
+#endif
+
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
+using default_clock = arduino_clock;
+#elif !defined(MAILWIRE_HAS_POSIX_CLOCK)
 using default_clock = tick_clock;
 #endif
 
@@ -1716,12 +1741,15 @@ struct chosen_at_run_time<Profile, decltype(void(Profile::chosen_at_run_time))> 
 // | tls.failure() (optional)                     | cause     | why the last handshake failed         |
 //
 // The client decides *when* TLS starts (implicit, or after a 220 to STARTTLS); the policy only
-// knows how. mbedtls_tls.hpp has the mbedTLS policy.
+// knows how. mbedtls_tls.hpp has the mbedTLS policy. A policy with `static constexpr bool
+// implicit_only = true` can only be TLS from the first byte (transport_tls below).
 #ifndef MAILWIRE_TLS_HPP
 #define MAILWIRE_TLS_HPP
 
 
 
+#include <cstddef>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -1733,7 +1761,41 @@ struct no_tls {
     static constexpr bool available = false;
 };
 
+/// TLS done by the transport itself: an Arduino WiFiClientSecure or a cellular modem's TLS socket
+/// (AT+QSSLOPEN, AT+CASSLCFG...) encrypts from the first byte and has already finished its
+/// handshake when connect() returns. With this policy the client counts the connection as
+/// encrypted (AUTH is allowed), and it compiles only with a profile that is implicit TLS, such as
+/// profiles::submissions (465): a STARTTLS upgrade cannot be done by a socket that is TLS already.
+///
+/// The certificate check is the transport's: configure it there (WiFiClientSecure::setCACert, the
+/// modem's CA file). A transport told not to verify (setInsecure()) makes the connection
+/// encrypted but not authenticated, and mailwire cannot tell.
+struct transport_tls {
+    static constexpr bool available = true;
+    static constexpr bool implicit_only = true;
+
+    template <class Transport, class Timer>
+    io_result handshake(Transport&, std::string_view, const Timer&) noexcept {
+        return io_result::done(0); // done by the transport's connect()
+    }
+    template <class Transport, class Timer>
+    io_result read_some(Transport& transport, char* buf, std::size_t len, const Timer& timer) {
+        return transport.read_some(buf, len, timer.remaining_ms());
+    }
+    template <class Transport, class Timer>
+    io_result write_some(Transport& transport, const char* buf, std::size_t len, const Timer& timer) {
+        return transport.write_some(buf, len, timer.remaining_ms());
+    }
+    template <class Transport>
+    void close(Transport&) noexcept {} // the transport's close() ends its TLS session too
+};
+
 namespace detail {
+template <class Tls, class = void>
+struct tls_implicit_only : std::false_type {};
+template <class Tls>
+struct tls_implicit_only<Tls, std::enable_if_t<Tls::implicit_only>> : std::true_type {};
+
 template <class Tls, class = void>
 struct has_tls_failure : std::false_type {};
 template <class Tls>
@@ -2807,6 +2869,11 @@ class basic_client {
                   "mailwire: this profile requires TLS (STARTTLS or implicit TLS) but the Tls policy is "
                   "mailwire::no_tls. Use mailwire::mbedtls_tls as the second template argument, or a profile "
                   "that allows plaintext (profiles::relay, or profile<port, encryption::none>).");
+    static_assert(!detail::tls_implicit_only<Tls>::value ||
+                      (!detail::chosen_at_run_time<Profile>::value && Profile::mode == encryption::implicit),
+                  "mailwire: this Tls policy (mailwire::transport_tls) is TLS done by the transport from the "
+                  "first byte, which cannot be started with STARTTLS: use profiles::submissions (465) or "
+                  "another profile with encryption::implicit.");
     static_assert(MAILWIRE_RX_BUFFER_SIZE >= 64 && MAILWIRE_TX_BUFFER_SIZE >= 64,
                   "mailwire: MAILWIRE_RX_BUFFER_SIZE and MAILWIRE_TX_BUFFER_SIZE must be at least 64 octets");
 
@@ -6023,7 +6090,10 @@ inline constexpr std::string_view qp_soft_break = "=\r\n";   // RFC 2045 §6.7 r
 // ---- begin include/mailwire/content_source.hpp ----
 // mailwire - where the content of a message part comes from, for the composer (message.hpp):
 // text it refers to without copying (text_ref), memory or a function that fills a buffer
-// (content_source), and on POSIX a file read with open/read (file_reader).
+// (content_source), and where the C library has open/read/lseek a file (file_reader): POSIX, and
+// ESP-IDF, whose VFS serves them for SPIFFS, LittleFS and FAT on SD cards (/spiffs, /sdcard...).
+// Another such target (Zephyr with CONFIG_POSIX_API, an lwIP port with a file system) defines
+// MAILWIRE_HAS_POSIX_FILES in its mailwire_config.h.
 #ifndef MAILWIRE_CONTENT_SOURCE_HPP
 #define MAILWIRE_CONTENT_SOURCE_HPP
 
@@ -6033,7 +6103,10 @@ inline constexpr std::string_view qp_soft_break = "=\r\n";   // RFC 2045 §6.7 r
 #include <string>
 #include <string_view>
 
-#if defined(__unix__) || defined(__APPLE__)
+#if !defined(MAILWIRE_HAS_POSIX_FILES) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
+#define MAILWIRE_HAS_POSIX_FILES 1
+#endif
+#if defined(MAILWIRE_HAS_POSIX_FILES)
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
@@ -6091,8 +6164,9 @@ struct content_source {
     bool in_memory() const noexcept { return fill == nullptr; }
 };
 
-#if defined(__unix__) || defined(__APPLE__)
+#if defined(MAILWIRE_HAS_POSIX_FILES)
 /// A file, read with open/read (no stdio buffer, no heap). Keep it alive until the message is sent.
+/// On ESP-IDF the path names a mounted VFS file system: "/spiffs/log.csv", "/sdcard/photo.jpg".
 class file_reader {
 public:
     file_reader() noexcept = default;
@@ -6104,7 +6178,7 @@ public:
     bool open(const char* path) noexcept {
         close();
         do {
-            fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
+            fd_ = ::open(path, O_RDONLY | open_flags);
         } while (fd_ < 0 && errno == EINTR);
         if (fd_ < 0) return false;
         const off_t end = ::lseek(fd_, 0, SEEK_END);
@@ -6127,6 +6201,11 @@ public:
     bool rewind() noexcept { return fd_ >= 0 && ::lseek(fd_, 0, SEEK_SET) == 0; }
 
 private:
+#if defined(O_CLOEXEC)
+    static constexpr int open_flags = O_CLOEXEC; // not inherited by a program the caller starts
+#else
+    static constexpr int open_flags = 0; // ESP-IDF's newlib: nothing is ever exec'd
+#endif
     static std::ptrdiff_t fill(void* self, char* buf, std::size_t cap) {
         file_reader& f = *static_cast<file_reader*>(self);
         if (f.fd_ < 0) return -1;

@@ -211,7 +211,8 @@
 // ---- end include/mailwire/config.hpp ----
 
 // ---- begin include/mailwire/clock.hpp ----
-// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC.
+// mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC,
+// Arduino millis().
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
 
@@ -272,6 +273,9 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 #include <time.h>
 #endif
+#if defined(ARDUINO)
+#include <Arduino.h> // millis()
+#endif
 
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
@@ -295,7 +299,28 @@ struct tick_clock {
     millis now() const noexcept { return tick ? tick() : 0; }
 };
 
-#if !defined(MAILWIRE_HAS_POSIX_CLOCK)
+#if defined(ARDUINO)
+/// Arduino's millis(), widened to 64 bits: millis() is 32 bits and wraps every 49.7 days, so a
+/// wrap is counted whenever a reading is smaller than the last one. The default clock on Arduino
+/// boards without clock_gettime (AVR, SAMD, RP2040, STM32duino...).
+class arduino_clock {
+public:
+    millis now() const noexcept {
+        const auto t = static_cast<std::uint32_t>(::millis());
+        if (t < last_) ++wraps_;
+        last_ = t;
+        return (static_cast<millis>(wraps_) << 32) | t;
+    }
+
+private:
+    mutable std::uint32_t last_ = 0;
+    mutable std::uint32_t wraps_ = 0;
+};
+#endif
+
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
+using default_clock = arduino_clock;
+#elif !defined(MAILWIRE_HAS_POSIX_CLOCK)
 using default_clock = tick_clock;
 #endif
 
@@ -639,12 +664,15 @@ constexpr const char* tls_alert_name(std::uint8_t description) noexcept {
 // | tls.failure() (optional)                     | cause     | why the last handshake failed         |
 //
 // The client decides *when* TLS starts (implicit, or after a 220 to STARTTLS); the policy only
-// knows how. mbedtls_tls.hpp has the mbedTLS policy.
+// knows how. mbedtls_tls.hpp has the mbedTLS policy. A policy with `static constexpr bool
+// implicit_only = true` can only be TLS from the first byte (transport_tls below).
 #ifndef MAILWIRE_TLS_HPP
 #define MAILWIRE_TLS_HPP
 
 
 
+#include <cstddef>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -656,7 +684,41 @@ struct no_tls {
     static constexpr bool available = false;
 };
 
+/// TLS done by the transport itself: an Arduino WiFiClientSecure or a cellular modem's TLS socket
+/// (AT+QSSLOPEN, AT+CASSLCFG...) encrypts from the first byte and has already finished its
+/// handshake when connect() returns. With this policy the client counts the connection as
+/// encrypted (AUTH is allowed), and it compiles only with a profile that is implicit TLS, such as
+/// profiles::submissions (465): a STARTTLS upgrade cannot be done by a socket that is TLS already.
+///
+/// The certificate check is the transport's: configure it there (WiFiClientSecure::setCACert, the
+/// modem's CA file). A transport told not to verify (setInsecure()) makes the connection
+/// encrypted but not authenticated, and mailwire cannot tell.
+struct transport_tls {
+    static constexpr bool available = true;
+    static constexpr bool implicit_only = true;
+
+    template <class Transport, class Timer>
+    io_result handshake(Transport&, std::string_view, const Timer&) noexcept {
+        return io_result::done(0); // done by the transport's connect()
+    }
+    template <class Transport, class Timer>
+    io_result read_some(Transport& transport, char* buf, std::size_t len, const Timer& timer) {
+        return transport.read_some(buf, len, timer.remaining_ms());
+    }
+    template <class Transport, class Timer>
+    io_result write_some(Transport& transport, const char* buf, std::size_t len, const Timer& timer) {
+        return transport.write_some(buf, len, timer.remaining_ms());
+    }
+    template <class Transport>
+    void close(Transport&) noexcept {} // the transport's close() ends its TLS session too
+};
+
 namespace detail {
+template <class Tls, class = void>
+struct tls_implicit_only : std::false_type {};
+template <class Tls>
+struct tls_implicit_only<Tls, std::enable_if_t<Tls::implicit_only>> : std::true_type {};
+
 template <class Tls, class = void>
 struct has_tls_failure : std::false_type {};
 template <class Tls>
