@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC,
-// Arduino millis().
+// Zephyr k_uptime_get(), Arduino millis().
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
 
@@ -18,7 +18,9 @@
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 #include <time.h>
 #endif
-#if defined(ARDUINO)
+#if defined(__ZEPHYR__)
+#include <zephyr/kernel.h> // k_uptime_get()
+#elif defined(ARDUINO)
 #include <Arduino.h> // millis()
 #endif
 
@@ -44,7 +46,12 @@ struct tick_clock {
     millis now() const noexcept { return tick ? tick() : 0; }
 };
 
-#if defined(ARDUINO)
+#if defined(__ZEPHYR__)
+/// Zephyr's uptime (k_uptime_get: 64-bit milliseconds, monotonic). The default clock on Zephyr.
+struct zephyr_clock {
+    millis now() const noexcept { return static_cast<millis>(k_uptime_get()); }
+};
+#elif defined(ARDUINO)
 /// Arduino's millis(), widened to 64 bits: millis() is 32 bits and wraps every 49.7 days, so a
 /// wrap is counted whenever a reading is smaller than the last one. The default clock on Arduino
 /// boards without clock_gettime (AVR, SAMD, RP2040, STM32duino...).
@@ -63,7 +70,9 @@ private:
 };
 #endif
 
-#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(__ZEPHYR__)
+using default_clock = zephyr_clock;
+#elif !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
 using default_clock = arduino_clock;
 #elif !defined(MAILWIRE_HAS_POSIX_CLOCK)
 using default_clock = tick_clock;

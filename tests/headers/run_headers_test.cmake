@@ -17,6 +17,10 @@ foreach(h IN LISTS headers)
         # Needs the core's Arduino.h: the host stand-ins (tests/arduino/host), as a board build has it.
         list(APPEND extra "-I${CMAKE_CURRENT_LIST_DIR}/../arduino/host" -DARDUINO=10819)
     endif()
+    if(h STREQUAL "mailwire/zephyr_transport.hpp")
+        # Needs Zephyr's headers: the host stand-ins of examples/zephyr, as the Zephyr build has them.
+        list(APPEND extra "-I${CMAKE_CURRENT_LIST_DIR}/../../examples/zephyr/host/include" -D__ZEPHYR__=1)
+    endif()
     file(WRITE "${OUT_DIR}/self_contained.cpp" "#include <${h}>\n")
     execute_process(
         COMMAND "${CXX}" -std=c++17 -fsyntax-only -Wall -Wextra -Werror "-I${INCLUDE_DIR}" ${extra}

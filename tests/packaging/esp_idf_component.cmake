@@ -6,6 +6,7 @@
 # its own idf_component_register). This does the same with a stand-in that records the arguments:
 # the root must register itself and return before anything that needs a project (project() is an
 # error in script mode, so reaching it fails this test), and what it registers must exist.
+cmake_minimum_required(VERSION 3.16)
 if(NOT ROOT)
     message(FATAL_ERROR "pass -DROOT=<the mailwire repository>")
 endif()
