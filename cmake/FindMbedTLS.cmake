@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSL-1.0
-# FindMbedTLS: mbedTLS 2.28 (Debian ships no CMake package for it) or 3.x (upstream's package).
+# FindMbedTLS: mbedTLS 2.28 (Debian ships no CMake package for it), 3.x or 4.x (upstream's package).
 #
 # Result: MbedTLS_FOUND, MbedTLS_VERSION, and the imported targets MbedTLS::mbedtls,
-# MbedTLS::mbedx509, MbedTLS::mbedcrypto (MbedTLS::mbedtls links the other two).
+# MbedTLS::mbedx509, MbedTLS::mbedcrypto (MbedTLS::mbedtls links the other two). With 4.x the
+# crypto library is TF-PSA-Crypto's libtfpsacrypto; MbedTLS::mbedcrypto stands for it.
 #
 # Hints: MbedTLS_ROOT (a prefix, e.g. /opt/mbedtls3), CMAKE_PREFIX_PATH. An upstream install
 # (3.x: lib/cmake/MbedTLS/MbedTLSConfig.cmake) is used as it is; otherwise the headers are searched
@@ -10,12 +11,12 @@
 # libraries are taken from the same installation only (<prefix>/lib..., where <prefix>/include
 # holds the headers): a 3.x header with Debian's 2.28 libraries would link and then fail at run time.
 #
-# Versions: 2.28 up to, not including, 4.0 (what <mailwire/mbedtls_tls.hpp> supports). A request such as
+# Versions: 2.28 up to, not including, 5.0 (what <mailwire/mbedtls_tls.hpp> supports). A request such as
 # find_package(MbedTLS 3.6) narrows it further. An installation outside the range is not found,
 # and the reason is printed.
 
 set(_mbedtls_min 2.28)
-set(_mbedtls_below 4.0) # mbedTLS 4.0 / TF-PSA-Crypto 1.0: not yet (issue 16, item 7)
+set(_mbedtls_below 5.0)
 
 function(_mbedtls_version_problem version out)
     set(${out} "" PARENT_SCOPE)
@@ -71,7 +72,13 @@ if(MbedTLS_INCLUDE_DIR)
     endif()
     find_library(MbedTLS_LIBRARY NAMES mbedtls PATHS ${_mbedtls_lib_dirs} NO_DEFAULT_PATH)
     find_library(MbedTLS_X509_LIBRARY NAMES mbedx509 PATHS ${_mbedtls_lib_dirs} NO_DEFAULT_PATH)
-    find_library(MbedTLS_CRYPTO_LIBRARY NAMES mbedcrypto PATHS ${_mbedtls_lib_dirs} NO_DEFAULT_PATH)
+    # 4.x: the crypto library is TF-PSA-Crypto's.
+    if(MbedTLS_VERSION VERSION_GREATER_EQUAL 4.0)
+        set(_mbedtls_crypto_name tfpsacrypto)
+    else()
+        set(_mbedtls_crypto_name mbedcrypto)
+    endif()
+    find_library(MbedTLS_CRYPTO_LIBRARY NAMES ${_mbedtls_crypto_name} PATHS ${_mbedtls_lib_dirs} NO_DEFAULT_PATH)
 endif()
 mark_as_advanced(MbedTLS_LIBRARY MbedTLS_X509_LIBRARY MbedTLS_CRYPTO_LIBRARY)
 
@@ -81,7 +88,7 @@ if(MbedTLS_INCLUDE_DIR)
     if(NOT _mbedtls_problem AND NOT (MbedTLS_LIBRARY AND MbedTLS_X509_LIBRARY AND MbedTLS_CRYPTO_LIBRARY))
         string(JOIN ", " _mbedtls_searched ${_mbedtls_lib_dirs})
         string(CONCAT _mbedtls_problem "headers in ${MbedTLS_INCLUDE_DIR}, but not all of libmbedtls, "
-                      "libmbedx509 and libmbedcrypto in ${_mbedtls_searched} (mailwire does not mix installations)")
+                      "libmbedx509 and lib${_mbedtls_crypto_name} in ${_mbedtls_searched} (mailwire does not mix installations)")
     endif()
     if(_mbedtls_problem)
         string(APPEND _mbedtls_problem " [headers: ${MbedTLS_INCLUDE_DIR}]")

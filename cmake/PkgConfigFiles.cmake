@@ -46,7 +46,8 @@ find_package(PkgConfig QUIET)
 if(PkgConfig_FOUND)
     pkg_check_modules(mailwire_pc_mbedtls QUIET mbedtls mbedx509 mbedcrypto)
 endif()
-if(mailwire_pc_mbedtls_FOUND AND mailwire_pc_mbedtls_mbedtls_VERSION VERSION_EQUAL MbedTLS_VERSION)
+if(MbedTLS_VERSION VERSION_LESS 4.0 AND mailwire_pc_mbedtls_FOUND AND
+   mailwire_pc_mbedtls_mbedtls_VERSION VERSION_EQUAL MbedTLS_VERSION)
     string(APPEND mailwire_pc_requires ", mbedtls >= ${MbedTLS_VERSION}, mbedx509, mbedcrypto")
 else()
     if(MbedTLS_INCLUDE_DIR)
@@ -69,7 +70,11 @@ else()
     if(NOT implicit)
         set(mailwire_pc_libs "-L${library_dir} ")
     endif()
-    string(APPEND mailwire_pc_libs "-lmbedtls -lmbedx509 -lmbedcrypto")
+    set(crypto mbedcrypto)
+    if(MbedTLS_VERSION VERSION_GREATER_EQUAL 4.0)
+        set(crypto tfpsacrypto) # TF-PSA-Crypto's, from 4.0 on
+    endif()
+    string(APPEND mailwire_pc_libs "-lmbedtls -lmbedx509 -l${crypto}")
 endif()
 
 configure_file("${CMAKE_CURRENT_LIST_DIR}/pkgconfig/mailwire-mbedtls.pc.in"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
-// mailwire - every difference between mbedTLS 2.28 (Debian 12) and 3.x (ESP-IDF 5, Zephyr, upstream
-// 3.6) that the mbedTLS policy (mbedtls_tls.hpp) meets, in one place: the minimum version call, the
-// PSA start, TLS 1.3's session tickets, the verification callback, alerts, threads.
+// mailwire - every difference between mbedTLS 2.28 (Debian 12), 3.x (ESP-IDF 5, Zephyr, upstream
+// 3.6) and 4.x (with TF-PSA-Crypto 1.x) that the mbedTLS policy (mbedtls_tls.hpp) meets, in one
+// place: the random generator, the minimum version call, the PSA start, TLS 1.3's session tickets,
+// the verification callback, alerts, threads.
 #ifndef MAILWIRE_MBEDTLS_COMPAT_HPP
 #define MAILWIRE_MBEDTLS_COMPAT_HPP
 
@@ -9,12 +10,16 @@
 
 #include <mbedtls/version.h> // 2.x: includes the configuration; 3.x: build_info.h
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_MAJOR >= 4
+#include <psa/crypto.h> // 4.x: the random generator is PSA's, configured when TF-PSA-Crypto is built
+#else
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
 #if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
+#endif
 #endif
 
 #include <cstddef>
@@ -35,14 +40,65 @@ inline void set_minimum_tls12(mbedtls_ssl_config* conf, bool allow_tls13) noexce
 #endif
 }
 
-/// 3.x: TLS 1.3 and the PSA-based code need the PSA core started once per process.
+/// 3.x: TLS 1.3 and the PSA-based code need the PSA core started once per process; 4.x: all of
+/// its cryptography, the random generator included.
 inline bool start_crypto() noexcept {
-#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if MBEDTLS_VERSION_MAJOR >= 4 || (MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C))
     return psa_crypto_init() == PSA_SUCCESS;
 #else
     return true;
 #endif
 }
+
+/// tls_settings::entropy_source's type (mbedtls_entropy_add_source's callback).
+using entropy_fn = int (*)(void*, unsigned char*, std::size_t, std::size_t*);
+
+#if MBEDTLS_VERSION_MAJOR >= 4
+/// 4.x: the TLS layer draws from PSA's random generator (psa_generate_random); mbedtls_ssl_conf_rng
+/// and the CTR-DRBG and entropy contexts are gone from the public API. Where the entropy comes
+/// from is decided when TF-PSA-Crypto is built: its platform's source, or the board's through
+/// MBEDTLS_PSA_DRIVER_GET_ENTROPY (mbedtls_platform_get_entropy). A run-time entropy_source can no
+/// longer be added, so asking for one fails the configuration with that explanation rather than
+/// being ignored.
+struct random_generator {
+    void init() noexcept {}
+    void free() noexcept {}
+    /// nullptr when ready, else what failed (rc: mbedTLS's code, or 0).
+    const char* start(entropy_fn source, void*, int& rc) noexcept {
+        rc = 0;
+        return source == nullptr ? nullptr
+                                 : "tls_settings::entropy_source works with mbedTLS 2.28 and 3.x only: mbedTLS 4 takes "
+                                   "its entropy from how TF-PSA-Crypto is built (MBEDTLS_PSA_DRIVER_GET_ENTROPY)";
+    }
+    void attach(mbedtls_ssl_config*) noexcept {}
+};
+#else
+/// 2.28 and 3.x: CTR-DRBG seeded from mbedTLS's entropy collector, plus the caller's source.
+struct random_generator {
+    mbedtls_entropy_context entropy{};
+    mbedtls_ctr_drbg_context drbg{};
+
+    void init() noexcept {
+        mbedtls_entropy_init(&entropy);
+        mbedtls_ctr_drbg_init(&drbg);
+    }
+    void free() noexcept {
+        mbedtls_ctr_drbg_free(&drbg);
+        mbedtls_entropy_free(&entropy);
+    }
+    /// nullptr when seeded, else what failed (rc: mbedTLS's code).
+    const char* start(entropy_fn source, void* context, int& rc) noexcept {
+        if (source != nullptr &&
+            (rc = mbedtls_entropy_add_source(&entropy, source, context, 32, MBEDTLS_ENTROPY_SOURCE_STRONG)) != 0)
+            return "mbedtls_entropy_add_source failed";
+        static const unsigned char personal[] = "mailwire";
+        if ((rc = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, personal, sizeof(personal) - 1)) != 0)
+            return "no entropy: seeding the random generator failed (give tls_settings::entropy_source)";
+        return nullptr;
+    }
+    void attach(mbedtls_ssl_config* conf) noexcept { mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &drbg); }
+};
+#endif
 
 /// Whether handshakes may run in several threads at once, each with its own mbedtls_tls. In
 /// mbedTLS 3.x, TLS 1.3 goes through PSA's process-wide key store, which is locked only when

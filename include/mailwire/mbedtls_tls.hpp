@@ -44,12 +44,14 @@
 #include <cstring>
 #include <string_view>
 
-#if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_X509_CRT_PARSE_C) || !defined(MBEDTLS_CTR_DRBG_C) || \
-    !defined(MBEDTLS_ENTROPY_C)
-#error "mailwire: mbedtls_tls needs MBEDTLS_SSL_CLI_C, MBEDTLS_X509_CRT_PARSE_C, MBEDTLS_CTR_DRBG_C and MBEDTLS_ENTROPY_C"
+#if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_X509_CRT_PARSE_C)
+#error "mailwire: mbedtls_tls needs MBEDTLS_SSL_CLI_C and MBEDTLS_X509_CRT_PARSE_C"
 #endif
-#if MBEDTLS_VERSION_MAJOR < 2 || (MBEDTLS_VERSION_MAJOR == 2 && MBEDTLS_VERSION_MINOR < 28)
-#error "mailwire: mbedtls_tls needs mbedTLS 2.28 or 3.x"
+#if MBEDTLS_VERSION_MAJOR < 4 && (!defined(MBEDTLS_CTR_DRBG_C) || !defined(MBEDTLS_ENTROPY_C))
+#error "mailwire: mbedtls_tls needs MBEDTLS_CTR_DRBG_C and MBEDTLS_ENTROPY_C with mbedTLS 2.28 and 3.x"
+#endif
+#if MBEDTLS_VERSION_MAJOR < 2 || (MBEDTLS_VERSION_MAJOR == 2 && MBEDTLS_VERSION_MINOR < 28) || MBEDTLS_VERSION_MAJOR > 4
+#error "mailwire: mbedtls_tls needs mbedTLS 2.28, 3.x or 4.x"
 #endif
 
 namespace mailwire {
@@ -90,7 +92,10 @@ struct tls_settings {
     bool tls12_only = false;
 
     /// An extra entropy source for targets without one mbedTLS knows (a hardware RNG):
-    /// mbedtls_entropy_add_source's signature, added as a strong source.
+    /// mbedtls_entropy_add_source's signature, added as a strong source. mbedTLS 2.28 and 3.x
+    /// only: mbedTLS 4 takes its entropy from how TF-PSA-Crypto was built (its platform's source,
+    /// or MBEDTLS_PSA_DRIVER_GET_ENTROPY with mbedtls_platform_get_entropy), so there, setting this
+    /// fails the configuration (tls_setup_failed) instead of being ignored.
     int (*entropy_source)(void* context, unsigned char* out, std::size_t len, std::size_t* produced) = nullptr;
     void* entropy_context = nullptr;
 
@@ -315,8 +320,7 @@ private:
     static constexpr const char* text(const char* s) noexcept { return MAILWIRE_TLS_DETAIL ? s : ""; }
 
     void configure() {
-        mbedtls_entropy_init(&entropy_);
-        mbedtls_ctr_drbg_init(&drbg_);
+        rng_.init();
         mbedtls_x509_crt_init(&ca_);
         mbedtls_ssl_config_init(&conf_);
         configured_ = true; // from here on the destructor frees them
@@ -333,13 +337,7 @@ private:
     /// code when there is one).
     const char* setup(int& rc) {
         if (!detail::mbedtls_compat::start_crypto()) return text("psa_crypto_init failed");
-        if (settings_.entropy_source != nullptr &&
-            (rc = mbedtls_entropy_add_source(&entropy_, settings_.entropy_source, settings_.entropy_context, 32,
-                                             MBEDTLS_ENTROPY_SOURCE_STRONG)) != 0)
-            return text("mbedtls_entropy_add_source failed");
-        static const unsigned char personal[] = "mailwire";
-        if ((rc = mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personal, sizeof(personal) - 1)) != 0)
-            return text("no entropy: seeding the random generator failed (give tls_settings::entropy_source)");
+        if (const char* what = rng_.start(settings_.entropy_source, settings_.entropy_context, rc)) return text(what);
         if ((rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                               MBEDTLS_SSL_PRESET_DEFAULT)) != 0)
             return text("mbedtls_ssl_config_defaults failed");
@@ -347,7 +345,7 @@ private:
         // to it (UNSUPPORTED_EXTENSION; 1.3 has record_size_limit, RFC 8449, instead): with a
         // max_fragment the session stays at TLS 1.2, where RFC 6066 §4 applies.
         detail::mbedtls_compat::set_minimum_tls12(&conf_, !settings_.tls12_only && settings_.max_fragment == 0);
-        mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
+        rng_.attach(&conf_);
         if (settings_.max_fragment != 0) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
             // RFC 6066 §4: 2^9 (1) to 2^12 (4), MBEDTLS_SSL_MAX_FRAG_LEN_512 to _4096.
@@ -596,8 +594,7 @@ private:
         free_session();
         mbedtls_ssl_config_free(&conf_);
         mbedtls_x509_crt_free(&ca_);
-        mbedtls_ctr_drbg_free(&drbg_);
-        mbedtls_entropy_free(&entropy_);
+        rng_.free();
     }
 
     void set_detail(const char* what, int rc) noexcept {
@@ -630,8 +627,7 @@ private:
     }
 
     tls_settings settings_;
-    mbedtls_entropy_context entropy_{};
-    mbedtls_ctr_drbg_context drbg_{};
+    detail::mbedtls_compat::random_generator rng_{};
     mbedtls_x509_crt ca_{};
     mbedtls_ssl_config conf_{};
     mbedtls_ssl_context ssl_{};

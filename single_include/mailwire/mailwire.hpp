@@ -9,9 +9,9 @@
 // ---- begin include/mailwire/mailwire.hpp ----
 // mailwire - a header-only C++17 SMTP client for firmware, small tools and larger programs.
 //
-// This umbrella header includes the whole library. On a POSIX system it also brings the socket
-// transport; define MAILWIRE_NO_POSIX before including it to leave that out (firmware with its own
-// transport).
+// This umbrella header includes the whole library. On a POSIX system (and ESP-IDF) it also brings
+// the socket transport, posix_transport, and on Zephyr zephyr_transport; define MAILWIRE_NO_POSIX
+// before including it to leave that out (firmware with its own transport).
 #ifndef MAILWIRE_MAILWIRE_HPP
 #define MAILWIRE_MAILWIRE_HPP
 
@@ -235,7 +235,7 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 // ---- end include/mailwire/io.hpp ----
 // ---- begin include/mailwire/clock.hpp ----
 // mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC,
-// Arduino millis().
+// Zephyr k_uptime_get(), Arduino millis().
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
 
@@ -251,7 +251,9 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 #include <time.h>
 #endif
-#if defined(ARDUINO)
+#if defined(__ZEPHYR__)
+#include <zephyr/kernel.h> // k_uptime_get()
+#elif defined(ARDUINO)
 #include <Arduino.h> // millis()
 #endif
 
@@ -277,7 +279,12 @@ struct tick_clock {
     millis now() const noexcept { return tick ? tick() : 0; }
 };
 
-#if defined(ARDUINO)
+#if defined(__ZEPHYR__)
+/// Zephyr's uptime (k_uptime_get: 64-bit milliseconds, monotonic). The default clock on Zephyr.
+struct zephyr_clock {
+    millis now() const noexcept { return static_cast<millis>(k_uptime_get()); }
+};
+#elif defined(ARDUINO)
 /// Arduino's millis(), widened to 64 bits: millis() is 32 bits and wraps every 49.7 days, so a
 /// wrap is counted whenever a reading is smaller than the last one. The default clock on Arduino
 /// boards without clock_gettime (AVR, SAMD, RP2040, STM32duino...).
@@ -296,7 +303,9 @@ private:
 };
 #endif
 
-#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(__ZEPHYR__)
+using default_clock = zephyr_clock;
+#elif !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
 using default_clock = arduino_clock;
 #elif !defined(MAILWIRE_HAS_POSIX_CLOCK)
 using default_clock = tick_clock;
@@ -7685,14 +7694,37 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 #endif // MAILWIRE_MESSAGE_HPP
 // ---- end include/mailwire/message.hpp ----
 
-#if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
-// ---- begin include/mailwire/posix_transport.hpp ----
-// mailwire - the POSIX socket transport: getaddrinfo, IPv6 and IPv4, non-blocking connect bounded
-// by the deadline, poll-bounded reads and writes, EINTR and partial writes handled, no SIGPIPE.
-// Works over lwIP's and ESP-IDF's BSD socket layer as well.
-#ifndef MAILWIRE_POSIX_TRANSPORT_HPP
-#define MAILWIRE_POSIX_TRANSPORT_HPP
-
+// The socket transports' algorithm, for every socket layer (first included here, outside any #if,
+// so that the single header has it for each of them).
+// ---- begin include/mailwire/socket_transport.hpp ----
+// mailwire - a transport over a BSD-style socket API: resolve with getaddrinfo, IPv6 and IPv4,
+// non-blocking connect bounded by the deadline, poll-bounded reads and writes, EINTR and partial
+// writes handled. One algorithm for every socket layer; what differs between them (the functions'
+// names, flags and types) is a `Sockets` class of static members:
+//   posix_sockets  (posix_transport.hpp)   POSIX, and lwIP's and ESP-IDF's BSD socket layer
+//   zephyr_sockets (zephyr_transport.hpp)  Zephyr's zsock_* API
+//
+// What a Sockets class provides (each returns -1 and sets errno on failure, as the POSIX calls do):
+//   addrinfo                                   the resolver's list type (ai_family, ai_socktype,
+//                                              ai_protocol, ai_addr, ai_addrlen, ai_next)
+//   int resolve(const char* name, const char* service, addrinfo** list)   0, or the resolver's code
+//   void release(addrinfo* list)
+//   io_status resolve_failure(int code, int& sys_error)
+//   int open(const addrinfo*)                  a non-blocking stream socket, options set
+//   int connect(int fd, const addrinfo*)       0, or -1 (EINPROGRESS while it connects)
+//   int pending_error(int fd)                  SO_ERROR after a non-blocking connect
+//   long receive(int fd, char*, size_t)        recv; 0 at the end of the stream
+//   long transmit(int fd, const char*, size_t) send, never raising SIGPIPE
+//   int poll(int fd, bool in, bool out, int ms, bool& readable, bool& writable)
+//                                              >0 ready (errors and hang-ups count as both), 0
+//                                              timed out, -1 failed
+//   void close(int fd)
+//   void after_read(int fd)                    after each read (Linux: TCP_QUICKACK), or nothing
+//   bool local_address(int fd, unsigned char addr[16], bool& v6)   the local end's address bytes
+//   bool format_address(bool v6, const unsigned char* addr, char* text, size_t cap)   inet_ntop
+//   millis now()                               a monotonic clock
+#ifndef MAILWIRE_SOCKET_TRANSPORT_HPP
+#define MAILWIRE_SOCKET_TRANSPORT_HPP
 
 
 
@@ -7703,35 +7735,17 @@ send_result send_message(Client& client, basic_message<A, H, P>& msg, recipient*
 #include <cstring>
 #include <string_view>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-// lwIP, and so ESP-IDF, has only <sys/poll.h> (docs/lwip.md).
-#if defined(__has_include)
-#if __has_include(<poll.h>)
-#include <poll.h>
-#else
-#include <sys/poll.h>
-#endif
-#else
-#include <poll.h>
-#endif
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <unistd.h>
-
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
 
-class posix_transport {
+template <class Sockets>
+class basic_socket_transport {
 public:
-    posix_transport() noexcept = default;
-    posix_transport(const posix_transport&) = delete;
-    posix_transport& operator=(const posix_transport&) = delete;
-    posix_transport(posix_transport&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-    posix_transport& operator=(posix_transport&& o) noexcept {
+    basic_socket_transport() noexcept = default;
+    basic_socket_transport(const basic_socket_transport&) = delete;
+    basic_socket_transport& operator=(const basic_socket_transport&) = delete;
+    basic_socket_transport(basic_socket_transport&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    basic_socket_transport& operator=(basic_socket_transport&& o) noexcept {
         if (this != &o) {
             close();
             fd_ = o.fd_;
@@ -7739,7 +7753,7 @@ public:
         }
         return *this;
     }
-    ~posix_transport() { close(); }
+    ~basic_socket_transport() { close(); }
 
     int native_handle() const noexcept { return fd_; }
 
@@ -7749,36 +7763,25 @@ public:
     io_result connect(std::string_view host, std::uint16_t port, std::uint32_t timeout_ms) noexcept {
         close();
         char name[256];
-        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = mailwire::detail::sub(host, 1, host.size() - 2);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = detail::sub(host, 1, host.size() - 2);
         if (host.empty() || host.size() >= sizeof(name)) return io_result::fail(io_status::resolve);
         std::memcpy(name, host.data(), host.size());
         name[host.size()] = '\0';
         char service[8];
         (void)std::snprintf(service, sizeof(service), "%u", static_cast<unsigned>(port)); // at most "65535"
 
-        addrinfo hints{};
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_NUMERICSERV;
-        addrinfo* list = nullptr;
-        const int rc = ::getaddrinfo(name, service, &hints, &list);
+        typename Sockets::addrinfo* list = nullptr;
+        const int rc = Sockets::resolve(name, service, &list);
         if (rc != 0 || list == nullptr) {
-            // lwIP's netdb.h has neither EAI_SYSTEM nor (before ESP-IDF v5.5) EAI_AGAIN.
             int err = 0;
-#if defined(EAI_SYSTEM)
-            if (rc == EAI_SYSTEM) err = errno;
-#endif
-#if defined(EAI_AGAIN)
-            if (rc == EAI_AGAIN) return io_result::fail(io_status::timeout, err);
-#endif
-            return io_result::fail(io_status::resolve, err);
+            const io_status s = Sockets::resolve_failure(rc, err);
+            return io_result::fail(s, err);
         }
 
-        const posix_clock clock;
-        const millis deadline = clock.now() + timeout_ms;
+        const millis deadline = Sockets::now() + timeout_ms;
         io_result last = io_result::fail(io_status::error);
-        for (addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
-            const millis now = clock.now();
+        for (const typename Sockets::addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
+            const millis now = Sockets::now();
             if (now >= deadline) {
                 last = io_result::fail(io_status::timeout);
                 break;
@@ -7786,7 +7789,7 @@ public:
             last = try_connect(ai, static_cast<std::uint32_t>(deadline - now));
             if (last.ok()) break;
         }
-        ::freeaddrinfo(list);
+        Sockets::release(list);
         return last;
     }
 
@@ -7794,37 +7797,35 @@ public:
     // it would block (one system call per transfer while data flows, not two).
     io_result read_some(char* buf, std::size_t len, std::uint32_t timeout_ms) noexcept {
         if (fd_ < 0) return io_result::fail(io_status::error, EBADF);
-        const posix_clock clock;
         millis deadline = 0;
         for (bool waited = false;;) {
-            const ssize_t n = ::recv(fd_, buf, len, 0);
+            const long n = Sockets::receive(fd_, buf, len);
             if (n > 0) {
-                acknowledge_now();
+                Sockets::after_read(fd_);
                 return io_result::done(static_cast<std::size_t>(n));
             }
             if (n == 0) return io_result::fail(io_status::closed);
             if (errno == EINTR) continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) return io_result::fail(io_status::error, errno);
-            if (!waited) deadline = clock.now() + timeout_ms; // the time counts from the first wait
+            if (!waited) deadline = Sockets::now() + timeout_ms; // the time counts from the first wait
             waited = true;
-            const io_result w = wait(POLLIN, deadline, clock);
+            const io_result w = wait(true, false, deadline);
             if (!w.ok()) return w;
         }
     }
 
     io_result write_some(const char* buf, std::size_t len, std::uint32_t timeout_ms) noexcept {
         if (fd_ < 0) return io_result::fail(io_status::error, EBADF);
-        const posix_clock clock;
         millis deadline = 0;
         for (bool waited = false;;) {
-            const ssize_t n = ::send(fd_, buf, len, send_flags);
+            const long n = Sockets::transmit(fd_, buf, len);
             if (n > 0) return io_result::done(static_cast<std::size_t>(n));
             if (n < 0 && errno == EINTR) continue;
             if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
                 return io_result::fail(n < 0 && errno == EPIPE ? io_status::closed : io_status::error, n < 0 ? errno : 0);
-            if (!waited) deadline = clock.now() + timeout_ms;
+            if (!waited) deadline = Sockets::now() + timeout_ms;
             waited = true;
-            const io_result w = wait(POLLOUT, deadline, clock);
+            const io_result w = wait(false, true, deadline);
             if (!w.ok()) return w;
         }
     }
@@ -7834,141 +7835,77 @@ public:
     /// read_some or write_some reports it. 0 when the time passed.
     unsigned wait_ready(unsigned wanted, std::uint32_t timeout_ms) noexcept {
         if (fd_ < 0) return wanted; // the next call reports EBADF
-        const posix_clock clock;
-        short events = 0;
-        if ((wanted & ready_read) != 0) events |= POLLIN;
-        if ((wanted & ready_write) != 0) events |= POLLOUT;
-        short revents = 0;
-        const io_result w = wait(events, clock.now() + timeout_ms, clock, &revents);
+        bool readable = false;
+        bool writable = false;
+        const io_result w = wait((wanted & ready_read) != 0, (wanted & ready_write) != 0, Sockets::now() + timeout_ms,
+                                 &readable, &writable);
         if (w.status == io_status::timeout) return 0;
         if (!w.ok()) return wanted; // poll itself failed: let the next call say how
-        unsigned got = 0;
-        if ((revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_read;
-        if ((revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) != 0) got |= ready_write;
-        got &= wanted;
+        const unsigned got = ((readable ? ready_read : 0u) | (writable ? ready_write : 0u)) & wanted;
         return got != 0 ? got : wanted;
     }
 
     void close() noexcept {
         if (fd_ >= 0) {
-            ::close(fd_);
+            Sockets::close(fd_);
             fd_ = -1;
         }
     }
 
     /// The local end as an RFC 5321 §4.1.3 address literal, for EHLO.
     bool local_address_literal(char* out, std::size_t cap) const noexcept {
-        sockaddr_storage ss{};
-        socklen_t sl = sizeof(ss);
-        if (fd_ < 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) return false;
-#if defined(INET6_ADDRSTRLEN)
-        char text[INET6_ADDRSTRLEN] = {};
-#else
-        char text[16] = {}; // INET_ADDRSTRLEN
-#endif
-        const char* prefix = "[";
-        if (ss.ss_family == AF_INET) {
-            if (!::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, text, sizeof(text))) return false;
-#if defined(AF_INET6) && defined(INET6_ADDRSTRLEN) // lwIP: only with LWIP_IPV6
-        } else if (ss.ss_family == AF_INET6) {
-            const in6_addr& a6 = reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr;
-            // ::ffff:a.b.c.d (RFC 4291 §2.5.5.2), spelled out: lwIP before 2.2 lacks IN6_IS_ADDR_V4MAPPED.
-            bool mapped = a6.s6_addr[10] == 0xff && a6.s6_addr[11] == 0xff;
-            for (int i = 0; i < 10; ++i) mapped = mapped && a6.s6_addr[i] == 0;
+        unsigned char addr[16] = {};
+        bool v6 = false;
+        if (fd_ < 0 || !Sockets::local_address(fd_, addr, v6)) return false;
+        if (v6) {
+            // ::ffff:a.b.c.d (RFC 4291 §2.5.5.2) is the IPv4 address a dual-stack socket reached.
+            bool mapped = addr[10] == 0xff && addr[11] == 0xff;
+            for (int i = 0; i < 10; ++i) mapped = mapped && addr[i] == 0;
             if (mapped) {
-                if (!::inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof(text))) return false;
-            } else {
-                if (!::inet_ntop(AF_INET6, &a6, text, sizeof(text))) return false;
-                prefix = "[IPv6:";
+                std::memmove(addr, addr + 12, 4);
+                v6 = false;
             }
-#endif
-        } else {
-            return false;
         }
-        const int n = std::snprintf(out, cap, "%s%s]", prefix, text);
+        char text[48] = {}; // INET6_ADDRSTRLEN is 46
+        if (!Sockets::format_address(v6, addr, text, sizeof(text))) return false;
+        const int n = std::snprintf(out, cap, "%s%s]", v6 ? "[IPv6:" : "[", text);
         return n > 0 && static_cast<std::size_t>(n) < cap;
     }
 
 private:
-#if defined(MSG_NOSIGNAL)
-    static constexpr int send_flags = MSG_NOSIGNAL;
-#else
-    static constexpr int send_flags = 0; // SO_NOSIGPIPE is set on the socket instead
-#endif
-
-    /// Linux: what was read is acknowledged at once, not after the delayed-ACK timer (40 ms). A
-    /// server whose Nagle's algorithm (RFC 896) holds its next reply until the last one is
-    /// acknowledged would otherwise wait for that timer whenever the client has nothing to send
-    /// that could carry the acknowledgement: with pipelined replies, between most of them (issue
-    /// 17: 16 times slower than lock-step). The option does not stay set; it is renewed after
-    /// each read. Elsewhere (lwIP, BSD) there is no such option, and nothing is done.
-    void acknowledge_now() noexcept {
-#if defined(TCP_QUICKACK)
-        const int one = 1;
-        (void)::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
-#endif
-    }
-
-    io_result wait(short events, millis deadline, const posix_clock& clock, short* revents = nullptr) noexcept {
+    io_result wait(bool in, bool out, millis deadline, bool* readable = nullptr, bool* writable = nullptr) noexcept {
         for (;;) {
-            const millis now = clock.now();
+            const millis now = Sockets::now();
             const millis left = now >= deadline ? 0 : deadline - now;
-            pollfd p{};
-            p.fd = fd_;
-            p.events = events;
-            const int r = ::poll(&p, 1, left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left));
-            if (r > 0) { // readable/writable, or an error the next call reports
-                if (revents != nullptr) *revents = p.revents;
+            bool r = false;
+            bool w = false;
+            const int rc = Sockets::poll(fd_, in, out, left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left), r, w);
+            if (rc > 0) { // readable/writable, or an error the next call reports
+                if (readable != nullptr) *readable = r;
+                if (writable != nullptr) *writable = w;
                 return io_result::done(0);
             }
-            if (r == 0) return io_result::fail(io_status::timeout);
+            if (rc == 0) return io_result::fail(io_status::timeout);
             if (errno != EINTR) return io_result::fail(io_status::error, errno);
         }
     }
 
-    io_result try_connect(const addrinfo* ai, std::uint32_t timeout_ms) noexcept {
-        int type = ai->ai_socktype;
-#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
-        type |= SOCK_CLOEXEC | SOCK_NONBLOCK;
-#endif
-        const int fd = ::socket(ai->ai_family, type, ai->ai_protocol);
+    io_result try_connect(const typename Sockets::addrinfo* ai, std::uint32_t timeout_ms) noexcept {
+        const int fd = Sockets::open(ai);
         if (fd < 0) return io_result::fail(io_status::error, errno);
-#if !defined(SOCK_NONBLOCK)
-        // A socket left blocking would lose the connect deadline: give up on it instead.
-        const int fl = ::fcntl(fd, F_GETFL, 0);
-        if (fl < 0 || ::fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
-            const int err = errno;
-            ::close(fd);
-            return io_result::fail(io_status::error, err);
-        }
-#if defined(F_SETFD) && defined(FD_CLOEXEC)
-        (void)::fcntl(fd, F_SETFD, FD_CLOEXEC);
-#endif
-#endif
-#if defined(SO_NOSIGPIPE)
-        const int one_nsp = 1;
-        ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one_nsp, sizeof(one_nsp));
-#endif
-        // The client batches whole commands itself; Nagle would only delay the last segment.
-        const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-
         fd_ = fd;
-        if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return io_result::done(0);
+        if (Sockets::connect(fd, ai) == 0) return io_result::done(0);
         if (errno != EINPROGRESS && errno != EINTR) {
             const int err = errno;
             close();
             return io_result::fail(map_connect_error(err), err);
         }
-        const posix_clock clock;
-        const io_result w = wait(POLLOUT, clock.now() + timeout_ms, clock);
+        const io_result w = wait(false, true, Sockets::now() + timeout_ms);
         if (!w.ok()) {
             close();
             return w;
         }
-        int err = 0;
-        socklen_t len = sizeof(err);
-        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+        const int err = Sockets::pending_error(fd);
         if (err != 0) {
             close();
             return io_result::fail(map_connect_error(err), err);
@@ -7993,8 +7930,294 @@ private:
 } // inline namespace MAILWIRE_ABI
 } // namespace mailwire
 
+#endif // MAILWIRE_SOCKET_TRANSPORT_HPP
+// ---- end include/mailwire/socket_transport.hpp ----
+#if !defined(MAILWIRE_NO_POSIX) && (defined(__unix__) || defined(__APPLE__) || defined(ESP_PLATFORM))
+// ---- begin include/mailwire/posix_transport.hpp ----
+// mailwire - the POSIX socket transport: getaddrinfo, IPv6 and IPv4, non-blocking connect bounded
+// by the deadline, poll-bounded reads and writes, EINTR and partial writes handled, no SIGPIPE.
+// Works over lwIP's and ESP-IDF's BSD socket layer as well. The algorithm is socket_transport.hpp's;
+// this file is what POSIX calls each step.
+#ifndef MAILWIRE_POSIX_TRANSPORT_HPP
+#define MAILWIRE_POSIX_TRANSPORT_HPP
+
+
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+// lwIP, and so ESP-IDF, has only <sys/poll.h> (docs/lwip.md).
+#if defined(__has_include)
+#if __has_include(<poll.h>)
+#include <poll.h>
+#else
+#include <sys/poll.h>
+#endif
+#else
+#include <poll.h>
+#endif
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+/// The POSIX socket calls, for basic_socket_transport (socket_transport.hpp says what each does).
+struct posix_sockets {
+    using addrinfo = ::addrinfo;
+
+    static int resolve(const char* name, const char* service, addrinfo** list) noexcept {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_NUMERICSERV;
+        return ::getaddrinfo(name, service, &hints, list);
+    }
+    static void release(addrinfo* list) noexcept { ::freeaddrinfo(list); }
+    static io_status resolve_failure(int rc, int& sys_error) noexcept {
+        // lwIP's netdb.h has neither EAI_SYSTEM nor (before ESP-IDF v5.5) EAI_AGAIN.
+#if defined(EAI_SYSTEM)
+        if (rc == EAI_SYSTEM) sys_error = errno;
+#endif
+#if defined(EAI_AGAIN)
+        if (rc == EAI_AGAIN) return io_status::timeout;
+#endif
+        (void)rc;
+        return io_status::resolve;
+    }
+
+    static int open(const addrinfo* ai) noexcept {
+        int type = ai->ai_socktype;
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
+        type |= SOCK_CLOEXEC | SOCK_NONBLOCK;
+#endif
+        const int fd = ::socket(ai->ai_family, type, ai->ai_protocol);
+        if (fd < 0) return -1;
+#if !defined(SOCK_NONBLOCK)
+        // A socket left blocking would lose the connect deadline: give up on it instead.
+        const int fl = ::fcntl(fd, F_GETFL, 0);
+        if (fl < 0 || ::fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+            const int err = errno;
+            ::close(fd);
+            errno = err;
+            return -1;
+        }
+#if defined(F_SETFD) && defined(FD_CLOEXEC)
+        (void)::fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+#endif
+#if defined(SO_NOSIGPIPE)
+        const int one_nsp = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one_nsp, sizeof(one_nsp));
+#endif
+        // The client batches whole commands itself; Nagle would only delay the last segment.
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        return fd;
+    }
+    static int connect(int fd, const addrinfo* ai) noexcept { return ::connect(fd, ai->ai_addr, ai->ai_addrlen); }
+    static int pending_error(int fd) noexcept {
+        int err = 0;
+        socklen_t len = sizeof(err);
+        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+        return err;
+    }
+
+    static long receive(int fd, char* buf, std::size_t len) noexcept { return static_cast<long>(::recv(fd, buf, len, 0)); }
+    static long transmit(int fd, const char* buf, std::size_t len) noexcept {
+        return static_cast<long>(::send(fd, buf, len, send_flags));
+    }
+    static int poll(int fd, bool in, bool out, int ms, bool& readable, bool& writable) noexcept {
+        pollfd p{};
+        p.fd = fd;
+        p.events = static_cast<short>((in ? POLLIN : 0) | (out ? POLLOUT : 0));
+        const int r = ::poll(&p, 1, ms);
+        const short trouble = POLLERR | POLLHUP | POLLNVAL;
+        readable = (p.revents & (POLLIN | trouble)) != 0;
+        writable = (p.revents & (POLLOUT | trouble)) != 0;
+        return r;
+    }
+    static void close(int fd) noexcept { ::close(fd); }
+
+    /// Linux: what was read is acknowledged at once, not after the delayed-ACK timer (40 ms). A
+    /// server whose Nagle's algorithm (RFC 896) holds its next reply until the last one is
+    /// acknowledged would otherwise wait for that timer whenever the client has nothing to send
+    /// that could carry the acknowledgement: with pipelined replies, between most of them (issue
+    /// 17: 16 times slower than lock-step). The option does not stay set; it is renewed after
+    /// each read. Elsewhere (lwIP, BSD) there is no such option, and nothing is done.
+    static void after_read(int fd) noexcept {
+#if defined(TCP_QUICKACK)
+        const int one = 1;
+        (void)::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#else
+        (void)fd;
+#endif
+    }
+
+    static bool local_address(int fd, unsigned char* addr, bool& v6) noexcept {
+        sockaddr_storage ss{};
+        socklen_t sl = sizeof(ss);
+        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) return false;
+        if (ss.ss_family == AF_INET) {
+            std::memcpy(addr, &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, 4);
+            v6 = false;
+            return true;
+        }
+#if defined(AF_INET6) && defined(INET6_ADDRSTRLEN) // lwIP: only with LWIP_IPV6
+        if (ss.ss_family == AF_INET6) {
+            std::memcpy(addr, &reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr, 16);
+            v6 = true;
+            return true;
+        }
+#endif
+        return false;
+    }
+    static bool format_address(bool v6, const unsigned char* addr, char* text, std::size_t cap) noexcept {
+#if defined(AF_INET6) && defined(INET6_ADDRSTRLEN)
+        if (v6) return ::inet_ntop(AF_INET6, addr, text, static_cast<socklen_t>(cap)) != nullptr;
+#endif
+        return !v6 && ::inet_ntop(AF_INET, addr, text, static_cast<socklen_t>(cap)) != nullptr;
+    }
+
+    static millis now() noexcept { return posix_clock().now(); }
+
+private:
+#if defined(MSG_NOSIGNAL)
+    static constexpr int send_flags = MSG_NOSIGNAL;
+#else
+    static constexpr int send_flags = 0; // SO_NOSIGPIPE is set on the socket instead
+#endif
+};
+
+/// The POSIX socket transport (lwIP's and ESP-IDF's sockets too). A class of its own, not an alias, so that it can be declared ahead
+/// (`class posix_transport;`) and a derived class can name it as its base.
+class posix_transport : public basic_socket_transport<posix_sockets> {};
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
 #endif // MAILWIRE_POSIX_TRANSPORT_HPP
 // ---- end include/mailwire/posix_transport.hpp ----
+#elif !defined(MAILWIRE_NO_POSIX) && defined(__ZEPHYR__)
+// ---- begin include/mailwire/zephyr_transport.hpp ----
+// mailwire - the transport over Zephyr's socket API (zsock_*, <zephyr/net/socket.h>): the algorithm
+// of socket_transport.hpp (non-blocking connect bounded by the deadline, poll-bounded reads and
+// writes, IPv6 and IPv4) over Zephyr's names. Needs CONFIG_NETWORKING, CONFIG_NET_SOCKETS,
+// CONFIG_NET_TCP and, for host names, CONFIG_DNS_RESOLVER; not CONFIG_POSIX_API. The umbrella
+// header includes it on Zephyr (__ZEPHYR__); zephyr/Kconfig and docs/platforms.md have the module.
+#ifndef MAILWIRE_ZEPHYR_TRANSPORT_HPP
+#define MAILWIRE_ZEPHYR_TRANSPORT_HPP
+
+
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+
+#include <fcntl.h> // F_GETFL, F_SETFL, O_NONBLOCK for zsock_fcntl (the C library's)
+#include <zephyr/net/socket.h>
+
+namespace mailwire {
+inline namespace MAILWIRE_ABI {
+
+/// Zephyr's socket calls, for basic_socket_transport (socket_transport.hpp says what each does).
+struct zephyr_sockets {
+    using addrinfo = struct zsock_addrinfo;
+
+    static int resolve(const char* name, const char* service, addrinfo** list) noexcept {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        return zsock_getaddrinfo(name, service, &hints, list);
+    }
+    static void release(addrinfo* list) noexcept { zsock_freeaddrinfo(list); }
+    static io_status resolve_failure(int rc, int& sys_error) noexcept {
+        if (rc == DNS_EAI_SYSTEM) sys_error = errno;
+        return rc == DNS_EAI_AGAIN ? io_status::timeout : io_status::resolve;
+    }
+
+    static int open(const addrinfo* ai) noexcept {
+        const int fd = zsock_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) return -1;
+        // A socket left blocking would lose the connect deadline: give up on it instead.
+        const int fl = zsock_fcntl(fd, F_GETFL, 0);
+        if (fl < 0 || zsock_fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+            const int err = errno;
+            zsock_close(fd);
+            errno = err;
+            return -1;
+        }
+#if defined(TCP_NODELAY)
+        // The client batches whole commands itself; Nagle would only delay the last segment.
+        const int one = 1;
+        (void)zsock_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+#endif
+        return fd; // Zephyr has no signals: nothing to do about SIGPIPE
+    }
+    static int connect(int fd, const addrinfo* ai) noexcept { return zsock_connect(fd, ai->ai_addr, ai->ai_addrlen); }
+    static int pending_error(int fd) noexcept {
+        int err = 0;
+        socklen_t len = sizeof(err);
+        if (zsock_getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+        return err;
+    }
+
+    static long receive(int fd, char* buf, std::size_t len) noexcept { return static_cast<long>(zsock_recv(fd, buf, len, 0)); }
+    static long transmit(int fd, const char* buf, std::size_t len) noexcept {
+        return static_cast<long>(zsock_send(fd, buf, len, 0));
+    }
+    static int poll(int fd, bool in, bool out, int ms, bool& readable, bool& writable) noexcept {
+        struct zsock_pollfd p {};
+        p.fd = fd;
+        p.events = static_cast<short>((in ? ZSOCK_POLLIN : 0) | (out ? ZSOCK_POLLOUT : 0));
+        const int r = zsock_poll(&p, 1, ms);
+        const short trouble = ZSOCK_POLLERR | ZSOCK_POLLHUP | ZSOCK_POLLNVAL;
+        readable = (p.revents & (ZSOCK_POLLIN | trouble)) != 0;
+        writable = (p.revents & (ZSOCK_POLLOUT | trouble)) != 0;
+        return r;
+    }
+    static void close(int fd) noexcept { (void)zsock_close(fd); }
+    static void after_read(int) noexcept {}
+
+    static bool local_address(int fd, unsigned char* addr, bool& v6) noexcept {
+        struct sockaddr_storage ss {};
+        socklen_t sl = sizeof(ss);
+        if (zsock_getsockname(fd, reinterpret_cast<struct sockaddr*>(&ss), &sl) != 0) return false;
+        if (ss.ss_family == AF_INET) {
+            std::memcpy(addr, &reinterpret_cast<const struct sockaddr_in*>(&ss)->sin_addr, 4);
+            v6 = false;
+            return true;
+        }
+        if (ss.ss_family == AF_INET6) {
+            std::memcpy(addr, &reinterpret_cast<const struct sockaddr_in6*>(&ss)->sin6_addr, 16);
+            v6 = true;
+            return true;
+        }
+        return false;
+    }
+    static bool format_address(bool v6, const unsigned char* addr, char* text, std::size_t cap) noexcept {
+        return zsock_inet_ntop(v6 ? AF_INET6 : AF_INET, addr, text, cap) != nullptr;
+    }
+
+    static millis now() noexcept { return zephyr_clock().now(); }
+};
+
+/// The transport over Zephyr's sockets. A class of its own, not an alias, so that it can be declared ahead
+/// (`class zephyr_transport;`) and a derived class can name it as its base.
+class zephyr_transport : public basic_socket_transport<zephyr_sockets> {};
+
+} // inline namespace MAILWIRE_ABI
+} // namespace mailwire
+
+#endif // MAILWIRE_ZEPHYR_TRANSPORT_HPP
+// ---- end include/mailwire/zephyr_transport.hpp ----
 #endif
 
 #endif // MAILWIRE_MAILWIRE_HPP

@@ -212,7 +212,7 @@
 
 // ---- begin include/mailwire/clock.hpp ----
 // mailwire - clocks. Firmware passes its own (a millisecond tick); POSIX gets CLOCK_MONOTONIC,
-// Arduino millis().
+// Zephyr k_uptime_get(), Arduino millis().
 #ifndef MAILWIRE_CLOCK_HPP
 #define MAILWIRE_CLOCK_HPP
 
@@ -273,7 +273,9 @@ inline constexpr unsigned ready_write = 2u; ///< a write_some would not wait
 #if defined(MAILWIRE_HAS_POSIX_CLOCK)
 #include <time.h>
 #endif
-#if defined(ARDUINO)
+#if defined(__ZEPHYR__)
+#include <zephyr/kernel.h> // k_uptime_get()
+#elif defined(ARDUINO)
 #include <Arduino.h> // millis()
 #endif
 
@@ -299,7 +301,12 @@ struct tick_clock {
     millis now() const noexcept { return tick ? tick() : 0; }
 };
 
-#if defined(ARDUINO)
+#if defined(__ZEPHYR__)
+/// Zephyr's uptime (k_uptime_get: 64-bit milliseconds, monotonic). The default clock on Zephyr.
+struct zephyr_clock {
+    millis now() const noexcept { return static_cast<millis>(k_uptime_get()); }
+};
+#elif defined(ARDUINO)
 /// Arduino's millis(), widened to 64 bits: millis() is 32 bits and wraps every 49.7 days, so a
 /// wrap is counted whenever a reading is smaller than the last one. The default clock on Arduino
 /// boards without clock_gettime (AVR, SAMD, RP2040, STM32duino...).
@@ -318,7 +325,9 @@ private:
 };
 #endif
 
-#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
+#if !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(__ZEPHYR__)
+using default_clock = zephyr_clock;
+#elif !defined(MAILWIRE_HAS_POSIX_CLOCK) && defined(ARDUINO)
 using default_clock = arduino_clock;
 #elif !defined(MAILWIRE_HAS_POSIX_CLOCK)
 using default_clock = tick_clock;
@@ -927,21 +936,26 @@ inline std::size_t format(const std::uint8_t* octets, std::size_t size, char* ou
 #endif // MAILWIRE_IP_ADDRESS_HPP
 // ---- end include/mailwire/ip_address.hpp ----
 // ---- begin include/mailwire/mbedtls_compat.hpp ----
-// mailwire - every difference between mbedTLS 2.28 (Debian 12) and 3.x (ESP-IDF 5, Zephyr, upstream
-// 3.6) that the mbedTLS policy (mbedtls_tls.hpp) meets, in one place: the minimum version call, the
-// PSA start, TLS 1.3's session tickets, the verification callback, alerts, threads.
+// mailwire - every difference between mbedTLS 2.28 (Debian 12), 3.x (ESP-IDF 5, Zephyr, upstream
+// 3.6) and 4.x (with TF-PSA-Crypto 1.x) that the mbedTLS policy (mbedtls_tls.hpp) meets, in one
+// place: the random generator, the minimum version call, the PSA start, TLS 1.3's session tickets,
+// the verification callback, alerts, threads.
 #ifndef MAILWIRE_MBEDTLS_COMPAT_HPP
 #define MAILWIRE_MBEDTLS_COMPAT_HPP
 
 
 #include <mbedtls/version.h> // 2.x: includes the configuration; 3.x: build_info.h
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_MAJOR >= 4
+#include <psa/crypto.h> // 4.x: the random generator is PSA's, configured when TF-PSA-Crypto is built
+#else
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
 #if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
+#endif
 #endif
 
 #include <cstddef>
@@ -962,14 +976,65 @@ inline void set_minimum_tls12(mbedtls_ssl_config* conf, bool allow_tls13) noexce
 #endif
 }
 
-/// 3.x: TLS 1.3 and the PSA-based code need the PSA core started once per process.
+/// 3.x: TLS 1.3 and the PSA-based code need the PSA core started once per process; 4.x: all of
+/// its cryptography, the random generator included.
 inline bool start_crypto() noexcept {
-#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if MBEDTLS_VERSION_MAJOR >= 4 || (MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C))
     return psa_crypto_init() == PSA_SUCCESS;
 #else
     return true;
 #endif
 }
+
+/// tls_settings::entropy_source's type (mbedtls_entropy_add_source's callback).
+using entropy_fn = int (*)(void*, unsigned char*, std::size_t, std::size_t*);
+
+#if MBEDTLS_VERSION_MAJOR >= 4
+/// 4.x: the TLS layer draws from PSA's random generator (psa_generate_random); mbedtls_ssl_conf_rng
+/// and the CTR-DRBG and entropy contexts are gone from the public API. Where the entropy comes
+/// from is decided when TF-PSA-Crypto is built: its platform's source, or the board's through
+/// MBEDTLS_PSA_DRIVER_GET_ENTROPY (mbedtls_platform_get_entropy). A run-time entropy_source can no
+/// longer be added, so asking for one fails the configuration with that explanation rather than
+/// being ignored.
+struct random_generator {
+    void init() noexcept {}
+    void free() noexcept {}
+    /// nullptr when ready, else what failed (rc: mbedTLS's code, or 0).
+    const char* start(entropy_fn source, void*, int& rc) noexcept {
+        rc = 0;
+        return source == nullptr ? nullptr
+                                 : "tls_settings::entropy_source works with mbedTLS 2.28 and 3.x only: mbedTLS 4 takes "
+                                   "its entropy from how TF-PSA-Crypto is built (MBEDTLS_PSA_DRIVER_GET_ENTROPY)";
+    }
+    void attach(mbedtls_ssl_config*) noexcept {}
+};
+#else
+/// 2.28 and 3.x: CTR-DRBG seeded from mbedTLS's entropy collector, plus the caller's source.
+struct random_generator {
+    mbedtls_entropy_context entropy{};
+    mbedtls_ctr_drbg_context drbg{};
+
+    void init() noexcept {
+        mbedtls_entropy_init(&entropy);
+        mbedtls_ctr_drbg_init(&drbg);
+    }
+    void free() noexcept {
+        mbedtls_ctr_drbg_free(&drbg);
+        mbedtls_entropy_free(&entropy);
+    }
+    /// nullptr when seeded, else what failed (rc: mbedTLS's code).
+    const char* start(entropy_fn source, void* context, int& rc) noexcept {
+        if (source != nullptr &&
+            (rc = mbedtls_entropy_add_source(&entropy, source, context, 32, MBEDTLS_ENTROPY_SOURCE_STRONG)) != 0)
+            return "mbedtls_entropy_add_source failed";
+        static const unsigned char personal[] = "mailwire";
+        if ((rc = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, personal, sizeof(personal) - 1)) != 0)
+            return "no entropy: seeding the random generator failed (give tls_settings::entropy_source)";
+        return nullptr;
+    }
+    void attach(mbedtls_ssl_config* conf) noexcept { mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &drbg); }
+};
+#endif
 
 /// Whether handshakes may run in several threads at once, each with its own mbedtls_tls. In
 /// mbedTLS 3.x, TLS 1.3 goes through PSA's process-wide key store, which is locked only when
@@ -1035,12 +1100,14 @@ inline std::uint8_t received_alert(const mbedtls_ssl_context& ssl) noexcept {
 #include <cstring>
 #include <string_view>
 
-#if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_X509_CRT_PARSE_C) || !defined(MBEDTLS_CTR_DRBG_C) || \
-    !defined(MBEDTLS_ENTROPY_C)
-#error "mailwire: mbedtls_tls needs MBEDTLS_SSL_CLI_C, MBEDTLS_X509_CRT_PARSE_C, MBEDTLS_CTR_DRBG_C and MBEDTLS_ENTROPY_C"
+#if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_X509_CRT_PARSE_C)
+#error "mailwire: mbedtls_tls needs MBEDTLS_SSL_CLI_C and MBEDTLS_X509_CRT_PARSE_C"
 #endif
-#if MBEDTLS_VERSION_MAJOR < 2 || (MBEDTLS_VERSION_MAJOR == 2 && MBEDTLS_VERSION_MINOR < 28)
-#error "mailwire: mbedtls_tls needs mbedTLS 2.28 or 3.x"
+#if MBEDTLS_VERSION_MAJOR < 4 && (!defined(MBEDTLS_CTR_DRBG_C) || !defined(MBEDTLS_ENTROPY_C))
+#error "mailwire: mbedtls_tls needs MBEDTLS_CTR_DRBG_C and MBEDTLS_ENTROPY_C with mbedTLS 2.28 and 3.x"
+#endif
+#if MBEDTLS_VERSION_MAJOR < 2 || (MBEDTLS_VERSION_MAJOR == 2 && MBEDTLS_VERSION_MINOR < 28) || MBEDTLS_VERSION_MAJOR > 4
+#error "mailwire: mbedtls_tls needs mbedTLS 2.28, 3.x or 4.x"
 #endif
 
 namespace mailwire {
@@ -1081,7 +1148,10 @@ struct tls_settings {
     bool tls12_only = false;
 
     /// An extra entropy source for targets without one mbedTLS knows (a hardware RNG):
-    /// mbedtls_entropy_add_source's signature, added as a strong source.
+    /// mbedtls_entropy_add_source's signature, added as a strong source. mbedTLS 2.28 and 3.x
+    /// only: mbedTLS 4 takes its entropy from how TF-PSA-Crypto was built (its platform's source,
+    /// or MBEDTLS_PSA_DRIVER_GET_ENTROPY with mbedtls_platform_get_entropy), so there, setting this
+    /// fails the configuration (tls_setup_failed) instead of being ignored.
     int (*entropy_source)(void* context, unsigned char* out, std::size_t len, std::size_t* produced) = nullptr;
     void* entropy_context = nullptr;
 
@@ -1306,8 +1376,7 @@ private:
     static constexpr const char* text(const char* s) noexcept { return MAILWIRE_TLS_DETAIL ? s : ""; }
 
     void configure() {
-        mbedtls_entropy_init(&entropy_);
-        mbedtls_ctr_drbg_init(&drbg_);
+        rng_.init();
         mbedtls_x509_crt_init(&ca_);
         mbedtls_ssl_config_init(&conf_);
         configured_ = true; // from here on the destructor frees them
@@ -1324,13 +1393,7 @@ private:
     /// code when there is one).
     const char* setup(int& rc) {
         if (!detail::mbedtls_compat::start_crypto()) return text("psa_crypto_init failed");
-        if (settings_.entropy_source != nullptr &&
-            (rc = mbedtls_entropy_add_source(&entropy_, settings_.entropy_source, settings_.entropy_context, 32,
-                                             MBEDTLS_ENTROPY_SOURCE_STRONG)) != 0)
-            return text("mbedtls_entropy_add_source failed");
-        static const unsigned char personal[] = "mailwire";
-        if ((rc = mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personal, sizeof(personal) - 1)) != 0)
-            return text("no entropy: seeding the random generator failed (give tls_settings::entropy_source)");
+        if (const char* what = rng_.start(settings_.entropy_source, settings_.entropy_context, rc)) return text(what);
         if ((rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                               MBEDTLS_SSL_PRESET_DEFAULT)) != 0)
             return text("mbedtls_ssl_config_defaults failed");
@@ -1338,7 +1401,7 @@ private:
         // to it (UNSUPPORTED_EXTENSION; 1.3 has record_size_limit, RFC 8449, instead): with a
         // max_fragment the session stays at TLS 1.2, where RFC 6066 §4 applies.
         detail::mbedtls_compat::set_minimum_tls12(&conf_, !settings_.tls12_only && settings_.max_fragment == 0);
-        mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
+        rng_.attach(&conf_);
         if (settings_.max_fragment != 0) {
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
             // RFC 6066 §4: 2^9 (1) to 2^12 (4), MBEDTLS_SSL_MAX_FRAG_LEN_512 to _4096.
@@ -1587,8 +1650,7 @@ private:
         free_session();
         mbedtls_ssl_config_free(&conf_);
         mbedtls_x509_crt_free(&ca_);
-        mbedtls_ctr_drbg_free(&drbg_);
-        mbedtls_entropy_free(&entropy_);
+        rng_.free();
     }
 
     void set_detail(const char* what, int rc) noexcept {
@@ -1621,8 +1683,7 @@ private:
     }
 
     tls_settings settings_;
-    mbedtls_entropy_context entropy_{};
-    mbedtls_ctr_drbg_context drbg_{};
+    detail::mbedtls_compat::random_generator rng_{};
     mbedtls_x509_crt ca_{};
     mbedtls_ssl_config conf_{};
     mbedtls_ssl_context ssl_{};

@@ -164,14 +164,14 @@ grep -F "no mailwire::mbedtls" "$work/subproject-no-mbedtls.log"
 cmake --build "$work/subproject-no-mbedtls" -j "$jobs" >/dev/null
 run_and_check "$work/subproject-no-mbedtls/consumer"
 
-step "FindMbedTLS: an mbedTLS outside 2.28 to 3.x, and headers without their libraries, are refused"
+step "FindMbedTLS: an mbedTLS outside 2.28 to 4.x, and headers without their libraries, are refused"
 fake="$work/fake-mbedtls"
-mkdir -p "$fake/v4/include/mbedtls" "$fake/v4/lib" "$fake/nolibs/include/mbedtls"
-for dir in "$fake/v4" "$fake/nolibs"; do : >"$dir/include/mbedtls/ssl.h"; done
-printf '#define MBEDTLS_VERSION_STRING "4.0.0"\n' >"$fake/v4/include/mbedtls/build_info.h"
+mkdir -p "$fake/v5/include/mbedtls" "$fake/v5/lib" "$fake/nolibs/include/mbedtls"
+for dir in "$fake/v5" "$fake/nolibs"; do : >"$dir/include/mbedtls/ssl.h"; done
+printf '#define MBEDTLS_VERSION_STRING "5.0.0"\n' >"$fake/v5/include/mbedtls/build_info.h"
 printf '#define MBEDTLS_VERSION_STRING "3.6.2"\n' >"$fake/nolibs/include/mbedtls/build_info.h"
-for lib in mbedtls mbedx509 mbedcrypto; do : >"$fake/v4/lib/lib$lib.a"; done
-for case in v4 nolibs; do
+for lib in mbedtls mbedx509 mbedcrypto tfpsacrypto; do : >"$fake/v5/lib/lib$lib.a"; done
+for case in v5 nolibs; do
     mkdir -p "$work/ask/find-$case"
     printf 'cmake_minimum_required(VERSION 3.16)\nproject(ask LANGUAGES CXX)\nlist(APPEND CMAKE_MODULE_PATH "%s")\nfind_package(MbedTLS REQUIRED)\n' \
         "$root/cmake" >"$work/ask/find-$case/CMakeLists.txt"
@@ -180,8 +180,8 @@ for case in v4 nolibs; do
         cat "$work/ask/find-$case.log"; fail "FindMbedTLS accepted $case"
     fi
 done
-flat "$work/ask/find-v4.log" | grep -oF "mbedTLS 4.0.0 is outside what mailwire supports" ||
-    { cat "$work/ask/find-v4.log"; fail "no reason for refusing 4.0"; }
+flat "$work/ask/find-v5.log" | grep -oF "mbedTLS 5.0.0 is outside what mailwire supports" ||
+    { cat "$work/ask/find-v5.log"; fail "no reason for refusing 5.0"; }
 flat "$work/ask/find-nolibs.log" | grep -oF "does not mix installations" ||
     { cat "$work/ask/find-nolibs.log"; fail "no reason for refusing headers without libraries"; }
 
