@@ -361,10 +361,8 @@ void print_help() {
 /// The version, and the TLS library's (a bug report needs both).
 void print_version() {
 #if MAILWIRE_SEND_WITH_TLS
-    char running[32] = {};
-#if defined(MBEDTLS_VERSION_C)
-    mbedtls_version_get_string(running); // (the shared library's, which may be newer than the headers)
-#endif
+    char running[32]; // the library's, which may be newer than the headers
+    mailwire::detail::mbedtls_compat::library_version(running, sizeof(running));
     const std::string tls = tls_version_text(MBEDTLS_VERSION_STRING, running);
 #else
     const std::string tls = tls_version_text(nullptr);

@@ -123,6 +123,23 @@ inline bool read_again(int rc) noexcept {
 
 inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
 
+/// The version of the mbedTLS library linked in ("3.6.6"), which a shared library may have newer
+/// than the headers; "" without MBEDTLS_VERSION_C. 4.x returns the text, 2.28 and 3.x copy it.
+inline void library_version(char* out, std::size_t cap) noexcept {
+    if (cap == 0) return;
+    const char* v = "";
+#if defined(MBEDTLS_VERSION_C) && MBEDTLS_VERSION_MAJOR >= 4
+    v = mbedtls_version_get_string();
+#elif defined(MBEDTLS_VERSION_C)
+    char copy[32] = {}; // at most 9 octets are written ("255.255.255")
+    mbedtls_version_get_string(copy);
+    v = copy;
+#endif
+    std::size_t n = 0;
+    for (; v[n] != '\0' && n + 1 < cap; ++n) out[n] = v[n];
+    out[n] = '\0';
+}
+
 // 3.x makes the fields below private (MBEDTLS_PRIVATE); mbedTLS has no accessor for them.
 #if defined(MBEDTLS_PRIVATE)
 #define MAILWIRE_MBEDTLS_FIELD(f) MBEDTLS_PRIVATE(f)

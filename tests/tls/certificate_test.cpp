@@ -217,10 +217,19 @@ TEST_CASE("the entropy hook for firmware feeds the random generator", "[tls][ent
     entropy_calls = 0;
     t.c.tls().settings().entropy_source = &counting_entropy;
     const error e = t.c.open("localhost");
-    INFO(describe(e));
+    INFO(describe(e) << " / " << t.c.tls().failure_detail());
+#if MBEDTLS_VERSION_MAJOR >= 4
+    // mbedTLS 4 takes its entropy from how TF-PSA-Crypto was built: the hook cannot be added, and
+    // the configuration fails saying so instead of ignoring it (nothing reaches the server).
+    CHECK(e.kind == mailwire::error_kind::usage);
+    CHECK(e.why == mailwire::cause::tls_setup_failed);
+    CHECK(std::string(t.c.tls().failure_detail()).find("MBEDTLS_PSA_DRIVER_GET_ENTROPY") != std::string::npos);
+    CHECK(entropy_calls == 0);
+#else
     CHECK(e.ok());
     CHECK(entropy_calls > 0);
     (void)t.c.quit();
+#endif
 }
 
 TEST_CASE("custom profiles: implicit TLS and STARTTLS on ports of one's own", "[tls][profiles]") {

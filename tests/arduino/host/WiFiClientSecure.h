@@ -7,8 +7,13 @@
 #pragma once
 #include "WiFiClient.h"
 
+#include <mbedtls/version.h>
+#if MBEDTLS_VERSION_MAJOR >= 4
+#include <psa/crypto.h> // 4.x: the random generator is PSA's
+#else
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
+#endif
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
@@ -86,8 +91,10 @@ public:
             (void)mbedtls_ssl_close_notify(&ssl_);
             mbedtls_ssl_free(&ssl_);
             mbedtls_ssl_config_free(&conf_);
+#if MBEDTLS_VERSION_MAJOR < 4
             mbedtls_ctr_drbg_free(&drbg_);
             mbedtls_entropy_free(&entropy_);
+#endif
             mbedtls_x509_crt_free(&ca_chain_);
             active_ = false;
         }
@@ -116,15 +123,22 @@ private:
     bool start(const char* host) {
         mbedtls_ssl_init(&ssl_);
         mbedtls_ssl_config_init(&conf_);
+        mbedtls_x509_crt_init(&ca_chain_);
+#if MBEDTLS_VERSION_MAJOR >= 4
+        active_ = true; // from here stop() frees the contexts
+        if (psa_crypto_init() != PSA_SUCCESS) return false;
+#else
         mbedtls_ctr_drbg_init(&drbg_);
         mbedtls_entropy_init(&entropy_);
-        mbedtls_x509_crt_init(&ca_chain_);
-        active_ = true; // from here stop() frees the contexts
+        active_ = true;
         if (mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, nullptr, 0) != 0) return false;
+#endif
         if (mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                         MBEDTLS_SSL_PRESET_DEFAULT) != 0)
             return false;
+#if MBEDTLS_VERSION_MAJOR < 4
         mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
+#endif
         if (ca_ != nullptr) {
             if (mbedtls_x509_crt_parse(&ca_chain_, reinterpret_cast<const unsigned char*>(ca_), std::strlen(ca_) + 1) != 0)
                 return false;
@@ -154,9 +168,20 @@ private:
         const int n = mbedtls_ssl_read(&ssl_, buffer_, sizeof(buffer_));
         if (n > 0) {
             end_ = static_cast<std::size_t>(n);
-        } else if (n != MBEDTLS_ERR_SSL_WANT_READ && n != MBEDTLS_ERR_SSL_WANT_WRITE) {
+        } else if (n != MBEDTLS_ERR_SSL_WANT_READ && n != MBEDTLS_ERR_SSL_WANT_WRITE && !session_ticket(n)) {
             closed_ = true; // close_notify, the peer's FIN, or an error
         }
+    }
+
+    // TLS 1.3 (mbedTLS 3.x, 4.x): a NewSessionTicket after the handshake is reported by
+    // mbedtls_ssl_read as such; it carries no data and ends nothing.
+    static bool session_ticket(int rc) {
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        return rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET;
+#else
+        (void)rc;
+        return false;
+#endif
     }
 
     WiFiClient plain_;
@@ -166,8 +191,10 @@ private:
     bool closed_ = false;
     mbedtls_ssl_context ssl_;
     mbedtls_ssl_config conf_;
+#if MBEDTLS_VERSION_MAJOR < 4
     mbedtls_ctr_drbg_context drbg_;
     mbedtls_entropy_context entropy_;
+#endif
     mbedtls_x509_crt ca_chain_;
     unsigned char buffer_[4096];
     std::size_t begin_ = 0;
