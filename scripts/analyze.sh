@@ -5,7 +5,8 @@
 #               in place with a comment that says why (`// cppcheck-suppress <id>` on the line before)
 #   clang-tidy  the checks in .clang-tidy (bugprone, cert, clang-analyzer, misc, performance,
 #               portability) on one translation unit that includes every header and instantiates
-#               the client (POSIX + mbedTLS, scripted) and the composer; an intended finding is
+#               the client (POSIX + mbedTLS, scripted) and the composer, then the Arduino and
+#               Zephyr transports with their platforms' stand-in headers; an intended finding is
 #               kept with NOLINT(check) and its reason on the same line
 #   bash scripts/analyze.sh
 set -euo pipefail
@@ -44,4 +45,25 @@ int main() { return 0; }
 EOF
 clang-tidy --quiet --config-file="$root/.clang-tidy" --header-filter="$root/include/mailwire/.*" \
     "$work/all_headers.cpp" -- -std=c++17 -I "$root/include"
+# The platform transports, each with the stand-ins of its platform's headers (as its tests build them).
+cat >"$work/arduino.cpp" <<'EOF'
+#include <WiFiClient.h>
+#include <mailwire/arduino_client_transport.hpp>
+#include <mailwire/mailwire.hpp>
+template class mailwire::arduino_client_transport<WiFiClient>;
+template class mailwire::basic_client<mailwire::arduino_client_transport<WiFiClient>, mailwire::no_tls,
+                                      mailwire::profiles::relay, mailwire::arduino_clock>;
+int main() { return 0; }
+EOF
+clang-tidy --quiet --config-file="$root/.clang-tidy" --header-filter="$root/include/mailwire/.*" \
+    "$work/arduino.cpp" -- -std=c++17 -DARDUINO=10819 -I "$root/tests/arduino/host" -I "$root/include"
+cat >"$work/zephyr.cpp" <<'EOF'
+#include <mailwire/mailwire.hpp>
+template class mailwire::basic_socket_transport<mailwire::zephyr_sockets>;
+template class mailwire::basic_client<mailwire::zephyr_transport, mailwire::no_tls, mailwire::profiles::relay>;
+int main() { return 0; }
+EOF
+clang-tidy --quiet --config-file="$root/.clang-tidy" --header-filter="$root/include/mailwire/.*" \
+    "$work/zephyr.cpp" -- -std=c++17 -D__ZEPHYR__=1 -U__unix__ -U__linux__ -I "$root/examples/zephyr/host/include" \
+    -I "$root/include"
 echo "clang-tidy: no findings"

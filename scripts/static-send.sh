@@ -22,7 +22,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 rm -rf "$build"
 configure=$(cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=MinSizeRel -DMAILWIRE_SEND_STATIC=ON \
     -DMAILWIRE_BUILD_TESTS=OFF -DMAILWIRE_WERROR=ON)
-mbedtls_version=$(grep -o 'TLS with mbedTLS [0-9.]*' <<<"$configure" | awk '{ print $4 }')
+mbedtls_version=$(grep -o 'mailwire::mbedtls with mbedTLS [0-9.]*' <<<"$configure" | awk '{ print $4 }')
 cmake --build "$build" --target mailwire-send -j "$jobs" 2>&1 | grep -v "Using 'getaddrinfo' in statically linked" || true
 tool="$build/examples/send/mailwire-send"
 [[ -x "$tool" ]] || { echo "static build failed" >&2; exit 1; }
