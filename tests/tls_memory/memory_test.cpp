@@ -97,7 +97,7 @@ TEST_CASE("TLS memory: policy size, handshake peak, session heap, nothing per me
     mailwire::error open_error, send_error;
     const std::string body(20000, 'x'); // longer than one TLS record
     heap_window whole;
-    long long handshake_peak = 0, session_held = 0, send_allocations = -1, after_close = 0;
+    long long handshake_peak = 0, session_held = 0, send_allocations = -1, send_held = -1, after_close = 0;
     {
         tlstest::tls_client<submissions> t(server.port());
         // The CA file is parsed into the policy at the first handshake (a one-time cost); measured
@@ -115,6 +115,7 @@ TEST_CASE("TLS memory: policy size, handshake peak, session heap, nothing per me
         heap_window msg;
         send_error = t.c.send(env, body).err;
         send_allocations = msg.allocations();
+        send_held = msg.held();
         (void)t.c.quit();
     }
     after_close = whole.held();
@@ -128,7 +129,14 @@ TEST_CASE("TLS memory: policy size, handshake peak, session heap, nothing per me
                 MBEDTLS_VERSION_STRING, sizeof(mailwire::mbedtls_tls), sizeof(tls_client), handshake_peak,
                 session_held, send_allocations, after_close);
 
+    CHECK(send_held == 0); // nothing the send took stays behind
+#if MBEDTLS_VERSION_MAJOR < 4
     CHECK(send_allocations == 0); // the send path allocates nothing, also over TLS
+#else
+    // mbedTLS 4.0's PSA allocates and frees inside each record's encryption (psa_aead_encrypt: a
+    // cipher context, and copies of the buffers unless MBEDTLS_PSA_ASSUME_EXCLUSIVE_BUFFERS).
+    // mailwire's own send path still allocates nothing, as 2.28 and 3.x show.
+#endif
     CHECK(after_close == 0);      // every byte mbedTLS took came back
     CHECK(handshake_peak > 0);    // the measurement sees mbedTLS at all
     // The budget written in the README: mbedTLS's default record buffers (16 KiB in and out) plus
