@@ -45,7 +45,7 @@
 // manifests are checked against them, and CHANGELOG.md names each release. Semantic versioning;
 // while the major is 0, a minor release may change the API (CHANGELOG.md says how).
 #define MAILWIRE_VERSION_MAJOR 0
-#define MAILWIRE_VERSION_MINOR 1
+#define MAILWIRE_VERSION_MINOR 2
 #define MAILWIRE_VERSION_PATCH 0
 /// One number to compare in #if: 10000 * major + 100 * minor + patch.
 #define MAILWIRE_VERSION (MAILWIRE_VERSION_MAJOR * 10000 + MAILWIRE_VERSION_MINOR * 100 + MAILWIRE_VERSION_PATCH)
