@@ -267,6 +267,10 @@ private:
         detail_[0] = '\0';
         lib_error_ = 0;
         peer_names_[0] = '\0';
+        // A fully qualified name as MX records and configurations write it, "mail.example.test.",
+        // is that name without the dot: SNI carries none (RFC 6066 §3), and the certificate's
+        // names are compared without it (RFC 6125 §6.2.1).
+        if (host.size() > 1 && host.back() == '.' && host[host.size() - 2] != '.') host.remove_suffix(1);
         ip_ = detail::ip::parse_host(host);
         int rc = 0;
         const char* what = text("host name empty or too long");

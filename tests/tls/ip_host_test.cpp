@@ -225,6 +225,36 @@ TEST_CASE("a host name is still sent as SNI and matched against DNS names only, 
     CHECK(has_line(a.events, "SNI localhost"));
 }
 
+TEST_CASE("a host name with a trailing dot is sent as SNI and checked without it", "[tls][ip]") {
+    // "localhost." as an MX record or a configuration writes it (issue 18): RFC 6066 §3 (SNI has no
+    // trailing dot), RFC 6125 §6.2.1 (names compared without it). The name does not resolve with
+    // the dot here, so the connection goes to 127.0.0.1 (options().connect_to).
+    for (const char* cert : {"good", "wrong"}) {
+        INFO("certificate " << cert);
+        tlstest::server_options o = hostile("good-implicit", cert);
+        smtp_server server(o);
+        REQUIRE(server.ok());
+        tls_client<submissions> t(server.port());
+        t.c.options().connect_to = "127.0.0.1";
+        const error e = t.c.open("localhost.");
+        const std::string detail = t.c.tls().failure_detail();
+        if (e.ok()) (void)t.c.quit();
+        t.c.close();
+        (void)tlstest::received(server);
+        const std::string events = tlstest::hostile_events(server);
+        INFO(describe(e) << " | " << detail << "\n" << events);
+        CHECK(has_line(events, "SNI localhost"));
+        if (std::string(cert) == "good") {
+            CHECK(e.ok());
+        } else {
+            CHECK(e.why == cause::certificate_wrong_host);
+            CHECK(detail.find("wanted: localhost;") == std::string::npos); // no "localhost." either
+            CHECK(detail.find("wanted: localhost.") == std::string::npos);
+            CHECK(detail.find("wanted: localhost") != std::string::npos);
+        }
+    }
+}
+
 namespace {
 mbedtls_x509_crt g_anchors;
 int g_hook_calls = 0;
