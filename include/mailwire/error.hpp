@@ -174,7 +174,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::reply_too_long: return "reply line longer than 512 octets";
     case cause::malformed_reply: return "malformed reply";
     case cause::inconsistent_reply: return "reply code changed inside a multi-line reply";
-    case cause::too_many_lines: return "reply with too many lines";
+    case cause::too_many_lines: return "reply with more lines than the client reads (MAILWIRE_MAX_REPLY_LINES; EHLO: at least 1024)";
     case cause::unexpected_reply: return "unexpected reply";
     case cause::bad_challenge: return "invalid AUTH challenge";
     case cause::greeting_looks_like_tls: return "this port expects implicit TLS (TLS from the first byte), not plaintext SMTP";

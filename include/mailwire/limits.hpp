@@ -19,6 +19,11 @@ constexpr std::size_t max_reply_line = 512;
 /// Lines one reply may have; more is an endless "250-" continuation: cause::too_many_lines.
 /// RFC 5321 sets no number; a large provider's EHLO reply has about 15.
 constexpr std::size_t max_reply_lines = MAILWIRE_MAX_REPLY_LINES;
+/// The same bound for the EHLO reply, the one reply that legitimately grows with what a server
+/// offers (RFC 5321 §4.2.1 and §4.1.1.1 set no number of lines): each line is read, its keyword
+/// taken and the line dropped, so more lines cost time (bounded by the step's deadline) but no
+/// memory. Past it the reply is still taken for an endless continuation.
+constexpr std::size_t max_ehlo_reply_lines = max_reply_lines > 1024 ? max_reply_lines : 1024;
 /// An AUTH challenge (RFC 4954 §4) is the base64 text of one "334 " line, so the reply line bounds
 /// it: 512 - "334 " - CRLF. A longer line is reply_too_long; text that is not base64,
 /// bad_challenge (the client cancels with "*").

@@ -113,7 +113,7 @@ cause basic_client<Transport, Tls, Profile, Clock>::implicit_tls_answers() {
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::read_reply(unsigned flags) {
     reply_assembler as;
-    as.start(last_);
+    as.start(last_, (flags & parse_capabilities) != 0 ? max_ehlo_reply_lines : max_reply_lines);
     reply_line parsed;
     do {
         std::string_view line;

@@ -75,10 +75,12 @@ constexpr std::size_t enhanced_status_length(std::string_view text, std::uint16_
 /// first line and a bounded copy of the text, and bounds the number of lines.
 class reply_assembler {
 public:
-    void start(reply& r) noexcept {
+    /// Begins a reply of at most `max_lines` lines (the EHLO reply has its own bound).
+    void start(reply& r, std::size_t max_lines = max_reply_lines) noexcept {
         r_ = &r;
         r.clear();
         lines_ = 0;
+        max_lines_ = max_lines;
         done_ = false;
     }
     /// Adds one raw line (no line end). Returns cause::none, or why the reply is invalid.
@@ -86,7 +88,7 @@ public:
         cause c = parse_reply_line(raw, parsed);
         if (c != cause::none) return c;
         if (lines_ != 0 && parsed.code != r_->code) return cause::inconsistent_reply;
-        if (++lines_ > max_reply_lines) return cause::too_many_lines;
+        if (++lines_ > max_lines_) return cause::too_many_lines;
         r_->code = parsed.code;
         std::string_view text = parsed.text;
         if (std::size_t n = enhanced_status_length(text, parsed.code)) {
@@ -109,6 +111,7 @@ public:
 private:
     reply* r_ = nullptr;
     std::size_t lines_ = 0;
+    std::size_t max_lines_ = max_reply_lines;
     bool done_ = false;
 };
 

@@ -115,8 +115,12 @@ TEST_CASE("limits: a long reply line gives the same reply however its octets arr
     }
 }
 
-TEST_CASE("limits: an EHLO reply of 64 lines is read, 65 lines is too_many_lines", "[unit][limits]") {
-    for (std::size_t lines : {64u, 65u}) {
+TEST_CASE("limits: an EHLO reply is read past the reply bound, up to 1024 lines, its last keyword too",
+          "[unit][limits]") {
+    // RFC 5321 §4.2.1 sets no number of lines, and EHLO is the reply that grows (issue 18: a server
+    // with 65 lines was refused). Other replies keep MAILWIRE_MAX_REPLY_LINES (64).
+    STATIC_REQUIRE(mailwire::max_ehlo_reply_lines == 1024);
+    for (std::size_t lines : {std::size_t{64}, std::size_t{65}, std::size_t{200}, std::size_t{1024}, std::size_t{1025}}) {
         INFO(lines << " lines");
         session t;
         t.s.reply("220 mx.example\r\n");
@@ -126,12 +130,35 @@ TEST_CASE("limits: an EHLO reply of 64 lines is read, 65 lines is too_many_lines
         t.s.reply(ehlo);
         const error e = t.c.open("mx.example");
         INFO(mwtest::describe(e));
-        if (lines == 64) {
+        if (lines <= 1024) {
             CHECK(e.ok());
             CHECK(t.c.server_capabilities().pipelining); // the last line was read, not dropped
         } else {
             CHECK(e.why == cause::too_many_lines);
             CHECK(e.kind == error_kind::protocol);
+            CHECK(std::string(mailwire::to_string(e.why)).find("EHLO") != std::string::npos); // names the bound
+        }
+    }
+}
+
+TEST_CASE("limits: a reply other than EHLO keeps the bound of 64 lines", "[unit][limits]") {
+    for (std::size_t lines : {std::size_t{64}, std::size_t{65}}) {
+        INFO(lines << " lines in the reply to MAIL");
+        session t;
+        t.s.reply("220 mx.example\r\n").reply("250 mx.example\r\n");
+        REQUIRE(t.c.open("mx.example").ok());
+        std::string mail;
+        for (std::size_t i = 1; i < lines; ++i) mail += "250-line " + std::to_string(i) + "\r\n";
+        mail += "250 ok\r\n";
+        t.s.reply(mail).reply("250 ok\r\n").reply("354 go\r\n").reply("250 queued\r\n");
+        mailwire::recipient to[] = {{"b@example.org", {}}};
+        mailwire::envelope env{"a@example.org", to, 1};
+        const mailwire::send_result r = t.c.send(env, std::string_view("Subject: x\r\n\r\nbody\r\n"));
+        INFO(mwtest::describe(r.err));
+        if (lines == 64) {
+            CHECK(r.delivered());
+        } else {
+            CHECK(r.err.why == cause::too_many_lines);
         }
     }
 }
