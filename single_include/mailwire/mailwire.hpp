@@ -726,7 +726,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::reply_too_long: return "reply line longer than 512 octets";
     case cause::malformed_reply: return "malformed reply";
     case cause::inconsistent_reply: return "reply code changed inside a multi-line reply";
-    case cause::too_many_lines: return "reply with too many lines";
+    case cause::too_many_lines: return "reply with more lines than the client reads (MAILWIRE_MAX_REPLY_LINES; EHLO: at least 1024)";
     case cause::unexpected_reply: return "unexpected reply";
     case cause::bad_challenge: return "invalid AUTH challenge";
     case cause::greeting_looks_like_tls: return "this port expects implicit TLS (TLS from the first byte), not plaintext SMTP";
@@ -813,6 +813,11 @@ constexpr std::size_t max_reply_line = 512;
 /// Lines one reply may have; more is an endless "250-" continuation: cause::too_many_lines.
 /// RFC 5321 sets no number; a large provider's EHLO reply has about 15.
 constexpr std::size_t max_reply_lines = MAILWIRE_MAX_REPLY_LINES;
+/// The same bound for the EHLO reply, the one reply that legitimately grows with what a server
+/// offers (RFC 5321 §4.2.1 and §4.1.1.1 set no number of lines): each line is read, its keyword
+/// taken and the line dropped, so more lines cost time (bounded by the step's deadline) but no
+/// memory. Past it the reply is still taken for an endless continuation.
+constexpr std::size_t max_ehlo_reply_lines = max_reply_lines > 1024 ? max_reply_lines : 1024;
 /// An AUTH challenge (RFC 4954 §4) is the base64 text of one "334 " line, so the reply line bounds
 /// it: 512 - "334 " - CRLF. A longer line is reply_too_long; text that is not base64,
 /// bad_challenge (the client cancels with "*").
@@ -979,10 +984,12 @@ constexpr std::size_t enhanced_status_length(std::string_view text, std::uint16_
 /// first line and a bounded copy of the text, and bounds the number of lines.
 class reply_assembler {
 public:
-    void start(reply& r) noexcept {
+    /// Begins a reply of at most `max_lines` lines (the EHLO reply has its own bound).
+    void start(reply& r, std::size_t max_lines = max_reply_lines) noexcept {
         r_ = &r;
         r.clear();
         lines_ = 0;
+        max_lines_ = max_lines;
         done_ = false;
     }
     /// Adds one raw line (no line end). Returns cause::none, or why the reply is invalid.
@@ -990,7 +997,7 @@ public:
         cause c = parse_reply_line(raw, parsed);
         if (c != cause::none) return c;
         if (lines_ != 0 && parsed.code != r_->code) return cause::inconsistent_reply;
-        if (++lines_ > max_reply_lines) return cause::too_many_lines;
+        if (++lines_ > max_lines_) return cause::too_many_lines;
         r_->code = parsed.code;
         std::string_view text = parsed.text;
         if (std::size_t n = enhanced_status_length(text, parsed.code)) {
@@ -1013,6 +1020,7 @@ public:
 private:
     reply* r_ = nullptr;
     std::size_t lines_ = 0;
+    std::size_t max_lines_ = max_reply_lines;
     bool done_ = false;
 };
 
@@ -3874,7 +3882,7 @@ cause basic_client<Transport, Tls, Profile, Clock>::implicit_tls_answers() {
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::read_reply(unsigned flags) {
     reply_assembler as;
-    as.start(last_);
+    as.start(last_, (flags & parse_capabilities) != 0 ? max_ehlo_reply_lines : max_reply_lines);
     reply_line parsed;
     do {
         std::string_view line;

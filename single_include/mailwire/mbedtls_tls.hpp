@@ -588,7 +588,7 @@ inline const char* to_string(cause c) noexcept {
     case cause::reply_too_long: return "reply line longer than 512 octets";
     case cause::malformed_reply: return "malformed reply";
     case cause::inconsistent_reply: return "reply code changed inside a multi-line reply";
-    case cause::too_many_lines: return "reply with too many lines";
+    case cause::too_many_lines: return "reply with more lines than the client reads (MAILWIRE_MAX_REPLY_LINES; EHLO: at least 1024)";
     case cause::unexpected_reply: return "unexpected reply";
     case cause::bad_challenge: return "invalid AUTH challenge";
     case cause::greeting_looks_like_tls: return "this port expects implicit TLS (TLS from the first byte), not plaintext SMTP";
@@ -1340,6 +1340,10 @@ private:
         detail_[0] = '\0';
         lib_error_ = 0;
         peer_names_[0] = '\0';
+        // A fully qualified name as MX records and configurations write it, "mail.example.test.",
+        // is that name without the dot: SNI carries none (RFC 6066 §3), and the certificate's
+        // names are compared without it (RFC 6125 §6.2.1).
+        if (host.size() > 1 && host.back() == '.' && host[host.size() - 2] != '.') host.remove_suffix(1);
         ip_ = detail::ip::parse_host(host);
         int rc = 0;
         const char* what = text("host name empty or too long");
