@@ -127,9 +127,10 @@ public:
         if (!open_) return io_result::fail(io_status::error);
         const std::uint32_t start = now();
         for (;;) {
-            if (!client_->connected()) return io_result::fail(io_status::closed);
             const std::size_t n = client_->write(reinterpret_cast<const std::uint8_t*>(buf), len);
             if (n > 0) return io_result::done(n < len ? n : len);
+            // Asked only when nothing was written: connected() may cost a call into the stack.
+            if (!client_->connected()) return io_result::fail(io_status::closed);
             if (elapsed_since(start) >= timeout_ms) return io_result::fail(io_status::timeout);
             pause();
         }

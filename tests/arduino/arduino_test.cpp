@@ -5,6 +5,7 @@
 // client keeps its deadlines with arduino_clock (millis()), as on a board without clock_gettime.
 // The example sketch (examples/arduino/send_mail) is built in its three variants and run here too.
 #include "fixture.hpp"
+#include "probe_support.hpp"
 #include "tls_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,9 +23,6 @@
 #include <thread>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,6 +35,9 @@ template <class ClientT>
 using transport = mailwire::arduino_client_transport<ClientT>;
 using plain_client = mailwire::basic_client<transport<WiFiClient>, mailwire::no_tls,
                                             mailwire::profile<0, mailwire::encryption::none>, mailwire::arduino_clock>;
+/// The Client's own TLS (WiFiClientSecure), implicit TLS.
+using secure_client = mailwire::basic_client<transport<WiFiClientSecure>, mailwire::transport_tls,
+                                             mailwire::profiles::submissions, mailwire::arduino_clock>;
 
 const char message_text[] = "From: <board@arduino.test>\r\n"
                             "To: <ops@arduino.test>\r\n"
@@ -57,65 +58,26 @@ mailwire::send_result send_one(Client& c) {
     return c.send(env, std::string_view(message_text, sizeof(message_text) - 1));
 }
 
-std::string read_whole(const std::string& path) { return interop::read_file(path); }
-
-/// A listening socket on 127.0.0.1 with a free port (0 when that failed).
-int listen_on_loopback(int backlog, std::uint16_t& port) {
-    port = 0;
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(fd, backlog) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    port = ntohs(a.sin_port);
-    return fd;
+/// On an open encrypted session: AUTH as board/secret, one message, QUIT; what the server stored.
+template <class Client>
+std::vector<interop::received_message> authenticate_and_send(Client& c, const smtp_server& server) {
+    CHECK(c.encrypted());
+    const mailwire::error e = c.authenticate({"board", "secret"}); // refused where the client sees plaintext
+    INFO(describe(e));
+    REQUIRE(e.ok());
+    REQUIRE(send_one(c).delivered());
+    (void)c.quit();
+    const auto messages = server.messages();
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0].tls);
+    return messages;
 }
-
-/// A peer that accepts connections and never sends a byte (a proxy with no server behind it).
-class silent_peer {
-public:
-    silent_peer() {
-        fd_ = listen_on_loopback(4, port_);
-        if (port_ == 0) return;
-        thread_ = std::thread([this] {
-            while (!stop_) {
-                pollfd p{fd_, POLLIN, 0};
-                if (::poll(&p, 1, 50) > 0) {
-                    const int c = ::accept(fd_, nullptr, nullptr);
-                    if (c >= 0) accepted_.push_back(c);
-                }
-            }
-        });
-    }
-    silent_peer(const silent_peer&) = delete;
-    silent_peer& operator=(const silent_peer&) = delete;
-    ~silent_peer() {
-        stop_ = true;
-        if (thread_.joinable()) thread_.join();
-        for (int c : accepted_) ::close(c);
-        if (fd_ >= 0) ::close(fd_);
-    }
-    std::uint16_t port() const { return port_; }
-
-private:
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-    std::atomic<bool> stop_{false};
-    std::vector<int> accepted_; ///< only the thread touches it until it is joined
-    std::thread thread_;
-};
 
 /// A peer that accepts one connection, greets, reads the EHLO line and closes the connection.
 class closing_peer {
 public:
     closing_peer() {
-        fd_ = listen_on_loopback(4, port_);
+        fd_ = probetest::listen_on_loopback(4, port_);
         if (port_ == 0) return;
         thread_ = std::thread([this] {
             const int c = ::accept(fd_, nullptr, nullptr);
@@ -177,7 +139,7 @@ TEST_CASE("arduino: a message through aiosmtpd over a WiFiClient, arrives byte f
 }
 
 TEST_CASE("arduino: a peer that accepts and never speaks: the greeting's deadline ends the wait", "[arduino]") {
-    silent_peer silent;
+    probetest::silent_listener silent;
     REQUIRE(silent.port() != 0);
     WiFiClient net;
     plain_client c{transport<WiFiClient>(net)};
@@ -209,7 +171,7 @@ TEST_CASE("arduino: a peer that closes after EHLO: connection lost, reported in 
 
 TEST_CASE("arduino: nothing listens: the Client's connect fails, reported in the connect phase", "[arduino]") {
     std::uint16_t port = 0;
-    const int fd = listen_on_loopback(1, port);
+    const int fd = probetest::listen_on_loopback(1, port);
     REQUIRE(port != 0);
     ::close(fd); // the port is free again, and nothing listens there
     WiFiClient net;
@@ -231,55 +193,35 @@ TEST_CASE("arduino: STARTTLS and AUTH with mbedtls_tls over a plain WiFiClient",
         c{transport<WiFiClient>(net)};
     c.options().port = server.port();
     c.tls().settings().ca_file = tlstest::ca_file();
-    mailwire::error e = c.open("localhost");
+    const mailwire::error e = c.open("localhost");
     INFO(describe(e) << " / " << c.tls().failure_detail());
     REQUIRE(e.ok());
-    CHECK(c.encrypted());
-    e = c.authenticate({"board", "secret"});
-    REQUIRE(e.ok());
-    REQUIRE(send_one(c).delivered());
-    (void)c.quit();
-    const auto messages = server.messages();
-    REQUIRE(messages.size() == 1);
-    CHECK(messages[0].tls);
-    CHECK(messages[0].auth_login == "board");
+    CHECK(authenticate_and_send(c, server)[0].auth_login == "board");
 }
 
 TEST_CASE("arduino: the Client's own TLS (WiFiClientSecure) with transport_tls: implicit TLS, AUTH allowed",
           "[arduino][tls]") {
     smtp_server server(tlstest::aiosmtpd_tls(true, "board:secret"));
     REQUIRE(server.ok());
-    const std::string ca = read_whole(tlstest::pki("ca.pem"));
+    const std::string ca = interop::read_file(tlstest::pki("ca.pem"));
     WiFiClientSecure net;
     net.setCACert(ca.c_str());
-    mailwire::basic_client<transport<WiFiClientSecure>, mailwire::transport_tls, mailwire::profiles::submissions,
-                           mailwire::arduino_clock>
-        c{transport<WiFiClientSecure>(net)};
+    secure_client c{transport<WiFiClientSecure>(net)};
     c.options().port = server.port();
-    mailwire::error e = c.open("localhost");
+    const mailwire::error e = c.open("localhost");
     INFO(describe(e));
     REQUIRE(e.ok());
-    CHECK(c.encrypted());
-    e = c.authenticate({"board", "secret"}); // refused on a connection the client thinks is plaintext
-    REQUIRE(e.ok());
-    REQUIRE(send_one(c).delivered());
-    (void)c.quit();
-    const auto messages = server.messages();
-    REQUIRE(messages.size() == 1);
-    CHECK(messages[0].tls);
-    CHECK(messages[0].authenticated);
+    CHECK(authenticate_and_send(c, server)[0].authenticated);
 }
 
 TEST_CASE("arduino: WiFiClientSecure with a CA that did not sign the server's certificate: connect fails, nothing sent",
           "[arduino][tls]") {
     smtp_server server(tlstest::aiosmtpd_tls(true));
     REQUIRE(server.ok());
-    const std::string other_ca = read_whole(tlstest::pki("other-ca.pem"));
+    const std::string other_ca = interop::read_file(tlstest::pki("other-ca.pem"));
     WiFiClientSecure net;
     net.setCACert(other_ca.c_str());
-    mailwire::basic_client<transport<WiFiClientSecure>, mailwire::transport_tls, mailwire::profiles::submissions,
-                           mailwire::arduino_clock>
-        c{transport<WiFiClientSecure>(net)};
+    secure_client c{transport<WiFiClientSecure>(net)};
     c.options().port = server.port();
     const mailwire::error e = c.open("localhost");
     INFO(describe(e));

@@ -2,7 +2,8 @@
 // What the mailwire-probe tests share (tests/interop/probe_tool_test.cpp, tests/tls/probe_tool_test.cpp):
 // running the tool, its output's lines, its JSON checked twice (Python's json module and the
 // fixture's reader), a loopback listener that accepts connections and never says a word, and one
-// that drops every SYN (used by the mailwire-send --fallback tests too).
+// that drops every SYN (used by the mailwire-send --fallback tests and the Arduino tests too; only
+// run_probe needs MAILWIRE_PROBE_EXE).
 #ifndef MAILWIRE_TESTS_INTEROP_PROBE_SUPPORT_HPP
 #define MAILWIRE_TESTS_INTEROP_PROBE_SUPPORT_HPP
 
@@ -20,16 +21,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#if defined(MAILWIRE_PROBE_EXE)
-
 namespace probetest {
 
+#if defined(MAILWIRE_PROBE_EXE)
 /// mailwire-probe with these arguments (nothing on standard input).
 inline interop::process_result run_probe(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv = {MAILWIRE_PROBE_EXE};
     argv.insert(argv.end(), args.begin(), args.end());
     return interop::run_process(argv, std::string(), env);
 }
+#endif
 
 /// The output line that starts with `prefix`, or "" when there is none.
 inline std::string line_starting(const std::string& out, const std::string& prefix) {
@@ -145,5 +146,4 @@ private:
 
 } // namespace probetest
 
-#endif // MAILWIRE_PROBE_EXE
 #endif // MAILWIRE_TESTS_INTEROP_PROBE_SUPPORT_HPP

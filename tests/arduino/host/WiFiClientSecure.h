@@ -33,7 +33,7 @@ public:
 
     int connect(IPAddress ip, std::uint16_t port) override {
         char text[16];
-        std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+        ip.to_text(text);
         return connect(text, port);
     }
     int connect(const char* host, std::uint16_t port) override {
