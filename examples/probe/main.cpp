@@ -86,9 +86,13 @@ const char* cause_name(mailwire::cause c) {
     case cause::bad_address: return "bad_address";
     case cause::bad_argument: return "bad_argument";
     case cause::bad_header: return "bad_header";
+    case cause::header_reserved: return "header_reserved";
+    case cause::header_too_long: return "header_too_long";
     case cause::too_many: return "too_many";
     case cause::message_too_large: return "message_too_large";
     case cause::utf8_not_supported: return "utf8_not_supported";
+    case cause::eight_bit_not_supported: return "eight_bit_not_supported";
+    case cause::not_text: return "not_text";
     case cause::plaintext_auth_refused: return "plaintext_auth_refused";
     case cause::tls_not_available: return "tls_not_available";
     case cause::source_failed: return "source_failed";
@@ -112,6 +116,8 @@ const char* cause_name(mailwire::cause c) {
     case cause::tls_handshake_failed: return "tls_handshake_failed";
     case cause::tls_plaintext_server: return "tls_plaintext_server";
     case cause::tls_alert: return "tls_alert";
+    case cause::tls_message_too_large: return "tls_message_too_large";
+    case cause::tls_renegotiation_refused: return "tls_renegotiation_refused";
     case cause::certificate_untrusted: return "certificate_untrusted";
     case cause::certificate_expired: return "certificate_expired";
     case cause::certificate_wrong_host: return "certificate_wrong_host";

@@ -18,7 +18,7 @@ constexpr int exit_ok = 0;           ///< the server accepted the message for ev
 /// any other sysexits value would say that nobody got it. --report names who did.
 constexpr int exit_partial = 3;
 constexpr int exit_usage = 64;       ///< EX_USAGE: bad command line
-constexpr int exit_data = 65;        ///< EX_DATAERR: bad address, message larger than the server's SIZE
+constexpr int exit_data = 65;        ///< EX_DATAERR: bad address or header, message the server cannot take
 constexpr int exit_no_host = 68;     ///< EX_NOHOST: the host name did not resolve
 constexpr int exit_unavailable = 69; ///< EX_UNAVAILABLE: connection refused, or a 5xx refusal
 constexpr int exit_io = 74;          ///< EX_IOERR: connection lost, standard input unreadable
@@ -32,7 +32,8 @@ constexpr int exit_config = 78;      ///< EX_CONFIG: CA file, password variable,
 /// By kind: resolve 68; network 69 when the connection was refused, else 74 (lost, unreachable,
 /// and lost after the final "." — cause::outcome_unknown); timeout 75; temporary (4xx) 75;
 /// permanent (5xx) 69; protocol and tls 76; auth 75 when the server answered 4xx, else 77. Usage
-/// errors by cause: the input data (bad address, too large, needs SMTPUTF8) 65; the configuration
+/// errors by cause: the input data (bad address or header, too large, needs SMTPUTF8, 8-bit
+/// without 8BITMIME, lines over 998 octets without BINARYMIME) 65; the configuration
 /// (plaintext AUTH refused, TLS not available) 78; the message source failed 74; anything else 64.
 ///
 /// An outcome_unknown keeps the status of its kind (74 for a lost connection, 75 for silence, 76
@@ -54,8 +55,12 @@ constexpr int exit_code_for(const mailwire::error& e) noexcept {
         switch (e.why) {
         case cause::bad_address:
         case cause::bad_header:
+        case cause::header_reserved:
+        case cause::header_too_long:
         case cause::message_too_large:
-        case cause::utf8_not_supported: return exit_data;
+        case cause::utf8_not_supported:
+        case cause::eight_bit_not_supported:
+        case cause::not_text: return exit_data;
         case cause::plaintext_auth_refused:
         case cause::tls_not_available:
         case cause::tls_setup_failed: return exit_config;

@@ -175,6 +175,15 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "Fix the header: names are printable ASCII without ':', and no value, file name or type may contain CR, LF "    \
       "or NUL (they could inject headers).",                                                                          \
       "Header: no CR, LF or NUL.")                                                                                    \
+    R(cause::header_reserved, none, always,                                                                           \
+      "mailwire writes Date, From, Sender, To, Cc, Reply-To, Subject, Message-ID, MIME-Version and Content-* "        \
+      "itself: set them with from(), to(), subject()... (mailwire-send: --from, --cc, --subject), not as a header of " \
+      "your own.",                                                                                                    \
+      "Set it with its own function.")                                                                                \
+    R(cause::header_too_long, none, always,                                                                           \
+      "Shorten it: header text may be 900 octets (display names 400, file names 200), so that every line stays "       \
+      "within RFC 5322's 998; put long text in the body.",                                                            \
+      "Shorten the header.")                                                                                          \
     R(cause::too_many, none, always,                                                                                  \
       "The message has more addresses, headers or attachments than its capacity; raise the basic_message template "   \
       "arguments.",                                                                                                   \
@@ -187,6 +196,14 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "This address has non-ASCII characters but the server does not offer SMTPUTF8; use an ASCII address or "        \
       "another server.",                                                                                              \
       "No SMTPUTF8: use ASCII address.")                                                                              \
+    R(cause::eight_bit_not_supported, none, always,                                                                   \
+      "Nothing was delivered: the server does not offer 8BITMIME (RFC 6152), so 8-bit text must be encoded first "    \
+      "(quoted-printable or base64; mailwire's composer does it), or use a server that offers 8BITMIME.",             \
+      "Encode 8-bit text (QP/base64).")                                                                               \
+    R(cause::not_text, none, always,                                                                                  \
+      "Nothing was delivered: SMTP text lines end after 998 octets and hold no NUL (RFC 5322 2.1.1); encode the "     \
+      "content (quoted-printable or base64; mailwire's composer does it), or use a server with BINARYMIME.",          \
+      "Encode long lines (QP/base64).")                                                                               \
     R(cause::plaintext_auth_refused, none, always,                                                                    \
       "Refusing to send credentials unencrypted: use the submission profile (587, STARTTLS) or submissions (465, "    \
       "implicit TLS); allow plaintext AUTH only on a trusted network.",                                               \
@@ -308,6 +325,15 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "The server ended the TLS handshake with the alert named in the error; nothing was sent in plaintext. "         \
       "Check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS).",                    \
       "TLS alert: see the error.")                                                                                    \
+    R(cause::tls_message_too_large, none, always,                                                                     \
+      "The server's certificate chain does not fit mbedTLS's receive buffer: build with mbedTLS 3.6.4 or later and "   \
+      "MBEDTLS_SSL_IN_CONTENT_LEN above the chain's size (ESP-IDF: CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN), or have the "  \
+      "server send a shorter chain.",                                                                                 \
+      "Raise MBEDTLS_SSL_IN_CONTENT_LEN.")                                                                            \
+    R(cause::tls_renegotiation_refused, none, always,                                                                 \
+      "The server asked for a new TLS handshake inside the session (renegotiation), which mailwire refuses: have "     \
+      "the server's TLS configuration stop renegotiating (or allow TLS 1.3), or use another port or server.",         \
+      "Server renegotiates: fix its TLS.")                                                                            \
     R(cause::tls_plaintext_server, none, always,                                                                      \
       "The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS (profile submission, port "      \
       "587, or alternate, 2525).",                                                                                    \

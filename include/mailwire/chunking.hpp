@@ -53,6 +53,8 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         }
         return ok;
     };
+    // Streamed text is looked at before it goes (text_guard); BINARYMIME carries any octet.
+    text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
     char in[content_block];
     for (;;) {
         if (!chunks_wanted(b)) {
@@ -68,9 +70,13 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
             continue;
         }
         const std::ptrdiff_t got = b.chunks->read(b.chunks->context, in, sizeof(in));
-        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+        const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in) ? cause::source_failed
+                          : b.raw                                                ? cause::none
+                          : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
+                                      : guard.check_octets(in, static_cast<std::size_t>(got));
+        if (bad != cause::none) {
             // No LAST may follow a partial message: close, and the server discards it.
-            fail(phase::body, error_kind::usage, cause::source_failed);
+            fail(phase::body, error_kind::usage, bad);
             drop_connection();
             return false;
         }

@@ -103,7 +103,7 @@ public:
         static_assert(detail::is_source<Source>::value,
                       "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
         send_result res;
-        if (!transaction(env, source, res, env.size, env.size, env.binary)) res.err = err_;
+        if (!transaction(env, source, res, env.size, env.size, env.binary, env.eight_bit)) res.err = err_;
         return res;
     }
     /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
@@ -114,12 +114,16 @@ public:
         string_source src(message);
         send_result res;
         // Content that is not line-structured goes unchanged where BINARYMIME can carry it (RFC
-        // 3030 §3), and is then counted as it is.
-        const bool binary = env.binary || (binary_path() && binary_content(message));
-        const std::uint64_t size = !(MAILWIRE_MAIL_PARAMETERS && caps_.size) ? 0
-                                   : binary && binary_path()                 ? message.size()
-                                                                             : wire_size(message);
-        if (!transaction(env, src, res, size, message.size(), binary)) res.err = err_;
+        // 3030 §3), and is then counted as it is; elsewhere it is refused before MAIL, as 8-bit
+        // content is where 8BITMIME is not offered (RFC 6152 §3).
+        const bool declare_size = MAILWIRE_MAIL_PARAMETERS && caps_.size;
+        const message_scan scan = scan_message(message, declare_size);
+        const bool binary = env.binary || scan.binary;
+        const bool eight_bit = env.eight_bit || eight_bit_content(message);
+        const std::uint64_t size = !declare_size                 ? 0
+                                   : binary && binary_path() ? message.size()
+                                                             : scan.wire_size;
+        if (!transaction(env, src, res, size, message.size(), binary, eight_bit)) res.err = err_;
         return res;
     }
 
@@ -432,9 +436,11 @@ private:
         std::string_view (*take)(void*, std::size_t);
         void* context;
     };
-    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0,
-                                         bool binary = false);
+    /// `binary` and `eight_bit` say what the content holds (envelope::binary, eight_bit): checked
+    /// against what the server offers before MAIL.
+    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size, bool binary,
+                                         bool eight_bit, chunk_source* chunks = nullptr,
+                                         std::uint64_t expected = 0);
 
     // ---------------------------------------------------------------- PIPELINING (RFC 2920): transaction.hpp
     /// A transaction's envelope while it is under way: which commands are out, which answered.
@@ -576,7 +582,7 @@ private:
     /// total the progress callback counts against (0: unknown).
     template <class Source>
     [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size,
-                                   std::uint64_t expected, bool binary);
+                                   std::uint64_t expected, bool binary, bool eight_bit);
 
     /// The body is read from its source in blocks of a quarter of the send buffer (at least the
     /// 256 octets a firmware's stack can spare). With a send buffer of 4 KiB or more (hosted

@@ -164,7 +164,7 @@ protected:
                         std::string_view display) noexcept {
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
-        if (bad_text(display, 400)) return cause::bad_header;
+        if (const cause c = text_cause(display, 400); c != cause::none) return c;
         // From and Sender have one entry each; set again, it is replaced.
         address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
         if (e == nullptr) {
@@ -185,11 +185,12 @@ protected:
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
-        if (!valid_field_name(name) || bad_text(value, max_header_text)) return cause::bad_header;
+        if (!valid_field_name(name)) return cause::bad_header;
         for (std::string_view own : field::refused_as_custom) {
             own.remove_suffix(2); // ": "
-            if (mailwire::detail::iequals(name, own)) return cause::bad_header;
+            if (mailwire::detail::iequals(name, own)) return cause::header_reserved;
         }
+        if (const cause c = text_cause(value, max_header_text); c != cause::none) return c;
         if (header_count_ == cap) return cause::too_many;
         list[header_count_++] = custom_header{name, value};
         return cause::none;
@@ -201,7 +202,8 @@ protected:
     }
     cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
                      std::string_view type, std::string_view cid) noexcept {
-        if (!valid_content_type(type) || bad_text(filename, max_file_name)) return cause::bad_header;
+        if (!valid_content_type(type)) return cause::bad_header;
+        if (const cause c = text_cause(filename, max_file_name); c != cause::none) return c;
         if (part_count_ == cap) return cause::too_many;
         part& p = list[part_count_++];
         set_slot(p.src, src);
@@ -211,7 +213,7 @@ protected:
         return cause::none;
     }
     error set_subject(std::string_view text) {
-        if (bad_text(text, max_header_text)) return result(cause::bad_header);
+        if (const cause c = text_cause(text, max_header_text); c != cause::none) return result(c);
         subject_ = text;
         return result(cause::none);
     }

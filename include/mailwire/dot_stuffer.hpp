@@ -6,6 +6,8 @@
 
 #include "config.hpp"
 
+#include "error.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -143,38 +145,113 @@ private:
     std::uint64_t bytes_in_ = 0;
 };
 
-/// The size of `message` once its line ends are CRLF and the last line is terminated: what RFC 1870
-/// §3 asks a client to declare in SIZE= (dot-stuffing and the final "." are not counted). Every
-/// line end (CRLF, a lone CR, a lone LF) is CRLF on the wire, so the size is the octets, one more
-/// for each lone CR and each lone LF, and CRLF for an open last line; the line ends are found with
-/// memchr, so a big message is counted at memory speed.
-inline std::uint64_t wire_size(std::string_view message) noexcept {
-    const char* const begin = message.data();
-    const char* const end = begin + message.size();
-    std::uint64_t n = message.size();
-    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
-        if (q == begin || q[-1] != '\r') ++n; // a lone LF
-    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\r', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
-        if (q + 1 == end || q[1] != '\n') ++n; // a lone CR
-    if (!message.empty() && message.back() != '\n' && message.back() != '\r') n += 2;
-    return n;
-}
-
-/// Whether `message` is not line-structured text: it holds a NUL octet, or a line longer than the
-/// 998 octets RFC 5322 §2.1.1 allows (RFC 3030 §3: such content needs BODY=BINARYMIME).
-inline bool binary_content(std::string_view message) noexcept {
-    if (message.empty()) return false;
-    if (std::memchr(message.data(), '\0', message.size()) != nullptr) return true;
+/// Whether `message` holds an octet from 0x80 on (8-bit content, RFC 6152), eight octets at a time.
+inline bool eight_bit_content(std::string_view message) noexcept {
     const char* p = message.data();
-    const char* const end = p + message.size();
-    while (p != end) {
-        const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-        const char* const line_end = lf != nullptr ? static_cast<const char*>(lf) : end;
-        if (line_end - p > 999) return true; // 998 octets and a CR before the LF
-        p = lf != nullptr ? line_end + 1 : end;
+    std::size_t n = message.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        if ((word & 0x8080808080808080u) != 0) return true;
     }
+    for (; n != 0; ++p, --n)
+        if (static_cast<unsigned char>(*p) >= 0x80) return true;
     return false;
 }
+
+/// Watches streamed content, block by block, that goes as SMTP text: no NUL and no line longer
+/// than 998 octets (RFC 5322 §2.1.1, RFC 5321 §4.5.3.1.6), and, to a server that did not offer
+/// 8BITMIME, no octet from 0x80 on (RFC 6152 §3). A line ends at a CR or an LF, as the
+/// dot-stuffer makes each of them a line end. Content in memory is looked at before MAIL instead
+/// (binary_content, eight_bit_content), so what the caller did not declare cannot reach a
+/// server that may not take it: the transaction is abandoned before its end.
+class text_guard {
+public:
+    constexpr explicit text_guard(bool seven_bit) noexcept : seven_bit_(seven_bit) {}
+
+    /// cause::none while the content keeps to the rules; not_text or eight_bit_not_supported at
+    /// the first block that breaks one.
+    cause check(const char* p, std::size_t n) noexcept {
+        if (n == 0) return cause::none;
+        if (std::memchr(p, '\0', n) != nullptr) return cause::not_text;
+        if (seven_bit_ && eight_bit_content(std::string_view(p, n))) return cause::eight_bit_not_supported;
+        const char* const end = p + n;
+        while (p != end) {
+            const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+            const char* const stop = lf != nullptr ? static_cast<const char*>(lf) : end;
+            const std::size_t run = static_cast<std::size_t>(stop - p);
+            if (lf != nullptr && line_ + run <= 998) {
+                line_ = 0; // the common case: a whole line of at most 998 octets (a CR included)
+            } else {
+                // An open line, or one near or over the limit: octet by octet, a CR ending a line.
+                for (const char* q = p; q != stop; ++q) {
+                    if (*q == '\r') line_ = 0;
+                    else if (++line_ > 998) return cause::not_text;
+                }
+                if (lf != nullptr) line_ = 0;
+            }
+            p = lf != nullptr ? stop + 1 : end;
+        }
+        return cause::none;
+    }
+    /// The same, octet by octet: the smaller code, for the builds that keep the octet loops
+    /// (MAILWIRE_BULK_CONTENT 0: firmware).
+    cause check_octets(const char* p, std::size_t n) noexcept {
+        for (const char* const end = p + n; p != end; ++p) {
+            const unsigned char c = static_cast<unsigned char>(*p);
+            if (c == 0) return cause::not_text;
+            if (c >= 0x80 && seven_bit_) return cause::eight_bit_not_supported;
+            if (c == '\r' || c == '\n') line_ = 0;
+            else if (++line_ > 998) return cause::not_text;
+        }
+        return cause::none;
+    }
+
+private:
+    bool seven_bit_;
+    std::size_t line_ = 0; ///< octets of the open line so far
+};
+
+/// What one look at a message in memory finds: its size once its line ends are CRLF and its
+/// last line is terminated (what RFC 1870 §3 asks a client to declare in SIZE=; dot-stuffing and
+/// the final "." are not counted), and whether it is not line-structured text (a NUL, or a line
+/// longer than the 998 octets RFC 5322 §2.1.1 allows: RFC 3030 §3, such content needs
+/// BODY=BINARYMIME).
+struct message_scan {
+    std::uint64_t wire_size = 0; ///< counted only when asked for
+    bool binary = false;
+};
+
+/// Every line end is CRLF on the wire, so the size is the octets, one more for each lone CR and
+/// each lone LF, and CRLF for an open last line. The line ends are found once, with memchr, for
+/// both answers, so a big message is looked at at memory speed; a stretch of more than 998
+/// octets between two LFs is looked at octet by octet (a lone CR in it ends a line too).
+inline message_scan scan_message(std::string_view message, bool count_wire_size) noexcept {
+    message_scan s;
+    const char* const begin = message.data();
+    const char* const end = begin + message.size();
+    const auto too_long = [](const char* from, const char* to) {
+        return to - from > 998 && text_guard(false).check(from, static_cast<std::size_t>(to - from)) != cause::none;
+    };
+    std::uint64_t n = message.size();
+    s.binary = !message.empty() && std::memchr(begin, '\0', message.size()) != nullptr;
+    const char* line = begin;
+    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)))) != nullptr; ++q) {
+        if (q == begin || q[-1] != '\r') ++n; // a lone LF
+        s.binary = s.binary || too_long(line, q);
+        line = q + 1;
+    }
+    s.binary = s.binary || too_long(line, end);
+    if (count_wire_size) {
+        for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\r', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
+            if (q + 1 == end || q[1] != '\n') ++n; // a lone CR
+        if (!message.empty() && message.back() != '\n' && message.back() != '\r') n += 2;
+        s.wire_size = n;
+    }
+    return s;
+}
+inline std::uint64_t wire_size(std::string_view message) noexcept { return scan_message(message, true).wire_size; }
+inline bool binary_content(std::string_view message) noexcept { return scan_message(message, false).binary; }
 
 } // inline namespace MAILWIRE_ABI
 } // namespace mailwire

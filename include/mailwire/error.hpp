@@ -53,9 +53,13 @@ enum class cause : std::uint8_t {
     bad_address,            ///< CR, LF, NUL, or invalid syntax in an address
     bad_argument,           ///< other invalid input (EHLO name, credentials with NUL, empty list)
     bad_header,             ///< CR, LF or NUL (or invalid syntax) in a header name or value, file name, type
+    header_reserved,        ///< a header the composer writes itself (Date, From, Subject, Message-ID...)
+    header_too_long,        ///< header text over its limit (limits.hpp: 900 octets, display names 400, file names 200)
     too_many,               ///< more addresses, headers or parts than the composer's capacity
     message_too_large,      ///< larger than the server's SIZE limit
     utf8_not_supported,     ///< an address needs SMTPUTF8 but the server does not offer it
+    eight_bit_not_supported, ///< 8-bit content, and the server does not offer 8BITMIME (RFC 6152 §3)
+    not_text,               ///< a line over 998 octets or a NUL, and the server cannot take BINARYMIME (RFC 3030 §3)
     plaintext_auth_refused, ///< credentials would go over an unencrypted connection
     tls_not_available,      ///< encryption required but the Tls policy is no_tls
     source_failed,          ///< the message source reported a read error
@@ -82,6 +86,8 @@ enum class cause : std::uint8_t {
     tls_handshake_failed,   ///< the handshake failed (no common version or cipher, an alert, a broken record)
     tls_plaintext_server,   ///< the server answered the ClientHello in plaintext SMTP: the port wants STARTTLS
     tls_alert,              ///< the server ended the handshake with a fatal alert (error::tls_alert names it)
+    tls_message_too_large,  ///< a handshake message (the certificate chain) larger than the TLS library can receive
+    tls_renegotiation_refused, ///< the server asked to renegotiate TLS, which mailwire refuses; the server then gave up
     certificate_untrusted,  ///< the chain does not lead to a trust anchor (self-signed, unknown issuer)
     certificate_expired,    ///< the certificate has expired or is not valid yet
     certificate_wrong_host, ///< the certificate is valid, but for another host name
@@ -164,9 +170,13 @@ inline const char* to_string(cause c) noexcept {
     case cause::bad_address: return "invalid address";
     case cause::bad_argument: return "invalid argument";
     case cause::bad_header: return "invalid header (CR, LF or NUL, or bad syntax)";
+    case cause::header_reserved: return "header written by mailwire itself: set it through its own option or function";
+    case cause::header_too_long: return "header longer than the 900-octet limit (display names 400, file names 200)";
     case cause::too_many: return "more addresses, headers or attachments than the message has room for";
     case cause::message_too_large: return "message larger than the server's SIZE limit";
     case cause::utf8_not_supported: return "address needs SMTPUTF8, which the server does not offer";
+    case cause::eight_bit_not_supported: return "8-bit content, and the server does not offer 8BITMIME";
+    case cause::not_text: return "a line longer than 998 octets (or a NUL octet), and the server does not offer BINARYMIME";
     case cause::plaintext_auth_refused: return "credentials refused on an unencrypted connection";
     case cause::tls_not_available: return "encryption required but no TLS policy";
     case cause::source_failed: return "the message source failed";
@@ -190,6 +200,8 @@ inline const char* to_string(cause c) noexcept {
     case cause::tls_handshake_failed: return "TLS handshake failed";
     case cause::tls_plaintext_server: return "server answered the TLS handshake in plaintext";
     case cause::tls_alert: return "the server ended the TLS handshake with an alert";
+    case cause::tls_message_too_large: return "the server's certificate chain is larger than the TLS receive buffer";
+    case cause::tls_renegotiation_refused: return "the server asked to renegotiate TLS, which mailwire refuses";
     case cause::certificate_untrusted: return "certificate not trusted (unknown issuer or self-signed)";
     case cause::certificate_expired: return "certificate expired or not yet valid";
     case cause::certificate_wrong_host: return "certificate issued for another host name";

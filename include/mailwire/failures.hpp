@@ -52,8 +52,20 @@ bool basic_client<Transport, Tls, Profile, Clock>::io_failure(io_status s, int s
     else if (s == io_status::timeout) k = error_kind::timeout;
     else if (s == io_status::refused) c = cause::connection_refused;
     else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
+    if constexpr (Tls::available) {
+        // The TLS policy may know why an established session failed (the server asked to
+        // renegotiate): its cause, and the alert that ended it.
+        const cause t = tls_active_ ? detail::tls_failure(tls_) : cause::none;
+        if (t != cause::none) {
+            k = error_kind::tls;
+            c = t;
+        }
+    }
     fail(p, k, c);
     err_.sys_error = sys;
+    if constexpr (Tls::available) {
+        if (k == error_kind::tls) err_.tls_alert = detail::tls_alert(tls_);
+    }
     drop_connection();
     return false;
 }

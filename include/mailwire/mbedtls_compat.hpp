@@ -122,6 +122,19 @@ inline bool read_again(int rc) noexcept {
 }
 
 inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
+inline bool is_tls12(const mbedtls_ssl_context* ssl) noexcept {
+    const char* v = mbedtls_ssl_get_version(ssl);
+    return v != nullptr && v[0] == 'T' && v[4] == '1' && v[5] == '.' && v[6] == '2' && v[7] == '\0'; // "TLSv1.2"
+}
+
+/// The most plaintext one incoming record may hold (ssl.h makes it 16384 unless configured).
+constexpr std::size_t in_content_len = MBEDTLS_SSL_IN_CONTENT_LEN;
+/// What a handshake gives up with on a message it cannot receive whole: before 3.6.4, one split
+/// across records (FEATURE_UNAVAILABLE: no reassembly); from 3.6.4 on, one larger than
+/// in_content_len (BAD_INPUT_DATA: more data than the buffer holds).
+constexpr bool message_too_large(int rc) noexcept {
+    return rc == MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE || rc == MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+}
 
 /// The version of the mbedTLS library linked in ("3.6.6"), which a shared library may have newer
 /// than the headers; "" without MBEDTLS_VERSION_C. 4.x returns the text, 2.28 and 3.x copy it.

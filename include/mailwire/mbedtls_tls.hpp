@@ -199,6 +199,8 @@ private:
         int sys_error;
         std::size_t first_len;
         unsigned char first[8];
+        std::size_t received; ///< octets read in this step (a handshake's: the server's whole flight)
+        bool wrote;           ///< something was written in this step (in a read: an alert, see stream())
 
         template <class Transport>
         static io_result move_bytes(void* t, char* buf, std::size_t len, std::uint32_t ms, bool out) {
@@ -222,6 +224,8 @@ private:
             if (r.ok() && r.bytes > 0 && r.bytes <= len) {
                 for (std::size_t i = 0; !out && i < r.bytes && first_len < sizeof(first); ++i)
                     first[first_len++] = buf[i];
+                if (out) wrote = true;
+                else received += r.bytes;
                 return static_cast<int>(r.bytes);
             }
             status = r.ok() ? io_status::error : r.status;
@@ -243,6 +247,8 @@ private:
         b.status = io_status::ok;
         b.sys_error = 0;
         b.first_len = 0;
+        b.received = 0;
+        b.wrote = false;
         mbedtls_ssl_set_bio(&ssl_, &b, &bio::send, &bio::recv, nullptr);
         int rc;
         for (;;) {
@@ -308,11 +314,29 @@ private:
         if (!established_) return io_result::fail(io_status::error);
         const int rc = drive(b, s, buf, len);
         if (rc > 0) return io_result::done(static_cast<std::size_t>(rc));
+        if (s == step::read && b.wrote) renegotiation_refused(rc, b);
         if (s == step::read && (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY))
             return io_result::fail(io_status::closed);
         lib_error_ = rc;
         if (b.status != io_status::ok) return io_result::fail(b.status, b.sys_error);
         return io_result::fail(rc == MBEDTLS_ERR_SSL_CONN_EOF ? io_status::closed : io_status::error);
+    }
+
+    /// A read of application data that wrote: in TLS 1.2 mbedTLS writes while reading only to
+    /// refuse a HelloRequest (the warning alert no_renegotiation, RFC 5246 §7.2.2; mbedTLS errors
+    /// of its own have codes of their own). When the server then ends the session (a fatal alert,
+    /// closing) or waits for a handshake that does not come, that request is the cause.
+    void renegotiation_refused(int rc, const bio& b) noexcept {
+        if (!detail::mbedtls_compat::is_tls12(&ssl_)) return;
+        const bool server_gave_up = rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+                                    rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ||
+                                    b.status != io_status::ok;
+        if (!server_gave_up) return;
+        failure_ = cause::tls_renegotiation_refused;
+        if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) alert_ = detail::mbedtls_compat::received_alert(ssl_);
+        set_detail("the server sent a TLS HelloRequest; mailwire answered no_renegotiation, and the server ended "
+                   "the session",
+                   rc);
     }
 
     void finish(bio& b) noexcept {
@@ -550,6 +574,19 @@ private:
         } else if (io.status == io_status::timeout) {
             failure_ = cause::none; // the client reports a timeout in phase tls
             set_detail("no TLS answer from the server before the deadline", rc);
+        } else if (b.status == io_status::ok && b.received > detail::mbedtls_compat::in_content_len &&
+                   detail::mbedtls_compat::message_too_large(rc)) {
+            // More arrived than one record holds, and mbedTLS gave up on it: before 3.6.4 it cannot
+            // put a handshake message split across records together (FEATURE_UNAVAILABLE); from
+            // 3.6.4 on it can, within MBEDTLS_SSL_IN_CONTENT_LEN (BAD_INPUT_DATA past it).
+            failure_ = cause::tls_message_too_large;
+            io = io_result::fail(io_status::error);
+            set_detail(MBEDTLS_VERSION_NUMBER < 0x03060400
+                           ? "the server's handshake (its certificate chain) spans TLS records, which mbedTLS "
+                             "before 3.6.4 cannot put together"
+                           : "the server's handshake message (its certificate chain) is larger than "
+                             "MBEDTLS_SSL_IN_CONTENT_LEN",
+                       rc);
         } else {
             failure_ = cause::tls_handshake_failed;
             set_detail(io.status == io_status::closed ? "the server closed the connection during the handshake"

@@ -9,6 +9,7 @@
 #include "config.hpp"
 
 #include "address.hpp"
+#include "error.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -20,12 +21,13 @@ namespace detail {
 namespace mime {
 
 
-/// The setters' one check of header text: longer than max, or a CR, LF or NUL in it.
-constexpr bool bad_text(std::string_view s, std::size_t max) noexcept {
-    if (s.size() > max) return true;
+/// The setters' one check of header text: a CR, LF or NUL in it (they could start a header of
+/// their own: cause::bad_header), or longer than max (cause::header_too_long); cause::none when
+/// it may be written.
+constexpr cause text_cause(std::string_view s, std::size_t max) noexcept {
     for (char ch : s)
-        if (ch == '\r' || ch == '\n' || ch == '\0') return true;
-    return false;
+        if (ch == '\r' || ch == '\n' || ch == '\0') return cause::bad_header;
+    return s.size() > max ? cause::header_too_long : cause::none;
 }
 /// Whether s contains c.
 constexpr bool has(std::string_view s, char c) noexcept {

@@ -40,8 +40,8 @@ void basic_client<Transport, Tls, Profile, Clock>::begin_step(const batch& b, st
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                                                     chunk_source* chunks, std::uint64_t expected,
-                                                                     bool binary) {
+                                                                     bool binary, bool eight_bit, chunk_source* chunks,
+                                                                     std::uint64_t expected) {
     if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
     // Everything is checked before the first byte leaves.
@@ -55,17 +55,26 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
         if (i != 0) env.recipients[i - 1].result.clear();
     }
     if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
-    if (utf8 && !(MAILWIRE_MAIL_PARAMETERS && caps_.smtputf8))
-        return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
-    // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
-    if (MAILWIRE_MAIL_PARAMETERS && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
-        return fail(phase::mail, error_kind::usage, cause::message_too_large);
+    // What the server cannot take is refused before MAIL, each for its RFC:
+    // - an address that needs SMTPUTF8 (RFC 6531 §3.4);
+    // - a message known to exceed the server's declared limit (RFC 1870 §6);
+    // - content that is not text goes only as BODY=BINARYMIME (RFC 3030 §3), which carries 8-bit
+    //   octets too; as text, its lines must fit 998 octets (RFC 5321 §4.5.3.1.6), and 8-bit
+    //   octets need a server that offered 8BITMIME (RFC 6152 §3).
+    const bool raw = chunks != nullptr && binary && binary_path();
+    const bool with_params = MAILWIRE_MAIL_PARAMETERS;
+    cause refused = cause::none;
+    if (utf8 && !(with_params && caps_.smtputf8)) refused = cause::utf8_not_supported;
+    else if (with_params && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
+        refused = cause::message_too_large;
+    else if (binary && !raw) refused = cause::not_text;
+    else if (eight_bit && !raw && !(with_params && caps_.eightbitmime)) refused = cause::eight_bit_not_supported;
+    if (refused != cause::none) return fail(phase::mail, error_kind::usage, refused);
 
     const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
     // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
     // (RFC 6152) or " BODY=BINARYMIME" (RFC 3030 §3, with BDAT only), " SMTPUTF8" (RFC 6531
     // §3.4); at most 51 octets.
-    const bool raw = chunks != nullptr && binary && binary_path();
     char param_buf[64];
     std::size_t param_len = 0;
     if (MAILWIRE_MAIL_PARAMETERS) {
@@ -74,7 +83,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
         const char* const parts[] = {declare_size ? " SIZE=" : "",
                                      declare_size ? detail::format_u64(size, size_buf) : "",
                                      raw                                   ? " BODY=BINARYMIME"
-                                     : env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME"
+                                     : eight_bit                           ? " BODY=8BITMIME"
                                                                            : "",
                                      utf8 ? " SMTPUTF8" : ""};
         for (const char* p : parts) {
@@ -121,7 +130,8 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res,
-                                                               std::uint64_t size, std::uint64_t expected, bool binary) {
+                                                               std::uint64_t size, std::uint64_t expected, bool binary,
+                                                               bool eight_bit) {
     if constexpr (MAILWIRE_CHUNKING) {
         if (use_chunking()) {
             // BDAT: the content goes with the commands (chunking.hpp), read through one function
@@ -131,10 +141,10 @@ bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, So
             if constexpr (bulk_body && detail::has_take<Source>::value)
                 src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
             src.context = &source;
-            return envelope_commands(env, res, size, &src, expected, binary);
+            return envelope_commands(env, res, size, binary, eight_bit, &src, expected);
         }
     }
-    return envelope_commands(env, res, size) && content(source, expected);
+    return envelope_commands(env, res, size, binary, eight_bit) && content(source, expected);
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
@@ -175,12 +185,18 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
             if (!feed(block.data(), block.size())) return false;
         }
     } else {
+        // Streamed: each block is looked at before it goes (text_guard).
+        text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
         char in[content_block];
         for (;;) {
             const std::ptrdiff_t got = source.read(in, sizeof(in));
-            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+            const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in)
+                                  ? cause::source_failed
+                                  : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
+                                              : guard.check_octets(in, static_cast<std::size_t>(got));
+            if (bad != cause::none) {
                 // No "." may follow a partial message: close, and the server discards it.
-                fail(phase::body, error_kind::usage, cause::source_failed);
+                fail(phase::body, error_kind::usage, bad);
                 drop_connection();
                 return false;
             }

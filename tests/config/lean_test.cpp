@@ -42,13 +42,23 @@ TEST_CASE("without MAIL parameters the server's SIZE, 8BITMIME and SMTPUTF8 are 
         recipients to({"b@example.org"});
         mailwire::envelope env = to.envelope("a@example.org");
         env.size = 5000; // over the SIZE 1000 the server offered: not refused here
-        env.eight_bit = true;
         mailwire::string_source body(message);
         const mailwire::send_result r = t.c.send(env, body);
         INFO(mwtest::describe(r.err));
         CHECK(r.ok());
         REQUIRE(t.s.commands.size() >= 2);
         CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org>");
+    }
+    SECTION("8-bit content is refused before anything is sent: without BODY=8BITMIME it may not go (RFC 6152)") {
+        const std::size_t mark = t.s.written.size();
+        recipients to({"b@example.org"});
+        mailwire::envelope env = to.envelope("a@example.org");
+        env.eight_bit = true;
+        mailwire::string_source body(message);
+        const mailwire::send_result r = t.c.send(env, body);
+        INFO(mwtest::describe(r.err));
+        CHECK(r.err.why == cause::eight_bit_not_supported);
+        CHECK(t.s.written.size() == mark);
     }
     SECTION("a non-ASCII address fails before anything is sent") {
         const std::size_t mark = t.s.written.size();

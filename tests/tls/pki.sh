@@ -13,6 +13,8 @@
 #   other-ip.pem .key         from the CA, only for 127.0.0.2 and ::2 (loopback, but not ours)
 #   dns-only.pem .key         from the CA, only DNS:localhost, with CN=127.0.0.1 (a CN is never an
 #                             address: RFC 6125 §1.7.2)
+#   big.pem big.key           from the CA, for localhost and 320 more names: over 20 KiB, more than
+#                             one TLS record (16 KiB) holds
 # Re-running it replaces everything. Quiet on success.
 set -euo pipefail
 
@@ -81,13 +83,18 @@ leaf expired localhost "DNS:localhost,IP:127.0.0.1" 20200101000000Z 202012312359
 leaf ip "mailwire IP test" "IP:127.0.0.1,IP:::1"
 leaf other-ip "mailwire other IP test" "IP:127.0.0.2,IP:::2"
 leaf dns-only 127.0.0.1 "DNS:localhost"
+big_san="DNS:localhost"
+for i in $(seq 1 320); do big_san+=",DNS:name-$i.a-long-label-that-makes-the-certificate-big.mailwire.test"; done
+leaf big localhost "$big_san"
 key selfsigned.key
 openssl req -new -x509 -key selfsigned.key -out selfsigned.pem -sha256 -days 3650 -subj "/CN=localhost" \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -addext "basicConstraints=critical,CA:FALSE"
 chmod 600 ./*.key
 
 # The PKI is what the tests think it is, or nothing runs on it.
-openssl verify -CAfile ca.pem good.pem wrong.pem ip.pem other-ip.pem dns-only.pem >/dev/null
+openssl verify -CAfile ca.pem good.pem wrong.pem ip.pem other-ip.pem dns-only.pem big.pem >/dev/null
+big_size=$(openssl x509 -in big.pem -outform DER | wc -c)
+((big_size > 20480)) || { echo "pki.sh: big.pem has only $big_size octets" >&2; exit 1; }
 for name in ip other-ip dns-only; do
     openssl x509 -in "$name.pem" -noout -ext subjectAltName >"$tmp/$name.san"
 done

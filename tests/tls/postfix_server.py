@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: BSL-1.0
 """Postfix's smtpd (Debian's postfix package) as a fixture for mailwire's TLS tests.
 
-    postfix_server.py --outdir DIR --pki DIR --mode starttls|wrapper [--host 127.0.0.1]
+    postfix_server.py --outdir DIR --pki DIR --mode starttls|wrapper [--host 127.0.0.1] [--no-8bitmime]
 
 Runs Postfix's master(8) in the foreground (master -d) from a temporary configuration directory,
 with one smtpd on a free loopback port: in mode starttls it requires STARTTLS
 (smtpd_tls_security_level = encrypt), in mode wrapper it speaks TLS from the first byte
-(smtpd_tls_wrappermode, as on port 465). The certificate is PKI/good.pem.
+(smtpd_tls_wrappermode, as on port 465). The certificate is PKI/good.pem. --no-8bitmime leaves
+8BITMIME out of the EHLO reply (smtpd_discard_ehlo_keywords), as an old or strict server does.
 
 smtpd hands every message, before queueing, to tests/interop/aiosmtpd_server.py through
 smtpd_proxy_filter (no queue manager, no delivery agents): that server writes DIR/msg-<n>.json as
@@ -54,6 +55,7 @@ def main():
     p.add_argument("--pki", required=True)
     p.add_argument("--mode", choices=["starttls", "wrapper"], required=True)
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--no-8bitmime", action="store_true", help="leave 8BITMIME out of the EHLO reply")
     args = p.parse_args()
 
     if not os.path.exists(MASTER):
@@ -122,7 +124,8 @@ alias_maps =
 alias_database =
 maillog_file = {outdir}/maillog
 maillog_file_prefixes = {outdir}
-""".format(queue=queue, data=data, proxy_port=proxy_port, pki=os.path.abspath(args.pki),
+smtpd_discard_ehlo_keywords = {discard}
+""".format(discard="8bitmime" if args.no_8bitmime else "", queue=queue, data=data, proxy_port=proxy_port, pki=os.path.abspath(args.pki),
            outdir=os.path.abspath(args.outdir))
     wrapper = " -o smtpd_tls_wrappermode=yes" if args.mode == "wrapper" else ""
     master_cf = """\

@@ -146,4 +146,31 @@ TEST_CASE("Postfix smtpd: mailwire-send with the default profile and with submis
         CHECK(ends_with(got[0].content, "\r\nSubject: x\r\n\r\nhello\r\n.\r\n"));
     }
 }
+
+TEST_CASE("Postfix smtpd: 8-bit text only where 8BITMIME is offered, and no line over 998 octets (exit 65)",
+          "[tls][real][postfix][send][content]") {
+    // RFC 6152 §3 and RFC 5322 §2.1.1, against the real server: Postfix offers 8BITMIME unless
+    // told not to, CHUNKING but not BINARYMIME.
+    const std::string eight_bit = "Subject: umlauts\n\nGr\xc3\xbc\xc3\x9f" "e\n";
+    const std::string long_line = "Subject: long\n\n" + std::string(1500, 'x') + "\n";
+    for (bool offered : {true, false}) {
+        INFO("8BITMIME offered: " << offered);
+        smtp_server server(tlstest::postfix(false, offered));
+        INFO("server: " << server.problem());
+        REQUIRE(server.ok());
+        const std::vector<std::string> argv = {MAILWIRE_SEND_EXE, "--host", "localhost", "--port",
+                                               std::to_string(server.port()), "--cafile", tlstest::pki("ca.pem"),
+                                               "--from", "a@example.org", "b@example.org"};
+        const interop::process_result r = interop::run_process(argv, eight_bit, {});
+        INFO(r.describe());
+        CHECK(r.status == (offered ? 0 : 65));
+        const interop::process_result l = interop::run_process(argv, long_line, {});
+        INFO(l.describe());
+        CHECK(l.status == 65);
+        CHECK(l.err.find("line 3 is longer than 998 octets") != std::string::npos);
+        const std::vector<interop::received_message> got = server.messages();
+        REQUIRE(got.size() == (offered ? 1u : 0u));
+        if (offered) CHECK(ends_with(got[0].content, "\r\nSubject: umlauts\r\n\r\nGr\xc3\xbc\xc3\x9f" "e\r\n"));
+    }
+}
 #endif

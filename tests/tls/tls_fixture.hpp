@@ -40,20 +40,31 @@ inline server_options hostile(const std::string& scenario, const std::string& ce
 }
 
 /// aiosmtpd with STARTTLS (required before anything but EHLO/NOOP/QUIT) or implicit TLS.
-inline server_options aiosmtpd_tls(bool implicit, const std::string& auth = std::string()) {
+inline server_options aiosmtpd_tls(bool implicit, const std::string& auth = std::string(),
+                                   const std::string& cert = "good") {
     server_options o;
     o.auth = auth;
-    o.extra_args = {"--tls-cert", pki("good.pem"), "--tls-key", pki("good.key")};
+    o.extra_args = {"--tls-cert", pki(cert + ".pem"), "--tls-key", pki(cert + ".key")};
     if (implicit) o.extra_args.push_back("--implicit-tls");
     return o;
 }
 
 /// Postfix's smtpd (tests/tls/postfix_server.py): STARTTLS required, or wrapper mode (implicit
 /// TLS); messages reach the fixture's outdir through aiosmtpd as smtpd_proxy_filter.
-inline server_options postfix(bool wrapper) {
+inline server_options postfix(bool wrapper, bool eightbitmime = true) {
     server_options o;
     o.script = "tests/tls/postfix_server.py";
     o.extra_args = {"--pki", std::string(MAILWIRE_TEST_PKI_DIR), "--mode", wrapper ? "wrapper" : "starttls"};
+    if (!eightbitmime) o.extra_args.push_back("--no-8bitmime");
+    return o;
+}
+
+/// tests/tls/renegotiating_server.py: openssl s_server (implicit TLS 1.2) asking for a new
+/// handshake (HelloRequest) when the client's EHLO arrives.
+inline server_options renegotiating() {
+    server_options o;
+    o.script = "tests/tls/renegotiating_server.py";
+    o.extra_args = {"--cert", pki("good.pem"), "--key", pki("good.key")};
     return o;
 }
 

@@ -95,7 +95,12 @@ TEST_CASE("TLS memory: policy size, handshake peak, session heap, nothing per me
     }
     // No Catch macro inside the window: its message stack keeps capacity it allocated.
     mailwire::error open_error, send_error;
-    const std::string body(20000, 'x'); // longer than one TLS record
+    // Longer than one TLS record, in lines SMTP can carry (RFC 5322 §2.1.1: at most 998 octets).
+    const std::string body = [] {
+        std::string b;
+        while (b.size() < 20000) b += std::string(99, 'x') + "\n";
+        return b;
+    }();
     heap_window whole;
     long long handshake_peak = 0, session_held = 0, send_allocations = -1, send_held = -1, after_close = 0;
     {

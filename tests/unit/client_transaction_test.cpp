@@ -207,20 +207,141 @@ TEST_CASE("the SIZE limit is checked against each message, also with a reused en
     CHECK(t.s.written.size() == mark);
 }
 
-TEST_CASE("8BITMIME: BODY=8BITMIME is declared only when the content is 8-bit and the server offers it",
+TEST_CASE("8BITMIME: 8-bit content goes declared BODY=8BITMIME, and only to a server that offers it",
           "[unit][dialogue]") {
-    for (bool offered : {true, false}) {
-        INFO("8BITMIME offered: " << offered);
+    // RFC 6152 §3: a client must not send 8-bit data to a server that did not offer 8BITMIME. The
+    // message in memory is looked at by send() itself: declared or not, the result is the same.
+    for (bool declared : {true, false}) {
+        for (bool offered : {true, false}) {
+            INFO("declared: " << declared << ", 8BITMIME offered: " << offered);
+            session t;
+            if (offered) mwtest::greet(t.s, {"8BITMIME"});
+            else mwtest::greet(t.s);
+            t.s.reply("250 ok\r\n").reply("250 ok\r\n").reply("354 go\r\n").reply("250 queued\r\n");
+            open_with(t);
+            const std::size_t mark = t.s.written.size();
+            recipients to({"b@example.org"});
+            mailwire::envelope env = to.envelope("a@example.org");
+            env.eight_bit = declared;
+            const mailwire::send_result r = t.c.send(env, "Subject: t\r\n\r\ncaf\xc3\xa9\r\n");
+            INFO(mwtest::describe(r.err));
+            if (offered) {
+                CHECK(r.ok());
+                REQUIRE(t.s.commands.size() > 1);
+                CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org> BODY=8BITMIME");
+            } else {
+                CHECK_FALSE(r.delivered());
+                CHECK(r.err.where == phase::mail);
+                CHECK(r.err.kind == error_kind::usage);
+                CHECK(r.err.why == cause::eight_bit_not_supported);
+                CHECK(std::string(r.err.advice()).find("8BITMIME") != std::string::npos);
+                CHECK(t.s.written.size() == mark); // refused before MAIL: not a byte went out
+                CHECK(t.c.is_open());              // and the session goes on: an ASCII message is fine
+                mailwire::envelope plain = to.envelope("a@example.org");
+                const mailwire::send_result ascii = t.c.send(plain, "Subject: t\r\n\r\ncafe\r\n");
+                INFO(mwtest::describe(ascii.err));
+                CHECK(ascii.ok());
+                REQUIRE(t.s.commands.size() > 1);
+                CHECK(t.s.commands[1] == "MAIL FROM:<a@example.org>");
+            }
+        }
+    }
+}
+
+namespace {
+/// A source that is not in memory: read in pieces of at most `piece` octets.
+struct piecewise {
+    std::string_view data;
+    std::size_t piece = 700;
+    std::size_t at = 0;
+    std::ptrdiff_t read(char* buf, std::size_t cap) {
+        std::size_t n = data.size() - at < cap ? data.size() - at : cap;
+        if (n > piece) n = piece;
+        data.copy(buf, n, at);
+        at += n;
+        return static_cast<std::ptrdiff_t>(n);
+    }
+};
+} // namespace
+
+TEST_CASE("streamed content is looked at as it goes: 8-bit without 8BITMIME, long lines and NUL end the "
+          "transaction before its end",
+          "[unit][dialogue][source]") {
+    // What the caller did not declare (envelope::eight_bit, binary) is found block by block; the
+    // connection is closed without the final ".", so the server discards the partial message.
+    struct sample {
+        const char* what;
+        std::string body;
+        bool with_8bitmime;
+        cause expected;
+    };
+    std::string lines; // 60 short lines, then the breach, so it comes in a later block
+    for (int i = 0; i < 60; ++i) lines += "line " + std::to_string(i) + " of the body, plain ASCII\r\n";
+    const sample samples[] = {
+        {"8-bit, no 8BITMIME", lines + "gr\xc3\xbc\xc3\x9f" "e\r\n", false, cause::eight_bit_not_supported},
+        {"8-bit, 8BITMIME offered", lines + "gr\xc3\xbc\xc3\x9f" "e\r\n", true, cause::none},
+        {"a line of 999 octets", lines + std::string(999, 'x') + "\r\n", true, cause::not_text},
+        {"a line of 998 octets", lines + std::string(998, 'x') + "\r\n", true, cause::none},
+        {"a line of 999 octets with a bare LF", lines + std::string(999, 'x') + "\n", true, cause::not_text},
+        {"998 octets, then a lone CR ends the line", lines + std::string(998, 'x') + "\r" + std::string(998, 'y') + "\r\n",
+         true, cause::none},
+        {"a NUL", lines + std::string("nul \0 here\r\n", 12), true, cause::not_text},
+        {"1,500 octets without a line end at all", lines + std::string(1500, 'z'), true, cause::not_text},
+    };
+    for (const sample& c : samples) {
+        for (std::size_t piece : {std::size_t{97}, std::size_t{700}, std::size_t{100000}}) {
+            INFO(c.what << ", read in pieces of " << piece);
+            session t;
+            if (c.with_8bitmime) mwtest::greet(t.s, {"8BITMIME"});
+            else mwtest::greet(t.s);
+            t.s.reply("250 ok\r\n").reply("250 ok\r\n").reply("354 go\r\n").reply("250 queued\r\n");
+            open_with(t);
+            recipients to({"b@example.org"});
+            mailwire::envelope env = to.envelope("a@example.org");
+            piecewise src{c.body, piece};
+            const mailwire::send_result r = t.c.send(env, src);
+            INFO(mwtest::describe(r.err));
+            if (c.expected == cause::none) {
+                CHECK(r.ok());
+                continue;
+            }
+            CHECK_FALSE(r.delivered());
+            CHECK(r.err.where == phase::body);
+            CHECK(r.err.why == c.expected);
+            CHECK_FALSE(t.c.is_open());
+            CHECK(t.s.closed_by_client);
+            CHECK(t.s.contents.empty()); // no end of data: the server has no message
+            CHECK(t.s.written.find("\r\n.\r\n") == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("lines over 998 octets and NUL: refused before MAIL where BINARYMIME cannot carry them", "[unit][dialogue]") {
+    // RFC 5322 §2.1.1, RFC 5321 §4.5.3.1.6: a text line holds at most 998 octets. A message in
+    // memory is looked at by send(); a streamed one the caller declares (envelope::binary).
+    const std::string long_line = "Subject: l\r\n\r\n" + std::string(1500, 'x') + "\r\n";
+    for (bool streamed : {false, true}) {
+        INFO((streamed ? "streamed, declared binary" : "in memory"));
         session t;
-        if (offered) mwtest::greet(t.s, {"8BITMIME"});
-        else mwtest::greet(t.s);
-        t.s.reply("250 ok\r\n").reply("250 ok\r\n").reply("354 go\r\n").reply("250 queued\r\n");
+        mwtest::greet(t.s, {"8BITMIME", "PIPELINING"});
         open_with(t);
+        const std::size_t mark = t.s.written.size();
         recipients to({"b@example.org"});
         mailwire::envelope env = to.envelope("a@example.org");
-        env.eight_bit = true;
-        CHECK(t.c.send(env, "caf\xc3\xa9\r\n").ok());
-        CHECK(t.s.commands[1] == (offered ? "MAIL FROM:<a@example.org> BODY=8BITMIME" : "MAIL FROM:<a@example.org>"));
+        mailwire::send_result r;
+        if (streamed) {
+            env.binary = true;
+            piecewise src{long_line};
+            r = t.c.send(env, src);
+        } else {
+            r = t.c.send(env, long_line);
+        }
+        INFO(mwtest::describe(r.err));
+        CHECK(r.err.where == phase::mail);
+        CHECK(r.err.kind == error_kind::usage);
+        CHECK(r.err.why == cause::not_text);
+        CHECK(t.s.written.size() == mark);
+        CHECK(t.c.is_open());
     }
 }
 

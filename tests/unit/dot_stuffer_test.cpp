@@ -414,3 +414,84 @@ TEST_CASE("the bulk path passes whole CRLF lines untouched and stops where the o
     CHECK(held.step('\r', [&out](char c) { out += c; }));
     CHECK(held.clean_prefix("\nabc", 4) == 0);
 }
+
+namespace {
+/// What text_guard must say of `s`, worked out octet by octet and independently: a NUL, or a line
+/// (ended by CR or LF) of more than 998 octets, is not text; an octet from 0x80 on counts only
+/// when the server lacks 8BITMIME. The first breach in the content decides.
+mailwire::cause expected_guard(const std::string& s, bool seven_bit) {
+    std::size_t line = 0;
+    for (char ch : s) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c == 0) return mailwire::cause::not_text;
+        if (seven_bit && c >= 0x80) return mailwire::cause::eight_bit_not_supported;
+        if (c == '\r' || c == '\n') line = 0;
+        else if (++line > 998) return mailwire::cause::not_text;
+    }
+    return mailwire::cause::none;
+}
+} // namespace
+
+TEST_CASE("text_guard: lines, NUL and 8-bit octets found however the content is cut", "[unit][dot_stuffer]") {
+    std::uint32_t seed = 12345;
+    const auto next = [&seed](std::uint32_t n) {
+        seed = seed * 1664525u + 1013904223u;
+        return (seed >> 8) % n;
+    };
+    int breaches = 0, clean = 0;
+    for (int round = 0; round < 3000; ++round) {
+        // Lines of random lengths around the limit, CRLF, bare LF, lone CR; now and then a NUL or
+        // an 8-bit octet.
+        std::string s;
+        const std::uint32_t lines = 1 + next(6);
+        for (std::uint32_t i = 0; i < lines; ++i) {
+            const std::uint32_t len = next(3) == 0 ? 990 + next(20) : next(200);
+            for (std::uint32_t k = 0; k < len; ++k) {
+                const std::uint32_t r = next(4000);
+                s += r == 0 ? '\0' : r == 1 ? '\xc3' : static_cast<char>('a' + r % 26);
+            }
+            const std::uint32_t end = next(4);
+            s += end == 0 ? "\r\n" : end == 1 ? "\n" : end == 2 ? "\r" : "";
+        }
+        for (bool seven_bit : {false, true}) {
+            const mailwire::cause want = expected_guard(s, seven_bit);
+            // A NUL and an 8-bit octet are found per block, not at their place: the guard may
+            // name a later breach first when both are in one block, so both sides name any.
+            const bool want_breach = want != mailwire::cause::none;
+            mailwire::text_guard guard(seven_bit);
+            mailwire::cause got = mailwire::cause::none;
+            for (std::size_t at = 0; at < s.size() && got == mailwire::cause::none;) {
+                const std::size_t n = 1 + next(static_cast<std::uint32_t>(s.size() - at < 1500 ? s.size() - at : 1500));
+                got = guard.check(s.data() + at, n);
+                at += n;
+            }
+            INFO("round " << round << ", seven_bit " << seven_bit << ", size " << s.size());
+            CHECK((got != mailwire::cause::none) == want_breach);
+            // The whole message in memory, looked at once (scan_message): the same verdict on text.
+            if (!seven_bit) CHECK(mailwire::binary_content(s) == want_breach);
+            if (want_breach && got != mailwire::cause::none && !seven_bit) CHECK(got == want);
+            (want_breach ? breaches : clean) += 1;
+        }
+    }
+    CHECK(breaches > 500); // both outcomes were exercised
+    CHECK(clean > 500);
+}
+
+TEST_CASE("text_guard: the limit exactly, and content in memory", "[unit][dot_stuffer]") {
+    using mailwire::binary_content;
+    CHECK_FALSE(binary_content(std::string(998, 'x') + "\r\n"));
+    CHECK_FALSE(binary_content(std::string(998, 'x') + "\n"));
+    CHECK_FALSE(binary_content(std::string(998, 'x')));
+    CHECK(binary_content(std::string(999, 'x') + "\r\n"));
+    CHECK(binary_content(std::string(999, 'x') + "\n"));
+    CHECK(binary_content(std::string(999, 'x')));
+    CHECK(binary_content(std::string("a\0b", 3)));
+    CHECK_FALSE(binary_content(std::string(998, 'x') + "\r" + std::string(998, 'y')));
+    CHECK_FALSE(mailwire::eight_bit_content("plain ASCII text, longer than eight octets\r\n"));
+    for (std::size_t at = 0; at < 20; ++at) {
+        std::string s(20, 'a');
+        s[at] = '\x80';
+        INFO("8-bit octet at " << at);
+        CHECK(mailwire::eight_bit_content(s));
+    }
+}

@@ -136,8 +136,8 @@ TEST_CASE("composer: the longest part headers fit in one step of the output buff
 
     mailwire::basic_message<4, 1, 2> longer;
     const std::string one_more = fname + "\xe9"; // outlives the message (text_ref)
-    CHECK(longer.inline_part(content_source::from_memory(body), cid, type, one_more).why == cause::bad_header);
-    CHECK(longer.attach(content_source::from_memory(body), one_more).why == cause::bad_header);
+    CHECK(longer.inline_part(content_source::from_memory(body), cid, type, one_more).why == cause::header_too_long);
+    CHECK(longer.attach(content_source::from_memory(body), one_more).why == cause::header_too_long);
 }
 
 TEST_CASE("send_message: the composed size is counted only for a server that takes SIZE=", "[unit][message][send]") {

@@ -134,7 +134,7 @@ TEST_CASE("composer: a 900-octet subject without white space still folds within 
     minimal(m);
     const std::string subject(900, 'x');
     REQUIRE(m.subject(subject).ok());
-    CHECK(m.subject(std::string(901, 'x').c_str()).why == cause::bad_header); // the bound, one past it
+    CHECK(m.subject(std::string(901, 'x').c_str()).why == cause::header_too_long); // the bound, one past it
     REQUIRE(m.prepare(false, false).ok() == false); // the refusal above is kept
 }
 
