@@ -196,12 +196,13 @@ struct settings {
         std::string_view type;
     };
     std::vector<attachment> attachments;
-    std::vector<std::string_view> cc, bcc;
+    std::optional<std::string_view> next_attach_type; ///< --attach-type, for the --attach that follows
+    std::vector<std::string_view> cc, bcc, reply_to;
     std::vector<std::pair<std::string_view, std::string_view>> headers;
 
     bool compose() const {
         return subject || body_file || html_file || !attachments.empty() || !cc.empty() || !bcc.empty() ||
-               !headers.empty();
+               !reply_to.empty() || !headers.empty();
     }
 
     std::uint16_t effective_port() const { return port != 0 ? port : profile->port; }
@@ -322,7 +323,11 @@ void print_help() {
         "  --body-file FILE      the text/plain body\n"
         "  --html-file FILE      a text/html body (with a text body: multipart/alternative)\n"
         "  --attach FILE[;TYPE]  an attachment, streamed from the file (repeatable); TYPE defaults\n"
-        "                        from the file name's extension, else application/octet-stream\n"
+        "                        from the file name's extension, else application/octet-stream.\n"
+        "                        A ';' not followed by a type/subtype is part of the file name\n"
+        "  --attach-type TYPE    the type of the --attach that follows; its FILE is then taken\n"
+        "                        whole, whatever it contains\n"
+        "  --reply-to ADDR       a Reply-To: address (repeatable)\n"
         "  --cc ADDR             a Cc: recipient (repeatable)\n"
         "  --bcc ADDR            a Bcc recipient: in the envelope only, never in a header (repeatable)\n"
         "  --header 'NAME: VALUE'  a header of your own (repeatable)\n"
@@ -336,8 +341,10 @@ void print_help() {
         "      others (each named on standard error, and in --report): do not send it again to all\n"
         "      of them, only to the refused ones\n"
         "  64  usage error\n"
-        "  65  bad input data: an address or header with CR/LF or invalid syntax, a message larger\n"
-        "      than the server's SIZE\n"
+        "  65  bad input data: an address or header with CR/LF or invalid syntax, a header that\n"
+        "      mailwire writes itself, a message larger than the server's SIZE, 8-bit text to a\n"
+        "      server without 8BITMIME, a line over 998 octets (or a NUL) to a server without\n"
+        "      BINARYMIME; nothing was delivered\n"
         "  68  host name not found\n"
         "  69  unavailable: connection refused, or a 5xx refusal\n"
         "  74  I/O error: connection lost (after the final \".\": the outcome is unknown), or\n"
@@ -376,7 +383,8 @@ void print_version() {
 enum class option_id {
     host, port, profile, tls, from, user, password_env, password_file, password_command, netrc, netrc_file, auth,
     allow_plaintext_auth, no_chunking, cafile, insecure, ehlo,
-    timeout, verbose, help, version, connect_to, config, account, provider, subject, body_file, html_file, attach, cc, bcc, header, report,
+    timeout, verbose, help, version, connect_to, config, account, provider, subject, body_file, html_file, attach, attach_type, cc, bcc,
+    reply_to, header, report,
     fallback, backup,
 };
 
@@ -417,6 +425,8 @@ constexpr option_spec option_table[] = {
     {"body-file", option_id::body_file, true},
     {"html-file", option_id::html_file, true},
     {"attach", option_id::attach, true},
+    {"attach-type", option_id::attach_type, true},
+    {"reply-to", option_id::reply_to, true},
     {"cc", option_id::cc, true},
     {"bcc", option_id::bcc, true},
     {"header", option_id::header, true},
@@ -432,6 +442,19 @@ struct parse_outcome {
 };
 
 parse_outcome stop(int status) { return parse_outcome{false, status}; }
+
+/// Whether `t` has the form of a content type, type "/" subtype of RFC 2045 §5.1 token characters
+/// (the composer checks it again when it is used).
+bool looks_like_type(std::string_view t) {
+    const std::size_t slash = t.find('/');
+    if (slash == 0 || slash == std::string_view::npos || slash + 1 == t.size()) return false;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(t[i]);
+        if (i == slash) continue;
+        if (c <= 32 || c >= 127 || std::strchr("()<>@,;:\\\"/[]?=", c) != nullptr) return false;
+    }
+    return true;
+}
 
 /// A content type from a file name's extension, for --attach without ;TYPE.
 std::string_view type_for(std::string_view name) {
@@ -602,10 +625,17 @@ std::string apply_option(const option_spec& spec, std::string_view value, settin
         s.html_file = value;
         return {};
     case option_id::attach: {
-        // FILE[;TYPE]: the attachment's name is the file's last path component.
-        const std::size_t semi = value.rfind(';');
-        const std::string_view path = value.substr(0, semi);
-        std::string_view type = semi == std::string_view::npos ? std::string_view() : value.substr(semi + 1);
+        // FILE[;TYPE]: the attachment's name is the file's last path component. What follows the
+        // last ';' is a type only when it looks like one (type/subtype, RFC 2045 §5.1), so
+        // "notes;v2.txt" is a file name; after --attach-type the whole value is the file.
+        std::string_view path = value, type;
+        if (s.next_attach_type) {
+            type = *s.next_attach_type;
+            s.next_attach_type.reset();
+        } else if (const std::size_t semi = value.rfind(';'); semi != std::string_view::npos && looks_like_type(value.substr(semi + 1))) {
+            path = value.substr(0, semi);
+            type = value.substr(semi + 1);
+        }
         if (path.empty()) return std::string("--attach needs a file name (FILE or FILE;TYPE)");
         const std::size_t slash = path.rfind('/');
         const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -613,6 +643,12 @@ std::string apply_option(const option_spec& spec, std::string_view value, settin
         s.attachments.push_back(settings::attachment{std::string(path), name, type});
         return {};
     }
+    case option_id::attach_type:
+        if (!looks_like_type(value)) return std::string("--attach-type '" + visible(value) + "': not a type/subtype such as text/csv");
+        if (s.next_attach_type) return std::string("--attach-type given twice before one --attach");
+        s.next_attach_type = value;
+        return {};
+    case option_id::reply_to: s.reply_to.push_back(value); return {};
     case option_id::report:
         if (value.empty()) return std::string("--report needs a file name");
         s.report_file = value;
@@ -735,6 +771,8 @@ parse_outcome parse_arguments(int argc, char** argv, settings& s) {
         if (arg == "-") return stop(usage_error("'-' is not an address (the message is read from standard input anyway)"));
         s.recipients.push_back(arg);
     }
+    if (s.next_attach_type)
+        return stop(usage_error("--attach-type " + visible(*s.next_attach_type) + " has no --attach FILE after it"));
 
     return parse_outcome{};
 }
@@ -1068,6 +1106,11 @@ void report(const mailwire::error& e, const settings& s, const std::string& deta
     case mailwire::cause::auth_not_offered: break;
     case mailwire::cause::greeting_looks_like_tls: print_line("hint: --tls implicit (or --port 465) speaks TLS from the first byte"); break;
     case mailwire::cause::tls_plaintext_server: print_line("hint: --tls starttls speaks plaintext first and then upgrades"); break;
+    case mailwire::cause::eight_bit_not_supported:
+    case mailwire::cause::not_text:
+        print_line("hint: --subject with --body-file (or the text on standard input) composes the message, encoded "
+                   "as this server needs");
+        break;
     case mailwire::cause::no_greeting:
     case mailwire::cause::connection_refused:
         print_line("hint: mailwire-probe " + visible(s.host) + " shows what each port offers from here");
@@ -1239,7 +1282,8 @@ int setup_tls(mailwire::mbedtls_tls& tls, const settings& s) {
 std::string tls_detail(const mailwire::no_tls&, const mailwire::error&) { return std::string(); }
 #else
 std::string tls_detail(const mailwire::mbedtls_tls& tls, const mailwire::error& e) {
-    return e.where == mailwire::phase::tls ? std::string(tls.failure_detail()) : std::string();
+    const bool from_tls = e.where == mailwire::phase::tls || e.why == mailwire::cause::tls_renegotiation_refused;
+    return from_tls ? std::string(tls.failure_detail()) : std::string();
 }
 #endif
 
@@ -1261,6 +1305,22 @@ refusals name_refused(const std::vector<mailwire::recipient>& recipients) {
         }
     }
     return out;
+}
+
+/// Where the message breaks what the server can take (cause eight_bit_not_supported, not_text).
+std::string content_detail(const mailwire::error& e, const content_facts& f) {
+    const auto at_line = [](std::uint64_t line) { return "line " + std::to_string(line); };
+    if (e.why == mailwire::cause::eight_bit_not_supported && f.eight_bit())
+        return "the message's " + at_line(f.first_8bit_line) + " has the first 8-bit octet; " +
+               (e.where == mailwire::phase::mail ? "nothing was sent" : "the transaction was ended before the final \".\"");
+    if (e.why == mailwire::cause::not_text && f.first_long_line != 0)
+        return "the message's " + at_line(f.first_long_line) + " is longer than 998 octets (RFC 5322 2.1.1)";
+    if (e.why == mailwire::cause::not_text && f.first_nul_line != 0)
+        return "the message's " + at_line(f.first_nul_line) + " holds a NUL octet";
+    if ((e.why == mailwire::cause::not_text || e.why == mailwire::cause::eight_bit_not_supported) && !f.complete)
+        return "found past the message's first MiB (a pipe is looked at as it is sent): the transaction was ended "
+               "before the final \".\", so nothing was delivered";
+    return std::string();
 }
 
 /// One SMTP session: open, [authenticate], send, quit. Client is a mailwire::basic_client whose
@@ -1299,6 +1359,23 @@ int read_text_file(std::string_view option, std::string_view path, std::string& 
     return exit_ok;
 }
 
+/// For a header the composer writes itself (cause::header_reserved): what gives it instead.
+std::string generated_header_use(std::string_view name) {
+    struct use {
+        std::string_view header, how;
+    };
+    static constexpr use uses[] = {
+        {"From", "use --from"},         {"To", "name the recipients as arguments"}, {"Cc", "use --cc"},
+        {"Bcc", "use --bcc (a Bcc never appears in the message)"},                  {"Reply-To", "use --reply-to"},
+        {"Subject", "use --subject"},   {"Sender", "the --from address is the sender"},
+    };
+    for (const use& u : uses)
+        if (iequals(name, u.header)) return std::string(u.header) + " is written by mailwire: " + std::string(u.how);
+    // Date, Message-ID, MIME-Version, Content-Type, Content-Transfer-Encoding.
+    return visible(name) + " is generated by mailwire for every message: leave it out (or send a message of your own "
+                           "on standard input, without --subject and the other composing options)";
+}
+
 /// Builds the message before anything is connected: a bad address or header ends here (65).
 int build_message(const settings& s, stdin_message& input, composed& c) {
     auto check = [&](const mailwire::error& e, const std::string& what) {
@@ -1315,9 +1392,28 @@ int build_message(const settings& s, stdin_message& input, composed& c) {
         if ((st = check(c.msg.cc(r), "--cc '" + visible(r) + "'")) != exit_ok) return st;
     for (std::string_view r : s.bcc)
         if ((st = check(c.msg.bcc(r), "--bcc '" + visible(r) + "'")) != exit_ok) return st;
-    if (s.subject && (st = check(c.msg.subject(*s.subject), "--subject")) != exit_ok) return st;
-    for (const auto& h : s.headers)
-        if ((st = check(c.msg.header(h.first, h.second), "--header '" + visible(h.first) + "'")) != exit_ok) return st;
+    for (std::string_view r : s.reply_to)
+        if ((st = check(c.msg.reply_to(r), "--reply-to '" + visible(r) + "'")) != exit_ok) return st;
+    if (s.subject) {
+        const mailwire::error e = c.msg.subject(*s.subject);
+        if (e.why == mailwire::cause::header_too_long)
+            return fail(exit_code_for(e), "--subject: " + std::to_string(s.subject->size()) +
+                                              " octets, longer than the 900-octet limit",
+                        "Shorten the subject (at most 900 octets of UTF-8) and put the rest in the body; nothing was sent.");
+        if ((st = check(e, "--subject")) != exit_ok) return st;
+    }
+    for (const auto& h : s.headers) {
+        const mailwire::error e = c.msg.header(h.first, h.second);
+        const std::string what = "--header '" + visible(h.first) + "'";
+        if (e.why == mailwire::cause::header_reserved)
+            return fail(exit_code_for(e), what + ": " + generated_header_use(h.first),
+                        "Leave this header out: mailwire-send writes it, from the options above; nothing was sent.");
+        if (e.why == mailwire::cause::header_too_long)
+            return fail(exit_code_for(e), what + ": the value's " + std::to_string(h.second.size()) +
+                                              " octets are longer than the 900-octet limit",
+                        "Shorten the value (at most 900 octets) or put the text in the body; nothing was sent.");
+        if ((st = check(e, what)) != exit_ok) return st;
+    }
     if (s.body_file) {
         if ((st = read_text_file("--body-file", *s.body_file, c.body)) != exit_ok) return st;
         (void)c.msg.text(c.body);
@@ -1571,20 +1667,13 @@ int run_session(const settings& s, stdin_message& input, std::string_view secret
         env.sender = *s.from;
         env.recipients = recipients.data();
         env.recipient_count = recipients.size();
-        if (input.whole()) {
-            // (client::send declares the exact SIZE= of a message in memory itself.)
-            for (char c : input.text()) {
-                if (static_cast<unsigned char>(c) >= 0x80) {
-                    env.eight_bit = true;
-                    break;
-                }
-            }
-        } else {
-            // Streamed: its size is the file's (an estimate, RFC 1870), unknown for a pipe; what
-            // it holds is not known in advance, so BODY=8BITMIME goes wherever it is offered.
-            env.size = input.size_hint() > 0 ? static_cast<std::uint64_t>(input.size_hint()) : 0;
-            env.eight_bit = true;
-        }
+        // (client::send declares the exact SIZE= of a message in memory itself.) Streamed, its
+        // size is the file's (an estimate, RFC 1870), unknown for a pipe.
+        if (!input.whole()) env.size = input.size_hint() > 0 ? static_cast<std::uint64_t>(input.size_hint()) : 0;
+        // 8-bit octets need 8BITMIME (RFC 6152 §3); a NUL or a line over 998 octets BINARYMIME
+        // (RFC 3030 §3): the library refuses before MAIL where the server lacks them (exit 65).
+        env.eight_bit = input.facts().eight_bit();
+        env.binary = input.facts().not_text();
     }
     progress_state progress;
     const auto deliver = [&](Client& c) {
@@ -1592,6 +1681,9 @@ int run_session(const settings& s, stdin_message& input, std::string_view secret
             if (c.encrypted()) note(s, std::string("encrypted: ") + c.tls().version());
         }
         if (comp == nullptr) {
+            // A pipe's rest is not known: BODY=8BITMIME wherever it is offered (as sendmail -B
+            // 8BITMIME); where it is not, the library ends the transaction at the first 8-bit octet.
+            if (!input.facts().complete) env.eight_bit = input.facts().eight_bit() || c.server_capabilities().eightbitmime;
             if (input.whole()) return c.send(env, input.text());
             (void)input.rewind(); // a second attempt starts from the beginning, or fails its source
             return c.send(env, input);
@@ -1618,7 +1710,7 @@ int run_session(const settings& s, stdin_message& input, std::string_view secret
                                         p == mailwire::phase::greeting || p == mailwire::phase::ehlo ||
                                         p == mailwire::phase::starttls || p == mailwire::phase::auth;
         const refusals refused = before_transaction ? refusals() : name_refused(recipients);
-        report(result.err, at, log.last_detail);
+        report(result.err, at, comp == nullptr ? content_detail(result.err, input.facts()) + log.last_detail : log.last_detail);
         if (result.err.why == mailwire::cause::all_recipients_refused && refused.status != exit_ok) return refused.status;
         return exit_code_for(result.err);
     }
@@ -1715,6 +1807,11 @@ int main(int argc, char** argv) {
             return fail(exit_data, "the message's header section is longer than 1 MiB",
                         "Check the message: its header section never ends; nothing was sent.");
         if (removed > 0) note(s, "removed " + std::to_string(removed) + " Bcc header(s) from the message");
+        // What it holds decides what the server must offer (8BITMIME, BINARYMIME): known before
+        // anything is sent, except for a pipe past its first MiB.
+        if (!input.scan())
+            return fail(exit_io, std::string("reading standard input failed: ") + std::strerror(errno),
+                        "Pipe the message into mailwire-send (mailwire-send ... < message.eml); nothing was sent.");
     }
     composed comp;
     if (s.compose()) {

@@ -22,6 +22,49 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/// What a message holds that the server must be able to take (found before it is sent): 8-bit
+/// octets (RFC 6152: only with 8BITMIME), a NUL or a line over 998 octets (RFC 5322 §2.1.1: only
+/// as BINARYMIME, RFC 3030). Lines are counted from 1; a CR or an LF ends one (each becomes CRLF).
+struct content_facts {
+    bool complete = false;           ///< the whole message was looked at (not so: a pipe past the first MiB)
+    std::uint64_t first_8bit_line = 0; ///< the first line with an octet from 0x80 on; 0: none
+    std::uint64_t first_long_line = 0; ///< the first line over 998 octets; 0: none
+    std::uint64_t first_nul_line = 0;  ///< the first line with a NUL; 0: none
+    bool eight_bit() const noexcept { return first_8bit_line != 0; }
+    bool not_text() const noexcept { return first_long_line != 0 || first_nul_line != 0; }
+};
+
+/// Finds content_facts octet by octet, over blocks in order.
+class content_scanner {
+public:
+    void feed(const char* p, std::size_t n) noexcept {
+        for (const char* const end = p + n; p != end; ++p) {
+            const unsigned char c = static_cast<unsigned char>(*p);
+            if (c == '\n' || c == '\r') {
+                if (!(c == '\n' && after_cr_)) ++line_;
+                after_cr_ = c == '\r';
+                octets_ = 0;
+                continue;
+            }
+            after_cr_ = false;
+            if (++octets_ == 999 && facts_.first_long_line == 0) facts_.first_long_line = line_;
+            if (c == 0 && facts_.first_nul_line == 0) facts_.first_nul_line = line_;
+            if (c >= 0x80 && facts_.first_8bit_line == 0) facts_.first_8bit_line = line_;
+        }
+    }
+    content_facts facts(bool complete) const noexcept {
+        content_facts f = facts_;
+        f.complete = complete;
+        return f;
+    }
+
+private:
+    content_facts facts_;
+    std::uint64_t line_ = 1;
+    std::size_t octets_ = 0;
+    bool after_cr_ = false;
+};
+
 class stdin_message {
 public:
     /// How much is read into memory before the message counts as big.
@@ -140,6 +183,31 @@ public:
         if (file_size_ >= 0) file_size_ += static_cast<std::int64_t>(fields.size());
     }
 
+    /// Looks at the message as it will be sent (after remove_bcc() and prepend()): the text in
+    /// memory, and the rest of a regular file, read without moving the descriptor. A pipe's rest
+    /// is not known in advance (facts().complete is false): the library looks at it as it goes.
+    /// False (errno set) when reading the file failed.
+    bool scan() {
+        content_scanner scanner;
+        scanner.feed(head_.data(), head_.size());
+        bool complete = whole_;
+        if (!whole_ && file_size_ >= 0) {
+            char buf[65536];
+            for (off_t at = head_end_;;) {
+                const ssize_t n = ::pread(fd_, buf, sizeof(buf), at);
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0) return false;
+                if (n == 0) break;
+                scanner.feed(buf, static_cast<std::size_t>(n));
+                at += n;
+            }
+            complete = true;
+        }
+        facts_ = scanner.facts(complete);
+        return true;
+    }
+    const content_facts& facts() const noexcept { return facts_; }
+
     /// The whole message ended within the limit: it is text().
     bool whole() const noexcept { return whole_; }
     std::string_view text() const noexcept { return head_; }
@@ -213,6 +281,7 @@ private:
     off_t start_ = 0;
     off_t head_end_ = 0; ///< where the descriptor stood after the part in memory was read
     std::int64_t file_size_ = -1;
+    content_facts facts_;
 };
 
 #endif // MAILWIRE_SEND_STDIN_MESSAGE_HPP
