@@ -605,9 +605,13 @@ enum class cause : std::uint8_t {
     bad_address,            ///< CR, LF, NUL, or invalid syntax in an address
     bad_argument,           ///< other invalid input (EHLO name, credentials with NUL, empty list)
     bad_header,             ///< CR, LF or NUL (or invalid syntax) in a header name or value, file name, type
+    header_reserved,        ///< a header the composer writes itself (Date, From, Subject, Message-ID...)
+    header_too_long,        ///< header text over its limit (limits.hpp: 900 octets, display names 400, file names 200)
     too_many,               ///< more addresses, headers or parts than the composer's capacity
     message_too_large,      ///< larger than the server's SIZE limit
     utf8_not_supported,     ///< an address needs SMTPUTF8 but the server does not offer it
+    eight_bit_not_supported, ///< 8-bit content, and the server does not offer 8BITMIME (RFC 6152 §3)
+    not_text,               ///< a line over 998 octets or a NUL, and the server cannot take BINARYMIME (RFC 3030 §3)
     plaintext_auth_refused, ///< credentials would go over an unencrypted connection
     tls_not_available,      ///< encryption required but the Tls policy is no_tls
     source_failed,          ///< the message source reported a read error
@@ -634,6 +638,8 @@ enum class cause : std::uint8_t {
     tls_handshake_failed,   ///< the handshake failed (no common version or cipher, an alert, a broken record)
     tls_plaintext_server,   ///< the server answered the ClientHello in plaintext SMTP: the port wants STARTTLS
     tls_alert,              ///< the server ended the handshake with a fatal alert (error::tls_alert names it)
+    tls_message_too_large,  ///< a handshake message (the certificate chain) larger than the TLS library can receive
+    tls_renegotiation_refused, ///< the server asked to renegotiate TLS, which mailwire refuses; the server then gave up
     certificate_untrusted,  ///< the chain does not lead to a trust anchor (self-signed, unknown issuer)
     certificate_expired,    ///< the certificate has expired or is not valid yet
     certificate_wrong_host, ///< the certificate is valid, but for another host name
@@ -716,9 +722,13 @@ inline const char* to_string(cause c) noexcept {
     case cause::bad_address: return "invalid address";
     case cause::bad_argument: return "invalid argument";
     case cause::bad_header: return "invalid header (CR, LF or NUL, or bad syntax)";
+    case cause::header_reserved: return "header written by mailwire itself: set it through its own option or function";
+    case cause::header_too_long: return "header longer than the 900-octet limit (display names 400, file names 200)";
     case cause::too_many: return "more addresses, headers or attachments than the message has room for";
     case cause::message_too_large: return "message larger than the server's SIZE limit";
     case cause::utf8_not_supported: return "address needs SMTPUTF8, which the server does not offer";
+    case cause::eight_bit_not_supported: return "8-bit content, and the server does not offer 8BITMIME";
+    case cause::not_text: return "a line longer than 998 octets (or a NUL octet), and the server does not offer BINARYMIME";
     case cause::plaintext_auth_refused: return "credentials refused on an unencrypted connection";
     case cause::tls_not_available: return "encryption required but no TLS policy";
     case cause::source_failed: return "the message source failed";
@@ -742,6 +752,8 @@ inline const char* to_string(cause c) noexcept {
     case cause::tls_handshake_failed: return "TLS handshake failed";
     case cause::tls_plaintext_server: return "server answered the TLS handshake in plaintext";
     case cause::tls_alert: return "the server ended the TLS handshake with an alert";
+    case cause::tls_message_too_large: return "the server's certificate chain is larger than the TLS receive buffer";
+    case cause::tls_renegotiation_refused: return "the server asked to renegotiate TLS, which mailwire refuses";
     case cause::certificate_untrusted: return "certificate not trusted (unknown issuer or self-signed)";
     case cause::certificate_expired: return "certificate expired or not yet valid";
     case cause::certificate_wrong_host: return "certificate issued for another host name";
@@ -1321,6 +1333,7 @@ inline bool base64_decode(std::string_view in, unsigned char* out, std::size_t c
 #define MAILWIRE_DOT_STUFFER_HPP
 
 
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -1458,38 +1471,113 @@ private:
     std::uint64_t bytes_in_ = 0;
 };
 
-/// The size of `message` once its line ends are CRLF and the last line is terminated: what RFC 1870
-/// §3 asks a client to declare in SIZE= (dot-stuffing and the final "." are not counted). Every
-/// line end (CRLF, a lone CR, a lone LF) is CRLF on the wire, so the size is the octets, one more
-/// for each lone CR and each lone LF, and CRLF for an open last line; the line ends are found with
-/// memchr, so a big message is counted at memory speed.
-inline std::uint64_t wire_size(std::string_view message) noexcept {
-    const char* const begin = message.data();
-    const char* const end = begin + message.size();
-    std::uint64_t n = message.size();
-    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
-        if (q == begin || q[-1] != '\r') ++n; // a lone LF
-    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\r', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
-        if (q + 1 == end || q[1] != '\n') ++n; // a lone CR
-    if (!message.empty() && message.back() != '\n' && message.back() != '\r') n += 2;
-    return n;
-}
-
-/// Whether `message` is not line-structured text: it holds a NUL octet, or a line longer than the
-/// 998 octets RFC 5322 §2.1.1 allows (RFC 3030 §3: such content needs BODY=BINARYMIME).
-inline bool binary_content(std::string_view message) noexcept {
-    if (message.empty()) return false;
-    if (std::memchr(message.data(), '\0', message.size()) != nullptr) return true;
+/// Whether `message` holds an octet from 0x80 on (8-bit content, RFC 6152), eight octets at a time.
+inline bool eight_bit_content(std::string_view message) noexcept {
     const char* p = message.data();
-    const char* const end = p + message.size();
-    while (p != end) {
-        const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-        const char* const line_end = lf != nullptr ? static_cast<const char*>(lf) : end;
-        if (line_end - p > 999) return true; // 998 octets and a CR before the LF
-        p = lf != nullptr ? line_end + 1 : end;
+    std::size_t n = message.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        if ((word & 0x8080808080808080u) != 0) return true;
     }
+    for (; n != 0; ++p, --n)
+        if (static_cast<unsigned char>(*p) >= 0x80) return true;
     return false;
 }
+
+/// Watches streamed content, block by block, that goes as SMTP text: no NUL and no line longer
+/// than 998 octets (RFC 5322 §2.1.1, RFC 5321 §4.5.3.1.6), and, to a server that did not offer
+/// 8BITMIME, no octet from 0x80 on (RFC 6152 §3). A line ends at a CR or an LF, as the
+/// dot-stuffer makes each of them a line end. Content in memory is looked at before MAIL instead
+/// (binary_content, eight_bit_content), so what the caller did not declare cannot reach a
+/// server that may not take it: the transaction is abandoned before its end.
+class text_guard {
+public:
+    constexpr explicit text_guard(bool seven_bit) noexcept : seven_bit_(seven_bit) {}
+
+    /// cause::none while the content keeps to the rules; not_text or eight_bit_not_supported at
+    /// the first block that breaks one.
+    cause check(const char* p, std::size_t n) noexcept {
+        if (n == 0) return cause::none;
+        if (std::memchr(p, '\0', n) != nullptr) return cause::not_text;
+        if (seven_bit_ && eight_bit_content(std::string_view(p, n))) return cause::eight_bit_not_supported;
+        const char* const end = p + n;
+        while (p != end) {
+            const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+            const char* const stop = lf != nullptr ? static_cast<const char*>(lf) : end;
+            const std::size_t run = static_cast<std::size_t>(stop - p);
+            if (lf != nullptr && line_ + run <= 998) {
+                line_ = 0; // the common case: a whole line of at most 998 octets (a CR included)
+            } else {
+                // An open line, or one near or over the limit: octet by octet, a CR ending a line.
+                for (const char* q = p; q != stop; ++q) {
+                    if (*q == '\r') line_ = 0;
+                    else if (++line_ > 998) return cause::not_text;
+                }
+                if (lf != nullptr) line_ = 0;
+            }
+            p = lf != nullptr ? stop + 1 : end;
+        }
+        return cause::none;
+    }
+    /// The same, octet by octet: the smaller code, for the builds that keep the octet loops
+    /// (MAILWIRE_BULK_CONTENT 0: firmware).
+    cause check_octets(const char* p, std::size_t n) noexcept {
+        for (const char* const end = p + n; p != end; ++p) {
+            const unsigned char c = static_cast<unsigned char>(*p);
+            if (c == 0) return cause::not_text;
+            if (c >= 0x80 && seven_bit_) return cause::eight_bit_not_supported;
+            if (c == '\r' || c == '\n') line_ = 0;
+            else if (++line_ > 998) return cause::not_text;
+        }
+        return cause::none;
+    }
+
+private:
+    bool seven_bit_;
+    std::size_t line_ = 0; ///< octets of the open line so far
+};
+
+/// What one look at a message in memory finds: its size once its line ends are CRLF and its
+/// last line is terminated (what RFC 1870 §3 asks a client to declare in SIZE=; dot-stuffing and
+/// the final "." are not counted), and whether it is not line-structured text (a NUL, or a line
+/// longer than the 998 octets RFC 5322 §2.1.1 allows: RFC 3030 §3, such content needs
+/// BODY=BINARYMIME).
+struct message_scan {
+    std::uint64_t wire_size = 0; ///< counted only when asked for
+    bool binary = false;
+};
+
+/// Every line end is CRLF on the wire, so the size is the octets, one more for each lone CR and
+/// each lone LF, and CRLF for an open last line. The line ends are found once, with memchr, for
+/// both answers, so a big message is looked at at memory speed; a stretch of more than 998
+/// octets between two LFs is looked at octet by octet (a lone CR in it ends a line too).
+inline message_scan scan_message(std::string_view message, bool count_wire_size) noexcept {
+    message_scan s;
+    const char* const begin = message.data();
+    const char* const end = begin + message.size();
+    const auto too_long = [](const char* from, const char* to) {
+        return to - from > 998 && text_guard(false).check(from, static_cast<std::size_t>(to - from)) != cause::none;
+    };
+    std::uint64_t n = message.size();
+    s.binary = !message.empty() && std::memchr(begin, '\0', message.size()) != nullptr;
+    const char* line = begin;
+    for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)))) != nullptr; ++q) {
+        if (q == begin || q[-1] != '\r') ++n; // a lone LF
+        s.binary = s.binary || too_long(line, q);
+        line = q + 1;
+    }
+    s.binary = s.binary || too_long(line, end);
+    if (count_wire_size) {
+        for (const char* q = begin; q != end && (q = static_cast<const char*>(std::memchr(q, '\r', static_cast<std::size_t>(end - q)))) != nullptr; ++q)
+            if (q + 1 == end || q[1] != '\n') ++n; // a lone CR
+        if (!message.empty() && message.back() != '\n' && message.back() != '\r') n += 2;
+        s.wire_size = n;
+    }
+    return s;
+}
+inline std::uint64_t wire_size(std::string_view message) noexcept { return scan_message(message, true).wire_size; }
+inline bool binary_content(std::string_view message) noexcept { return scan_message(message, false).binary; }
 
 } // inline namespace MAILWIRE_ABI
 } // namespace mailwire
@@ -2023,6 +2111,15 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "Fix the header: names are printable ASCII without ':', and no value, file name or type may contain CR, LF "    \
       "or NUL (they could inject headers).",                                                                          \
       "Header: no CR, LF or NUL.")                                                                                    \
+    R(cause::header_reserved, none, always,                                                                           \
+      "mailwire writes Date, From, Sender, To, Cc, Reply-To, Subject, Message-ID, MIME-Version and Content-* "        \
+      "itself: set them with from(), to(), subject()... (mailwire-send: --from, --cc, --subject), not as a header of " \
+      "your own.",                                                                                                    \
+      "Set it with its own function.")                                                                                \
+    R(cause::header_too_long, none, always,                                                                           \
+      "Shorten it: header text may be 900 octets (display names 400, file names 200), so that every line stays "       \
+      "within RFC 5322's 998; put long text in the body.",                                                            \
+      "Shorten the header.")                                                                                          \
     R(cause::too_many, none, always,                                                                                  \
       "The message has more addresses, headers or attachments than its capacity; raise the basic_message template "   \
       "arguments.",                                                                                                   \
@@ -2035,6 +2132,14 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "This address has non-ASCII characters but the server does not offer SMTPUTF8; use an ASCII address or "        \
       "another server.",                                                                                              \
       "No SMTPUTF8: use ASCII address.")                                                                              \
+    R(cause::eight_bit_not_supported, none, always,                                                                   \
+      "Nothing was delivered: the server does not offer 8BITMIME (RFC 6152), so 8-bit text must be encoded first "    \
+      "(quoted-printable or base64; mailwire's composer does it), or use a server that offers 8BITMIME.",             \
+      "Encode 8-bit text (QP/base64).")                                                                               \
+    R(cause::not_text, none, always,                                                                                  \
+      "Nothing was delivered: SMTP text lines end after 998 octets and hold no NUL (RFC 5322 2.1.1); encode the "     \
+      "content (quoted-printable or base64; mailwire's composer does it), or use a server with BINARYMIME.",          \
+      "Encode long lines (QP/base64).")                                                                               \
     R(cause::plaintext_auth_refused, none, always,                                                                    \
       "Refusing to send credentials unencrypted: use the submission profile (587, STARTTLS) or submissions (465, "    \
       "implicit TLS); allow plaintext AUTH only on a trusted network.",                                               \
@@ -2156,6 +2261,15 @@ static_assert(static_cast<unsigned>(advice_if::tls_available) < 32, "the conditi
       "The server ended the TLS handshake with the alert named in the error; nothing was sent in plaintext. "         \
       "Check that the encryption matches the port (465 implicit TLS; 587, 2525 and 25 STARTTLS).",                    \
       "TLS alert: see the error.")                                                                                    \
+    R(cause::tls_message_too_large, none, always,                                                                     \
+      "The server's certificate chain does not fit mbedTLS's receive buffer: build with mbedTLS 3.6.4 or later and "   \
+      "MBEDTLS_SSL_IN_CONTENT_LEN above the chain's size (ESP-IDF: CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN), or have the "  \
+      "server send a shorter chain.",                                                                                 \
+      "Raise MBEDTLS_SSL_IN_CONTENT_LEN.")                                                                            \
+    R(cause::tls_renegotiation_refused, none, always,                                                                 \
+      "The server asked for a new TLS handshake inside the session (renegotiation), which mailwire refuses: have "     \
+      "the server's TLS configuration stop renegotiating (or allow TLS 1.3), or use another port or server.",         \
+      "Server renegotiates: fix its TLS.")                                                                            \
     R(cause::tls_plaintext_server, none, always,                                                                      \
       "The server speaks plaintext SMTP on this port, not implicit TLS: use STARTTLS (profile submission, port "      \
       "587, or alternate, 2525).",                                                                                    \
@@ -2947,7 +3061,7 @@ public:
         static_assert(detail::is_source<Source>::value,
                       "mailwire: the Source lacks `std::ptrdiff_t read(char* buf, std::size_t cap)`");
         send_result res;
-        if (!transaction(env, source, res, env.size, env.size, env.binary)) res.err = err_;
+        if (!transaction(env, source, res, env.size, env.size, env.binary, env.eight_bit)) res.err = err_;
         return res;
     }
     /// Sends a message that is in memory. SIZE= is declared from this message's own wire size
@@ -2958,12 +3072,16 @@ public:
         string_source src(message);
         send_result res;
         // Content that is not line-structured goes unchanged where BINARYMIME can carry it (RFC
-        // 3030 §3), and is then counted as it is.
-        const bool binary = env.binary || (binary_path() && binary_content(message));
-        const std::uint64_t size = !(MAILWIRE_MAIL_PARAMETERS && caps_.size) ? 0
-                                   : binary && binary_path()                 ? message.size()
-                                                                             : wire_size(message);
-        if (!transaction(env, src, res, size, message.size(), binary)) res.err = err_;
+        // 3030 §3), and is then counted as it is; elsewhere it is refused before MAIL, as 8-bit
+        // content is where 8BITMIME is not offered (RFC 6152 §3).
+        const bool declare_size = MAILWIRE_MAIL_PARAMETERS && caps_.size;
+        const message_scan scan = scan_message(message, declare_size);
+        const bool binary = env.binary || scan.binary;
+        const bool eight_bit = env.eight_bit || eight_bit_content(message);
+        const std::uint64_t size = !declare_size                 ? 0
+                                   : binary && binary_path() ? message.size()
+                                                             : scan.wire_size;
+        if (!transaction(env, src, res, size, message.size(), binary, eight_bit)) res.err = err_;
         return res;
     }
 
@@ -3276,9 +3394,11 @@ private:
         std::string_view (*take)(void*, std::size_t);
         void* context;
     };
-    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                         chunk_source* chunks = nullptr, std::uint64_t expected = 0,
-                                         bool binary = false);
+    /// `binary` and `eight_bit` say what the content holds (envelope::binary, eight_bit): checked
+    /// against what the server offers before MAIL.
+    [[nodiscard]] bool envelope_commands(envelope& env, send_result& res, std::uint64_t size, bool binary,
+                                         bool eight_bit, chunk_source* chunks = nullptr,
+                                         std::uint64_t expected = 0);
 
     // ---------------------------------------------------------------- PIPELINING (RFC 2920): transaction.hpp
     /// A transaction's envelope while it is under way: which commands are out, which answered.
@@ -3420,7 +3540,7 @@ private:
     /// total the progress callback counts against (0: unknown).
     template <class Source>
     [[nodiscard]] bool transaction(envelope& env, Source& source, send_result& res, std::uint64_t size,
-                                   std::uint64_t expected, bool binary);
+                                   std::uint64_t expected, bool binary, bool eight_bit);
 
     /// The body is read from its source in blocks of a quarter of the send buffer (at least the
     /// 256 octets a firmware's stack can spare). With a send buffer of 4 KiB or more (hosted
@@ -3536,8 +3656,20 @@ bool basic_client<Transport, Tls, Profile, Clock>::io_failure(io_status s, int s
     else if (s == io_status::timeout) k = error_kind::timeout;
     else if (s == io_status::refused) c = cause::connection_refused;
     else if (s != io_status::unreachable && p != phase::connect) c = cause::connection_lost;
+    if constexpr (Tls::available) {
+        // The TLS policy may know why an established session failed (the server asked to
+        // renegotiate): its cause, and the alert that ended it.
+        const cause t = tls_active_ ? detail::tls_failure(tls_) : cause::none;
+        if (t != cause::none) {
+            k = error_kind::tls;
+            c = t;
+        }
+    }
     fail(p, k, c);
     err_.sys_error = sys;
+    if constexpr (Tls::available) {
+        if (k == error_kind::tls) err_.tls_alert = detail::tls_alert(tls_);
+    }
     drop_connection();
     return false;
 }
@@ -4183,8 +4315,8 @@ void basic_client<Transport, Tls, Profile, Clock>::begin_step(const batch& b, st
 
 template <class Transport, class Tls, class Profile, class Clock>
 bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& env, send_result& res, std::uint64_t size,
-                                                                     chunk_source* chunks, std::uint64_t expected,
-                                                                     bool binary) {
+                                                                     bool binary, bool eight_bit, chunk_source* chunks,
+                                                                     std::uint64_t expected) {
     if (!open_) return fail(phase::mail, error_kind::usage, cause::not_connected);
 
     // Everything is checked before the first byte leaves.
@@ -4198,17 +4330,26 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
         if (i != 0) env.recipients[i - 1].result.clear();
     }
     if (n == 0) return fail(phase::rcpt, error_kind::usage, cause::bad_argument);
-    if (utf8 && !(MAILWIRE_MAIL_PARAMETERS && caps_.smtputf8))
-        return fail(phase::mail, error_kind::usage, cause::utf8_not_supported);
-    // RFC 1870 §6: a message known to exceed the server's declared limit is not offered at all.
-    if (MAILWIRE_MAIL_PARAMETERS && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
-        return fail(phase::mail, error_kind::usage, cause::message_too_large);
+    // What the server cannot take is refused before MAIL, each for its RFC:
+    // - an address that needs SMTPUTF8 (RFC 6531 §3.4);
+    // - a message known to exceed the server's declared limit (RFC 1870 §6);
+    // - content that is not text goes only as BODY=BINARYMIME (RFC 3030 §3), which carries 8-bit
+    //   octets too; as text, its lines must fit 998 octets (RFC 5321 §4.5.3.1.6), and 8-bit
+    //   octets need a server that offered 8BITMIME (RFC 6152 §3).
+    const bool raw = chunks != nullptr && binary && binary_path();
+    const bool with_params = MAILWIRE_MAIL_PARAMETERS;
+    cause refused = cause::none;
+    if (utf8 && !(with_params && caps_.smtputf8)) refused = cause::utf8_not_supported;
+    else if (with_params && size != 0 && caps_.size && caps_.size_limit != 0 && size > caps_.size_limit)
+        refused = cause::message_too_large;
+    else if (binary && !raw) refused = cause::not_text;
+    else if (eight_bit && !raw && !(with_params && caps_.eightbitmime)) refused = cause::eight_bit_not_supported;
+    if (refused != cause::none) return fail(phase::mail, error_kind::usage, refused);
 
     const bool pipelined = caps_.pipelining && !opt_.disable_pipelining;
     // The MAIL parameters, gathered in one piece: " SIZE=<n>" (RFC 1870 §6), " BODY=8BITMIME"
     // (RFC 6152) or " BODY=BINARYMIME" (RFC 3030 §3, with BDAT only), " SMTPUTF8" (RFC 6531
     // §3.4); at most 51 octets.
-    const bool raw = chunks != nullptr && binary && binary_path();
     char param_buf[64];
     std::size_t param_len = 0;
     if (MAILWIRE_MAIL_PARAMETERS) {
@@ -4217,7 +4358,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
         const char* const parts[] = {declare_size ? " SIZE=" : "",
                                      declare_size ? detail::format_u64(size, size_buf) : "",
                                      raw                                   ? " BODY=BINARYMIME"
-                                     : env.eight_bit && caps_.eightbitmime ? " BODY=8BITMIME"
+                                     : eight_bit                           ? " BODY=8BITMIME"
                                                                            : "",
                                      utf8 ? " SMTPUTF8" : ""};
         for (const char* p : parts) {
@@ -4264,7 +4405,8 @@ bool basic_client<Transport, Tls, Profile, Clock>::envelope_commands(envelope& e
 template <class Transport, class Tls, class Profile, class Clock>
 template <class Source>
 bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, Source& source, send_result& res,
-                                                               std::uint64_t size, std::uint64_t expected, bool binary) {
+                                                               std::uint64_t size, std::uint64_t expected, bool binary,
+                                                               bool eight_bit) {
     if constexpr (MAILWIRE_CHUNKING) {
         if (use_chunking()) {
             // BDAT: the content goes with the commands (chunking.hpp), read through one function
@@ -4274,10 +4416,10 @@ bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, So
             if constexpr (bulk_body && detail::has_take<Source>::value)
                 src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
             src.context = &source;
-            return envelope_commands(env, res, size, &src, expected, binary);
+            return envelope_commands(env, res, size, binary, eight_bit, &src, expected);
         }
     }
-    return envelope_commands(env, res, size) && content(source, expected);
+    return envelope_commands(env, res, size, binary, eight_bit) && content(source, expected);
 }
 
 template <class Transport, class Tls, class Profile, class Clock>
@@ -4318,12 +4460,18 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
             if (!feed(block.data(), block.size())) return false;
         }
     } else {
+        // Streamed: each block is looked at before it goes (text_guard).
+        text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
         char in[content_block];
         for (;;) {
             const std::ptrdiff_t got = source.read(in, sizeof(in));
-            if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+            const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in)
+                                  ? cause::source_failed
+                                  : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
+                                              : guard.check_octets(in, static_cast<std::size_t>(got));
+            if (bad != cause::none) {
                 // No "." may follow a partial message: close, and the server discards it.
-                fail(phase::body, error_kind::usage, cause::source_failed);
+                fail(phase::body, error_kind::usage, bad);
                 drop_connection();
                 return false;
             }
@@ -4589,6 +4737,8 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         }
         return ok;
     };
+    // Streamed text is looked at before it goes (text_guard); BINARYMIME carries any octet.
+    text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
     char in[content_block];
     for (;;) {
         if (!chunks_wanted(b)) {
@@ -4604,9 +4754,13 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
             continue;
         }
         const std::ptrdiff_t got = b.chunks->read(b.chunks->context, in, sizeof(in));
-        if (got < 0 || static_cast<std::size_t>(got) > sizeof(in)) {
+        const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in) ? cause::source_failed
+                          : b.raw                                                ? cause::none
+                          : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
+                                      : guard.check_octets(in, static_cast<std::size_t>(got));
+        if (bad != cause::none) {
             // No LAST may follow a partial message: close, and the server discards it.
-            fail(phase::body, error_kind::usage, cause::source_failed);
+            fail(phase::body, error_kind::usage, bad);
             drop_connection();
             return false;
         }
@@ -5964,12 +6118,13 @@ namespace detail {
 namespace mime {
 
 
-/// The setters' one check of header text: longer than max, or a CR, LF or NUL in it.
-constexpr bool bad_text(std::string_view s, std::size_t max) noexcept {
-    if (s.size() > max) return true;
+/// The setters' one check of header text: a CR, LF or NUL in it (they could start a header of
+/// their own: cause::bad_header), or longer than max (cause::header_too_long); cause::none when
+/// it may be written.
+constexpr cause text_cause(std::string_view s, std::size_t max) noexcept {
     for (char ch : s)
-        if (ch == '\r' || ch == '\n' || ch == '\0') return true;
-    return false;
+        if (ch == '\r' || ch == '\n' || ch == '\0') return cause::bad_header;
+    return s.size() > max ? cause::header_too_long : cause::none;
 }
 /// Whether s contains c.
 constexpr bool has(std::string_view s, char c) noexcept {
@@ -6386,7 +6541,7 @@ protected:
                         std::string_view display) noexcept {
         const address_check check = check_mailbox(address);
         if (check != address_check::ok && check != address_check::ok_needs_utf8) return cause::bad_address;
-        if (bad_text(display, 400)) return cause::bad_header;
+        if (const cause c = text_cause(display, 400); c != cause::none) return c;
         // From and Sender have one entry each; set again, it is replaced.
         address_entry* e = k == kind_from ? &from_ : k == kind_sender ? &sender_ : nullptr;
         if (e == nullptr) {
@@ -6407,11 +6562,12 @@ protected:
         return result(header_cause(list, cap, name, value));
     }
     cause header_cause(custom_header* list, std::size_t cap, std::string_view name, std::string_view value) noexcept {
-        if (!valid_field_name(name) || bad_text(value, max_header_text)) return cause::bad_header;
+        if (!valid_field_name(name)) return cause::bad_header;
         for (std::string_view own : field::refused_as_custom) {
             own.remove_suffix(2); // ": "
-            if (mailwire::detail::iequals(name, own)) return cause::bad_header;
+            if (mailwire::detail::iequals(name, own)) return cause::header_reserved;
         }
+        if (const cause c = text_cause(value, max_header_text); c != cause::none) return c;
         if (header_count_ == cap) return cause::too_many;
         list[header_count_++] = custom_header{name, value};
         return cause::none;
@@ -6423,7 +6579,8 @@ protected:
     }
     cause part_cause(part* list, std::size_t cap, const content_source& src, std::string_view filename,
                      std::string_view type, std::string_view cid) noexcept {
-        if (!valid_content_type(type) || bad_text(filename, max_file_name)) return cause::bad_header;
+        if (!valid_content_type(type)) return cause::bad_header;
+        if (const cause c = text_cause(filename, max_file_name); c != cause::none) return c;
         if (part_count_ == cap) return cause::too_many;
         part& p = list[part_count_++];
         set_slot(p.src, src);
@@ -6433,7 +6590,7 @@ protected:
         return cause::none;
     }
     error set_subject(std::string_view text) {
-        if (bad_text(text, max_header_text)) return result(cause::bad_header);
+        if (const cause c = text_cause(text, max_header_text); c != cause::none) return result(c);
         subject_ = text;
         return result(cause::none);
     }

@@ -467,9 +467,13 @@ enum class cause : std::uint8_t {
     bad_address,            ///< CR, LF, NUL, or invalid syntax in an address
     bad_argument,           ///< other invalid input (EHLO name, credentials with NUL, empty list)
     bad_header,             ///< CR, LF or NUL (or invalid syntax) in a header name or value, file name, type
+    header_reserved,        ///< a header the composer writes itself (Date, From, Subject, Message-ID...)
+    header_too_long,        ///< header text over its limit (limits.hpp: 900 octets, display names 400, file names 200)
     too_many,               ///< more addresses, headers or parts than the composer's capacity
     message_too_large,      ///< larger than the server's SIZE limit
     utf8_not_supported,     ///< an address needs SMTPUTF8 but the server does not offer it
+    eight_bit_not_supported, ///< 8-bit content, and the server does not offer 8BITMIME (RFC 6152 §3)
+    not_text,               ///< a line over 998 octets or a NUL, and the server cannot take BINARYMIME (RFC 3030 §3)
     plaintext_auth_refused, ///< credentials would go over an unencrypted connection
     tls_not_available,      ///< encryption required but the Tls policy is no_tls
     source_failed,          ///< the message source reported a read error
@@ -496,6 +500,8 @@ enum class cause : std::uint8_t {
     tls_handshake_failed,   ///< the handshake failed (no common version or cipher, an alert, a broken record)
     tls_plaintext_server,   ///< the server answered the ClientHello in plaintext SMTP: the port wants STARTTLS
     tls_alert,              ///< the server ended the handshake with a fatal alert (error::tls_alert names it)
+    tls_message_too_large,  ///< a handshake message (the certificate chain) larger than the TLS library can receive
+    tls_renegotiation_refused, ///< the server asked to renegotiate TLS, which mailwire refuses; the server then gave up
     certificate_untrusted,  ///< the chain does not lead to a trust anchor (self-signed, unknown issuer)
     certificate_expired,    ///< the certificate has expired or is not valid yet
     certificate_wrong_host, ///< the certificate is valid, but for another host name
@@ -578,9 +584,13 @@ inline const char* to_string(cause c) noexcept {
     case cause::bad_address: return "invalid address";
     case cause::bad_argument: return "invalid argument";
     case cause::bad_header: return "invalid header (CR, LF or NUL, or bad syntax)";
+    case cause::header_reserved: return "header written by mailwire itself: set it through its own option or function";
+    case cause::header_too_long: return "header longer than the 900-octet limit (display names 400, file names 200)";
     case cause::too_many: return "more addresses, headers or attachments than the message has room for";
     case cause::message_too_large: return "message larger than the server's SIZE limit";
     case cause::utf8_not_supported: return "address needs SMTPUTF8, which the server does not offer";
+    case cause::eight_bit_not_supported: return "8-bit content, and the server does not offer 8BITMIME";
+    case cause::not_text: return "a line longer than 998 octets (or a NUL octet), and the server does not offer BINARYMIME";
     case cause::plaintext_auth_refused: return "credentials refused on an unencrypted connection";
     case cause::tls_not_available: return "encryption required but no TLS policy";
     case cause::source_failed: return "the message source failed";
@@ -604,6 +614,8 @@ inline const char* to_string(cause c) noexcept {
     case cause::tls_handshake_failed: return "TLS handshake failed";
     case cause::tls_plaintext_server: return "server answered the TLS handshake in plaintext";
     case cause::tls_alert: return "the server ended the TLS handshake with an alert";
+    case cause::tls_message_too_large: return "the server's certificate chain is larger than the TLS receive buffer";
+    case cause::tls_renegotiation_refused: return "the server asked to renegotiate TLS, which mailwire refuses";
     case cause::certificate_untrusted: return "certificate not trusted (unknown issuer or self-signed)";
     case cause::certificate_expired: return "certificate expired or not yet valid";
     case cause::certificate_wrong_host: return "certificate issued for another host name";
@@ -1058,6 +1070,19 @@ inline bool read_again(int rc) noexcept {
 }
 
 inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
+inline bool is_tls12(const mbedtls_ssl_context* ssl) noexcept {
+    const char* v = mbedtls_ssl_get_version(ssl);
+    return v != nullptr && v[0] == 'T' && v[4] == '1' && v[5] == '.' && v[6] == '2' && v[7] == '\0'; // "TLSv1.2"
+}
+
+/// The most plaintext one incoming record may hold (ssl.h makes it 16384 unless configured).
+constexpr std::size_t in_content_len = MBEDTLS_SSL_IN_CONTENT_LEN;
+/// What a handshake gives up with on a message it cannot receive whole: before 3.6.4, one split
+/// across records (FEATURE_UNAVAILABLE: no reassembly); from 3.6.4 on, one larger than
+/// in_content_len (BAD_INPUT_DATA: more data than the buffer holds).
+constexpr bool message_too_large(int rc) noexcept {
+    return rc == MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE || rc == MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+}
 
 /// The version of the mbedTLS library linked in ("3.6.6"), which a shared library may have newer
 /// than the headers; "" without MBEDTLS_VERSION_C. 4.x returns the text, 2.28 and 3.x copy it.
@@ -1272,6 +1297,8 @@ private:
         int sys_error;
         std::size_t first_len;
         unsigned char first[8];
+        std::size_t received; ///< octets read in this step (a handshake's: the server's whole flight)
+        bool wrote;           ///< something was written in this step (in a read: an alert, see stream())
 
         template <class Transport>
         static io_result move_bytes(void* t, char* buf, std::size_t len, std::uint32_t ms, bool out) {
@@ -1295,6 +1322,8 @@ private:
             if (r.ok() && r.bytes > 0 && r.bytes <= len) {
                 for (std::size_t i = 0; !out && i < r.bytes && first_len < sizeof(first); ++i)
                     first[first_len++] = buf[i];
+                if (out) wrote = true;
+                else received += r.bytes;
                 return static_cast<int>(r.bytes);
             }
             status = r.ok() ? io_status::error : r.status;
@@ -1316,6 +1345,8 @@ private:
         b.status = io_status::ok;
         b.sys_error = 0;
         b.first_len = 0;
+        b.received = 0;
+        b.wrote = false;
         mbedtls_ssl_set_bio(&ssl_, &b, &bio::send, &bio::recv, nullptr);
         int rc;
         for (;;) {
@@ -1381,11 +1412,29 @@ private:
         if (!established_) return io_result::fail(io_status::error);
         const int rc = drive(b, s, buf, len);
         if (rc > 0) return io_result::done(static_cast<std::size_t>(rc));
+        if (s == step::read && b.wrote) renegotiation_refused(rc, b);
         if (s == step::read && (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY))
             return io_result::fail(io_status::closed);
         lib_error_ = rc;
         if (b.status != io_status::ok) return io_result::fail(b.status, b.sys_error);
         return io_result::fail(rc == MBEDTLS_ERR_SSL_CONN_EOF ? io_status::closed : io_status::error);
+    }
+
+    /// A read of application data that wrote: in TLS 1.2 mbedTLS writes while reading only to
+    /// refuse a HelloRequest (the warning alert no_renegotiation, RFC 5246 §7.2.2; mbedTLS errors
+    /// of its own have codes of their own). When the server then ends the session (a fatal alert,
+    /// closing) or waits for a handshake that does not come, that request is the cause.
+    void renegotiation_refused(int rc, const bio& b) noexcept {
+        if (!detail::mbedtls_compat::is_tls12(&ssl_)) return;
+        const bool server_gave_up = rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+                                    rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ||
+                                    b.status != io_status::ok;
+        if (!server_gave_up) return;
+        failure_ = cause::tls_renegotiation_refused;
+        if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) alert_ = detail::mbedtls_compat::received_alert(ssl_);
+        set_detail("the server sent a TLS HelloRequest; mailwire answered no_renegotiation, and the server ended "
+                   "the session",
+                   rc);
     }
 
     void finish(bio& b) noexcept {
@@ -1623,6 +1672,19 @@ private:
         } else if (io.status == io_status::timeout) {
             failure_ = cause::none; // the client reports a timeout in phase tls
             set_detail("no TLS answer from the server before the deadline", rc);
+        } else if (b.status == io_status::ok && b.received > detail::mbedtls_compat::in_content_len &&
+                   detail::mbedtls_compat::message_too_large(rc)) {
+            // More arrived than one record holds, and mbedTLS gave up on it: before 3.6.4 it cannot
+            // put a handshake message split across records together (FEATURE_UNAVAILABLE); from
+            // 3.6.4 on it can, within MBEDTLS_SSL_IN_CONTENT_LEN (BAD_INPUT_DATA past it).
+            failure_ = cause::tls_message_too_large;
+            io = io_result::fail(io_status::error);
+            set_detail(MBEDTLS_VERSION_NUMBER < 0x03060400
+                           ? "the server's handshake (its certificate chain) spans TLS records, which mbedTLS "
+                             "before 3.6.4 cannot put together"
+                           : "the server's handshake message (its certificate chain) is larger than "
+                             "MBEDTLS_SSL_IN_CONTENT_LEN",
+                       rc);
         } else {
             failure_ = cause::tls_handshake_failed;
             set_detail(io.status == io_status::closed ? "the server closed the connection during the handshake"
