@@ -769,7 +769,7 @@ TEST_CASE("mailwire-send: 8-bit text goes only where 8BITMIME is offered, else e
     }
 }
 
-TEST_CASE("mailwire-send: a line over 998 octets is refused with 65 before MAIL; 998 go through",
+TEST_CASE("mailwire-send: a line over 998 octets is refused with 65 before MAIL, 998 go through",
           "[interop][send][exit][content]") {
     // RFC 5322 §2.1.1, RFC 5321 §4.5.3.1.6; aiosmtpd offers no BINARYMIME.
     smtp_server server;
@@ -830,7 +830,7 @@ TEST_CASE("mailwire-send: a header mailwire writes, and a subject over 900 octet
     CHECK_FALSE(server.received_command("MAIL"));
 }
 
-TEST_CASE("mailwire-send: --attach takes file names with ';', and --attach-type names the type",
+TEST_CASE("mailwire-send: --attach takes file names with a semicolon, and --attach-type names the type",
           "[interop][send][compose]") {
     smtp_server server;
     INFO("server: " << server.problem());

@@ -72,7 +72,7 @@ bool installed(const std::string& program) {
 
 } // namespace
 
-TEST_CASE("sendmail -t -i -F: recipients from To, Cc and Bcc; Bcc removed; Date, Message-ID and From added",
+TEST_CASE("sendmail -t -i -F: recipients from To, Cc and Bcc, Bcc removed, Date, Message-ID and From added",
           "[interop][sendmail]") {
     smtp_server server;
     INFO("server: " << server.problem());

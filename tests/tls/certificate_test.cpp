@@ -131,7 +131,7 @@ int attach_bundle(void* conf) {
 int attach_fails(void*) { return 0x3001; }
 } // namespace
 
-TEST_CASE("attach_trust installs trust as ESP-IDF's certificate bundle does; the host name is still checked",
+TEST_CASE("attach_trust installs trust as ESP-IDF's certificate bundle does, the host name is still checked",
           "[tls][certificate]") {
     struct run {
         const char* cert;

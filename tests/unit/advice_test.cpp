@@ -382,7 +382,7 @@ TEST_CASE("a port that timed out or refused is never the port the advice suggest
     }
 }
 
-TEST_CASE("STARTTLS missing names stripping on the path; implicit TLS is offered only off port 25", "[unit][advice]") {
+TEST_CASE("STARTTLS missing names stripping on the path, implicit TLS is offered only off port 25", "[unit][advice]") {
     // (The dialogue that ends so is in client_starttls_test.cpp; here the advice for each port.)
     auto not_offered_on = [](std::uint16_t port) {
         error e;

@@ -329,7 +329,7 @@ TEST_CASE("fallback: never to weaker protection unless allowed", "[fallback]") {
     }
 }
 
-TEST_CASE("fallback: every route failing reports the last failure; no routes is a usage error", "[fallback]") {
+TEST_CASE("fallback: every route failing reports the last failure, no routes is a usage error", "[fallback]") {
     rig t;
     const auto r = t.send({{"mx.example", "", 587, encryption::none}, {"mx.example", "", 465, encryption::none}});
     CHECK_FALSE(r.delivered());

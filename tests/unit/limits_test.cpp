@@ -163,7 +163,7 @@ TEST_CASE("limits: a reply other than EHLO keeps the bound of 64 lines", "[unit]
     }
 }
 
-TEST_CASE("limits: an AUTH challenge of 504 base64 octets is answered; longer lines are refused", "[unit][limits]") {
+TEST_CASE("limits: an AUTH challenge of 504 base64 octets is answered, longer lines are refused", "[unit][limits]") {
     // 504 is the longest base64 text (a multiple of 4) within 506 = 512 - "334 " - CRLF.
     struct run {
         std::size_t text;
@@ -352,7 +352,7 @@ TEST_CASE("limits: local part 64 / domain 255 / path 256 octets go out in MAIL a
     }
 }
 
-TEST_CASE("limits: the client sets no bound on recipients; 100 go out pipelined and a 452 for the 101st is that "
+TEST_CASE("limits: the client sets no bound on recipients: 100 go out pipelined and a 452 for the 101st is that "
           "recipient's own result",
           "[unit][limits]") {
     // RFC 5321 §4.5.3.1.8: a server must take at least 100 recipients; past its own limit it

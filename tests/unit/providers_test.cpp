@@ -26,7 +26,7 @@ std::string host_of(const char* name, std::size_t room = 256) {
 static_assert(mailwire::providers::gmail.port == 587, "Gmail's submission port");
 static_assert(mailwire::providers::sendgrid.user == mailwire::user_kind::fixed, "SendGrid's fixed user");
 
-TEST_CASE("providers: found by name, case-insensitively; unknown names are not", "[providers]") {
+TEST_CASE("providers: found by name, case-insensitively, unknown names are not", "[providers]") {
     std::string_view region;
     CHECK(mailwire::find_provider("gmail", region) == &mailwire::providers::gmail);
     CHECK(mailwire::find_provider("GMail", region) == &mailwire::providers::gmail);
