@@ -66,12 +66,18 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         if (in_memory) {
             const std::string_view block = b.chunks->take(b.chunks->context, take_block);
             if (block.empty()) break;
+            const cause bad = b.raw || b.chunks->scanned ? cause::none : guard.check(block.data(), block.size());
+            if (bad != cause::none) {
+                fail(phase::body, error_kind::usage, bad); // (as below)
+                drop_connection();
+                return false;
+            }
             if (!feed(block.data(), block.size())) return false;
             continue;
         }
         const std::ptrdiff_t got = b.chunks->read(b.chunks->context, in, sizeof(in));
         const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in) ? cause::source_failed
-                          : b.raw                                                ? cause::none
+                          : b.raw || b.chunks->scanned                           ? cause::none
                           : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
                                       : guard.check_octets(in, static_cast<std::size_t>(got));
         if (bad != cause::none) {
@@ -187,10 +193,15 @@ bool basic_client<Transport, Tls, Profile, Clock>::seal_chunk(batch& b, bool las
     }
     const std::size_t step = b.put++;
     b.unanswered += command_size(b, step);
-    b.last_sent = last;
+    // The LAST chunk counts as sent once all of it is written (RFC 3030 §2 with RFC 5321
+    // §4.5.3.2.6): a failure before that leaves the message undelivered, and known to be; from
+    // then on every reply may be the last word on it (begin_step: phase end_of_data).
     if (!b.pipelined) {
         begin_step(b, step);
-        return flush() && take_reply(b);
+        if (!flush()) return false;
+        b.last_sent = last;
+        begin_step(b, step);
+        return take_reply(b);
     }
     // Writing a chunk has a deadline of its own (RFC 5321 §4.5.3.2.5: a data block); the reply
     // being waited for gets a fresh one once the writing is done. A reply to this chunk before
@@ -200,6 +211,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::seal_chunk(batch& b, bool las
     const bool ok = flush();
     b.writing_step = static_cast<std::size_t>(-1);
     if (!ok) return false;
+    b.last_sent = last;
     if (b.replies < b.put) begin_step(b, b.replies);
     return make_room(b, 0);
 }
