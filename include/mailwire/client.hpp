@@ -111,7 +111,7 @@ public:
     /// is counted only when the server offers SIZE. The progress callback counts against the
     /// message's length in memory (the octets it is read as).
     [[nodiscard]] send_result send(envelope& env, std::string_view message) {
-        string_source src(message);
+        scanned_source src(message);
         send_result res;
         // Content that is not line-structured goes unchanged where BINARYMIME can carry it (RFC
         // 3030 §3), and is then counted as it is; elsewhere it is refused before MAIL, as 8-bit
@@ -435,6 +435,11 @@ private:
         std::ptrdiff_t (*read)(void*, char*, std::size_t);
         std::string_view (*take)(void*, std::size_t);
         void* context;
+        bool scanned; ///< send() looked at the whole content before MAIL (scanned_source)
+    };
+    /// The message send() looked at whole before MAIL (scan_message): not looked at again as it goes.
+    struct scanned_source : string_source {
+        using string_source::string_source;
     };
     /// `binary` and `eight_bit` say what the content holds (envelope::binary, eight_bit): checked
     /// against what the server offers before MAIL.

@@ -141,6 +141,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, So
             if constexpr (bulk_body && detail::has_take<Source>::value)
                 src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
             src.context = &source;
+            src.scanned = std::is_same<Source, scanned_source>::value;
             return envelope_commands(env, res, size, binary, eight_bit, &src, expected);
         }
     }
@@ -179,27 +180,33 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
         }
         return ok;
     };
+    // Each block is looked at before it goes (text_guard), but for a message that send() looked
+    // at whole before MAIL (scanned_source). A breach, or a source that fails: no "." may follow
+    // a partial message, so the connection is closed and the server discards it.
+    text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
+    const auto stop = [&](cause why) {
+        fail(phase::body, error_kind::usage, why);
+        drop_connection();
+        return false;
+    };
     if constexpr (bulk_body && detail::has_take<Source>::value) {
         // Content in memory: looked at where it lies, runs written from there.
         for (std::string_view block = source.take(take_block); !block.empty(); block = source.take(take_block)) {
+            if constexpr (!std::is_same<Source, scanned_source>::value) {
+                if (const cause bad = guard.check(block.data(), block.size()); bad != cause::none) return stop(bad);
+            }
             if (!feed(block.data(), block.size())) return false;
         }
     } else {
-        // Streamed: each block is looked at before it goes (text_guard).
-        text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
         char in[content_block];
         for (;;) {
             const std::ptrdiff_t got = source.read(in, sizeof(in));
             const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in)
                                   ? cause::source_failed
-                                  : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
-                                              : guard.check_octets(in, static_cast<std::size_t>(got));
-            if (bad != cause::none) {
-                // No "." may follow a partial message: close, and the server discards it.
-                fail(phase::body, error_kind::usage, bad);
-                drop_connection();
-                return false;
-            }
+                              : std::is_same<Source, scanned_source>::value ? cause::none
+                              : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
+                                          : guard.check_octets(in, static_cast<std::size_t>(got));
+            if (bad != cause::none) return stop(bad);
             if (got == 0) break;
             if (!feed(in, static_cast<std::size_t>(got))) return false;
         }

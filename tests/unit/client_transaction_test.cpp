@@ -316,6 +316,34 @@ TEST_CASE("streamed content is looked at as it goes: 8-bit without 8BITMIME, lon
     }
 }
 
+TEST_CASE("a source in memory given to send() is looked at as it goes, as a streamed one is", "[unit][dialogue][source]") {
+    // string_source has take(): the client reads it where it lies, and still checks each block.
+    std::string body = "Subject: t\r\n\r\n";
+    for (int i = 0; i < 30; ++i) body += "plain line " + std::to_string(i) + "\r\n";
+    body += "caf\xc3\xa9\r\n";
+    for (bool chunking : {false, true}) {
+        INFO("CHUNKING offered: " << chunking);
+        session t;
+        if (chunking) mwtest::greet(t.s, {"PIPELINING", "CHUNKING"});
+        else mwtest::greet(t.s);
+        t.s.reply("250 ok\r\n").reply("250 ok\r\n").reply("354 go\r\n").reply("250 queued\r\n");
+        open_with(t);
+        recipients to({"b@example.org"});
+        mailwire::envelope env = to.envelope("a@example.org"); // eight_bit not declared
+        mailwire::string_source src(body);
+        const mailwire::send_result r = t.c.send(env, src);
+        INFO(mwtest::describe(r.err));
+        CHECK_FALSE(r.delivered());
+        CHECK(r.err.where == phase::body);
+        CHECK(r.err.why == cause::eight_bit_not_supported);
+        CHECK(t.s.closed_by_client);
+        CHECK(t.s.contents.empty());
+        // Chunks before the 8-bit line may have gone (a small send buffer makes several), never
+        // the LAST one: the server has no message.
+        CHECK(t.s.written.find("LAST") == std::string::npos);
+    }
+}
+
 TEST_CASE("lines over 998 octets and NUL: refused before MAIL where BINARYMIME cannot carry them", "[unit][dialogue]") {
     // RFC 5322 §2.1.1, RFC 5321 §4.5.3.1.6: a text line holds at most 998 octets. A message in
     // memory is looked at by send(); a streamed one the caller declares (envelope::binary).
