@@ -3069,7 +3069,7 @@ public:
     /// is counted only when the server offers SIZE. The progress callback counts against the
     /// message's length in memory (the octets it is read as).
     [[nodiscard]] send_result send(envelope& env, std::string_view message) {
-        string_source src(message);
+        scanned_source src(message);
         send_result res;
         // Content that is not line-structured goes unchanged where BINARYMIME can carry it (RFC
         // 3030 §3), and is then counted as it is; elsewhere it is refused before MAIL, as 8-bit
@@ -3393,6 +3393,11 @@ private:
         std::ptrdiff_t (*read)(void*, char*, std::size_t);
         std::string_view (*take)(void*, std::size_t);
         void* context;
+        bool scanned; ///< send() looked at the whole content before MAIL (scanned_source)
+    };
+    /// The message send() looked at whole before MAIL (scan_message): not looked at again as it goes.
+    struct scanned_source : string_source {
+        using string_source::string_source;
     };
     /// `binary` and `eight_bit` say what the content holds (envelope::binary, eight_bit): checked
     /// against what the server offers before MAIL.
@@ -4416,6 +4421,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::transaction(envelope& env, So
             if constexpr (bulk_body && detail::has_take<Source>::value)
                 src.take = [](void* s, std::size_t max) { return static_cast<Source*>(s)->take(max); };
             src.context = &source;
+            src.scanned = std::is_same<Source, scanned_source>::value;
             return envelope_commands(env, res, size, binary, eight_bit, &src, expected);
         }
     }
@@ -4454,27 +4460,33 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
         }
         return ok;
     };
+    // Each block is looked at before it goes (text_guard), but for a message that send() looked
+    // at whole before MAIL (scanned_source). A breach, or a source that fails: no "." may follow
+    // a partial message, so the connection is closed and the server discards it.
+    text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
+    const auto stop = [&](cause why) {
+        fail(phase::body, error_kind::usage, why);
+        drop_connection();
+        return false;
+    };
     if constexpr (bulk_body && detail::has_take<Source>::value) {
         // Content in memory: looked at where it lies, runs written from there.
         for (std::string_view block = source.take(take_block); !block.empty(); block = source.take(take_block)) {
+            if constexpr (!std::is_same<Source, scanned_source>::value) {
+                if (const cause bad = guard.check(block.data(), block.size()); bad != cause::none) return stop(bad);
+            }
             if (!feed(block.data(), block.size())) return false;
         }
     } else {
-        // Streamed: each block is looked at before it goes (text_guard).
-        text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
         char in[content_block];
         for (;;) {
             const std::ptrdiff_t got = source.read(in, sizeof(in));
             const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in)
                                   ? cause::source_failed
-                                  : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
-                                              : guard.check_octets(in, static_cast<std::size_t>(got));
-            if (bad != cause::none) {
-                // No "." may follow a partial message: close, and the server discards it.
-                fail(phase::body, error_kind::usage, bad);
-                drop_connection();
-                return false;
-            }
+                              : std::is_same<Source, scanned_source>::value ? cause::none
+                              : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
+                                          : guard.check_octets(in, static_cast<std::size_t>(got));
+            if (bad != cause::none) return stop(bad);
             if (got == 0) break;
             if (!feed(in, static_cast<std::size_t>(got))) return false;
         }
@@ -4750,12 +4762,18 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         if (in_memory) {
             const std::string_view block = b.chunks->take(b.chunks->context, take_block);
             if (block.empty()) break;
+            const cause bad = b.raw || b.chunks->scanned ? cause::none : guard.check(block.data(), block.size());
+            if (bad != cause::none) {
+                fail(phase::body, error_kind::usage, bad); // (as below)
+                drop_connection();
+                return false;
+            }
             if (!feed(block.data(), block.size())) return false;
             continue;
         }
         const std::ptrdiff_t got = b.chunks->read(b.chunks->context, in, sizeof(in));
         const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in) ? cause::source_failed
-                          : b.raw                                                ? cause::none
+                          : b.raw || b.chunks->scanned                           ? cause::none
                           : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
                                       : guard.check_octets(in, static_cast<std::size_t>(got));
         if (bad != cause::none) {
@@ -4871,10 +4889,15 @@ bool basic_client<Transport, Tls, Profile, Clock>::seal_chunk(batch& b, bool las
     }
     const std::size_t step = b.put++;
     b.unanswered += command_size(b, step);
-    b.last_sent = last;
+    // The LAST chunk counts as sent once all of it is written (RFC 3030 §2 with RFC 5321
+    // §4.5.3.2.6): a failure before that leaves the message undelivered, and known to be; from
+    // then on every reply may be the last word on it (begin_step: phase end_of_data).
     if (!b.pipelined) {
         begin_step(b, step);
-        return flush() && take_reply(b);
+        if (!flush()) return false;
+        b.last_sent = last;
+        begin_step(b, step);
+        return take_reply(b);
     }
     // Writing a chunk has a deadline of its own (RFC 5321 §4.5.3.2.5: a data block); the reply
     // being waited for gets a fresh one once the writing is done. A reply to this chunk before
@@ -4884,6 +4907,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::seal_chunk(batch& b, bool las
     const bool ok = flush();
     b.writing_step = static_cast<std::size_t>(-1);
     if (!ok) return false;
+    b.last_sent = last;
     if (b.replies < b.put) begin_step(b, b.replies);
     return make_room(b, 0);
 }
