@@ -4,7 +4,9 @@
 // within it is sent from memory as before (its exact SIZE=, 7bit when it is ASCII). A longer one
 // streams: that first MiB again, then the rest straight from the descriptor, in the client's
 // blocks. SIZE= then comes from the file's size when standard input is a regular file (RFC 1870's
-// size is the client's estimate), and is left out for a pipe.
+// size is the client's estimate), and is left out for a pipe. Before anything is sent, scan()
+// finds what the server must be able to take (content_facts: 8-bit octets, long lines, NUL), in
+// the part in memory and in the rest of a regular file; a pipe's rest the library checks as it goes.
 #ifndef MAILWIRE_SEND_STDIN_MESSAGE_HPP
 #define MAILWIRE_SEND_STDIN_MESSAGE_HPP
 
