@@ -178,8 +178,8 @@ public:
         const char* const end = p + n;
         while (p != end) {
             const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-            const char* const stop = lf != nullptr ? static_cast<const char*>(lf) : end;
-            const std::size_t run = static_cast<std::size_t>(stop - p);
+            const std::size_t run = static_cast<std::size_t>(lf != nullptr ? static_cast<const char*>(lf) - p : end - p);
+            const char* const stop = p + run;
             if (lf != nullptr && line_ + run <= 998) {
                 line_ = 0; // the common case: a whole line of at most 998 octets (a CR included)
             } else {
