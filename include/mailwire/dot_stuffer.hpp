@@ -162,9 +162,9 @@ inline bool eight_bit_content(std::string_view message) noexcept {
 /// Watches streamed content, block by block, that goes as SMTP text: no NUL and no line longer
 /// than 998 octets (RFC 5322 §2.1.1, RFC 5321 §4.5.3.1.6), and, to a server that did not offer
 /// 8BITMIME, no octet from 0x80 on (RFC 6152 §3). A line ends at a CR or an LF, as the
-/// dot-stuffer makes each of them a line end. Content in memory is looked at before MAIL instead
-/// (binary_content, eight_bit_content), so what the caller did not declare cannot reach a
-/// server that may not take it: the transaction is abandoned before its end.
+/// dot-stuffer makes each of them a line end. A message send() gets in memory is looked at whole
+/// before MAIL instead (scan_message, eight_bit_content). What the caller did not declare cannot
+/// reach a server that may not take it: the transaction is abandoned before its end.
 class text_guard {
 public:
     constexpr explicit text_guard(bool seven_bit) noexcept : seven_bit_(seven_bit) {}
