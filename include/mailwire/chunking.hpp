@@ -53,8 +53,16 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         }
         return ok;
     };
-    // Streamed text is looked at before it goes (text_guard); BINARYMIME carries any octet.
+    // Text is looked at before it goes (text_guard), but for a message send() looked at whole
+    // before MAIL; BINARYMIME carries any octet. A breach, or a source that fails: no LAST may
+    // follow a partial message, so the connection is closed and the server discards it.
     text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
+    const bool look = !b.raw && !b.chunks->scanned;
+    const auto stop = [&](cause why) {
+        fail(phase::body, error_kind::usage, why);
+        drop_connection();
+        return false;
+    };
     char in[content_block];
     for (;;) {
         if (!chunks_wanted(b)) {
@@ -66,26 +74,16 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         if (in_memory) {
             const std::string_view block = b.chunks->take(b.chunks->context, take_block);
             if (block.empty()) break;
-            const cause bad = b.raw || b.chunks->scanned ? cause::none : guard.check(block.data(), block.size());
-            if (bad != cause::none) {
-                fail(phase::body, error_kind::usage, bad); // (as below)
-                drop_connection();
-                return false;
-            }
+            if (const cause bad = look ? guard.check(block.data(), block.size()) : cause::none; bad != cause::none)
+                return stop(bad);
             if (!feed(block.data(), block.size())) return false;
             continue;
         }
         const std::ptrdiff_t got = b.chunks->read(b.chunks->context, in, sizeof(in));
         const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in) ? cause::source_failed
-                          : b.raw || b.chunks->scanned                           ? cause::none
-                          : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
-                                      : guard.check_octets(in, static_cast<std::size_t>(got));
-        if (bad != cause::none) {
-            // No LAST may follow a partial message: close, and the server discards it.
-            fail(phase::body, error_kind::usage, bad);
-            drop_connection();
-            return false;
-        }
+                          : look ? guard.check(in, static_cast<std::size_t>(got))
+                                 : cause::none;
+        if (bad != cause::none) return stop(bad);
         if (got == 0) break;
         if (!feed(in, static_cast<std::size_t>(got))) return false;
     }

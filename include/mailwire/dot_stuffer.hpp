@@ -170,8 +170,16 @@ public:
     constexpr explicit text_guard(bool seven_bit) noexcept : seven_bit_(seven_bit) {}
 
     /// cause::none while the content keeps to the rules; not_text or eight_bit_not_supported at
-    /// the first block that breaks one.
+    /// the first block that breaks one. Lines found with memchr where the client moves runs in
+    /// bulk (MAILWIRE_BULK_CONTENT), octet by octet, the smaller code, where it keeps the octet
+    /// loops (firmware).
     cause check(const char* p, std::size_t n) noexcept {
+        if constexpr (MAILWIRE_BULK_CONTENT) return check_lines(p, n);
+        else return check_octets(p, n);
+    }
+
+private:
+    cause check_lines(const char* p, std::size_t n) noexcept {
         if (n == 0) return cause::none;
         if (std::memchr(p, '\0', n) != nullptr) return cause::not_text;
         if (seven_bit_ && eight_bit_content(std::string_view(p, n))) return cause::eight_bit_not_supported;
@@ -194,8 +202,6 @@ public:
         }
         return cause::none;
     }
-    /// The same, octet by octet: the smaller code, for the builds that keep the octet loops
-    /// (MAILWIRE_BULK_CONTENT 0: firmware).
     cause check_octets(const char* p, std::size_t n) noexcept {
         for (const char* const end = p + n; p != end; ++p) {
             const unsigned char c = static_cast<unsigned char>(*p);
@@ -207,7 +213,6 @@ public:
         return cause::none;
     }
 
-private:
     bool seven_bit_;
     std::size_t line_ = 0; ///< octets of the open line so far
 };

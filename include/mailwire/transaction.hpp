@@ -204,8 +204,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
             const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in)
                                   ? cause::source_failed
                               : std::is_same<Source, scanned_source>::value ? cause::none
-                              : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
-                                          : guard.check_octets(in, static_cast<std::size_t>(got));
+                                                                            : guard.check(in, static_cast<std::size_t>(got));
             if (bad != cause::none) return stop(bad);
             if (got == 0) break;
             if (!feed(in, static_cast<std::size_t>(got))) return false;

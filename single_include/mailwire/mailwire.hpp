@@ -1496,8 +1496,16 @@ public:
     constexpr explicit text_guard(bool seven_bit) noexcept : seven_bit_(seven_bit) {}
 
     /// cause::none while the content keeps to the rules; not_text or eight_bit_not_supported at
-    /// the first block that breaks one.
+    /// the first block that breaks one. Lines found with memchr where the client moves runs in
+    /// bulk (MAILWIRE_BULK_CONTENT), octet by octet, the smaller code, where it keeps the octet
+    /// loops (firmware).
     cause check(const char* p, std::size_t n) noexcept {
+        if constexpr (MAILWIRE_BULK_CONTENT) return check_lines(p, n);
+        else return check_octets(p, n);
+    }
+
+private:
+    cause check_lines(const char* p, std::size_t n) noexcept {
         if (n == 0) return cause::none;
         if (std::memchr(p, '\0', n) != nullptr) return cause::not_text;
         if (seven_bit_ && eight_bit_content(std::string_view(p, n))) return cause::eight_bit_not_supported;
@@ -1520,8 +1528,6 @@ public:
         }
         return cause::none;
     }
-    /// The same, octet by octet: the smaller code, for the builds that keep the octet loops
-    /// (MAILWIRE_BULK_CONTENT 0: firmware).
     cause check_octets(const char* p, std::size_t n) noexcept {
         for (const char* const end = p + n; p != end; ++p) {
             const unsigned char c = static_cast<unsigned char>(*p);
@@ -1533,7 +1539,6 @@ public:
         return cause::none;
     }
 
-private:
     bool seven_bit_;
     std::size_t line_ = 0; ///< octets of the open line so far
 };
@@ -4484,8 +4489,7 @@ bool basic_client<Transport, Tls, Profile, Clock>::content(Source& source, std::
             const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in)
                                   ? cause::source_failed
                               : std::is_same<Source, scanned_source>::value ? cause::none
-                              : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
-                                          : guard.check_octets(in, static_cast<std::size_t>(got));
+                                                                            : guard.check(in, static_cast<std::size_t>(got));
             if (bad != cause::none) return stop(bad);
             if (got == 0) break;
             if (!feed(in, static_cast<std::size_t>(got))) return false;
@@ -4749,8 +4753,16 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         }
         return ok;
     };
-    // Streamed text is looked at before it goes (text_guard); BINARYMIME carries any octet.
+    // Text is looked at before it goes (text_guard), but for a message send() looked at whole
+    // before MAIL; BINARYMIME carries any octet. A breach, or a source that fails: no LAST may
+    // follow a partial message, so the connection is closed and the server discards it.
     text_guard guard(!(MAILWIRE_MAIL_PARAMETERS && caps_.eightbitmime));
+    const bool look = !b.raw && !b.chunks->scanned;
+    const auto stop = [&](cause why) {
+        fail(phase::body, error_kind::usage, why);
+        drop_connection();
+        return false;
+    };
     char in[content_block];
     for (;;) {
         if (!chunks_wanted(b)) {
@@ -4762,26 +4774,16 @@ bool basic_client<Transport, Tls, Profile, Clock>::send_chunks(batch& b) {
         if (in_memory) {
             const std::string_view block = b.chunks->take(b.chunks->context, take_block);
             if (block.empty()) break;
-            const cause bad = b.raw || b.chunks->scanned ? cause::none : guard.check(block.data(), block.size());
-            if (bad != cause::none) {
-                fail(phase::body, error_kind::usage, bad); // (as below)
-                drop_connection();
-                return false;
-            }
+            if (const cause bad = look ? guard.check(block.data(), block.size()) : cause::none; bad != cause::none)
+                return stop(bad);
             if (!feed(block.data(), block.size())) return false;
             continue;
         }
         const std::ptrdiff_t got = b.chunks->read(b.chunks->context, in, sizeof(in));
         const cause bad = got < 0 || static_cast<std::size_t>(got) > sizeof(in) ? cause::source_failed
-                          : b.raw || b.chunks->scanned                           ? cause::none
-                          : bulk_body ? guard.check(in, static_cast<std::size_t>(got))
-                                      : guard.check_octets(in, static_cast<std::size_t>(got));
-        if (bad != cause::none) {
-            // No LAST may follow a partial message: close, and the server discards it.
-            fail(phase::body, error_kind::usage, bad);
-            drop_connection();
-            return false;
-        }
+                          : look ? guard.check(in, static_cast<std::size_t>(got))
+                                 : cause::none;
+        if (bad != cause::none) return stop(bad);
         if (got == 0) break;
         if (!feed(in, static_cast<std::size_t>(got))) return false;
     }

@@ -972,6 +972,7 @@ inline std::size_t format(const std::uint8_t* octets, std::size_t size, char* ou
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
@@ -1072,7 +1073,7 @@ inline bool read_again(int rc) noexcept {
 inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
 inline bool is_tls12(const mbedtls_ssl_context* ssl) noexcept {
     const char* v = mbedtls_ssl_get_version(ssl);
-    return v != nullptr && v[0] == 'T' && v[4] == '1' && v[5] == '.' && v[6] == '2' && v[7] == '\0'; // "TLSv1.2"
+    return v != nullptr && std::strcmp(v, "TLSv1.2") == 0;
 }
 
 /// The most plaintext one incoming record may hold (ssl.h makes it 16384 unless configured).
