@@ -24,7 +24,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 namespace mailwire {
 inline namespace MAILWIRE_ABI {
@@ -125,7 +124,8 @@ inline bool read_again(int rc) noexcept {
 inline const char* version_of(const mbedtls_ssl_context* ssl) noexcept { return mbedtls_ssl_get_version(ssl); }
 inline bool is_tls12(const mbedtls_ssl_context* ssl) noexcept {
     const char* v = mbedtls_ssl_get_version(ssl);
-    return v != nullptr && std::strcmp(v, "TLSv1.2") == 0;
+    // "TLSv1.2", compared by hand: strcmp would bring newlib's (about 750 B) into firmware images.
+    return v != nullptr && v[0] == 'T' && v[4] == '1' && v[5] == '.' && v[6] == '2' && v[7] == '\0';
 }
 
 /// The most plaintext one incoming record may hold (ssl.h makes it 16384 unless configured).
